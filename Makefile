@@ -1,0 +1,48 @@
+# Lagebild. The README names two commands: `make run` and `make test`.
+# Every target is idempotent: running it twice does the work once.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# `make run` is a local portal on plain HTTP; production sets DEBUG=false (README).
+DEBUG ?= true
+export DEBUG
+
+.PHONY: setup run test lint format stop services messages clean-data
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the pinned requirements change.
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	touch $(STAMP)
+
+setup: $(STAMP)
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py seed
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+
+run: setup
+	$(BIN)/python manage.py runportal
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Starts/stops the embedded PostgreSQL and Redis (only used when no URL is configured).
+services: $(STAMP)
+	$(BIN)/python -m portal.embedded start
+
+stop: $(STAMP)
+	$(BIN)/python -m portal.embedded stop
+
+messages: $(STAMP)
+	$(BIN)/python manage.py makemessages -l de -i ".venv/*" -i ".data/*"
+	$(BIN)/python manage.py compilemessages --ignore ".venv/*"

@@ -1,0 +1,69 @@
+"""The Celery app: queues ``fetch`` (I/O, threads) and ``nlp`` (CPU, one process per core).
+
+Start workers with ``celery -A portal worker -Q fetch -P threads -c 8`` and
+``celery -A portal worker -Q nlp -c <cores>``, and one ``celery -A portal beat``.
+"""
+
+import os
+
+from celery import Celery, bootsteps
+
+from portal import embedded
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+# A worker or beat started by hand on a machine without configured servers uses the
+# embedded ones, like manage.py does.
+embedded.autostart()
+
+app = Celery("portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Routing by task name keeps the callers free of queue names.
+app.conf.task_routes = {
+    "ingest.tasks.analyze_*": {"queue": "nlp"},
+    "events.tasks.*": {"queue": "nlp"},
+    "ingest.tasks.*": {"queue": "fetch"},
+    "portal.tasks.*": {"queue": "fetch"},
+}
+
+# The beat table: periodic work, each entry says why it runs.
+app.conf.beat_schedule = {
+    # Lets /healthz tell whether beat is alive (the task records when it last ran).
+    "beat-heartbeat": {"task": "portal.tasks.beat_heartbeat", "schedule": 30.0},
+    # Django never deletes expired sessions by itself.
+    "clear-expired-sessions": {"task": "portal.tasks.clear_expired_sessions", "schedule": 6 * 3600.0},
+}
+
+
+class WorkerHeartbeat(bootsteps.StartStopStep):
+    """Writes this worker's name and queues to Redis every few seconds, for /healthz."""
+
+    requires = {"celery.worker.components:Timer"}
+
+    def __init__(self, worker, **kwargs):
+        super().__init__(worker, **kwargs)
+        self.tref = None
+
+    def start(self, worker):
+        from django.conf import settings
+
+        from portal.health import publish_worker_heartbeat
+
+        def beat():
+            queues = sorted(q.name for q in worker.app.amqp.queues.consume_from.values())
+            publish_worker_heartbeat(worker.hostname, queues)
+
+        beat()
+        self.tref = worker.timer.call_repeatedly(settings.WORKER_HEARTBEAT_INTERVAL, beat, priority=10)
+
+    def stop(self, worker):
+        from portal.health import withdraw_worker_heartbeat
+
+        if self.tref:
+            self.tref.cancel()
+            self.tref = None
+        withdraw_worker_heartbeat(worker.hostname)
+
+
+app.steps["worker"].add(WorkerHeartbeat)

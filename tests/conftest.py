@@ -1,0 +1,104 @@
+"""Shared fixtures: personas for each role, and a real Celery worker on real Redis."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from portal.roles import ADMIN, ANALYST, EDITOR, user_create
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+SHARED = BASE_DIR.parent / "shared"
+PASSWORD = "test-Passw0rt-lang"
+
+
+@pytest.fixture
+def analyst(db):
+    return user_create(username="anna", role=ANALYST, password=PASSWORD)
+
+
+@pytest.fixture
+def editor(db):
+    return user_create(username="erik", role=EDITOR, password=PASSWORD)
+
+
+@pytest.fixture
+def admin_user(db):
+    return user_create(username="ada", role=ADMIN, password=PASSWORD)
+
+
+@pytest.fixture
+def persona(request, db):
+    """A logged-in client for the role named by the test's parameter (None: anonymous)."""
+    from django.test import Client
+
+    role = request.param
+    client = Client()
+    if role is not None:
+        user_create(username=f"{role}-persona", role=role, password=PASSWORD)
+        assert client.login(username=f"{role}-persona", password=PASSWORD)
+    return client
+
+
+def test_database_url() -> str:
+    """DATABASE_URL for the test database, for processes started by the tests."""
+    parts = urlsplit(settings.DATABASE_URL)
+    return urlunsplit(parts._replace(path="/" + connection.settings_dict["NAME"]))
+
+
+def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2, message: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {message}")
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A real `celery worker` process consuming both queues from the tests' Redis database."""
+    from portal.health import HEARTBEAT_PREFIX, redis_client
+
+    with django_db_blocker.unblock():
+        database_url = test_database_url()
+    hostname = f"test-{os.getpid()}@localhost"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": database_url,
+        # Already pointing at the tests' Redis database; tests.settings keeps it there.
+        "REDIS_URL": settings.REDIS_URL,
+        "PYTHONUNBUFFERED": "1",
+    }
+    redis_client().flushdb()
+    log = open(BASE_DIR / ".data" / "test-worker.log", "w")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "portal", "worker", "-Q", "fetch,nlp",
+         "-P", "threads", "-c", "2", "-n", hostname, "--loglevel", "INFO"],
+        cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    try:
+        wait_for(lambda: redis_client().exists(HEARTBEAT_PREFIX + hostname) or proc.poll() is not None,
+                 timeout=60, message="the test worker's heartbeat")  # fmt: skip
+        if proc.poll() is not None:
+            raise RuntimeError("the test worker exited; see .data/test-worker.log")
+        yield proc
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        log.close()

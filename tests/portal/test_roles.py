@@ -1,0 +1,61 @@
+"""Every page that exists, for every role and for anonymous visitors."""
+
+import pytest
+
+from portal.roles import ADMIN, ANALYST, EDITOR
+
+ANON = None
+ALL = [ANON, ANALYST, EDITOR, ADMIN]
+
+# page -> expected status per persona; 302 for anonymous means "to the login page".
+PAGES = {
+    "/": {ANON: 302, ANALYST: 200, EDITOR: 200, ADMIN: 200},
+    "/login/": {ANON: 200, ANALYST: 302, EDITOR: 302, ADMIN: 302},
+    "/admin/": {ANON: 302, ANALYST: 302, EDITOR: 302, ADMIN: 200},
+    "/admin/auth/user/": {ANON: 302, ANALYST: 302, EDITOR: 302, ADMIN: 200},
+}
+
+
+@pytest.mark.parametrize("persona", ALL, indirect=True, ids=lambda r: r or "anonymous")
+@pytest.mark.parametrize("url", list(PAGES))
+def test_each_page_answers_each_role(persona, url, request):
+    role = request.node.callspec.params["persona"]
+    response = persona.get(url)
+    assert response.status_code == PAGES[url][role], (url, role)
+    if role is ANON and response.status_code == 302:
+        assert response["Location"].startswith("/login/") or response["Location"].startswith("/admin/login/")
+
+
+@pytest.mark.parametrize("persona", [ANALYST, EDITOR], indirect=True)
+def test_non_admins_are_sent_to_the_admin_login(persona):
+    response = persona.get("/admin/")
+    assert response["Location"].startswith("/admin/login/")
+
+
+@pytest.mark.django_db
+def test_groups_carry_the_role_permissions():
+    from django.contrib.auth.models import Group
+
+    from portal.roles import sync_roles
+
+    sync_roles()
+    admin_perms = set(Group.objects.get(name=ADMIN).permissions.values_list("codename", flat=True))
+    analyst_perms = set(Group.objects.get(name=ANALYST).permissions.values_list("codename", flat=True))
+    assert {"add_user", "change_user", "view_user"} <= admin_perms
+    assert not any(p.startswith(("add_", "change_", "delete_")) for p in analyst_perms)
+    assert analyst_perms <= admin_perms
+
+
+def test_logout_needs_post(client, analyst):
+    from tests.conftest import PASSWORD
+
+    client.login(username=analyst.username, password=PASSWORD)
+    assert client.get("/logout/").status_code == 405
+    assert client.post("/logout/").status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_login_page_is_german_by_default(client, db):
+    response = client.get("/login/")
+    assert "Anmelden" in response.content.decode()
+    assert response.headers["Content-Language"] == "de"

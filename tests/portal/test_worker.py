@@ -1,0 +1,31 @@
+"""A real task through real Redis to a real Celery worker, seen in the database."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from portal.tasks import clear_expired_sessions
+from tests.conftest import wait_for
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+
+def test_it_runs_a_task_on_a_real_worker(celery_worker_process):
+    now = timezone.now()
+    Session.objects.create(session_key="expired" * 4, session_data="x", expire_date=now - timedelta(days=1))
+    Session.objects.create(session_key="current" * 4, session_data="x", expire_date=now + timedelta(days=1))
+
+    clear_expired_sessions.delay()
+
+    wait_for(lambda: not Session.objects.filter(session_key="expired" * 4).exists(), message="the worker")
+    assert Session.objects.filter(session_key="current" * 4).exists()
+
+
+def test_beat_heartbeat_task_is_seen_by_healthz(celery_worker_process, client, analyst):
+    from portal.tasks import beat_heartbeat
+
+    beat_heartbeat.delay()
+    wait_for(lambda: client.get("/healthz").json()["celery"]["beat"]["last_seen_seconds_ago"] is not None,
+             message="beat heartbeat")  # fmt: skip

@@ -1,0 +1,42 @@
+"""Test settings: the real ones, with a Redis database of their own and fast hashing.
+
+A separate Redis database keeps a `make run` on the same machine from consuming the
+tests' tasks (and the tests from consuming its tasks).
+"""
+
+import os
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from portal import embedded
+
+# The test run is an entry point like manage.py: start embedded servers where needed.
+embedded.autostart()
+
+from portal.settings import *  # noqa: E402, F403
+from portal.settings import REDIS_URL, celery_broker_url  # noqa: E402
+
+
+def _with_redis_db(url: str, db: int) -> str:
+    parts = urlsplit(url)
+    if parts.scheme == "unix":
+        query = dict(parse_qsl(parts.query))
+        query["db"] = str(db)
+        # urlunsplit would drop the empty authority ("unix:/path"), which redis-py rejects.
+        return f"unix://{parts.path}?{urlencode(query)}"
+    return urlunsplit(parts._replace(path=f"/{db}"))
+
+
+TEST_REDIS_DB = int(os.getenv("TEST_REDIS_DB", "15"))
+REDIS_URL = _with_redis_db(REDIS_URL, TEST_REDIS_DB)
+CELERY_BROKER_URL = celery_broker_url(REDIS_URL)
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Plain HTTP in tests, like `make run`.
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+# Static files come from the app folders, no collectstatic needed.
+WHITENOISE_AUTOREFRESH = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
