@@ -59,3 +59,14 @@ def test_login_page_is_german_by_default(client, db):
     response = client.get("/login/")
     assert "Anmelden" in response.content.decode()
     assert response.headers["Content-Language"] == "de"
+
+
+def test_login_page_stays_german_for_an_english_browser(client, db):
+    response = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Anmelden" in response.content.decode()
+
+
+def test_the_language_switch_turns_the_portal_english(client, db):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
+    assert response.status_code == 302
+    assert "Log in" in client.get("/login/").content.decode()

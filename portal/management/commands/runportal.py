@@ -13,6 +13,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db.models import Q
 
 from portal import embedded
 from portal.roles import ADMIN, user_create
@@ -89,23 +90,26 @@ class Command(BaseCommand):
                 proc.wait()
 
     def _ensure_first_admin(self) -> str:
-        """On the first run, create the account `admin`; its password is printed and kept."""
+        """On the first run, create the account `admin` and print its password.
+
+        With the embedded database the password is also kept in .data/admin-password.txt;
+        for a configured database it is only printed (it does not belong in a local file).
+        """
         from django.contrib.auth.models import User
 
+        embedded_db = embedded.needed()["postgres"]
         password_file = embedded.data_dir() / "admin-password.txt"
-        if (
-            User.objects.filter(groups__name=ADMIN).exists()
-            or User.objects.filter(is_superuser=True).exists()
-        ):
-            if password_file.exists():
+        has_admin = User.objects.filter(Q(groups__name=ADMIN) | Q(is_superuser=True)).exists()
+        if has_admin:
+            if embedded_db and password_file.exists():
                 return f"Log in as admin, password in {password_file}\n"
             return "Log in with an existing account (new accounts: manage.py create_user).\n"
         password = os.getenv("LAGEBILD_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
         user_create(username="admin", role=ADMIN, password=password)
-        password_file.parent.mkdir(parents=True, exist_ok=True)
-        password_file.write_text(password + "\n")
-        password_file.chmod(0o600)
-        return (
-            f"First run: created the account 'admin' with the password {password}\n"
-            f"(kept in {password_file}; change it at /admin/password_change/)\n"
-        )
+        hint = f"First run: created the account 'admin' with the password {password}\n"
+        if embedded_db:
+            password_file.parent.mkdir(parents=True, exist_ok=True)
+            password_file.write_text(password + "\n")
+            password_file.chmod(0o600)
+            hint += f"(kept in {password_file}; change it at /admin/password_change/)\n"
+        return hint
