@@ -31,6 +31,10 @@ app.conf.task_routes = {
 app.conf.beat_schedule = {
     # Lets /healthz tell whether beat is alive (the task records when it last ran).
     "beat-heartbeat": {"task": "portal.tasks.beat_heartbeat", "schedule": 30.0},
+    # Sends every source whose next fetch time has come to the fetch queue.
+    "dispatch-due-sources": {"task": "ingest.tasks.dispatch_due_sources", "schedule": 60.0},
+    # Articles whose worker died mid-step go back in line.
+    "requeue-stalled-articles": {"task": "ingest.tasks.requeue_stalled", "schedule": 600.0},
     # Django never deletes expired sessions by itself.
     "clear-expired-sessions": {"task": "portal.tasks.clear_expired_sessions", "schedule": 6 * 3600.0},
 }

@@ -153,6 +153,29 @@ WORKER_HEARTBEAT_MAX_AGE = envint("WORKER_HEARTBEAT_MAX_AGE", "60")
 # Queues a healthy installation has at least one live worker for.
 CELERY_REQUIRED_QUEUES = ["fetch", "nlp"]
 
+# --- Ingestion ---------------------------------------------------------------------------
+
+INGEST_USER_AGENT = os.getenv(
+    "INGEST_USER_AGENT", "LagebildBot/0.1 (research portal for German news; +https://lagebild.example/bot)"
+)
+INGEST_CONNECT_TIMEOUT = float(os.getenv("INGEST_CONNECT_TIMEOUT", "5"))
+INGEST_READ_TIMEOUT = float(os.getenv("INGEST_READ_TIMEOUT", "20"))
+INGEST_TOTAL_TIMEOUT = float(os.getenv("INGEST_TOTAL_TIMEOUT", "60"))
+INGEST_MAX_BYTES = envint("INGEST_MAX_BYTES", str(10 * 1024 * 1024))
+INGEST_MAX_REDIRECTS = envint("INGEST_MAX_REDIRECTS", "5")
+# Hosts exempt from the SSRF guard (private/loopback addresses), e.g. 127.0.0.1 for tests.
+INGEST_ALLOW_PRIVATE_HOSTS = envlist("INGEST_ALLOW_PRIVATE_HOSTS", "")
+INGEST_RESPECT_ROBOTS = envbool("INGEST_RESPECT_ROBOTS", "true")
+# Minimum seconds between two requests to one host, across all workers.
+INGEST_HOST_DELAY = float(os.getenv("INGEST_HOST_DELAY", "2"))
+# A source is paused after this many failures in a row (410 Gone pauses at once).
+SOURCE_MAX_FAILURES = envint("SOURCE_MAX_FAILURES", "8")
+SOURCE_MAX_BACKOFF_HOURS = envint("SOURCE_MAX_BACKOFF_HOURS", "48")
+# Fetch without validators this often: some servers send wrong ETags/Last-Modified.
+SOURCE_UNCONDITIONAL_HOURS = envint("SOURCE_UNCONDITIONAL_HOURS", "24")
+SITEMAP_MAX_CHILDREN = envint("SITEMAP_MAX_CHILDREN", "20")
+ARTICLE_MAX_ATTEMPTS = envint("ARTICLE_MAX_ATTEMPTS", "4")
+
 # --- Auth --------------------------------------------------------------------------------
 
 LOGIN_URL = "login"

@@ -17,5 +17,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Anonymous visitors switch the language on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("ingest/", include("ingest.urls")),
     path("admin/", admin.site.urls),
 ]

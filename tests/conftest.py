@@ -14,7 +14,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from portal.roles import ADMIN, ANALYST, EDITOR, user_create
+# Django models are imported inside fixtures, so that the tests of pure modules (http,
+# feeds, extraction) also run without Django: `pytest -p no:django tests/ingest/test_http.py`.
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 SHARED = BASE_DIR.parent / "shared"
@@ -23,16 +24,22 @@ PASSWORD = "test-Passw0rt-lang"
 
 @pytest.fixture
 def analyst(db):
+    from portal.roles import ANALYST, user_create
+
     return user_create(username="anna", role=ANALYST, password=PASSWORD)
 
 
 @pytest.fixture
 def editor(db):
+    from portal.roles import EDITOR, user_create
+
     return user_create(username="erik", role=EDITOR, password=PASSWORD)
 
 
 @pytest.fixture
 def admin_user(db):
+    from portal.roles import ADMIN, user_create
+
     return user_create(username="ada", role=ADMIN, password=PASSWORD)
 
 
@@ -40,6 +47,8 @@ def admin_user(db):
 def persona(request, db):
     """A logged-in client for the role named by the test's parameter (None: anonymous)."""
     from django.test import Client
+
+    from portal.roles import user_create
 
     role = request.param
     client = Client()
@@ -102,3 +111,15 @@ def celery_worker_process(django_db_setup, django_db_blocker):
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
         log.close()
+
+
+@pytest.fixture
+def eager_tasks():
+    """Run tasks inline: for unit tests of one step (the pipeline has its real-worker test)."""
+    from portal.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager = False
+    app.conf.task_eager_propagates = False

@@ -40,3 +40,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# The tests' local HTTP server lives on 127.0.0.1, which the SSRF guard refuses otherwise.
+INGEST_ALLOW_PRIVATE_HOSTS = ["127.0.0.1"]
+INGEST_HOST_DELAY = 0.0
+INGEST_CONNECT_TIMEOUT = 2.0
+INGEST_READ_TIMEOUT = 1.5
+INGEST_TOTAL_TIMEOUT = 5.0

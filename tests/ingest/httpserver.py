@@ -13,6 +13,8 @@ shutting the server down releases them at once.
 
 from __future__ import annotations
 
+import ssl
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -89,16 +91,32 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     owner: LocalServer
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # Clients in these tests hang up on purpose (size caps, timeouts, refused certificates).
+        if isinstance(sys.exc_info()[1], OSError):
+            return
+        super().handle_error(request, client_address)
+
 
 class LocalServer:
     """Threaded HTTP/1.0 server on 127.0.0.1 with an ephemeral port."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, tls: tuple[str, str] | None = None) -> None:
+        """`tls`: (certificate file, key file) to serve HTTPS instead of HTTP."""
         self.routes: dict[str, Response | Handler] = {}
         self.requests: list[Request] = []
         self.stopping = threading.Event()
+        self.scheme = "https" if tls else "http"
         self._httpd = _Server(("127.0.0.1", 0), _RequestHandler)
         self._httpd.owner = self
+        if tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            # Handshake in the handler thread, not in accept(): a stalling client must not block
+            # the whole server.
+            self._httpd.socket = context.wrap_socket(
+                self._httpd.socket, server_side=True, do_handshake_on_connect=False
+            )
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05})
         self._thread.daemon = True
 
@@ -112,7 +130,7 @@ class LocalServer:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{self.scheme}://127.0.0.1:{self.port}"
 
     def url(self, path: str) -> str:
         return self.base_url + path

@@ -13,6 +13,12 @@ PAGES = {
     "/login/": {ANON: 200, ANALYST: 302, EDITOR: 302, ADMIN: 302},
     "/admin/": {ANON: 302, ANALYST: 302, EDITOR: 302, ADMIN: 200},
     "/admin/auth/user/": {ANON: 302, ANALYST: 302, EDITOR: 302, ADMIN: 200},
+    "/ingest/submit/": {ANON: 302, ANALYST: 403, EDITOR: 200, ADMIN: 200},
+    "/admin/ingest/source/": {ANON: 302, ANALYST: 302, EDITOR: 302, ADMIN: 200},
+    "/admin/ingest/source/add/": {ANON: 302, ANALYST: 302, EDITOR: 302, ADMIN: 200},
+    "/admin/ingest/outlet/": {ANON: 302, ANALYST: 302, EDITOR: 302, ADMIN: 200},
+    "/admin/ingest/fetchlog/": {ANON: 302, ANALYST: 302, EDITOR: 302, ADMIN: 200},
+    "/admin/ingest/article/": {ANON: 302, ANALYST: 302, EDITOR: 302, ADMIN: 200},
 }
 
 

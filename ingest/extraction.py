@@ -1,0 +1,1062 @@
+"""Article main-text and metadata extraction for German news pages.
+
+Pure functions only: no Django, no network, no file access. The pipeline is
+``decode_html(bytes, header)`` -> ``extract_article(text, url)``; ``canonicalize_url`` is used
+for deduplication keys.
+
+Main text comes from trafilatura (tuned options, see ``_TRAFILATURA_OPTIONS``); metadata comes
+from JSON-LD and meta tags first, because publishers fill those for search engines and they are
+far more reliable than heuristics on the visible page; trafilatura's own metadata is the
+fallback.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from html import unescape
+from typing import Any
+from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
+
+import lxml.html
+from lxml import etree
+
+logger = logging.getLogger(__name__)
+
+# Pages above this size are almost always data dumps or attacks, not articles; real news pages
+# (inline JSON included) stay well below 3 MB. Truncating keeps time and memory bounded.
+MAX_HTML_CHARS = 3_000_000
+# Byte prefix scanned for <meta charset>; the HTML spec limits the prescan to 1024 bytes, but
+# real pages put long <script> blocks first, so look further.
+_META_PRESCAN_BYTES = 16_384
+# German outlets publish naive local timestamps; interpreting them in Berlin time is right for
+# the overwhelming majority (AT/CH share the offset).
+DEFAULT_TZ = ZoneInfo("Europe/Berlin")
+
+# Base options for every trafilatura pass. Comments are not main text; tables stay because
+# results tables and fact boxes belong to sports and election reports.
+_TRAFILATURA_OPTIONS: dict[str, Any] = {
+    "include_comments": False,
+    "include_tables": True,
+    "deduplicate": False,
+}
+# Cascade thresholds (see _trafilatura_text): a precision pass must keep this share of the
+# default pass, and texts shorter than _SHORT_TEXT_CHARS get a recall pass.
+_PRECISION_KEEP_RATIO = 0.7
+_SHORT_TEXT_CHARS = 800
+_RECALL_GAIN_RATIO = 1.5
+# Above this size one pass must do: each pass costs seconds on multi-megabyte pages.
+_SINGLE_PASS_CHARS = 1_500_000
+
+
+@dataclass(frozen=True)
+class ExtractedArticle:
+    title: str = ""
+    authors: list[str] = field(default_factory=list)
+    published: datetime | None = None
+    modified: datetime | None = None
+    language: str = ""
+    text: str = ""
+    description: str = ""
+    canonical_url: str = ""
+    site_name: str = ""
+    wire_agencies: list[str] = field(default_factory=list)
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------------
+# Decoding
+# --------------------------------------------------------------------------------------------
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # must precede UTF-16 LE: it starts with the same bytes
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_HEADER_CHARSET_RE = re.compile(r"""charset\s*=\s*["']?\s*([\w.:+-]+)""", re.IGNORECASE)
+_META_CHARSET_RE = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([\w.:+-]+)""", re.IGNORECASE)
+# UTF-8 bytes of common German/typographic characters read as Windows-1252: the classic mojibake.
+# Latin-1 decoding leaves C1 controls where cp1252 has printable characters; both count.
+_MOJIBAKE_RE = re.compile("Ã[¤¶¼Ÿ„–œ©¨\u00a0\x80-\x9f]|â(?:€|\x80)[\x80-\xbfž™“”˜¦œ–—]|Â[\u00a0·«»§°]")
+# WHATWG maps these labels to windows-1252; pages labelled Latin-1 routinely contain €, „ “ –.
+_WINDOWS_1252_ALIASES = {"iso8859-1", "latin-1", "ascii", "iso-8859-1", "us-ascii", "cp819"}
+
+
+def _codec_name(label: str | None) -> str | None:
+    if not label:
+        return None
+    try:
+        name = codecs.lookup(label.strip().strip("\"'").lower()).name
+    except LookupError:
+        return None
+    if name in _WINDOWS_1252_ALIASES:
+        return "cp1252"
+    return name
+
+
+def _mojibake_count(text: str) -> int:
+    return len(_MOJIBAKE_RE.findall(text))
+
+
+def _try_decode(body: bytes, encoding: str) -> str | None:
+    try:
+        return body.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        if encoding == "cp1252":
+            # cp1252 leaves five bytes undefined; Latin-1 maps them to C1 controls instead.
+            return body.decode("latin-1")
+        return None
+
+
+def _is_plausible(text: str, encoding: str, body: bytes) -> bool:
+    """A declared single-byte charset is wrong when the bytes are really UTF-8 (mojibake)."""
+    if encoding.startswith("utf"):
+        return True
+    if _mojibake_count(text) == 0:
+        return True
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def _repair_double_encoding(text: str) -> str:
+    """Undo UTF-8 that was decoded as cp1252 and re-encoded (text already mojibake in UTF-8)."""
+    if _mojibake_count(text) < 3:
+        return text
+    for single in ("cp1252", "latin-1"):
+        try:
+            repaired = text.encode(single).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if _mojibake_count(repaired) < _mojibake_count(text):
+            return repaired
+    return text
+
+
+def _detect(body: bytes) -> str | None:
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # pragma: no cover - charset-normalizer is a hard dependency
+        return None
+    match = from_bytes(body[:200_000]).best()
+    return _codec_name(match.encoding) if match else None
+
+
+def decode_html(body: bytes, content_type_header: str | None) -> tuple[str, str]:
+    """Decode an HTML response body; returns ``(text, codec_name_used)``.
+
+    Order: BOM, HTTP header charset, <meta> charset, UTF-8 if the bytes are valid UTF-8,
+    charset-normalizer, cp1252. A BOM is checked before the header (as the HTML standard does)
+    because it is unambiguous evidence in the bytes themselves. Every declared charset is
+    validated: it must decode strictly and not produce typical UTF-8-as-cp1252 mojibake.
+    """
+    if not body:
+        return "", "utf-8"
+    for bom, encoding in _BOMS:
+        if body.startswith(bom):
+            text = _try_decode(body[len(bom) :], encoding)
+            if text is not None:
+                return text, encoding.removesuffix("-le").removesuffix("-be")
+    candidates: list[str] = []
+    if content_type_header:
+        header_match = _HEADER_CHARSET_RE.search(content_type_header)
+        if header_match:
+            candidates.append(header_match.group(1))
+    meta_match = _META_CHARSET_RE.search(body[:_META_PRESCAN_BYTES])
+    if meta_match:
+        candidates.append(meta_match.group(1).decode("ascii", "replace"))
+    for label in candidates:
+        encoding = _codec_name(label)
+        # A page whose ASCII-compatible prescan found the label cannot really be UTF-16/32.
+        if encoding is None or encoding.startswith(("utf-16", "utf-32")):
+            continue
+        text = _try_decode(body, encoding)
+        if text is not None and _is_plausible(text, encoding, body):
+            return _repair_double_encoding(text), encoding
+    # Undeclared or wrongly declared: valid UTF-8 is almost never accidental for non-ASCII text.
+    # A few stray bytes (one pasted Latin-1 quote in a UTF-8 page) must not send the whole page
+    # to a single-byte codec, which would garble every umlaut.
+    lenient = body.decode("utf-8", errors="replace")
+    broken = lenient.count("\ufffd") - body.count("\ufffd".encode())
+    if broken == 0 or sum(ord(char) > 127 for char in lenient) - broken >= 10 * broken:
+        return _repair_double_encoding(lenient), "utf-8"
+    # Statistical detection is unreliable on short or mostly-ASCII pages and likes to pick
+    # cp1250/cp1251/mac-roman for German Latin-1 text; so Windows-1252 competes with it on how
+    # German the decoded non-ASCII characters look.
+    candidates = ["cp1252"]
+    detected = _detect(body)
+    if detected and detected != "cp1252" and not detected.startswith(("utf-16", "utf-32")):
+        candidates.append(detected)  # on a tie Windows-1252 stays first and wins
+    decoded = [(name, text) for name in candidates if (text := _try_decode(body, name)) is not None]
+    if decoded:
+        name, text = max(decoded, key=lambda item: _german_score(item[1]))
+        return text, name
+    return body.decode("cp1252", errors="replace"), "cp1252"
+
+
+_GERMAN_CHARS = set("äöüÄÖÜßéèàâçñ„“”‚‘’–—…€«»§°·´ \u00a0")
+
+
+def _german_score(text: str) -> float:
+    """Share of non-ASCII characters that are common in German/Western European news text."""
+    non_ascii = [char for char in text if ord(char) > 127]
+    if not non_ascii:
+        return 1.0
+    return sum(char in _GERMAN_CHARS for char in non_ascii) / len(non_ascii)
+
+
+# --------------------------------------------------------------------------------------------
+# URLs
+# --------------------------------------------------------------------------------------------
+
+_TRACKING_PARAMS = {
+    "fbclid",
+    "gclid",
+    "dclid",
+    "gbraid",
+    "wbraid",
+    "msclkid",
+    "yclid",
+    "mc_cid",
+    "mc_eid",
+    "wt_mc",
+    "wt.mc_id",
+    "wt_zmc",
+    "ref",
+    "ref_src",
+    "referrer",
+    "xtor",
+    "at_medium",
+    "at_campaign",
+    "at_custom1",
+    "at_custom2",
+    "at_custom3",
+    "at_custom4",
+    "at_format",
+    "at_creation",
+    "at_variant",
+    "at_link",
+    "at_ptr_name",
+    "at_platform",
+    "_ga",
+    "_gl",
+    "igshid",
+    "cmpid",
+    "ns_mchannel",
+    "ns_source",
+    "ns_campaign",
+    "ns_linkname",
+    "ns_fee",
+    "icid",
+    "ito",
+    "sara_ecid",
+    "sara_ref",
+    "xing_share",
+    "dicbo",
+    "piano_d",
+}
+_TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "at_", "wt.", "hsa_", "oly_", "vero_")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _is_tracking_param(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in _TRACKING_PARAMS or lowered.startswith(_TRACKING_PREFIXES)
+
+
+def canonicalize_url(url: str) -> str:
+    """Normalise a URL for deduplication: case of scheme/host, ports, fragment, tracking params."""
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return url
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").rstrip(".")
+    if not host:
+        return urlunsplit((scheme, parts.netloc, parts.path, parts.query, ""))
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    netloc = host
+    if parts.username:
+        userinfo = parts.username + (f":{parts.password}" if parts.password else "")
+        netloc = f"{userinfo}@{host}"
+    if port is not None and _DEFAULT_PORTS.get(scheme) != port:
+        netloc = f"{netloc}:{port}"
+    path = parts.path or ("/" if scheme in _DEFAULT_PORTS else "")
+    query_items = [
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not _is_tracking_param(key)
+    ]
+    # quote (not quote_plus) keeps "%20" as it was instead of rewriting it to "+".
+    query = urlencode(sorted(query_items), quote_via=quote)
+    return urlunsplit((scheme, netloc, path, query, ""))
+
+
+# --------------------------------------------------------------------------------------------
+# Wire agencies
+# --------------------------------------------------------------------------------------------
+
+# Canonical spelling -> regex of the spellings seen in credits. Case matters: "AP"/"SID" as
+# words are common in other senses only in lower or mixed case.
+_AGENCIES: dict[str, str] = {
+    "dpa": r"dpa(?:-AFX)?",
+    "AFP": r"AFP",
+    "Reuters": r"Reuters|REUTERS",
+    "AP": r"AP",
+    "epd": r"epd",
+    "KNA": r"KNA",
+    "dts": r"dts",
+    "SID": r"SID|sid",
+    "APA": r"APA",
+    "SDA": r"(?:Keystone-)?SDA|sda",
+    "AFX": r"AFX",
+    "dapd": r"dapd",
+    "ddp": r"ddp",
+}
+_AGENCY_ALT = "|".join(f"(?:{pattern})" for pattern in _AGENCIES.values())
+_AGENCY_TOKEN_RE = re.compile(rf"(?<![\w-])(?:{_AGENCY_ALT})(?![\w-])")
+# Credit patterns for the article text (not image credits): "Berlin (dpa) -", "... (dpa)",
+# "Quelle: dpa", "© dpa", "mit Material von dpa", "dpa/AFP", "(dpa/AFP/sid)".
+_PAREN_CREDIT_RE = re.compile(rf"\((?:(?:{_AGENCY_ALT})(?:[/,] ?|\s+)?)+(?:/[a-z]{{1,4}})*\)")
+_CREDIT_RES: tuple[re.Pattern[str], ...] = (
+    re.compile(
+        rf"(?:Quellen?|[Mm]it Material (?:von|der Nachrichtenagenturen?)|Material)\s*:?\s*"
+        rf"(?:{_AGENCY_ALT})(?:\s*(?:[/,]|und)\s*(?:{_AGENCY_ALT}))*(?![\w-])"
+    ),
+    re.compile(rf"(?<![\w-])(?:{_AGENCY_ALT})(?:/(?:{_AGENCY_ALT}))+(?![\w-])"),
+)
+_COPYRIGHT_CREDIT_RE = re.compile(rf"©\s*(?:(?:{_AGENCY_ALT})\b[/, ]*)+")
+# "© AFP / JEFF PACHOUD": agency plus photographer is a picture credit.
+_PHOTOGRAPHER_RE = re.compile(r"\s*[/|]\s*[A-ZÄÖÜ][\w.-]+\s+[A-ZÄÖÜ]")
+# Closing sign-off line of agency abbreviations and editor initials: "dpa/jr", "AFP, dpa, sid".
+_SIGNOFF_TOKEN = rf"(?:{_AGENCY_ALT}|[a-z]{{1,4}})"
+_SIGNOFF_RE = re.compile(rf"\(?{_SIGNOFF_TOKEN}(?:\s*[/,]\s*{_SIGNOFF_TOKEN})*\)?")
+# Image and video credits name agencies too, but say nothing about who wrote the text.
+_MEDIA_CREDIT_RE = re.compile(
+    r"(?:Foto|Fotos|Bild|Bilder|Grafik|Video|Image|Photo|Quelle Bild|Bildquelle|Titelbild)\s*:", re.IGNORECASE
+)
+
+
+def _canonical_agency(token: str) -> str | None:
+    for name, pattern in _AGENCIES.items():
+        if re.fullmatch(pattern, token):
+            return name
+    return None
+
+
+def _agencies_in(fragment: str) -> list[str]:
+    found = []
+    for token in _AGENCY_TOKEN_RE.findall(fragment):
+        name = _canonical_agency(token)
+        if name and name not in found:
+            found.append(name)
+    return found
+
+
+def detect_wire_agencies(text: str, bylines: Iterable[str] = ()) -> list[str]:
+    """Agencies credited in bylines, the dateline or credit lines of the main text."""
+    found: list[str] = []
+
+    def add(names: Iterable[str]) -> None:
+        for name in names:
+            if name not in found:
+                found.append(name)
+
+    for byline in bylines:
+        stripped = byline.strip()
+        # A byline is a credit by definition, but only a short one: long strings are prose.
+        if len(stripped) <= 80:
+            add(_agencies_in(stripped))
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        matches: list[re.Match[str]] = []
+        for match in _PAREN_CREDIT_RE.finditer(line):
+            # Only the dateline "Berlin (dpa) - ..." or a closing "(dpa)" credit; mid-sentence
+            # "die Deutsche Presse-Agentur (dpa) meldete" merely names the agency.
+            after = line[match.end() :].strip()
+            dateline = match.start() <= 60 and after[:1] in ("-", "–", "—", ".", ":", "")
+            if dateline or not after.strip(".;) "):
+                matches.append(match)
+        for pattern in _CREDIT_RES:
+            matches.extend(pattern.finditer(line))
+        for match in _COPYRIGHT_CREDIT_RE.finditer(line):
+            agency_end = match.start() + len(match.group(0).rstrip("/, "))
+            if not _PHOTOGRAPHER_RE.match(line, agency_end):
+                matches.append(match)
+        for match in matches:
+            prefix = line[max(0, match.start() - 40) : match.start()]
+            if not _MEDIA_CREDIT_RE.search(prefix):
+                add(_agencies_in(match.group(0)))
+        # A closing line consisting of agency abbreviations and editor initials: "dpa/jr".
+        if len(line) <= 30 and _SIGNOFF_RE.fullmatch(line.strip()):
+            add(_agencies_in(line))
+    return found
+
+
+# --------------------------------------------------------------------------------------------
+# Authors
+# --------------------------------------------------------------------------------------------
+
+_AUTHOR_PREFIX_RE = re.compile(
+    r"^(?:(?:ein\s+)?(?:kommentar|gastbeitrag|interview|analyse|essay|text|beitrag|bericht|"
+    r"reportage|kolumne)\s+)?(?:von|by|autor(?:in)?:?|text:|aufgezeichnet von)\s+",
+    re.IGNORECASE,
+)
+_AUTHOR_SPLIT_RE = re.compile(r"\s*(?:,|;|\||&|/|\bund\b|\band\b|\bmit\b|\bsowie\b)\s*")
+_AUTHOR_NOISE_RE = re.compile(
+    r"https?://|www\.|@|\d{2}[.:]\d{2}|\b(?:19|20)\d{2}\b|\b(?:Uhr|Minuten|Lesezeit|aktualisiert|Stand)\b",
+    re.IGNORECASE,
+)
+
+# Role words that bylines put where a name is expected.
+_AUTHOR_STOPWORDS = {"text", "interview", "fotos", "foto", "bilder", "autor", "autorin", "admin", "gast"}
+
+
+def clean_authors(raw: Iterable[str]) -> list[str]:
+    """Split and clean author strings; agencies become separate entries, never name suffixes.
+
+    Brand names used as author ("kicker", "ndr.de") are kept: for desk-written pieces that is
+    the publisher's own attribution.
+    """
+    authors: list[str] = []
+    for value in raw:
+        value = re.sub(r"\s+", " ", unicodedata.normalize("NFC", value)).strip()
+        if re.match(r"(?:https?://|www\.)", value, re.IGNORECASE):
+            continue  # author profile URL; splitting it on "/" would produce fake names
+        value = re.sub(r"\s+im Gespräch mit\s+", ", ", value)
+        value = re.sub(r"\s+im Gespräch$", "", value)
+        for part in _AUTHOR_SPLIT_RE.split(value):
+            part = _AUTHOR_PREFIX_RE.sub("", part.strip(" \t-–—:·•[]\"'„“”"))
+            # "Max Muster (dpa)" -> name plus agency entry; "Max Muster (mm)" -> initials dropped.
+            agency = re.search(rf"\(\s*((?:{_AGENCY_ALT}))\s*\)\s*$", part)
+            names = [part[: agency.start()], agency.group(1)] if agency else [part]
+            for name in names:
+                name = re.sub(r"\s*\([^)]*\)?\s*$", "", name).strip(" \t-–—:·•()[]\"'„“”")
+                words = name.split()
+                if not name or len(words) > 5 or len(name) > 60 or not any(c.isalpha() for c in name):
+                    continue
+                if _AUTHOR_NOISE_RE.search(name):
+                    continue
+                if name.casefold() in _AUTHOR_STOPWORDS:
+                    continue
+                if name.casefold() not in {a.casefold() for a in authors}:
+                    authors.append(name)
+    return authors
+
+
+_BYLINE_XPATH = (
+    '//*[@rel="author"] | //*[@itemprop="author"] | '
+    '//*[contains(concat(" ", normalize-space(@class), " "), " author ")] | '
+    '//*[contains(@class, "byline") or contains(@class, "author-name") or contains(@class, "authorName")]'
+)
+
+
+def _html_bylines(tree: lxml.html.HtmlElement) -> list[str]:
+    """The first visible byline (rel/itemprop/class "author", "byline"), if it is short."""
+    for node in tree.xpath(_BYLINE_XPATH)[:20]:
+        if node.tag in ("meta", "link", "script", "style"):
+            continue
+        content = re.sub(r"\s+", " ", node.text_content() or "").strip()
+        if content and len(content) <= 80:
+            return [content]
+    return []
+
+
+# --------------------------------------------------------------------------------------------
+# Metadata sources
+# --------------------------------------------------------------------------------------------
+
+_ARTICLE_TYPES = {
+    "article",
+    "newsarticle",
+    "reportagenewsarticle",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+    "reviewnewsarticle",
+    "backgroundnewsarticle",
+    "askpublicnewsarticle",
+    "blogposting",
+    "liveblogposting",
+    "socialmediaposting",
+    "scholarlyarticle",
+    "techarticle",
+    "report",
+    "videoobject",
+}
+
+
+def _types(node: dict[str, Any]) -> set[str]:
+    raw = node.get("@type", [])
+    values = raw if isinstance(raw, list) else [raw]
+    return {str(v).rsplit("/", 1)[-1].lower() for v in values}
+
+
+def _walk_jsonld(node: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    if depth > 20:  # hostile pages can nest JSON arbitrarily deep
+        return
+    if isinstance(node, list):
+        for item in node:
+            yield from _walk_jsonld(item, depth + 1)
+    elif isinstance(node, dict):
+        yield node
+        for key in ("@graph", "mainEntity", "itemListElement"):
+            if key in node:
+                yield from _walk_jsonld(node[key], depth + 1)
+
+
+def _jsonld_objects(tree: lxml.html.HtmlElement) -> list[dict[str, Any]]:
+    objects: list[dict[str, Any]] = []
+    for script in tree.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]'):
+        raw = (script.text or "").strip()
+        if not raw or len(raw) > 2_000_000:
+            continue
+        # CMSs leave HTML comments, CDATA and raw control characters in JSON-LD blocks.
+        raw = re.sub(r"^\s*(?:<!--|<!\[CDATA\[)|(?:-->|\]\]>)\s*$", "", raw)
+        raw = re.sub(r"[\x00-\x1f]", " ", raw)
+        try:
+            data = json.loads(raw)
+        except (ValueError, RecursionError):
+            continue
+        objects.extend(_walk_jsonld(data))
+    return objects
+
+
+def _jsonld_article(objects: list[dict[str, Any]]) -> dict[str, Any]:
+    """The article object: the article-typed one with the longest body, headline as tie-break."""
+    articles = [obj for obj in objects if _types(obj) & _ARTICLE_TYPES]
+    if not articles:
+        articles = [obj for obj in objects if "headline" in obj or "datePublished" in obj]
+    if not articles:
+        return {}
+
+    def score(obj: dict[str, Any]) -> tuple[int, int, int]:
+        body = obj.get("articleBody")
+        return (
+            "videoobject" not in _types(obj),
+            len(body) if isinstance(body, str) else 0,
+            "headline" in obj,
+        )
+
+    return max(articles, key=score)
+
+
+def _names(value: Any, depth: int = 0) -> list[str]:
+    """Author names from a schema.org author value (str, Person, list, nested)."""
+    if depth > 5 or value is None:
+        return []
+    if isinstance(value, str):
+        return [] if value.startswith("http") else [unescape(value)]
+    if isinstance(value, list):
+        return [name for item in value for name in _names(item, depth + 1)]
+    if isinstance(value, dict):
+        name = value.get("name")
+        if isinstance(name, str):
+            return [unescape(name)]
+        if isinstance(name, list):
+            return [unescape(n) for n in name if isinstance(n, str)]
+        given, family = value.get("givenName"), value.get("familyName")
+        if isinstance(given, str) and isinstance(family, str):
+            return [f"{given} {family}"]
+    return []
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, str)), "")
+    if isinstance(value, dict):
+        value = value.get("@id") or value.get("url") or value.get("name") or ""
+    # JSON-LD is often filled from HTML-escaped CMS fields ("&ouml;", "&#8211;").
+    return re.sub(r"\s+", " ", unescape(value)).strip() if isinstance(value, str) else ""
+
+
+def _meta_map(tree: lxml.html.HtmlElement) -> dict[str, str]:
+    """First non-empty content per lower-cased meta name/property/itemprop/http-equiv."""
+    found: dict[str, str] = {}
+    for meta in tree.iter("meta"):
+        content = (meta.get("content") or "").strip()
+        if not content:
+            continue
+        for attr in ("property", "name", "itemprop", "http-equiv"):
+            key = (meta.get(attr) or "").strip().lower()
+            if key and key not in found:
+                found[key] = re.sub(r"\s+", " ", content)
+    return found
+
+
+def _first(mapping: dict[str, str], *keys: str) -> str:
+    for key in keys:
+        if mapping.get(key):
+            return mapping[key]
+    return ""
+
+
+# --------------------------------------------------------------------------------------------
+# Dates
+# --------------------------------------------------------------------------------------------
+
+_GERMAN_DATE_RE = re.compile(
+    r"(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})(?:,?\s+(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?)?"
+)
+
+
+def parse_datetime(value: str) -> datetime | None:
+    """Parse ISO 8601 and German "dd.mm.yyyy[ hh:mm]" timestamps; naive ones get Berlin time."""
+    value = value.strip()
+    if not value or len(value) > 64:
+        return None
+    parsed: datetime | None = None
+    iso = value.replace("Z", "+00:00").replace(" ", "T", 1) if re.match(r"\d{4}-\d{2}-\d{2}", value) else ""
+    # Offsets without colon (+0200) and fractional seconds beyond microseconds trip fromisoformat.
+    iso = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", iso)
+    iso = re.sub(r"(\.\d{6})\d+", r"\1", iso)
+    if iso:
+        try:
+            parsed = datetime.fromisoformat(iso)
+        except ValueError:
+            try:
+                parsed = datetime.combine(date.fromisoformat(iso[:10]), time())
+            except ValueError:
+                parsed = None
+    if parsed is None:
+        german = _GERMAN_DATE_RE.search(value)
+        if german:
+            day, month, year, hour, minute, second = german.groups()
+            try:
+                parsed = datetime(
+                    int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0)
+                )
+            except ValueError:
+                parsed = None
+    if parsed is None or not 1990 <= parsed.year <= 2100:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=DEFAULT_TZ)
+    return parsed
+
+
+# --------------------------------------------------------------------------------------------
+# Titles, language
+# --------------------------------------------------------------------------------------------
+
+_TITLE_SEPARATORS_RE = re.compile(r"\s+[|–—·•»:-]\s+|\s+[|]\s*")
+
+
+_HOST_LIKE_RE = re.compile(r"^[\w.-]+\.(?:de|at|ch|com|net|org|eu|info|lu|li|it|be)$", re.IGNORECASE)
+
+
+def _names_site(segment: str, site: str) -> bool:
+    folded = segment.casefold().strip()
+    return bool(folded) and (
+        bool(site and (folded in site or site in folded)) or bool(_HOST_LIKE_RE.match(folded))
+    )
+
+
+def _clean_title(title: str, site_name: str) -> str:
+    """Drop the " | Site" part and breadcrumb tails (" | iPhone | Forum") from <title>-like strings."""
+    title = re.sub(r"\s+", " ", title).strip()
+    site = site_name.casefold().strip()
+    separators = list(_TITLE_SEPARATORS_RE.finditer(title))
+    if separators:
+        last, first = separators[-1], separators[0]
+        if _names_site(title[last.end() :], site):
+            title = title[: last.start()]
+        elif _names_site(title[: first.start()], site):
+            title = title[first.end() :]
+    while True:
+        head, separator, tail = title.rpartition(" | ")
+        if not separator or len(tail.split()) > 2 or len(head.split()) < 3:
+            break
+        title = head
+    return title.strip()
+
+
+def _choose_title(og_title: str, headline: str, h1s: list[str], title_tag: str, fallback: str) -> str:
+    """Prefer og:title (written for humans, without site suffix once cleaned); an <h1> contained in
+    it is the same headline without kicker, site or date decoration, so it wins."""
+    primary = og_title or headline
+    h1s = [h1 for h1 in h1s if len(h1.split()) >= 2]
+    if primary:
+        folded = primary.casefold()
+        for h1 in h1s:
+            if h1.casefold() in folded and len(h1) < len(primary):
+                return h1
+        return primary
+    return (h1s[0] if h1s else "") or title_tag or fallback
+
+
+_STOPWORDS = {
+    "de": {
+        "der",
+        "die",
+        "das",
+        "und",
+        "ist",
+        "nicht",
+        "mit",
+        "sich",
+        "auf",
+        "für",
+        "ein",
+        "eine",
+        "dem",
+        "den",
+    },
+    "en": {"the", "and", "is", "of", "to", "in", "that", "with", "for", "was", "on", "are", "this"},
+    "fr": {"le", "la", "les", "et", "est", "des", "une", "dans", "pour", "pas", "que", "qui", "sur"},
+}
+
+
+def _guess_language(text: str) -> str:
+    words = re.findall(r"\w+", text[:20_000].lower())
+    if len(words) < 20:
+        return ""
+    scores = {lang: sum(word in stops for word in words) for lang, stops in _STOPWORDS.items()}
+    best = max(scores, key=lambda lang: scores[lang])
+    return best if scores[best] >= len(words) * 0.05 else ""
+
+
+def _normalise_language(value: str) -> str:
+    match = re.match(r"\s*([a-zA-Z]{2,3})(?:[-_][a-zA-Z]+)?", value or "")
+    return match.group(1).lower() if match else ""
+
+
+# --------------------------------------------------------------------------------------------
+# Main text
+# --------------------------------------------------------------------------------------------
+
+
+def _paragraphs(text: str) -> str:
+    """One paragraph per line from trafilatura -> paragraphs separated by blank lines."""
+    text = _LINK_HINT_RE.sub("", text)
+    lines = (re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.splitlines())
+    return "\n\n".join(line for line in lines if line)
+
+
+_LINK_HINT_RE = re.compile(
+    r"\s*\((?:öffnet|opens) (?:sich )?(?:im|in) (?:einem )?(?:neuen|neuem|new) (?:Fenster|Tab|window|tab)\)"
+)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip().casefold()
+
+
+def _without_headline(text: str, headlines: list[str]) -> str:
+    """Drop the headline that extractors keep as first paragraph; it is the ``title`` field."""
+    first, _, rest = text.partition("\n\n")
+    if rest and any(_squash(first) == _squash(headline) for headline in headlines if headline):
+        return rest
+    return text
+
+
+def _with_teaser(text: str, description: str, tree: lxml.html.HtmlElement) -> str:
+    """Prepend the teaser when the extractor missed it but the page shows it.
+
+    Many CMSs render the lead (which is usually also the meta description) in a header block
+    that trafilatura counts as boilerplate. It is only added when it is a full sentence and
+    really visible in the body, not just in <meta>.
+    """
+    teaser = description.strip()
+    if not _is_prose(teaser) or _squash(teaser)[:80] in _squash(text):
+        return text
+    body_text = " ".join(tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]"))
+    if _squash(teaser) not in _squash(body_text):
+        return text
+    return f"{teaser}\n\n{text}"
+
+
+def _fallback_text(tree: lxml.html.HtmlElement) -> str:
+    """Paragraphs of the <article> (or body) when trafilatura returns nothing."""
+    containers = tree.xpath("//article") or tree.xpath("//body") or [tree]
+    container = max(containers, key=lambda node: len(node.text_content() or ""))
+    paragraphs = []
+    for node in container.iter("p", "h2", "h3"):
+        content = re.sub(r"\s+", " ", node.text_content() or "").strip()
+        if len(content) >= 40 or (node.tag != "p" and content):
+            paragraphs.append(content)
+    return "\n\n".join(paragraphs)
+
+
+def _trafilatura_pass(html: str, url: str | None, **options: Any) -> dict[str, Any]:
+    import trafilatura
+
+    document = trafilatura.bare_extraction(html, url=url, **_TRAFILATURA_OPTIONS, **options)
+    if document is None:
+        return {}
+    return document.as_dict() if hasattr(document, "as_dict") else dict(document)
+
+
+_PROSE_END_RE = re.compile(r"[.!?:…\"“”»«')]$")
+
+
+def _is_prose(line: str) -> bool:
+    return len(line.split()) >= 10 and bool(_PROSE_END_RE.search(line.strip()))
+
+
+def _with_rescued_lead(precise: str, default: str) -> str:
+    """Put back the lead paragraph(s) that favor_precision tends to drop.
+
+    The teaser/lead sits in its own container above the body on many CMSs; precision mode
+    treats it as boilerplate. Only full sentences *before* the first paragraph both passes
+    share are restored, so trailing teasers, comments and author boxes stay out.
+    """
+    precise_lines = [line for line in precise.splitlines() if line.strip()]
+    if not precise_lines:
+        return precise
+    shared = set(precise_lines)
+    lead: list[str] = []
+    for line in default.splitlines():
+        if line in shared:
+            break
+        if _is_prose(line):
+            lead.append(line)
+    else:
+        return precise  # no overlap at all: the passes disagree, keep the precise one
+    return "\n".join([*lead, *precise_lines])
+
+
+def _trafilatura_text(html: str, url: str | None, expected_chars: int = 0) -> tuple[str, dict[str, Any]]:
+    """Main text by a cascade of trafilatura passes; returns (text, metadata of default pass).
+
+    favor_precision drops teaser boxes and "read more" lists that the default keeps, but on some
+    layouts it throws away most of the article; the default pass is the guard against that.
+    favor_recall is only worth its boilerplate when the others found (almost) nothing, or far
+    less than the publisher's own JSON-LD articleBody says the article has.
+    """
+    default = _trafilatura_pass(html, url, with_metadata=True)
+    default_text = default.get("text") or ""
+    if len(html) > _SINGLE_PASS_CHARS:
+        return default_text, default
+    precise_text = _trafilatura_pass(html, url, favor_precision=True).get("text") or ""
+    if len(precise_text) >= _PRECISION_KEEP_RATIO * len(default_text):
+        text = _with_rescued_lead(precise_text, default_text)
+    else:
+        text = default_text
+    if len(text) < _SHORT_TEXT_CHARS or len(text) < 0.5 * expected_chars:
+        recall_text = _trafilatura_pass(html, url, favor_recall=True).get("text") or ""
+        if len(recall_text) > _RECALL_GAIN_RATIO * max(len(text), 1):
+            text = recall_text
+    return text, default
+
+
+# --------------------------------------------------------------------------------------------
+# Public entry point
+# --------------------------------------------------------------------------------------------
+
+_CONTROL_CHARS_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _sanitize(html: str) -> tuple[str, list[str]]:
+    warnings = []
+    if len(html) > MAX_HTML_CHARS:
+        warnings.append(f"input truncated from {len(html)} to {MAX_HTML_CHARS} characters")
+        html = html[:MAX_HTML_CHARS]
+    # lxml rejects NUL and other control characters outright; binary junk contains plenty.
+    cleaned = _CONTROL_CHARS_RE.sub("", html)
+    if len(cleaned) < len(html) * 0.9:
+        warnings.append("input contains many control characters; probably not HTML")
+    # Surrogates (from lenient decoders) cannot be encoded by lxml.
+    cleaned = cleaned.encode("utf-8", "replace").decode("utf-8")
+    return cleaned, warnings
+
+
+def _parse(html: str) -> lxml.html.HtmlElement | None:
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, recover=True, huge_tree=False)
+    try:
+        # Bytes with an explicit parser encoding: libxml2 rejects str input that carries an
+        # encoding declaration, and without the hint it guesses Latin-1.
+        root = lxml.html.document_fromstring(html.encode("utf-8"), parser=parser)
+    except (etree.ParserError, ValueError):
+        return None
+    return root
+
+
+def extract_article(html: str | bytes, url: str | None = None) -> ExtractedArticle:
+    """Main text and metadata of a news article page. Never raises; errors go into ``error``."""
+    try:
+        if isinstance(html, bytes):
+            html = decode_html(html, None)[0]
+        if not isinstance(html, str):
+            return ExtractedArticle(error=f"unsupported input type {type(html).__name__}")
+        if not html.strip():
+            return ExtractedArticle(error="empty document")
+        return _extract(html, url)
+    except Exception as exc:  # noqa: BLE001 - any bug on hostile input must not kill a crawl
+        logger.warning("extraction failed for %s: %r", url, exc)
+        return ExtractedArticle(error=f"extraction failed: {type(exc).__name__}: {exc}"[:500])
+
+
+def _main_text(
+    html: str, url: str | None, tree: lxml.html.HtmlElement, jsonld: dict[str, Any], warnings: list[str]
+) -> tuple[str, dict[str, Any]]:
+    """Main text (paragraphs separated by blank lines) and trafilatura's metadata."""
+    body = jsonld.get("articleBody")
+    body = body if isinstance(body, str) else ""
+    try:
+        text, traf = _trafilatura_text(html, url, len(body))
+    except Exception as exc:  # noqa: BLE001 - trafilatura bugs on odd markup: use fallbacks
+        warnings.append(f"trafilatura failed: {type(exc).__name__}")
+        text, traf = "", {}
+    text = _paragraphs(text)
+    if not text:
+        text = _paragraphs(body) or _fallback_text(tree)
+        if text:
+            warnings.append("trafilatura found no main text; used fallback")
+    return text, traf
+
+
+def _pick_authors(
+    jsonld: dict[str, Any], meta: dict[str, str], traf: dict[str, Any], tree: lxml.html.HtmlElement
+) -> tuple[list[str], list[str]]:
+    """(clean authors, raw byline strings they came from); the first source with a name wins."""
+    sources = (
+        lambda: _names(jsonld.get("author")),
+        lambda: [
+            value
+            for key in ("author", "article:author", "parsely-author", "dc.creator", "sailthru.author", "byl")
+            if (value := meta.get(key)) and not value.startswith("http")
+        ][:1],
+        lambda: [traf["author"]] if traf.get("author") else [],
+        lambda: _html_bylines(tree),
+    )
+    for source in sources:
+        raw = source()
+        authors = clean_authors(raw)
+        if authors:
+            return authors, raw
+    return [], []
+
+
+_PUBLISHED_META_KEYS = (
+    "article:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "date",
+    "dc.date.issued",
+    "dc.date",
+    "dcterms.date",
+    "publish-date",
+    "pubdate",
+    "parsely-pub-date",
+    "sailthru.date",
+)
+
+
+def _pick_published(jsonld: dict[str, Any], meta: dict[str, str], traf: dict[str, Any]) -> datetime | None:
+    # Structured data first; trafilatura's (htmldate's) guess from the visible page last.
+    for candidate in (
+        _text(jsonld.get("datePublished")),
+        _first(meta, *_PUBLISHED_META_KEYS),
+        traf.get("date") or "",
+    ):
+        published = parse_datetime(candidate) if candidate else None
+        if published:
+            return published
+    return None
+
+
+def _pick_canonical(
+    tree: lxml.html.HtmlElement, meta: dict[str, str], jsonld: dict[str, Any], url: str | None
+) -> str:
+    links = tree.xpath('//link[@href][contains(concat(" ", normalize-space(@rel), " "), " canonical ")]')
+    canonical = (
+        (links[0].get("href", "").strip() if links else "")
+        or meta.get("og:url", "")
+        or _text(jsonld.get("mainEntityOfPage"))
+        or _text(jsonld.get("url"))
+    )
+    if canonical and url:
+        canonical = urljoin(url, canonical)
+    if not urlsplit(canonical).scheme.lower().startswith("http"):
+        canonical = ""  # relative without a base, or javascript:/data: junk
+    return canonical or (url or "")
+
+
+def _pick_site_name(meta: dict[str, str], jsonld: dict[str, Any], traf: dict[str, Any]) -> str:
+    publisher = jsonld.get("publisher")
+    publisher_name = _text(publisher.get("name")) if isinstance(publisher, dict) else ""
+    return _first(meta, "og:site_name", "application-name") or publisher_name or (traf.get("sitename") or "")
+
+
+def _pick_language(
+    tree: lxml.html.HtmlElement, meta: dict[str, str], jsonld: dict[str, Any], text: str
+) -> str:
+    return (
+        _normalise_language(tree.get("lang") or tree.get("xml:lang") or "")
+        or _normalise_language(_text(jsonld.get("inLanguage")))
+        or _normalise_language(_first(meta, "content-language", "og:locale", "language", "dc.language"))
+        or _guess_language(text)
+    )
+
+
+def _extract(html: str, url: str | None) -> ExtractedArticle:
+    html, warnings = _sanitize(html)
+    tree = _parse(html)
+    if tree is None:
+        return ExtractedArticle(error="could not parse HTML", warnings=warnings)
+    meta = _meta_map(tree)
+    jsonld = _jsonld_article(_jsonld_objects(tree))
+    text, traf = _main_text(html, url, tree, jsonld, warnings)
+    description = (
+        _first(meta, "og:description", "description", "twitter:description")
+        or _text(jsonld.get("description"))
+        or (traf.get("description") or "")
+    )
+    site_name = _pick_site_name(meta, jsonld, traf)
+    h1s = [re.sub(r"\s+", " ", node.text_content()).strip() for node in tree.xpath("//h1")[:5]]
+    title = _choose_title(
+        og_title=_clean_title(_first(meta, "og:title", "twitter:title"), site_name),
+        headline=_text(jsonld.get("headline")),
+        h1s=h1s,
+        title_tag=_clean_title(tree.findtext(".//title") or "", site_name),
+        fallback=traf.get("title") or "",
+    )
+    if text:
+        text = _without_headline(text, [title, *h1s])
+        text = _with_teaser(text, description, tree)
+    authors, bylines = _pick_authors(jsonld, meta, traf, tree)
+    modified = parse_datetime(
+        _text(jsonld.get("dateModified"))
+        or _first(meta, "article:modified_time", "og:updated_time", "last-modified")
+    )
+    return ExtractedArticle(
+        title=title,
+        authors=authors,
+        published=_pick_published(jsonld, meta, traf),
+        modified=modified,
+        language=_pick_language(tree, meta, jsonld, text),
+        text=text,
+        description=description,
+        canonical_url=_pick_canonical(tree, meta, jsonld, url),
+        site_name=site_name,
+        wire_agencies=detect_wire_agencies(text, bylines=bylines),
+        error=None if text else "no main text found",
+        warnings=warnings,
+    )
+
+
+__all__ = [
+    "ExtractedArticle",
+    "canonicalize_url",
+    "clean_authors",
+    "decode_html",
+    "detect_wire_agencies",
+    "extract_article",
+    "parse_datetime",
+]

@@ -1,0 +1,224 @@
+"""What comes in: outlets, sources, fetch attempts and articles (DESIGN.md, Data model)."""
+
+from __future__ import annotations
+
+import zlib
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Outlet(models.Model):
+    """A publisher: a newspaper, broadcaster, agency or state medium."""
+
+    name = models.CharField(_("name"), max_length=200)
+    domain = models.CharField(_("domain"), max_length=200, unique=True, help_text=_("e.g. tagesschau.de"))
+    country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO 3166 code"))
+    language = models.CharField(_("language"), max_length=8, default="de")
+    state_affiliated = models.BooleanField(_("state-affiliated"), default=False)
+    wire_agency = models.BooleanField(_("wire agency"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("outlet")
+        verbose_name_plural = _("outlets")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SourceQuerySet(models.QuerySet):
+    def due(self, now=None):
+        now = now or timezone.now()
+        return self.filter(active=True, paused_reason="").filter(
+            Q(next_fetch_at__isnull=True) | Q(next_fetch_at__lte=now)
+        )
+
+    def with_health(self):
+        since = timezone.now() - timedelta(hours=24)
+        return self.annotate(articles_24h=Count("articles", filter=Q(articles__created_at__gte=since)))
+
+
+class Source(models.Model):
+    """Where articles come from: a feed, a news sitemap or one page. Managed by admins."""
+
+    class Kind(models.TextChoices):
+        FEED = "feed", _("Feed (RSS, Atom, JSON Feed)")
+        SITEMAP = "sitemap", _("News sitemap or sitemap index")
+        PAGE = "page", _("Single article page")
+
+    outlet = models.ForeignKey(
+        Outlet, on_delete=models.PROTECT, related_name="sources", verbose_name=_("outlet")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    url = models.URLField(_("URL"), max_length=2000, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.FEED)
+    active = models.BooleanField(_("active"), default=True)
+    interval_minutes = models.PositiveIntegerField(_("interval (minutes)"), default=30)
+    user_agent = models.CharField(
+        _("user agent"), max_length=300, blank=True, help_text=_("Empty: the installation's user agent.")
+    )
+    cookie = models.CharField(
+        _("cookie"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Sent with every request, e.g. for consent walls."),
+    )
+    # Validators for conditional GET, and when the last unconditional fetch was made (some
+    # servers send wrong validators, so now and then we fetch without them).
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    last_unconditional_at = models.DateTimeField(null=True, blank=True)
+    # Health, as the admin sees it.
+    last_fetch_at = models.DateTimeField(_("last fetch"), null=True, blank=True)
+    last_outcome = models.CharField(_("last outcome"), max_length=20, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    consecutive_failures = models.PositiveIntegerField(_("consecutive failures"), default=0)
+    next_fetch_at = models.DateTimeField(_("next fetch"), null=True, blank=True, db_index=True)
+    paused_reason = models.CharField(_("paused because"), max_length=500, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["outlet__name", "name"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_paused(self) -> bool:
+        return bool(self.paused_reason)
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DISCOVERED = "discovered", _("discovered")
+        FETCHING = "fetching", _("fetching")
+        FETCHED = "fetched", _("fetched")
+        EXTRACTING = "extracting", _("extracting")
+        EXTRACTED = "extracted", _("extracted")
+        DUPLICATE = "duplicate", _("duplicate")
+        FAILED = "failed", _("failed")
+
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+        verbose_name=_("source"),
+    )
+    outlet = models.ForeignKey(
+        Outlet,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+        verbose_name=_("outlet"),
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    url = models.URLField(
+        _("URL"), max_length=2000, help_text=_("as discovered, tracking parameters removed")
+    )
+    # Unique: the same article under URLs that differ only in tracking parameters, or under
+    # its rel=canonical address, is one article.
+    canonical_url = models.URLField(_("canonical URL"), max_length=2000, unique=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DISCOVERED)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(_("title"), max_length=1000, blank=True)
+    authors = ArrayField(
+        models.CharField(max_length=200), default=list, blank=True, verbose_name=_("authors")
+    )
+    description = models.TextField(_("description"), blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, db_index=True)
+    modified_at = models.DateTimeField(_("modified"), null=True, blank=True)
+    fetched_at = models.DateTimeField(_("fetched"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    # The raw page, zlib-compressed, kept for re-processing; never rendered.
+    raw_html = models.BinaryField(null=True, blank=True, editable=False)
+    raw_content_type = models.CharField(max_length=200, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    # 64-bit SimHash of the text, and its bands (ingest/dedup.py): near-duplicate candidates
+    # are found with an index lookup on the bands.
+    simhash = models.BigIntegerField(null=True, blank=True)
+    simhash_bands = ArrayField(models.IntegerField(), default=list, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="duplicates"
+    )
+    near_duplicate_group = models.BigIntegerField(null=True, blank=True, db_index=True)
+    wire_agencies = ArrayField(models.CharField(max_length=20), default=list, blank=True)
+    search_vector = SearchVectorField(null=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        indexes = [
+            GinIndex(fields=["search_vector"], name="article_search_gin"),
+            GinIndex(fields=["simhash_bands"], name="article_simhash_bands_gin"),
+            models.Index(fields=["status", "updated_at"], name="article_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+    @property
+    def html(self) -> bytes:
+        return zlib.decompress(bytes(self.raw_html)) if self.raw_html else b""
+
+    @staticmethod
+    def compress(body: bytes) -> bytes:
+        return zlib.compress(body, 6)
+
+
+class FetchLog(models.Model):
+    """One HTTP attempt, for a source or an article: nothing fails silently."""
+
+    class Outcome(models.TextChoices):
+        OK = "ok", _("ok")
+        NOT_MODIFIED = "not_modified", _("not modified")
+        ERROR = "error", _("error")
+        DEFERRED = "deferred", _("deferred")
+
+    source = models.ForeignKey(
+        Source, on_delete=models.CASCADE, null=True, blank=True, related_name="fetch_logs"
+    )
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, null=True, blank=True, related_name="fetch_logs"
+    )
+    url = models.URLField(max_length=2000)
+    started_at = models.DateTimeField(default=timezone.now, db_index=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    bytes_read = models.PositiveIntegerField(default=0)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    error_kind = models.CharField(max_length=30, blank=True)
+    error = models.TextField(blank=True)
+    items_found = models.PositiveIntegerField(default=0)
+    items_new = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("fetch log")
+        verbose_name_plural = _("fetch logs")
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.url} {self.outcome}"

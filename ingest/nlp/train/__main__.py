@@ -1,0 +1,159 @@
+"""Build the Lagebild German spaCy pipeline end to end.
+
+    python -m ingest.nlp.train [--build DIR] [--skip-convert] [--skip-train]
+                               [--no-finetune] [--threads 1]
+
+1. convert the shared data to .spacy files    (convert.py)
+2. train the NER                              (config.cfg)
+3. fine-tune the NER on GermEval-train-half   (config_ft.cfg)
+4. train senter + tagger + morphologizer      (config_ud.cfg)
+5. assemble + lookup lemmatizer -> ingest/nlp/model/   (assemble.py)
+6. evaluate on the held-out GermEval half and UD part  (evaluate.py)
+
+Training uses one CPU thread (OMP/BLAS threads = 1) and fixed seeds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[2]
+MODEL_DIR = REPO / "ingest" / "nlp" / "model"
+SEED_TEXT = Path("/work/shared/seed/putin-kim-pjoengjang.txt")
+
+
+def log(msg):
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def spacy_train(cfg: Path, out: Path, threads: int, **overrides):
+    env = dict(os.environ)
+    for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS"):
+        env[v] = str(threads)
+    cmd = [sys.executable, "-m", "spacy", "train", str(cfg), "-o", str(out)]
+    for k, v in overrides.items():
+        cmd += [f"--{k}", str(v)]
+    log("$ " + " ".join(cmd))
+    subprocess.run(cmd, check=True, env=env, cwd=REPO)
+    return out / "model-best"
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="python -m ingest.nlp.train")
+    ap.add_argument("--build", type=Path, default=REPO / ".data" / "nlp-build")
+    ap.add_argument("--skip-convert", action="store_true")
+    ap.add_argument("--skip-train", action="store_true", help="reuse trained models in the build dir")
+    ap.add_argument("--no-finetune", action="store_true")
+    ap.add_argument("--threads", type=int, default=1)
+    a = ap.parse_args(argv)
+    for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS"):
+        os.environ[v] = str(a.threads)
+    t0 = time.time()
+    times = {}
+    corpus = a.build / "corpus"
+
+    t = time.time()
+    if not a.skip_convert:
+        from ingest.nlp.train.convert import convert
+
+        log("1/6 converting shared data ...")
+        convert(corpus, log=log)
+    times["convert"] = time.time() - t
+
+    t = time.time()
+    ner_best = a.build / "ner" / "model-best"
+    if not a.skip_train:
+        log("2/6 training NER (config.cfg) ...")
+        ner_best = spacy_train(
+            HERE / "config.cfg",
+            a.build / "ner",
+            a.threads,
+            **{"paths.train": corpus / "ner_train.spacy", "paths.dev": corpus / "ner_dev.spacy"},
+        )
+    times["ner"] = time.time() - t
+
+    t = time.time()
+    ner_final = ner_best
+    if not a.no_finetune:
+        ft_best = a.build / "ner_ft" / "model-best"
+        if not a.skip_train:
+            log("3/6 fine-tuning NER on the GermEval training half (config_ft.cfg) ...")
+            ft_best = spacy_train(
+                HERE / "config_ft.cfg",
+                a.build / "ner_ft",
+                a.threads,
+                **{
+                    "paths.train": corpus / "ner_ft.spacy",
+                    "paths.dev": corpus / "ner_dev.spacy",
+                    "paths.ner_source": ner_best,
+                },
+            )
+        ner_final = ft_best
+    times["finetune"] = time.time() - t
+
+    t = time.time()
+    # model-last: the UD eval part is the evaluation set, so it is not used to pick a checkpoint
+    ud_last = a.build / "ud" / "model-last"
+    if not a.skip_train:
+        log("4/6 training senter/tagger/morphologizer (config_ud.cfg) ...")
+        spacy_train(
+            HERE / "config_ud.cfg",
+            a.build / "ud",
+            a.threads,
+            **{"paths.train": corpus / "ud_train.spacy", "paths.dev": corpus / "ud_eval.spacy"},
+        )
+    times["ud"] = time.time() - t
+
+    t = time.time()
+    log("5/6 assembling the final pipeline ...")
+    from ingest.nlp.train.assemble import assemble
+
+    nlp = assemble(ud_last, ner_final, MODEL_DIR, log=log)
+    times["assemble"] = time.time() - t
+
+    t = time.time()
+    log("6/6 evaluating ...")
+    from ingest.nlp.train.evaluate import eval_ner, eval_ud, format_ner
+
+    ner = eval_ner(nlp, corpus / "ner_eval.spacy")
+    ud = eval_ud(nlp, corpus / "ud_eval.spacy")
+    (a.build / "eval.json").write_text(json.dumps({"ner": ner, "ud": ud}, indent=2))
+    times["eval"] = time.time() - t
+
+    seed_ents = []
+    if SEED_TEXT.exists():
+        doc = nlp(SEED_TEXT.read_text(encoding="utf-8"))
+        seed_ents = sorted({(e.text, e.label_) for e in doc.ents})
+
+    size = sum(p.stat().st_size for p in MODEL_DIR.rglob("*") if p.is_file())
+    total = time.time() - t0
+    print("\n" + "=" * 72)
+    print(f"Lagebild German pipeline -> {MODEL_DIR.relative_to(REPO)}  ({size / 1e6:.1f} MB)")
+    print(f"components: {nlp.pipe_names}")
+    print(f"NER on held-out GermEval half ({ner['n_sents']} sentences, exact outer spans, gold tokens):")
+    print(format_ner(ner))
+    print(f"  with spaCy tokenisation: micro PER/LOC/ORG F1 {ner['raw']['micro_PLO']['f']:.3f}")
+    print(
+        f"UD held-out ({ud['tokens']} tokens): POS {ud['pos_acc']:.3f}  morph {ud['morph_acc']:.3f}  "
+        f"lemma {ud['lemma_acc']:.3f}  Mood {ud['mood_acc']:.3f}  Mood=Sub F1 {ud['mood_sub']['f']:.3f}  "
+        f"sentence-start F1 {ud['sents']['f']:.3f}"
+    )
+    if seed_ents:
+        print("seed text entities: " + "; ".join(f"{t}/{l}" for t, l in seed_ents)[:600])
+    print(
+        "time: "
+        + ", ".join(f"{k} {v / 60:.1f} min" for k, v in times.items())
+        + f"; total {total / 60:.1f} min"
+    )
+    print("=" * 72)
+
+
+if __name__ == "__main__":
+    main()

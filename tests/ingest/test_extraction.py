@@ -1,0 +1,400 @@
+"""Tests for ingest.extraction: decoding, URL canonicalisation, article extraction, robustness.
+
+Pure functions, no database: run with ``python -m pytest tests/ingest/test_extraction.py -p no:django``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from ingest.extraction import (
+    ExtractedArticle,
+    canonicalize_url,
+    clean_authors,
+    decode_html,
+    detect_wire_agencies,
+    extract_article,
+    parse_datetime,
+)
+
+SHARED = Path(__file__).resolve().parents[3] / "shared"
+CORPUS = SHARED / "corpus" / "html"
+
+GERMAN = "Die Bürger in München grüßen den Bürgermeister. Äpfel, Öl und Übermut – für 5 € im Laden."
+
+
+def page(head: str = "", body: str = f"<p>{GERMAN}</p>") -> str:
+    return f"<!DOCTYPE html><html><head>{head}<title>Test</title></head><body>{body}</body></html>"
+
+
+# ---- decode_html ------------------------------------------------------------------------------
+
+
+def test_decode_latin1_without_any_charset_keeps_umlauts() -> None:
+    text, encoding = decode_html(page().encode("cp1252"), None)
+    assert GERMAN in text
+    assert encoding == "cp1252"
+
+
+def test_decode_short_latin1_snippet() -> None:
+    text, _ = decode_html("<p>Grüße aus Köln</p>".encode("latin-1"), None)
+    assert "Grüße aus Köln" in text
+
+
+def test_decode_latin1_with_wrong_utf8_declarations() -> None:
+    body = page('<meta charset="utf-8">').encode("cp1252")
+    text, encoding = decode_html(body, "text/html; charset=UTF-8")
+    assert GERMAN in text
+    assert encoding != "utf-8"
+
+
+def test_decode_uses_http_header_charset() -> None:
+    text, encoding = decode_html(page().encode("cp1252"), "text/html; charset=ISO-8859-1")
+    assert GERMAN in text
+    assert encoding == "cp1252"  # WHATWG: ISO-8859-1 means Windows-1252 (€, „, –)
+
+
+def test_decode_uses_meta_http_equiv() -> None:
+    head = '<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">'
+    text, _ = decode_html(page(head).encode("cp1252"), None)
+    assert GERMAN in text
+
+
+def test_decode_utf8_page_that_declares_latin1() -> None:
+    # fundus pages: re-encoded to UTF-8 but still naming the original charset.
+    text, encoding = decode_html(page('<meta charset="iso-8859-1">').encode("utf-8"), None)
+    assert GERMAN in text
+    assert "Ã" not in text
+    assert encoding == "utf-8"
+
+
+def test_decode_bom_wins_over_wrong_header() -> None:
+    text, encoding = decode_html(b"\xef\xbb\xbf" + page().encode("utf-8"), "text/html; charset=iso-8859-1")
+    assert text.startswith("<!DOCTYPE html>")
+    assert GERMAN in text
+    assert encoding == "utf-8"
+
+
+def test_decode_utf16_bom() -> None:
+    text, encoding = decode_html(b"\xff\xfe" + page().encode("utf-16-le"), None)
+    assert GERMAN in text
+    assert encoding == "utf-16"
+
+
+def test_decode_repairs_double_encoded_utf8() -> None:
+    mojibake = GERMAN.encode("utf-8").decode("cp1252")
+    text, _ = decode_html(page(body=f"<p>{mojibake}</p>").encode("utf-8"), None)
+    assert GERMAN in text
+
+
+def test_decode_mostly_utf8_with_stray_latin1_bytes() -> None:
+    body = page(body=f"<p>{GERMAN}</p>" * 5).encode("utf-8") + b"<p>\x93zitiert\x94</p>"
+    text, encoding = decode_html(body, "text/html; charset=utf-8")
+    assert GERMAN in text
+    assert encoding == "utf-8"
+
+
+def test_decode_empty_and_unknown_charset() -> None:
+    assert decode_html(b"", None) == ("", "utf-8")
+    text, _ = decode_html(page().encode("utf-8"), "text/html; charset=x-no-such-charset")
+    assert GERMAN in text
+
+
+# ---- canonicalize_url -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "HTTPS://WWW.Example.DE:443/Politik/Artikel-123.html?utm_source=x&utm_medium=rss#kommentare",
+            "https://www.example.de/Politik/Artikel-123.html",
+        ),
+        (
+            "http://example.de:80/a?b=2&fbclid=abc&a=1&gclid=1&mc_cid=1&mc_eid=2",
+            "http://example.de/a?a=1&b=2",
+        ),
+        (
+            "https://example.de/a?WT.mc_id=feed&wt_mc=x&ref=twitter&xtor=RSS-1&at_medium=sl&at_campaign=c&id=7",
+            "https://example.de/a?id=7",
+        ),
+        ("https://example.de:8443/x?q=a%20b", "https://example.de:8443/x?q=a%20b"),
+        ("https://example.de", "https://example.de/"),
+    ],
+)
+def test_canonicalize_url(url: str, expected: str) -> None:
+    assert canonicalize_url(url) == expected
+
+
+def test_canonicalize_url_is_idempotent_and_tolerant() -> None:
+    url = "https://Example.de/Pfad/?z=1&a=2&utm_campaign=x"
+    assert canonicalize_url(canonicalize_url(url)) == canonicalize_url(url)
+    assert canonicalize_url("not a url") == "not a url"
+    assert canonicalize_url("http://[::1]:99999/") == "http://[::1]:99999/"  # invalid port: unchanged
+
+
+# ---- extract_article on a hand-written German article ------------------------------------------
+
+ARTICLE_HTML = """<!DOCTYPE html>
+<html lang="de-DE">
+<head>
+<meta charset="utf-8">
+<title>Stadtrat beschließt neuen Radweg | Testkurier</title>
+<meta property="og:title" content="Stadtrat beschließt neuen Radweg am Rheinufer">
+<meta property="og:site_name" content="Testkurier">
+<meta name="description" content="Nach jahrelanger Debatte hat der Stadtrat den Bau eines Radwegs am Rheinufer beschlossen. Die Kosten liegen bei zwei Millionen Euro.">
+<link rel="canonical" href="/lokales/radweg-rheinufer-100.html">
+<script type="application/ld+json">
+{"@context": "https://schema.org", "@type": "NewsArticle",
+ "headline": "Stadtrat beschließt neuen Radweg am Rheinufer",
+ "datePublished": "2024-06-19T08:30:00+02:00", "dateModified": "2024-06-19T10:05:00+02:00",
+ "author": [{"@type": "Person", "name": "Von Anna Beispiel"}, {"@type": "Person", "name": "Jan Muster/dpa"}],
+ "publisher": {"@type": "Organization", "name": "Testkurier"}}
+</script>
+</head>
+<body>
+<nav><ul><li><a href="/">Startseite</a></li><li><a href="/lokales">Lokales</a></li></ul></nav>
+<main><article>
+<h1>Stadtrat beschließt neuen Radweg am Rheinufer</h1>
+<p class="byline">Von Anna Beispiel und Jan Muster</p>
+<p>Düsseldorf (dpa) - Nach jahrelanger Debatte hat der Stadtrat am Dienstagabend den Bau eines
+neuen Radwegs entlang des Rheinufers beschlossen. Die Mehrheit aus drei Fraktionen stimmte für
+den Plan, die Opposition enthielt sich.</p>
+<p>Die Kosten für die 4,5 Kilometer lange Strecke liegen nach Angaben der Verwaltung bei rund zwei
+Millionen Euro. Ein Teil soll aus Fördermitteln des Landes kommen, der Rest aus dem städtischen
+Haushalt der kommenden beiden Jahre.</p>
+<h2>Baubeginn im Frühjahr</h2>
+<p>Die Arbeiten sollen im Frühjahr beginnen und bis Ende des nächsten Jahres abgeschlossen sein.
+Anwohnerinnen und Anwohner hatten sich in einer Bürgerversammlung mehrheitlich für den Radweg
+ausgesprochen, Händler fürchten dagegen den Wegfall von Parkplätzen.</p>
+<p>Der Fahrradclub begrüßte die Entscheidung als überfällig. „Das ist ein wichtiger Schritt für die
+Verkehrswende in unserer Stadt“, sagte die Vorsitzende der Ortsgruppe nach der Sitzung.</p>
+<figure><img src="radweg.jpg" alt=""><figcaption>Das Rheinufer. Foto: AFP/Max Knipser</figcaption></figure>
+</article>
+<aside><h3>Mehr zum Thema</h3><ul><li><a href="/a">Neue Ampel an der Kreuzung</a></li></ul></aside>
+</main>
+<section id="comments"><h3>Kommentare</h3><div class="comment"><p>Leser123: Endlich! Das hätte man schon vor
+zehn Jahren machen sollen, aber besser spät als nie.</p></div></section>
+<footer><p>© 2024 Testkurier GmbH. Alle Rechte vorbehalten.</p><a href="/impressum">Impressum</a></footer>
+</body>
+</html>"""
+
+
+@pytest.fixture(scope="module")
+def article() -> ExtractedArticle:
+    return extract_article(ARTICLE_HTML, url="https://www.testkurier.de/lokales/radweg.html?utm_source=rss")
+
+
+def test_article_metadata(article: ExtractedArticle) -> None:
+    assert article.error is None
+    assert article.title == "Stadtrat beschließt neuen Radweg am Rheinufer"
+    assert article.authors == ["Anna Beispiel", "Jan Muster", "dpa"]
+    assert article.published == datetime.fromisoformat("2024-06-19T08:30:00+02:00")
+    assert article.published is not None and article.published.tzinfo is not None
+    assert article.modified == datetime.fromisoformat("2024-06-19T10:05:00+02:00")
+    assert article.language == "de"
+    assert article.site_name == "Testkurier"
+    assert article.canonical_url == "https://www.testkurier.de/lokales/radweg-rheinufer-100.html"
+    assert article.description.startswith("Nach jahrelanger Debatte")
+
+
+def test_article_text(article: ExtractedArticle) -> None:
+    text = article.text
+    assert text.startswith("Düsseldorf (dpa) - Nach jahrelanger Debatte")
+    assert "Die Kosten für die 4,5 Kilometer lange Strecke" in text
+    assert "Verkehrswende in unserer Stadt" in text
+    assert "\n\n" in text  # paragraphs separated by blank lines
+    for boilerplate in ("Startseite", "Neue Ampel an der Kreuzung", "Leser123", "Alle Rechte vorbehalten"):
+        assert boilerplate not in text
+
+
+def test_article_wire_agencies(article: ExtractedArticle) -> None:
+    # dpa from the dateline and the byline; AFP only credits the photo.
+    assert article.wire_agencies == ["dpa"]
+
+
+def test_extract_article_accepts_bytes() -> None:
+    result = extract_article(ARTICLE_HTML.replace('charset="utf-8"', 'charset="iso-8859-1"').encode("cp1252"))
+    assert result.title == "Stadtrat beschließt neuen Radweg am Rheinufer"
+    assert "Bürgerversammlung" in result.text
+
+
+def test_article_is_frozen(article: ExtractedArticle) -> None:
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        article.title = "x"  # type: ignore[misc]
+
+
+def test_fallbacks_without_structured_data() -> None:
+    html = (
+        '<html lang="de"><head><title>Hitzewelle erreicht Süddeutschland - Beispielblatt</title>'
+        '<meta property="og:site_name" content="Beispielblatt">'
+        '<meta name="author" content="Von Petra Probe, AFP">'
+        '<meta property="article:published_time" content="2023-07-10T06:00:00Z"></head>'
+        "<body><p>"
+        + " ".join(["Die Temperaturen steigen am Wochenende auf bis zu 38 Grad."] * 8)
+        + "</p></body></html>"
+    )
+    result = extract_article(html)
+    assert result.title == "Hitzewelle erreicht Süddeutschland"
+    assert result.authors == ["Petra Probe", "AFP"]
+    assert result.wire_agencies == ["AFP"]
+    assert result.published is not None and result.published.date() == date(2023, 7, 10)
+    assert "38 Grad" in result.text
+
+
+# ---- helpers ------------------------------------------------------------------------------------
+
+
+def test_clean_authors() -> None:
+    assert clean_authors(["Von Max Mustermann und Erika Musterfrau"]) == [
+        "Max Mustermann",
+        "Erika Musterfrau",
+    ]
+    assert clean_authors(["Max Mustermann (dpa)"]) == ["Max Mustermann", "dpa"]
+    assert clean_authors(["Elena Beispiel (ebe)", "https://example.de/autor/x"]) == ["Elena Beispiel"]
+    assert clean_authors(["APA/AP"]) == ["APA", "AP"]
+    assert clean_authors(["Max Mustermann; max mustermann"]) == ["Max Mustermann"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Berlin (dpa) - Die Bundesregierung hat beschlossen.", ["dpa"]),
+        ("Paris (AFP/dpa). Der Präsident sprach.", ["AFP", "dpa"]),
+        ("Satz eins.\n\ndpa/jr", ["dpa"]),
+        ("Der Text endet hier. (KNA)", ["KNA"]),
+        ("Quelle: Reuters", ["Reuters"]),
+        ("Mit Material von dpa und AFP", ["dpa", "AFP"]),
+        ("© dpa-infocom, dpa:240516-99-53606/3", ["dpa"]),
+        # Not credits: photo credits, the agency merely mentioned, other words.
+        ("Das meldete die Deutsche Presse-Agentur (dpa) am Abend aus Berlin.", []),
+        ("Die Sängerin auf der Bühne. © AFP / JEFF PACHOUD", []),
+        ("Foto: dpa/Picture Alliance", []),
+        ("Reuters berichtete zuerst über den Fall.", []),
+        ("Der SAP-Konzern und die AP-Klasse", []),
+    ],
+)
+def test_detect_wire_agencies(text: str, expected: list[str]) -> None:
+    assert detect_wire_agencies(text) == expected
+
+
+def test_parse_datetime() -> None:
+    assert parse_datetime("2024-05-16T09:26:10.847123456Z") == datetime.fromisoformat(
+        "2024-05-16T09:26:10.847123+00:00"
+    )
+    assert parse_datetime("2024-05-16T09:26:10+0200") == datetime.fromisoformat("2024-05-16T09:26:10+02:00")
+    naive = parse_datetime("16.05.2024, 11:30")
+    assert naive is not None and naive.tzinfo is not None and naive.hour == 11
+    assert parse_datetime("gestern") is None
+    assert parse_datetime("0001-01-01") is None
+
+
+# ---- hostile input ------------------------------------------------------------------------------
+
+HOSTILE = {
+    "empty": "",
+    "whitespace": " \n\t ",
+    "binary": os.urandom(100_000).decode("latin-1"),
+    "nul_bytes": "<html>\x00<body>\x00<p>Hallo</p></body></html>",
+    "surrogates": "<html><body><p>Hallo \ud800 Welt</p></body></html>",
+    "deeply_nested": "<div>" * 100_000 + "Tief verschachtelt. " * 20 + "</div>" * 100_000,
+    "nested_inline": "<b><i>" * 30_000 + "Text " * 100,
+    "deep_jsonld": '<script type="application/ld+json">'
+    + "[" * 100_000
+    + "]" * 100_000
+    + "</script><p>x</p>",
+    "broken_jsonld": '<script type="application/ld+json">{"@type": "NewsArticle", "author": </script>',
+    "not_html": "%PDF-1.4\n%âãÏÓ\n1 0 obj << /Type /Catalog >> endobj",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_input_does_not_crash(name: str) -> None:
+    result = extract_article(HOSTILE[name])
+    assert isinstance(result, ExtractedArticle)
+    assert isinstance(result.text, str)
+    if not result.text:
+        assert result.error
+
+
+def test_binary_bytes_do_not_crash() -> None:
+    result = extract_article(os.urandom(200_000))
+    assert isinstance(result, ExtractedArticle)
+    text, _ = decode_html(os.urandom(50_000), "text/html; charset=utf-8")
+    assert isinstance(text, str)
+
+
+def test_20_mb_input_is_capped() -> None:
+    huge = "<html><body><article>" + "<p>Ein Absatz mit etwas Text, der sich endlos wiederholt.</p>" * 350_000
+    assert len(huge) > 20_000_000
+    started = time.perf_counter()
+    result = extract_article(huge + "</article></body></html>")
+    assert time.perf_counter() - started < 60
+    assert any("truncated" in warning for warning in result.warnings)
+
+
+def test_20_mb_plain_text_does_not_crash() -> None:
+    result = extract_article("Nur Text ohne Auszeichnung. " * 800_000)
+    assert isinstance(result, ExtractedArticle)
+
+
+def test_wrong_input_type_is_reported() -> None:
+    result = extract_article(None)  # type: ignore[arg-type]
+    assert result.error and not result.text
+
+
+# ---- real pages from the shared corpus -----------------------------------------------------------
+
+REAL_PAGES = [
+    "de-fundus-BSZ_2024_05_16",  # UTF-8, dpa co-authored, JSON-LD
+    "de-fundus-FrankfurterRundschau_2024_04_26",  # UTF-8 without any charset declaration
+    "de-traf-rnz.de.witzel",  # dateline "(dpa)"
+    "de-traf-taz.de.siemens",  # user comments must stay out
+]
+
+
+def _load(page_id: str) -> tuple[dict, bytes, dict]:
+    manifest = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
+    entry = next(p for p in manifest["pages"] if p["id"] == page_id)
+    gold = json.loads((CORPUS / "gold" / f"{page_id}.json").read_text(encoding="utf-8"))
+    return entry, (CORPUS / f"{page_id}.html").read_bytes(), gold
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"shared corpus not available at {CORPUS}")
+@pytest.mark.parametrize("page_id", REAL_PAGES)
+def test_real_pages(page_id: str) -> None:
+    entry, body, gold = _load(page_id)
+    html, _ = decode_html(body, None)
+    result = extract_article(html, url=entry["url"])
+    assert result.error is None
+    assert result.language == "de"
+    assert "Ã¤" not in result.text and "Ã¶" not in result.text and "Ã¼" not in result.text
+    for snippet in gold.get("with", []):
+        assert snippet in result.text
+    for snippet in gold.get("without", []) + gold.get("comments", []):
+        assert snippet not in result.text
+    if "text" in gold:
+        first_paragraph = gold["text"].split("\n\n")[1]
+        assert first_paragraph[:80] in result.text
+    if gold.get("title"):
+        assert result.title == gold["title"]
+    gold_date = gold.get("publishing_date") or gold.get("date")
+    if gold_date:
+        assert result.published is not None
+        assert result.published.isoformat()[:10] == str(gold_date)[:10]
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"shared corpus not available at {CORPUS}")
+def test_real_page_wire_agency_and_authors() -> None:
+    entry, body, gold = _load("de-fundus-BSZ_2024_05_16")
+    result = extract_article(decode_html(body, None)[0], url=entry["url"])
+    assert result.authors == gold["authors"]
+    assert result.wire_agencies == ["dpa"]
+    assert result.canonical_url.startswith("https://www.braunschweiger-zeitung.de/")
