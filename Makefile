@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 DEBUG ?= true
 export DEBUG
 
-.PHONY: setup run test lint format stop services messages clean-data
+.PHONY: setup run test lint stop services messages bench model
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,3 +46,7 @@ stop: $(STAMP)
 messages: $(STAMP)
 	$(BIN)/python manage.py makemessages -l de -i ".venv/*" -i ".data/*"
 	$(BIN)/python manage.py compilemessages --ignore ".venv/*"
+
+# Benchmarks (speed and quality are measured here, never in unit tests).
+bench: $(STAMP)
+	$(BIN)/python bench/extraction_quality.py --json bench/results/extraction.json

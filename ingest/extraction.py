@@ -346,6 +346,11 @@ _PHOTOGRAPHER_RE = re.compile(r"\s*[/|]\s*[A-ZÄÖÜ][\w.-]+\s+[A-ZÄÖÜ]")
 # Closing sign-off line of agency abbreviations and editor initials: "dpa/jr", "AFP, dpa, sid".
 _SIGNOFF_TOKEN = rf"(?:{_AGENCY_ALT}|[a-z]{{1,4}})"
 _SIGNOFF_RE = re.compile(rf"\(?{_SIGNOFF_TOKEN}(?:\s*[/,]\s*{_SIGNOFF_TOKEN})*\)?")
+# Short credit line "mit dpa", "FR mit dpa/AFP", "mit Material von Reuters"; without closing
+# punctuation, so "sagte er im Gespräch mit AFP." (a sentence) does not count.
+_WITH_AGENCY_RE = re.compile(
+    rf"(?:[\w.-]+ )?[Mm]it (?:Material (?:von |der )?)?(?:{_AGENCY_ALT})(?:\s*(?:[/,]|und)\s*(?:{_AGENCY_ALT}))*"
+)
 # Image and video credits name agencies too, but say nothing about who wrote the text.
 _MEDIA_CREDIT_RE = re.compile(
     r"(?:Foto|Fotos|Bild|Bilder|Grafik|Video|Image|Photo|Quelle Bild|Bildquelle|Titelbild)\s*:", re.IGNORECASE
@@ -380,7 +385,7 @@ def detect_wire_agencies(text: str, bylines: Iterable[str] = ()) -> list[str]:
     for byline in bylines:
         stripped = byline.strip()
         # A byline is a credit by definition, but only a short one: long strings are prose.
-        if len(stripped) <= 80:
+        if len(stripped) <= 80 and not _MEDIA_CREDIT_RE.search(stripped):
             add(_agencies_in(stripped))
     for line in text.splitlines():
         if not line.strip():
@@ -404,7 +409,9 @@ def detect_wire_agencies(text: str, bylines: Iterable[str] = ()) -> list[str]:
             if not _MEDIA_CREDIT_RE.search(prefix):
                 add(_agencies_in(match.group(0)))
         # A closing line consisting of agency abbreviations and editor initials: "dpa/jr".
-        if len(line) <= 30 and _SIGNOFF_RE.fullmatch(line.strip()):
+        if len(line) <= 40 and (
+            _SIGNOFF_RE.fullmatch(line.strip()) or _WITH_AGENCY_RE.fullmatch(line.strip())
+        ):
             add(_agencies_in(line))
     return found
 
@@ -741,16 +748,17 @@ def _normalise_language(value: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
+# Screen-reader hints that CMSs put into link texts: "(öffnet im neuen Fenster)".
+_LINK_HINT_RE = re.compile(
+    r"\s*\((?:öffnet|opens) (?:sich )?(?:im|in) (?:einem )?(?:neuen|neuem|new) (?:Fenster|Tab|window|tab)\)"
+)
+
+
 def _paragraphs(text: str) -> str:
     """One paragraph per line from trafilatura -> paragraphs separated by blank lines."""
     text = _LINK_HINT_RE.sub("", text)
     lines = (re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.splitlines())
     return "\n\n".join(line for line in lines if line)
-
-
-_LINK_HINT_RE = re.compile(
-    r"\s*\((?:öffnet|opens) (?:sich )?(?:im|in) (?:einem )?(?:neuen|neuem|new) (?:Fenster|Tab|window|tab)\)"
-)
 
 
 def _squash(text: str) -> str:
@@ -763,6 +771,13 @@ def _without_headline(text: str, headlines: list[str]) -> str:
     if rest and any(_squash(first) == _squash(headline) for headline in headlines if headline):
         return rest
     return text
+
+
+_PROSE_END_RE = re.compile(r"[.!?:…\"“”»«')]$")
+
+
+def _is_prose(line: str) -> bool:
+    return len(line.split()) >= 10 and bool(_PROSE_END_RE.search(line.strip()))
 
 
 def _with_teaser(text: str, description: str, tree: lxml.html.HtmlElement) -> str:
@@ -790,6 +805,14 @@ def _fallback_text(tree: lxml.html.HtmlElement) -> str:
         content = re.sub(r"\s+", " ", node.text_content() or "").strip()
         if len(content) >= 40 or (node.tag != "p" and content):
             paragraphs.append(content)
+    if not paragraphs:
+        # Plain text served as HTML: take it if it reads like prose, not like binary junk.
+        loose = re.sub(
+            r"\s+", " ", " ".join(container.xpath(".//text()[not(ancestor::script)][not(ancestor::style)]"))
+        )
+        letters = sum(char.isalpha() or char.isspace() for char in loose)
+        if len(loose) >= 200 and letters >= 0.85 * len(loose):
+            paragraphs.append(loose.strip())
     return "\n\n".join(paragraphs)
 
 
@@ -800,35 +823,6 @@ def _trafilatura_pass(html: str, url: str | None, **options: Any) -> dict[str, A
     if document is None:
         return {}
     return document.as_dict() if hasattr(document, "as_dict") else dict(document)
-
-
-_PROSE_END_RE = re.compile(r"[.!?:…\"“”»«')]$")
-
-
-def _is_prose(line: str) -> bool:
-    return len(line.split()) >= 10 and bool(_PROSE_END_RE.search(line.strip()))
-
-
-def _with_rescued_lead(precise: str, default: str) -> str:
-    """Put back the lead paragraph(s) that favor_precision tends to drop.
-
-    The teaser/lead sits in its own container above the body on many CMSs; precision mode
-    treats it as boilerplate. Only full sentences *before* the first paragraph both passes
-    share are restored, so trailing teasers, comments and author boxes stay out.
-    """
-    precise_lines = [line for line in precise.splitlines() if line.strip()]
-    if not precise_lines:
-        return precise
-    shared = set(precise_lines)
-    lead: list[str] = []
-    for line in default.splitlines():
-        if line in shared:
-            break
-        if _is_prose(line):
-            lead.append(line)
-    else:
-        return precise  # no overlap at all: the passes disagree, keep the precise one
-    return "\n".join([*lead, *precise_lines])
 
 
 def _trafilatura_text(html: str, url: str | None, expected_chars: int = 0) -> tuple[str, dict[str, Any]]:
@@ -844,10 +838,7 @@ def _trafilatura_text(html: str, url: str | None, expected_chars: int = 0) -> tu
     if len(html) > _SINGLE_PASS_CHARS:
         return default_text, default
     precise_text = _trafilatura_pass(html, url, favor_precision=True).get("text") or ""
-    if len(precise_text) >= _PRECISION_KEEP_RATIO * len(default_text):
-        text = _with_rescued_lead(precise_text, default_text)
-    else:
-        text = default_text
+    text = precise_text if len(precise_text) >= _PRECISION_KEEP_RATIO * len(default_text) else default_text
     if len(text) < _SHORT_TEXT_CHARS or len(text) < 0.5 * expected_chars:
         recall_text = _trafilatura_pass(html, url, favor_recall=True).get("text") or ""
         if len(recall_text) > _RECALL_GAIN_RATIO * max(len(text), 1):
@@ -921,26 +912,29 @@ def _main_text(
     return text, traf
 
 
-def _pick_authors(
+def _byline_sources(
     jsonld: dict[str, Any], meta: dict[str, str], traf: dict[str, Any], tree: lxml.html.HtmlElement
-) -> tuple[list[str], list[str]]:
-    """(clean authors, raw byline strings they came from); the first source with a name wins."""
-    sources = (
-        lambda: _names(jsonld.get("author")),
-        lambda: [
+) -> list[list[str]]:
+    """Raw author/byline strings per source, most reliable source first."""
+    return [
+        _names(jsonld.get("author")),
+        [
             value
             for key in ("author", "article:author", "parsely-author", "dc.creator", "sailthru.author", "byl")
             if (value := meta.get(key)) and not value.startswith("http")
         ][:1],
-        lambda: [traf["author"]] if traf.get("author") else [],
-        lambda: _html_bylines(tree),
-    )
-    for source in sources:
-        raw = source()
+        [traf["author"]] if traf.get("author") else [],
+        _html_bylines(tree),
+    ]
+
+
+def _pick_authors(sources: list[list[str]]) -> list[str]:
+    """Authors from the first source that yields a usable name."""
+    for raw in sources:
         authors = clean_authors(raw)
         if authors:
-            return authors, raw
-    return [], []
+            return authors
+    return []
 
 
 _PUBLISHED_META_KEYS = (
@@ -1030,14 +1024,14 @@ def _extract(html: str, url: str | None) -> ExtractedArticle:
     if text:
         text = _without_headline(text, [title, *h1s])
         text = _with_teaser(text, description, tree)
-    authors, bylines = _pick_authors(jsonld, meta, traf, tree)
+    bylines = _byline_sources(jsonld, meta, traf, tree)
     modified = parse_datetime(
         _text(jsonld.get("dateModified"))
         or _first(meta, "article:modified_time", "og:updated_time", "last-modified")
     )
     return ExtractedArticle(
         title=title,
-        authors=authors,
+        authors=_pick_authors(bylines),
         published=_pick_published(jsonld, meta, traf),
         modified=modified,
         language=_pick_language(tree, meta, jsonld, text),
@@ -1045,7 +1039,8 @@ def _extract(html: str, url: str | None) -> ExtractedArticle:
         description=description,
         canonical_url=_pick_canonical(tree, meta, jsonld, url),
         site_name=site_name,
-        wire_agencies=detect_wire_agencies(text, bylines=bylines),
+        # Every byline counts for agencies: trafilatura's author field drops "(dpa)" suffixes.
+        wire_agencies=detect_wire_agencies(text, bylines=[raw for source in bylines for raw in source]),
         error=None if text else "no main text found",
         warnings=warnings,
     )

@@ -249,6 +249,23 @@ def test_fallbacks_without_structured_data() -> None:
     assert "38 Grad" in result.text
 
 
+def test_agency_in_visible_byline_only() -> None:
+    paragraphs = "".join(
+        f"<p>Absatz {n}: Die Regierung hat am Montag neue Pläne für den Ausbau der Bahnstrecken vorgestellt, "
+        "die Opposition kritisierte die Finanzierung als unsolide und forderte Nachbesserungen.</p>"
+        for n in range(4)
+    )
+    html = (
+        '<html lang="de"><head><title>Neue Pläne für die Bahn</title></head><body><article>'
+        f'<h1>Neue Pläne für die Bahn</h1><p class="byline">Von Anna Beispiel (dpa)</p>{paragraphs}'
+        "</article></body></html>"
+    )
+    result = extract_article(html)
+    assert result.authors[0] == "Anna Beispiel"
+    assert result.wire_agencies == ["dpa"]
+    assert "Von Anna Beispiel" not in result.text
+
+
 # ---- helpers ------------------------------------------------------------------------------------
 
 
@@ -273,11 +290,14 @@ def test_clean_authors() -> None:
         ("Quelle: Reuters", ["Reuters"]),
         ("Mit Material von dpa und AFP", ["dpa", "AFP"]),
         ("© dpa-infocom, dpa:240516-99-53606/3", ["dpa"]),
+        ("Letzter Absatz des Artikels.\n\nmit dpa", ["dpa"]),
+        ("FR mit dpa/AFP", ["dpa", "AFP"]),
         # Not credits: photo credits, the agency merely mentioned, other words.
         ("Das meldete die Deutsche Presse-Agentur (dpa) am Abend aus Berlin.", []),
         ("Die Sängerin auf der Bühne. © AFP / JEFF PACHOUD", []),
         ("Foto: dpa/Picture Alliance", []),
         ("Reuters berichtete zuerst über den Fall.", []),
+        ("Das sagte der Minister im Gespräch mit AFP.", []),
         ("Der SAP-Konzern und die AP-Klasse", []),
     ],
 )
@@ -343,6 +363,8 @@ def test_20_mb_input_is_capped() -> None:
 def test_20_mb_plain_text_does_not_crash() -> None:
     result = extract_article("Nur Text ohne Auszeichnung. " * 800_000)
     assert isinstance(result, ExtractedArticle)
+    assert any("truncated" in warning for warning in result.warnings)
+    assert result.text.startswith("Nur Text ohne Auszeichnung.")
 
 
 def test_wrong_input_type_is_reported() -> None:
