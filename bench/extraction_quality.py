@@ -271,6 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     results = run(args.corpus, args.only)
     print_table(results)
     if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
         print(f"\nJSON results written to {args.json}")
     return 0
