@@ -109,6 +109,8 @@ class Article(models.Model):
         FETCHED = "fetched", _("fetched")
         EXTRACTING = "extracting", _("extracting")
         EXTRACTED = "extracted", _("extracted")
+        ANALYZING = "analyzing", _("analysing")
+        ANALYZED = "analyzed", _("analysed")
         DUPLICATE = "duplicate", _("duplicate")
         FAILED = "failed", _("failed")
 

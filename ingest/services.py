@@ -26,6 +26,7 @@ from ingest.feeds import FeedItem, FeedKind, parse_feed
 from ingest.http import FEED_TYPES, HTML_TYPES, ConditionalState, ErrorKind, FetchResult, fetch
 from ingest.models import Article, FetchLog, Outlet, Source
 from ingest.politeness import fetch_config
+from ingest.signals import article_extracted
 
 logger = logging.getLogger(__name__)
 
@@ -435,6 +436,9 @@ def article_extract(article: Article) -> Article:
             + SearchVector("description", weight="B", config="german")
             + SearchVector("text", weight="C", config="german")
         )
+        if article.status == Article.Status.EXTRACTED:
+            # The next step (analysis, in the events app) listens; duplicates are not analysed.
+            article_extracted.send(sender=Article, article_id=article.pk)
     return article
 
 

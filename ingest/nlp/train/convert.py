@@ -246,7 +246,27 @@ def build_case_dict(docs_iter):
             if i == 0:
                 continue  # sentence-initial capitalisation is not informative
             c[tok.text.lower()][tok.text] += 1
-    return {k: v.most_common(1)[0][0] for k, v in c.items()}
+    case = {k: v.most_common(1)[0][0] for k, v in c.items()}
+    # back-off: the cased word forms (keys and lemmas) of spacy-lookups-data's
+    # German lemma table; a capitalised form wins over a lower-case one, as
+    # German nouns are far more frequent than homographs.
+    import gzip
+    import json
+
+    import spacy_lookups_data
+
+    path = Path(spacy_lookups_data.__file__).parent / "data" / "de_lemma_lookup.json.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        table = json.load(f)
+    extra = {}
+    for form in list(table.keys()) + list(table.values()):
+        low = form.lower()
+        if low in case:
+            continue
+        if low not in extra or (form[:1].isupper() and not extra[low][:1].isupper()):
+            extra[low] = form
+    case.update(extra)
+    return case
 
 
 NOUN_SUFFIX = re.compile(
@@ -259,6 +279,17 @@ def _lookup(w, case):
     m = _TRAIL.match(w)
     core, trail = m.group(1), m.group(2)
     form = case.get(core)
+    if form is None and core and "-" in core:  # hyphenated compound: case of the last part
+        last = _lookup(core.rsplit("-", 1)[1], case)
+        if last and last[:1].isupper():
+            form = core[:1].upper() + core[1:]
+    if form is None and core.isalpha() and len(core) >= 7:  # compound: case of its longest known head
+        for i in range(1, len(core) - 3):
+            head = case.get(core[i:])
+            if head is not None:
+                if head[:1].isupper():
+                    form = core[:1].upper() + core[1:]
+                break
     if form is None and core and len(core) > 4 and NOUN_SUFFIX.search(core) and core.isalpha():
         form = core[:1].upper() + core[1:]
     return None if form is None else form + trail
@@ -472,7 +503,7 @@ def convert(out_dir: Path, ge_oversample=4, log=print):
     random.Random(SEED).shuffle(ner_train)
     stats["ner_train"] = write(ner_train, out_dir / "ner_train.spacy")
     stats["ner_dev"] = write(ge_dev, out_dir / "ner_dev.spacy")
-    stats["ner_ft"] = write(ge_fit + sources["stazh"][:0], out_dir / "ner_ft.spacy")
+    stats["ner_ft"] = write(ge_fit, out_dir / "ner_ft.spacy")
     stats["ner_eval"] = write(ge_held, out_dir / "ner_eval.spacy")
     # a few true-cased MultiCoNER samples for inspection
     (out_dir / "multiconer_truecased_sample.txt").write_text(

@@ -1,0 +1,192 @@
+"""The knowledge base in memory: every alias of every active entity, for fast lookups.
+
+Loaded once per worker process from the database and reloaded when the knowledge base
+version (a Redis counter bumped by seeding and curation) changes.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from events.kb.names import adjective_forms, fold, name_variants, normalize
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "lagebild:kb:version"
+MAX_ALIAS_TOKENS = 6
+
+
+@dataclass(frozen=True)
+class Candidate:
+    entity_id: int
+    alias_kind: str
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+    def valid_on(self, day: date | None) -> bool:
+        if day is None:
+            return self.valid_to is None  # without a date, only current roles count
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day < self.valid_to
+        )
+
+
+@dataclass(frozen=True)
+class EntityInfo:
+    id: int
+    kind: str
+    name: str
+    country: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    population: int = 0
+    org_type: str = ""
+    provisional: bool = False
+
+    @property
+    def label(self) -> str:
+        return {"person": "PER", "organization": "ORG", "country": "LOC", "place": "LOC"}.get(
+            self.kind, "MISC"
+        )
+
+
+@dataclass
+class KnowledgeBase:
+    entities: dict[int, EntityInfo] = field(default_factory=dict)
+    names: dict[str, list[Candidate]] = field(default_factory=lambda: defaultdict(list))
+    folded: dict[str, list[Candidate]] = field(default_factory=lambda: defaultdict(list))
+    adjectives: dict[str, list[Candidate]] = field(default_factory=lambda: defaultdict(list))
+    descriptors: dict[str, list[Candidate]] = field(default_factory=lambda: defaultdict(list))
+    # Aliases that are also ordinary words ("Welt", "Union", "AP"): only with context.
+    context_names: dict[str, list[tuple[Candidate, str]]] = field(default_factory=lambda: defaultdict(list))
+    # For partial names ("Kim", "Putin"): the tokens of each person's names, and the
+    # people by the last word of their name ("putin" -> Putin; "kim" -> many).
+    person_tokens: dict[int, set[str]] = field(default_factory=dict)
+    surnames: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    version: int = 0
+
+    def add(
+        self, entity_id: int, text: str, kind: str, valid_from=None, valid_to=None, needs_context=False
+    ) -> None:
+        candidate = Candidate(entity_id, kind, valid_from, valid_to)
+        if needs_context:
+            self.context_names[normalize(text)].append((candidate, text))
+            return
+        if kind in ("adjective", "demonym"):
+            forms = adjective_forms(text) if kind == "adjective" else [normalize(text)]
+            for form in forms:
+                _append(self.adjectives[form], candidate)
+            return
+        key = normalize(text)
+        if kind == "descriptor":
+            _append(self.descriptors[key], candidate)
+            return
+        _append(self.names[key], candidate)
+        _append(self.folded[fold(text)], candidate)
+        info = self.entities.get(entity_id)
+        if info and info.kind == "person":
+            words = [t for t in key.replace("-", " ").split() if len(t) > 1]
+            self.person_tokens.setdefault(entity_id, set()).update(words)
+            if len(words) > 1:
+                self.surnames[words[-1]].add(entity_id)
+
+    def person_by_surname(self, surface: str) -> int | None:
+        """The one person in the knowledge base whose name ends in this word ("Putins")."""
+        for variant in name_variants(surface):
+            found = self.surnames.get(variant)
+            if found:
+                return next(iter(found)) if len(found) == 1 else None
+        return None
+
+    def lookup(self, surface: str, context: bool = False) -> tuple[list[Candidate], bool]:
+        """Candidates for a name as it stands in the text, and whether it was inflected.
+
+        Ambiguous aliases count when the caller has context (the NER marked a name, or the
+        word stands in quotes), or when the text has them in their exact capitalisation
+        and they are written in capitals ("AP", "IS").
+        """
+        found, inflected = self._lookup_names(surface)
+        if found:
+            return found, inflected
+        for n, variant in enumerate(name_variants(surface)):
+            entries = self.context_names.get(variant, [])
+            exact = [c for c, text in entries if text.isupper() and text in surface]
+            usable = [c for c, _ in entries] if context else exact
+            if usable:
+                return usable, n > 0
+        return [], False
+
+    def _lookup_names(self, surface: str) -> tuple[list[Candidate], bool]:
+        # Spellings without diacritics ("Pjoengjang", "Erdogan") find the entity too; a word
+        # written with an umlaut is not folded ("Länder" is not the town of Lander).
+        may_fold = not any(ch in surface for ch in "äöüÄÖÜß")
+        for n, variant in enumerate(name_variants(surface)):
+            found = self.names.get(variant) or (self.folded.get(fold(variant)) if may_fold else None)
+            if found:
+                return list(found), n > 0
+        return [], False
+
+    def info(self, entity_id: int) -> EntityInfo:
+        return self.entities[entity_id]
+
+
+def _append(bucket: list[Candidate], candidate: Candidate) -> None:
+    if candidate not in bucket:
+        bucket.append(candidate)
+
+
+def build_from_db() -> KnowledgeBase:
+    from events.models import Alias, Entity
+
+    kb = KnowledgeBase()
+    for row in Entity.objects.active().values(
+        "id", "kind", "name", "country", "latitude", "longitude", "population", "org_type", "provisional"
+    ):
+        row["population"] = row["population"] or 0
+        kb.entities[row["id"]] = EntityInfo(**row)
+    aliases = Alias.objects.filter(entity__merged_into__isnull=True).values_list(
+        "entity_id", "text", "kind", "valid_from", "valid_to", "needs_context"
+    )
+    for entity_id, text, kind, valid_from, valid_to, needs_context in aliases.iterator(chunk_size=20000):
+        kb.add(entity_id, text, kind, valid_from, valid_to, needs_context)
+    for info in kb.entities.values():
+        if not kb.names.get(normalize(info.name)) and not kb.context_names.get(normalize(info.name)):
+            kb.add(info.id, info.name, "name")
+    return kb
+
+
+_lock = threading.Lock()
+_cached: KnowledgeBase | None = None
+
+
+def current_version() -> int:
+    from portal.health import redis_client
+
+    try:
+        return int(redis_client().get(VERSION_KEY) or 0)
+    except Exception:  # Redis down: keep using what we have rather than fail the article
+        logger.warning("cannot read the knowledge base version; using the loaded one")
+        return _cached.version if _cached else 0
+
+
+def bump_version() -> None:
+    """Tell every worker to reload the knowledge base (after seeding or curation)."""
+    from portal.health import redis_client
+
+    redis_client().incr(VERSION_KEY)
+
+
+def get_kb() -> KnowledgeBase:
+    global _cached
+    version = current_version()
+    with _lock:
+        if _cached is None or _cached.version != version:
+            kb = build_from_db()
+            kb.version = version
+            _cached = kb
+            logger.info("knowledge base loaded: %d entities, %d names", len(kb.entities), len(kb.names))
+        return _cached

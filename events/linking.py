@@ -1,0 +1,313 @@
+"""Entity linking: every mention of an article gets its best entity, or a reason why not.
+
+Input is a parsed spaCy ``Doc`` (entities from the statistical NER, sentences, POS where
+the pipeline has them) and the in-memory knowledge base. Three passes:
+
+1. NER spans are looked up with German inflection ("Putins" -> Putin, "des Kremls" ->
+   Kreml); several candidates are decided by the NER label, what the article names
+   elsewhere, the countries it names, and population.
+2. The knowledge base finds what the NER missed: names, role descriptors valid on the
+   article's date ("der Kremlchef" -> Putin) and country adjectives ("russische" ->
+   Russland, kept as their own MISC mention, not a LOC span).
+3. Partial names ("Kim") go to the person the article named in full before, unless the
+   article names another person with that name nearby, which makes it ambiguous.
+
+Pure: no database writes. Unknown names come back unlinked with ``new_entity_kind`` set,
+and the caller decides whether to create provisional entities.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from events.kb.index import MAX_ALIAS_TOKENS, Candidate, KnowledgeBase
+from events.kb.names import ARTICLES, normalize
+
+LABEL_KINDS = {"PER": {"person"}, "LOC": {"country", "place"}, "ORG": {"organization"}, "MISC": set()}
+QUOTES_OPEN = frozenset({"„", "“", '"', "»", "«", "‚", "'"})
+QUOTES_CLOSE = frozenset({"“", "”", '"', "«", "»", "‘", "'"})
+KIND_FOR_LABEL = {"PER": "person", "LOC": "place", "ORG": "organization"}
+# Capitalised words that start sentences or headings and happen to be names somewhere.
+COMMON_CAPITALISED = frozenset(
+    {
+        "die",
+        "der",
+        "das",
+        "und",
+        "bei",
+        "mit",
+        "von",
+        "zum",
+        "zur",
+        "auch",
+        "aber",
+        "nach",
+        "laut",
+        "wie",
+        "was",
+        "wer",
+    }
+)
+
+
+@dataclass
+class MentionData:
+    start: int
+    end: int
+    text: str
+    label: str
+    kind: str  # name, partial, adjective, descriptor
+    entity_id: int | None
+    confidence: float
+    origin: str  # model, kb
+    note: str
+    sentence_index: int
+    new_entity_kind: str | None = None  # set when the name is unknown: a provisional entity
+
+
+def link_doc(doc, kb: KnowledgeBase, day: date | None = None) -> list[MentionData]:
+    sentence_of = _sentence_index(doc)
+    has_pos = doc.has_annotation("POS")
+    taken = [False] * len(doc)
+    mentions: list[MentionData] = []
+
+    # 1. the statistical NER's spans
+    for ent in doc.ents:
+        mention = MentionData(
+            ent.start_char,
+            ent.end_char,
+            ent.text,
+            ent.label_,
+            "name",
+            None,
+            0.0,
+            "model",
+            "",
+            sentence_of[ent.start],
+        )
+        candidates, inflected = kb.lookup(ent.text, context=True)
+        if candidates:
+            _decide(mention, candidates, kb, mentions, inflected)
+        mentions.append(mention)
+        for i in range(ent.start, ent.end):
+            taken[i] = True
+
+    # 2. what the knowledge base knows and the NER missed
+    i = 0
+    while i < len(doc):
+        if taken[i]:
+            i += 1
+            continue
+        found = _kb_match(doc, i, taken, kb, day, has_pos, sentence_of, mentions)
+        if found:
+            mentions.append(found[0])
+            for j in range(i, found[1]):
+                taken[j] = True
+            i = found[1]
+        else:
+            i += 1
+
+    # 3. partial names: a person named in full in this article, else the one person in
+    # the knowledge base with that surname ("Putin", "Selenskyj"; never "Kim")
+    persons_named = [
+        m for m in mentions if m.entity_id and m.kind == "name" and kb.info(m.entity_id).kind == "person"
+    ]
+    for mention in mentions:
+        if mention.entity_id is None and mention.label == "PER" and len(mention.text.split()) == 1:
+            _resolve_partial(mention, persons_named, kb) or _resolve_surname(mention, kb)
+    for i, token in enumerate(doc):
+        if taken[i] or len(token.text) < 3 or not token.text[:1].isupper():
+            continue
+        if token.text.casefold() in COMMON_CAPITALISED or (has_pos and token.pos_ not in ("PROPN", "X")):
+            continue
+        mention = MentionData(
+            token.idx,
+            token.idx + len(token.text),
+            token.text,
+            "PER",
+            "partial",
+            None,
+            0.0,
+            "kb",
+            "",
+            sentence_of[i],
+        )
+        if _resolve_partial(mention, persons_named, kb) or _resolve_surname(mention, kb):
+            mentions.append(mention)
+            taken[i] = True
+
+    for mention in mentions:
+        if mention.entity_id is None and not mention.note:
+            if mention.label in KIND_FOR_LABEL:
+                mention.note = "unknown name"
+                mention.new_entity_kind = KIND_FOR_LABEL[mention.label]
+            else:
+                mention.note = "no entity for this kind of name"
+    mentions.sort(key=lambda m: m.start)
+    return mentions
+
+
+def _sentence_index(doc) -> list[int]:
+    if not doc.has_annotation("SENT_START"):
+        return [0] * len(doc)
+    index, current = [], -1
+    for token in doc:
+        if token.is_sent_start or current < 0:
+            current += 1
+        index.append(current)
+    return index
+
+
+def _decide(
+    mention: MentionData, candidates: list[Candidate], kb: KnowledgeBase, context, inflected: bool
+) -> None:
+    """Pick the best of several entities a name may stand for."""
+    entity_ids = list(dict.fromkeys(c.entity_id for c in candidates if c.entity_id in kb.entities))
+    if not entity_ids:
+        return
+    if mention.origin == "kb":
+        fitting = entity_ids  # found by the knowledge base itself: no NER label to respect
+    else:
+        fitting = [e for e in entity_ids if kb.info(e).kind in LABEL_KINDS.get(mention.label, set())]
+    if not fitting and mention.label == "PER":
+        return  # a person's name is never a place or an outlet; maybe a partial name
+    pool = fitting or entity_ids
+    named = Counter(m.entity_id for m in context if m.entity_id)
+    countries = {
+        kb.info(m.entity_id).country
+        for m in context
+        if m.entity_id and kb.info(m.entity_id).kind == "country"
+    }
+
+    def score(entity_id: int) -> tuple:
+        info = kb.info(entity_id)
+        return (named[entity_id], info.country in countries, not info.provisional, info.population)
+
+    ranked = sorted(pool, key=score, reverse=True)
+    best = ranked[0]
+    confidence = 0.95 if len(pool) == 1 else 0.7
+    if not fitting:
+        confidence -= 0.2  # the NER called it something else
+    if inflected:
+        confidence -= 0.05
+    note = "inflected form" if inflected else ""
+    if len(pool) > 1:
+        others = ", ".join(kb.info(e).name for e in ranked[1:3])
+        note = f"chosen over {others}"
+    mention.entity_id, mention.confidence, mention.note = best, round(confidence, 2), note
+    if mention.label == "MISC" and not fitting:
+        mention.label = kb.info(best).label
+
+
+def _kb_match(doc, i, taken, kb, day, has_pos, sentence_of, context) -> tuple[MentionData, int] | None:
+    """The longest knowledge-base name, descriptor or adjective starting at token i."""
+    first = doc[i]
+    if first.is_punct or first.is_space or first.text.casefold() in ARTICLES:
+        return None  # mentions start at the name itself, not at "die" or a quote
+    limit = min(len(doc), i + MAX_ALIAS_TOKENS)
+    for end in range(limit, i, -1):
+        if any(taken[i:end]) or doc[end - 1].is_punct or doc[end - 1].is_space:
+            continue
+        span = doc[i:end]
+        if first.text[:1].isupper() and len(span.text) > 1:
+            candidates, inflected = kb.lookup(span.text, context=_quoted(doc, i, end))
+            if candidates and (end - i > 1 or _single_token_name(first, candidates, kb, has_pos)):
+                mention = _new(span, sentence_of, "name")
+                _decide(mention, candidates, kb, context, inflected)
+                if mention.entity_id:
+                    mention.label = kb.info(mention.entity_id).label
+                    mention.confidence = round(mention.confidence - 0.1, 2)
+                    return mention, end
+        descriptors = kb.descriptors.get(normalize(span.text))
+        if descriptors:
+            valid = list(
+                dict.fromkeys(
+                    c.entity_id for c in descriptors if c.valid_on(day) and c.entity_id in kb.entities
+                )
+            )
+            if len(valid) == 1:
+                mention = _new(span, sentence_of, "descriptor")
+                mention.label, mention.entity_id, mention.confidence = "PER", valid[0], 0.75
+                mention.note = f"role on {day.isoformat()}" if day else "current role"
+                return mention, end
+    adjective = kb.adjectives.get(normalize(first.text))
+    if adjective:
+        entity_ids = list(dict.fromkeys(c.entity_id for c in adjective if c.entity_id in kb.entities))
+        if len(entity_ids) == 1:
+            mention = _new(doc[i : i + 1], sentence_of, "adjective")
+            mention.label, mention.entity_id, mention.confidence = "MISC", entity_ids[0], 0.9
+            return mention, i + 1
+    return None
+
+
+def _quoted(doc, start: int, end: int) -> bool:
+    """A name in quotes, as German news cite outlets: laut „AP“, berichtet der „Telegraph“."""
+    return (
+        start > 0 and end < len(doc) and doc[start - 1].text in QUOTES_OPEN and doc[end].text in QUOTES_CLOSE
+    )
+
+
+def _single_token_name(token, candidates: list[Candidate], kb: KnowledgeBase, has_pos: bool) -> bool:
+    """Whether one capitalised word is a name here, not an ordinary noun ("Essen", "Halle").
+
+    Countries, organisations and people count as names; a place only where the tagger
+    calls the word a proper noun (German capitalises every noun; the NER finds the rest).
+    """
+    if token.text.casefold() in COMMON_CAPITALISED:
+        return False
+    if not has_pos or token.pos_ in ("PROPN", "X"):
+        return True
+    return any(
+        candidate.entity_id in kb.entities and kb.info(candidate.entity_id).kind != "place"
+        for candidate in candidates
+    )
+
+
+def _new(span, sentence_of, kind: str) -> MentionData:
+    return MentionData(
+        span.start_char, span.end_char, span.text, "MISC", kind, None, 0.0, "kb", "", sentence_of[span.start]
+    )
+
+
+def _resolve_surname(mention: MentionData, kb: KnowledgeBase) -> bool:
+    if mention.note.startswith("ambiguous"):
+        return False
+    entity_id = kb.person_by_surname(mention.text)
+    if entity_id is None:
+        return False
+    mention.entity_id, mention.confidence, mention.kind = entity_id, 0.7, "partial"
+    mention.note = f"surname of {kb.info(entity_id).name}, the only one of that name in the knowledge base"
+    return True
+
+
+def _resolve_partial(mention: MentionData, persons_named: list[MentionData], kb: KnowledgeBase) -> bool:
+    """Link a partial name to a person named in full in the article; True if linked."""
+    tokens = set(normalize(mention.text).replace("-", " ").split())
+    if not tokens:
+        return False
+    matching = [m for m in persons_named if tokens <= kb.person_tokens.get(m.entity_id, set())]
+    if not matching:
+        return False
+    before = [m for m in matching if m.start < mention.start]
+    pool = before or matching
+    counts = Counter(m.entity_id for m in pool)
+    if len(counts) == 1:
+        entity_id = next(iter(counts))
+        mention.entity_id, mention.confidence, mention.kind = entity_id, 0.85, "partial"
+        mention.note = f"partial name of {kb.info(entity_id).name}, named {'before' if before else 'later'}"
+        return True
+    # Several people of that name: the one named most often, unless another was just named
+    # (same or previous sentence), which makes "Kim" ambiguous.
+    (top, top_count), (_, second_count) = counts.most_common(2)
+    latest = max(pool, key=lambda m: m.start)
+    recent_other = latest.entity_id != top and mention.sentence_index - latest.sentence_index <= 1
+    if top_count > second_count and not recent_other:
+        mention.entity_id, mention.confidence, mention.kind = top, 0.65, "partial"
+        mention.note = f"partial name; most often named: {kb.info(top).name}"
+        return True
+    names = " or ".join(sorted({kb.info(e).name for e in counts}))
+    mention.kind = "partial"
+    mention.note = f"ambiguous: {names}"
+    return False

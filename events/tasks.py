@@ -1,0 +1,33 @@
+"""NLP-queue tasks: analyse an article (mentions now; claims and events build on them)."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.utils import timezone
+
+from events import services
+from ingest.models import Article
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(ignore_result=True, soft_time_limit=300, time_limit=360)
+def analyze_article(article_id: int) -> None:
+    claimed = Article.objects.filter(
+        pk=article_id, status__in=[Article.Status.EXTRACTED, Article.Status.ANALYZED]
+    ).update(status=Article.Status.ANALYZING, updated_at=timezone.now())
+    if claimed != 1:
+        if not Article.objects.filter(pk=article_id).exists():
+            logger.info("article %s is gone, skipping", article_id)
+        return
+    article = Article.objects.get(pk=article_id)
+    try:
+        services.article_analyze(article)
+    except Exception as exc:
+        # The text stays; the article goes back to EXTRACTED with the error, ready to re-run.
+        logger.exception("analysis of article %s failed", article_id)
+        Article.objects.filter(pk=article_id).update(
+            status=Article.Status.EXTRACTED, error=f"analysis failed: {type(exc).__name__}: {exc}"[:2000]
+        )
