@@ -31,3 +31,10 @@ def analyze_article(article_id: int) -> None:
         Article.objects.filter(pk=article_id).update(
             status=Article.Status.EXTRACTED, error=f"analysis failed: {type(exc).__name__}: {exc}"[:2000]
         )
+
+
+@shared_task(ignore_result=True, soft_time_limit=900, time_limit=960)
+def relink_articles(article_ids: list[int]) -> None:
+    """After a curation: analyse the affected articles again (editors' corrections stay)."""
+    for article_id in article_ids:
+        analyze_article(article_id)

@@ -1,0 +1,84 @@
+"""`manage.py analyze_text --input IN.jsonl --output OUT.jsonl` (DESIGN.md contract).
+
+Each input line: {"id": ..., "text": ..., "published": optional ISO date}. Each output
+line: id, entities (linked to the knowledge base), claims and events. Nothing is stored.
+"""
+
+import json
+import sys
+import time
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+
+from events.kb.index import get_kb
+from events.services import analyze_text
+
+
+def entity_record(mention, kb) -> dict:
+    info = kb.entities.get(mention.entity_id) if mention.entity_id else None
+    return {
+        "start": mention.start,
+        "end": mention.end,
+        "text": mention.text,
+        "label": mention.label,
+        "entity_id": info.id if info else None,
+        "name": info.name if info else None,
+        "kind": info.kind if info else None,
+        "lat": info.latitude if info and info.kind in ("place", "country") else None,
+        "lon": info.longitude if info and info.kind in ("place", "country") else None,
+        # Beyond the contract: how the text refers to it, and how sure the link is.
+        "mention": mention.kind,
+        "confidence": mention.confidence,
+    }
+
+
+def parse_day(value) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+class Command(BaseCommand):
+    help = "Analyse texts (JSON Lines) into entities, claims and events (JSON Lines)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--input", required=True, help="JSON Lines file, or - for standard input")
+        parser.add_argument("--output", required=True, help="JSON Lines file, or - for standard output")
+
+    def handle(self, *args, input: str, output: str, **options):
+        try:
+            source = sys.stdin if input == "-" else open(input, encoding="utf-8")  # noqa: SIM115
+        except OSError as exc:
+            raise CommandError(f"cannot read {input}: {exc.strerror}") from exc
+        sink = self.stdout if output == "-" else open(output, "w", encoding="utf-8")  # noqa: SIM115
+        kb = get_kb()
+        started, count, errors = time.monotonic(), 0, 0
+        with source:
+            for number, line in enumerate(source, 1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                    text = record["text"]
+                except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                    errors += 1
+                    self.stderr.write(f"line {number}: skipped, not a JSON object with a text ({exc})")
+                    continue
+                mentions = analyze_text(text, parse_day(record.get("published")))
+                result = {
+                    "id": record.get("id", number),
+                    "entities": [entity_record(m, kb) for m in mentions],
+                    "claims": [],
+                    "events": [],
+                }
+                sink.write(json.dumps(result, ensure_ascii=False) + "\n")
+                count += 1
+        if sink is not self.stdout:
+            sink.close()
+        self.stderr.write(
+            f"analysed {count} texts in {time.monotonic() - started:.1f} s ({errors} lines skipped)"
+        )
