@@ -199,10 +199,16 @@ class Curation(models.Model):
         MENTION_WRONG = "mention_wrong", _("mention marked wrong")
         MENTION_RELINK = "mention_relink", _("mention relinked")
         CONFIRM = "confirm", _("provisional entity confirmed")
+        EVENT_MERGE = "event_merge", _("events merged")
+        EVENT_SPLIT = "event_split", _("event split")
+        CLAIM_REVIEW = "claim_review", _("claim reviewed")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     action = models.CharField(max_length=20, choices=Action.choices)
     entity = models.ForeignKey(Entity, on_delete=models.SET_NULL, null=True, related_name="curations")
+    event = models.ForeignKey(
+        "Event", on_delete=models.SET_NULL, null=True, blank=True, related_name="curations"
+    )
     payload = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -225,3 +231,166 @@ class SeedLoad(models.Model):
 
     def __str__(self) -> str:
         return f"knowledge base seeded {self.loaded_at:%Y-%m-%d %H:%M}"
+
+
+class Claim(models.Model):
+    """Who said what, attributed to whom, in which words of the original text."""
+
+    class Kind(models.TextChoices):
+        DIRECT_QUOTE = "direct_quote", _("direct quote")
+        INDIRECT_SPEECH = "indirect_speech", _("indirect speech")
+        REPORT = "report", _("report")
+        HEARSAY = "hearsay", _("hearsay")
+        DENIAL = "denial", _("denial")
+
+    class Evidential(models.TextChoices):
+        ASSERTED = "asserted", _("asserted")
+        REPORTED = "reported", _("reported")
+        HEARSAY = "hearsay", _("hearsay")
+        DENIED = "denied", _("denied")
+
+    class Review(models.TextChoices):
+        UNVERIFIED = "unverified", _("unverified")
+        CONFIRMED = "confirmed", _("confirmed")
+        DISPUTED = "disputed", _("disputed")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    evidential = models.CharField(_("evidential status"), max_length=10, choices=Evidential.choices)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    sentence_index = models.PositiveIntegerField(default=0)
+    cue = models.CharField(_("cue"), max_length=200, blank=True)
+    cue_lemma = models.CharField(max_length=100, blank=True, db_index=True)
+    # Who said it; offsets point at the words naming the speaker in the text.
+    speaker = models.ForeignKey(
+        Entity,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="claims_made",
+        verbose_name=_("speaker"),
+    )
+    speaker_text = models.CharField(max_length=300, blank=True)
+    speaker_start = models.PositiveIntegerField(null=True, blank=True)
+    speaker_end = models.PositiveIntegerField(null=True, blank=True)
+    # Who reports it: an outlet, an agency, unnamed media ("nordkoreanische Medien"), a person.
+    source = models.ForeignKey(
+        Entity,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="claims_reported",
+        verbose_name=_("source"),
+    )
+    source_text = models.CharField(max_length=300, blank=True)
+    source_start = models.PositiveIntegerField(null=True, blank=True)
+    source_end = models.PositiveIntegerField(null=True, blank=True)
+    # [{"text", "start", "end", "entity_id"}], outermost first: AP -> Putin.
+    chain = models.JSONField(default=list, blank=True)
+    content_start = models.PositiveIntegerField()
+    content_end = models.PositiveIntegerField()
+    content = models.TextField(_("content"))
+    confidence = models.FloatField(default=0.0)
+    review_status = models.CharField(
+        _("review"), max_length=10, choices=Review.choices, default=Review.UNVERIFIED, db_index=True
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["article", "start"]
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+
+    def __str__(self) -> str:
+        return self.content[:80]
+
+
+class EventQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(merged_into__isnull=True)
+
+
+class Event(models.Model):
+    """A real-world happening, typed, dated and placed, reported by one or more articles."""
+
+    type = models.CharField(_("type"), max_length=40, db_index=True)
+    title = models.CharField(_("title"), max_length=300)
+    date = models.DateField(_("date"), null=True, blank=True, db_index=True)
+    date_precision = models.CharField(max_length=8, default="day")
+    place = models.ForeignKey(
+        Entity,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events_here",
+        verbose_name=_("place"),
+    )
+    actors = models.ManyToManyField(Entity, through="EventActor", related_name="events")
+    articles = models.ManyToManyField(Article, through="EventArticle", related_name="events")
+    confidence = models.FloatField(default=0.0)
+    first_seen = models.DateTimeField(auto_now_add=True)
+    last_seen = models.DateTimeField(auto_now=True)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged"
+    )
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EventActor(models.Model):
+    class Role(models.TextChoices):
+        SOURCE = "source", _("source")
+        TARGET = "target", _("target")
+        PARTICIPANT = "participant", _("participant")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="event_actors")
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="event_roles")
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.PARTICIPANT)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "entity", "role"], name="event_actor_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.entity} ({self.role})"
+
+
+class EventArticle(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="event_articles")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="event_links")
+    trigger = models.CharField(max_length=200, blank=True)
+    trigger_start = models.PositiveIntegerField(null=True, blank=True)
+    trigger_end = models.PositiveIntegerField(null=True, blank=True)
+    confidence = models.FloatField(default=0.0)
+    # Set when an editor put the article here: re-clustering never moves it away.
+    pinned = models.BooleanField(default=False)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "article"], name="event_article_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.event} ← {self.article}"
+
+
+class ArticleAnalysis(models.Model):
+    """What the analysis of one article found, kept for the clustering step and for review."""
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="analysis")
+    detected_events = models.JSONField(default=list)
+    analyzed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"analysis of {self.article_id}"

@@ -11,7 +11,17 @@ from django.utils import timezone
 from events.kb.index import get_kb
 from events.kb.names import name_variants, normalize
 from events.linking import MentionData, link_doc
-from events.models import Alias, Curation, Entity, Mention, MentionCorrection
+from events.models import (
+    Alias,
+    Claim,
+    Curation,
+    Entity,
+    Event,
+    EventActor,
+    EventArticle,
+    Mention,
+    MentionCorrection,
+)
 from ingest.models import Article
 
 logger = logging.getLogger(__name__)
@@ -226,3 +236,57 @@ def entity_confirm(*, entity: Entity, user) -> None:
     """A provisional entity is real: it leaves the review queue."""
     Entity.objects.filter(pk=entity.pk).update(provisional=False)
     _curated(user, Curation.Action.CONFIRM, entity, name=entity.name)
+
+
+# --- events and claims: editors' decisions -------------------------------------------------
+
+
+@transaction.atomic
+def event_merge(*, source: Event, target: Event, user) -> Event:
+    """Two events are one happening: move articles and actors, keep the source as a pointer."""
+    if source.pk == target.pk:
+        raise ValueError("an event cannot be merged into itself")
+    for link in EventArticle.objects.filter(event=source):
+        EventArticle.objects.get_or_create(
+            event=target, article_id=link.article_id,
+            defaults={"trigger": link.trigger, "trigger_start": link.trigger_start, "trigger_end": link.trigger_end,
+                      "confidence": link.confidence, "pinned": True},
+        )  # fmt: skip
+    EventArticle.objects.filter(
+        event=target, article_id__in=source.event_articles.values("article_id")
+    ).update(pinned=True)
+    for actor in EventActor.objects.filter(event=source):
+        EventActor.objects.get_or_create(event=target, entity_id=actor.entity_id, role=actor.role)
+    EventArticle.objects.filter(event=source).delete()
+    source.merged_into = target
+    source.save(update_fields=["merged_into"])
+    Curation.objects.create(user=user, action=Curation.Action.EVENT_MERGE, event=target,
+                            payload={"source_id": source.pk, "source_title": source.title})  # fmt: skip
+    return target
+
+
+@transaction.atomic
+def event_split(*, event: Event, article_ids: list[int], title: str, user) -> Event:
+    """Some of an event's articles report another happening: they get an event of their own."""
+    new = Event.objects.create(type=event.type, title=title or event.title, date=event.date,
+                               date_precision=event.date_precision, place=event.place, confidence=event.confidence)  # fmt: skip
+    moved = EventArticle.objects.filter(event=event, article_id__in=article_ids)
+    moved_ids = list(moved.values_list("article_id", flat=True))
+    moved.update(event=new, pinned=True)
+    for actor in EventActor.objects.filter(event=event):
+        EventActor.objects.get_or_create(event=new, entity_id=actor.entity_id, role=actor.role)
+    Curation.objects.create(user=user, action=Curation.Action.EVENT_SPLIT, event=event,
+                            payload={"new_id": new.pk, "articles": moved_ids, "title": new.title})  # fmt: skip
+    return new
+
+
+@transaction.atomic
+def claim_review(*, claim: Claim, status: str, reason: str, user) -> Claim:
+    if status not in Claim.Review.values:
+        raise ValueError(f"unknown review status {status!r}")
+    claim.review_status, claim.review_reason = status, reason
+    claim.reviewed_by, claim.reviewed_at = user, timezone.now()
+    claim.save(update_fields=["review_status", "review_reason", "reviewed_by", "reviewed_at"])
+    Curation.objects.create(user=user, action=Curation.Action.CLAIM_REVIEW, payload={
+        "claim_id": claim.pk, "article_id": claim.article_id, "status": status, "reason": reason})  # fmt: skip
+    return claim
