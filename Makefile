@@ -38,10 +38,10 @@ lint: $(STAMP)
 
 # Starts/stops the embedded PostgreSQL and Redis (only used when no URL is configured).
 services: $(STAMP)
-	$(BIN)/python -m portal.embedded start
+	$(BIN)/python -m portal.services start
 
 stop: $(STAMP)
-	$(BIN)/python -m portal.embedded stop
+	$(BIN)/python -m portal.services stop
 
 messages: $(STAMP)
 	$(BIN)/python manage.py makemessages -l de -i ".venv/*" -i ".data/*"

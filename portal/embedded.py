@@ -9,7 +9,7 @@ Settings only *compute* the embedded URLs (importing settings has no side effect
 entry points (``manage.py``, the Celery app, WSGI, the test suite) call :func:`autostart`,
 which starts whatever is needed and is cheap when the servers already run. The servers
 outlive the process that started them, so the web server, the workers and beat share them;
-``python -m portal.embedded stop`` (or ``make stop``) stops them.
+``python -m portal.services stop`` (or ``make stop``) stops them.
 
 This module must not import Django: it runs before settings are configured.
 """
@@ -20,7 +20,6 @@ import contextlib
 import hashlib
 import logging
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -228,32 +227,3 @@ def status() -> dict[str, str]:
         "postgres": f"running ({postgres_url()})" if postgres_running() else "stopped",
         "redis": f"running ({redis_url()})" if redis_running() else "stopped",
     }
-
-
-def main(argv: list[str]) -> int:
-    """``python -m portal.embedded start|stop|status|destroy``."""
-    command = argv[0] if argv else "status"
-    if command == "start":
-        start_postgres()
-        start_redis()
-    elif command == "stop":
-        stopped = [name for name, stop in (("postgres", stop_postgres), ("redis", stop_redis)) if stop()]
-        print("stopped: " + (", ".join(stopped) or "nothing was running"))
-        return 0
-    elif command == "destroy":
-        stop_postgres()
-        stop_redis()
-        shutil.rmtree(data_dir() / "pg", ignore_errors=True)
-        shutil.rmtree(data_dir() / "redis", ignore_errors=True)
-        print(f"removed embedded data in {data_dir()}")
-        return 0
-    elif command != "status":
-        print("usage: python -m portal.embedded start|stop|status|destroy", file=sys.stderr)
-        return 2
-    for name, state in status().items():
-        print(f"{name:9} {state}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
