@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
 
+from events.claims import ClaimData, extract_claims
+from events.detection import EventData, detect_events
 from events.kb.index import get_kb
 from events.kb.names import name_variants, normalize
 from events.linking import MentionData, link_doc
 from events.models import (
     Alias,
+    ArticleAnalysis,
     Claim,
     Curation,
     Entity,
@@ -40,25 +44,97 @@ def article_day(article: Article) -> date | None:
     return timezone.localdate(moment) if moment else None
 
 
-def analyze_text(text: str, day: date | None = None) -> list[MentionData]:
-    """Mentions of a text, linked to the knowledge base; nothing is written."""
-    return link_doc(parse(text), get_kb(), day)
+@dataclass
+class Analysis:
+    mentions: list[MentionData]
+    claims: list[ClaimData]
+    events: list[EventData]
+
+
+def analyze_text(text: str, day: date | None = None) -> Analysis:
+    """Mentions, claims and events of a text, linked to the knowledge base; nothing is written."""
+    doc = parse(text)
+    kb = get_kb()
+    mentions = link_doc(doc, kb, day)
+    return Analysis(mentions, extract_claims(doc, mentions, kb), detect_events(doc, mentions, kb, day))
 
 
 @transaction.atomic
-def article_analyze(article: Article) -> list[Mention]:
-    """Replace an article's mentions with a fresh analysis; editors' corrections stay."""
-    mentions = analyze_text(article.text, article_day(article))
-    for data in mentions:
+def article_analyze(article: Article) -> Analysis:
+    """Replace an article's mentions and claims with a fresh analysis, and record the events
+    it reports for clustering. Editors' corrections and claim reviews stay."""
+    from events.tasks import cluster_article
+
+    analysis = analyze_text(article.text, article_day(article))
+    for data in analysis.mentions:
         if data.entity_id is None and data.new_entity_kind:
             entity = provisional_entity(data.text, data.new_entity_kind)
             data.entity_id, data.confidence = entity.pk, PROVISIONAL_CONFIDENCE
             data.note = "provisional entity, waiting for review"
-    rows = apply_corrections(article, mentions)
+    rows = apply_corrections(article, analysis.mentions)
     Mention.objects.filter(article=article).delete()
-    created = Mention.objects.bulk_create(rows)
+    Mention.objects.bulk_create(rows)
+    store_claims(article, analysis.claims, rows)
+    ArticleAnalysis.objects.update_or_create(
+        article=article, defaults={"detected_events": [event_json(e) for e in analysis.events]}
+    )
     Article.objects.filter(pk=article.pk).update(status=Article.Status.ANALYZED, error="")
-    return created
+    cluster_article.delay_on_commit(article.pk)
+    return analysis
+
+
+def event_json(event: EventData) -> dict:
+    start, end, text = event.trigger
+    return {
+        "type": event.type, "title": event.title, "date": event.date.isoformat() if event.date else None,
+        "date_precision": event.date_precision or "day", "place_id": event.place_entity_id,
+        "actors": [list(actor) for actor in event.actors], "trigger": text, "trigger_start": start,
+        "trigger_end": end, "confidence": event.confidence,
+    }  # fmt: skip
+
+
+def _entity_in(span, mentions: list[Mention]) -> int | None:
+    """The entity of a mention inside a claim's speaker or source words ("Die „AP“" -> AP)."""
+    if span is None:
+        return None
+    if span.entity_id:
+        return span.entity_id
+    inside = [m for m in mentions if m.entity_id and span.start <= m.start and m.end <= span.end]
+    return inside[0].entity_id if inside else None
+
+
+def store_claims(article: Article, claims: list[ClaimData], mentions: list[Mention]) -> None:
+    """Replace the article's claims; a claim an editor reviewed keeps its review."""
+    reviews = {
+        (c.start, c.end): c
+        for c in Claim.objects.filter(article=article).exclude(review_status=Claim.Review.UNVERIFIED)
+    }
+    Claim.objects.filter(article=article).delete()
+    rows = []
+    for data in claims:
+        if data.content is None:
+            continue
+        reviewed = reviews.get((data.start, data.end))
+        speaker, source = data.speaker, data.source
+        rows.append(
+            Claim(
+                article=article, kind=data.kind, evidential=data.evidential, start=data.start, end=data.end,
+                sentence_index=data.sentence_index, cue=data.cue[:200], cue_lemma=data.cue_lemma[:100],
+                speaker_id=_entity_in(speaker, mentions), speaker_text=speaker.text[:300] if speaker else "",
+                speaker_start=speaker.start if speaker else None, speaker_end=speaker.end if speaker else None,
+                source_id=_entity_in(source, mentions), source_text=source.text[:300] if source else "",
+                source_start=source.start if source else None, source_end=source.end if source else None,
+                chain=[{"text": r.text, "start": r.start, "end": r.end, "entity_id": _entity_in(r, mentions)}
+                       for r in data.chain],
+                content_start=data.content.start, content_end=data.content.end, content=data.content.text,
+                confidence=data.confidence,
+                review_status=reviewed.review_status if reviewed else Claim.Review.UNVERIFIED,
+                reviewed_by_id=reviewed.reviewed_by_id if reviewed else None,
+                reviewed_at=reviewed.reviewed_at if reviewed else None,
+                review_reason=reviewed.review_reason if reviewed else "",
+            )
+        )  # fmt: skip
+    Claim.objects.bulk_create(rows)
 
 
 def provisional_entity(surface: str, kind: str) -> Entity:

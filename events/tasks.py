@@ -38,3 +38,20 @@ def relink_articles(article_ids: list[int]) -> None:
     """After a curation: analyse the affected articles again (editors' corrections stay)."""
     for article_id in article_ids:
         analyze_article(article_id)
+
+
+@shared_task(ignore_result=True, soft_time_limit=120, time_limit=150)
+def cluster_article(article_id: int) -> None:
+    """Attach the article to events (an existing one, or a new one) from what analysis found."""
+    from events.clustering import Detected, article_cluster
+    from events.models import ArticleAnalysis
+
+    try:
+        analysis = ArticleAnalysis.objects.select_related("article").get(article_id=article_id)
+    except ArticleAnalysis.DoesNotExist:
+        logger.info("article %s has no analysis (gone or not analysed), skipping", article_id)
+        return
+    article = analysis.article
+    if article.status != Article.Status.ANALYZED:
+        return
+    article_cluster(article, [Detected.from_json(d) for d in analysis.detected_events])

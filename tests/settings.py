@@ -47,3 +47,7 @@ INGEST_HOST_DELAY = 0.0
 INGEST_CONNECT_TIMEOUT = 2.0
 INGEST_READ_TIMEOUT = 1.5
 INGEST_TOTAL_TIMEOUT = 5.0
+
+# Parallel test runs on one server (two developers, a CI job) each need a test database.
+if os.getenv("TEST_DATABASE_NAME"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}  # noqa: F405

@@ -6,10 +6,11 @@ def kb_entities():
     """The seed entities, with places cut to big cities and named ones (keeps tests fast)."""
     from events.kb import seed
 
-    keep = {"Pjöngjang", "Moskau", "Kiew", "Washington", "Seoul", "Peking", "Essen", "Halle"}
+    keep = {("Pjöngjang", "KP"), ("Moskau", "RU"), ("Kiew", "UA"), ("Washington", "US"), ("Seoul", "KR"),
+            ("Peking", "CN"), ("Essen", "DE"), ("Halle (Saale)", "DE"), ("Halle", "DE")}  # fmt: skip
     return [
         e for e in seed.all_seed_entities()
-        if e.kind != "place" or (e.population or 0) >= 1_000_000 or e.name in keep or not e.geonames_id
+        if e.kind != "place" or (e.population or 0) >= 1_000_000 or (e.name, e.country) in keep or not e.geonames_id
     ]  # fmt: skip
 
 

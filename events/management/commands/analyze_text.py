@@ -68,12 +68,12 @@ class Command(BaseCommand):
                     errors += 1
                     self.stderr.write(f"line {number}: skipped, not a JSON object with a text ({exc})")
                     continue
-                mentions = analyze_text(text, parse_day(record.get("published")))
+                analysis = analyze_text(text, parse_day(record.get("published")))
                 result = {
                     "id": record.get("id", number),
-                    "entities": [entity_record(m, kb) for m in mentions],
-                    "claims": [],
-                    "events": [],
+                    "entities": [entity_record(m, kb) for m in analysis.mentions],
+                    "claims": [claim.as_contract(kb) for claim in analysis.claims],
+                    "events": [event.as_contract(kb) for event in analysis.events],
                 }
                 sink.write(json.dumps(result, ensure_ascii=False) + "\n")
                 count += 1

@@ -1,0 +1,292 @@
+"""Event types and their German trigger words: which sentence reports which kind of event.
+
+The taxonomy lives in ``events/data/event_taxonomy.toml`` (PLOVER roots, mapped to CAMEO);
+this module loads it and finds triggers in one sentence. It works on any spaCy ``Doc``:
+lemmas are used where the pipeline set them, and every token also gets keys from its
+lower-cased text with simple German suffix stripping, because the project's lookup
+lemmatizer leaves many compounds and inflected nouns as they are ("Waffenlieferungen").
+
+    from events.event_types import classify
+    for type_id, confidence, span in classify(sentence):
+        ...
+
+Pure: no Django, no database.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+TAXONOMY_PATH = Path(__file__).resolve().parent / "data" / "event_taxonomy.toml"
+
+# Endings stripped from nouns: plural and genitive ("Angriffe", "Sanktionen", "Treffens").
+NOUN_SUFFIXES = ("en", "es", "n", "s", "e")
+# Endings stripped from verbs before adding "-en": "besucht", "drohte", "protestierten".
+VERB_SUFFIXES = ("test", "tet", "ten", "te", "st", "et", "en", "t", "e")
+# Separable prefixes before the participle "ge": "angegriffen", "festgenommen".
+SEPARABLE_PREFIXES = ("zurück", "fest", "ein", "auf", "aus", "vor", "mit", "an", "ab", "zu")
+NEGATIONS = frozenset({"nicht", "kein", "keine", "keinen", "keinem", "keiner", "keines", "nie", "niemals"})
+# Intentions, plans and hearsay: the sentence reports what may happen, not what did.
+MODAL_KEYS = frozenset({"wollen", "sollen", "möchten", "planen", "erwägen", "beabsichtigen"})
+MODAL_FORMS = frozenset({"will", "soll", "könnte", "könnten", "würde", "würden", "möchte", "möchten"})
+NEGATION_FACTOR = 0.3
+MODAL_FACTOR = 0.6
+MIN_STEM = 3  # shorter stems make too many false keys ("ab" + "en")
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """Lemmas in order, each within ``window`` tokens of the previous one, in one sentence."""
+
+    lemmas: tuple[str, ...]
+    window: int
+    weight: float
+
+
+@dataclass(frozen=True)
+class EventType:
+    id: str
+    label: str
+    plover: tuple[str, ...]
+    cameo: tuple[str, ...]
+    roles: str  # symmetric or directed
+    joiner: str
+    description: str
+    lemmas: dict[str, float]
+    heads: dict[str, float]
+    exclude: frozenset[str]
+    patterns: tuple[Pattern, ...]
+    blockers: dict[str, frozenset[str]] = field(default_factory=dict)
+    visitor_lemmas: frozenset[str] = frozenset()
+    host_lemmas: frozenset[str] = frozenset()
+    not_actors: frozenset[str] = frozenset()
+
+    @property
+    def directed(self) -> bool:
+        return self.roles == "directed"
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    types: dict[str, EventType]
+    forms: dict[str, str]
+    basis: str
+
+
+@dataclass(frozen=True)
+class _Hit:
+    type_id: str
+    weight: float
+    start: int  # index into the sentence's tokens
+    end: int
+    exact: bool  # a whole lemma, not a compound head: wins over heads on the same token
+    keys: frozenset[str]  # the trigger token's keys, for blockers
+    positions: tuple[int, ...] = ()  # a pattern's matched tokens
+
+
+@functools.cache
+def load_taxonomy(path: Path = TAXONOMY_PATH) -> Taxonomy:
+    with open(path, "rb") as fh:
+        data = tomllib.load(fh)
+    types = {}
+    for type_id, row in data["types"].items():
+        types[type_id] = EventType(
+            id=type_id,
+            label=row["label"],
+            plover=tuple(row.get("plover", [])),
+            cameo=tuple(row.get("cameo", [])),
+            roles=row.get("roles", "symmetric"),
+            joiner=row.get("joiner", "und"),
+            description=row.get("description", ""),
+            lemmas=dict(row.get("lemmas", {})),
+            heads=dict(row.get("heads", {})),
+            exclude=frozenset(row.get("exclude", [])),
+            patterns=tuple(
+                Pattern(tuple(p["lemmas"]), int(p.get("window", 4)), float(p["weight"]))
+                for p in row.get("patterns", [])
+            ),
+            blockers={k: frozenset(v) for k, v in row.get("blockers", {}).items()},
+            visitor_lemmas=frozenset(row.get("visitor_lemmas", [])),
+            host_lemmas=frozenset(row.get("host_lemmas", [])),
+            not_actors=frozenset(row.get("not_actors", [])),
+        )
+    return Taxonomy(types, dict(data.get("forms", {})), data.get("basis", "PLOVER"))
+
+
+def event_type(type_id: str) -> EventType:
+    return load_taxonomy().types[type_id]
+
+
+@functools.lru_cache(maxsize=65536)
+def word_keys(text: str, lemma: str = "") -> frozenset[str]:
+    """Every form a word may be looked up under: lemma, text, stripped stems, verb infinitives.
+
+    Over-generating is cheap here: a key only matters if the lexicon has it. Cached: news
+    repeat their words, and role cues look at the same sentences again.
+    """
+    word = text.lower().strip("„“”\"'»«‚‘")
+    keys = {word}
+    if lemma:
+        keys.add(lemma.lower())
+    forms = load_taxonomy().forms
+    for part in {word, word.rsplit("-", 1)[-1]}:  # "US-Sanktionen" also as "Sanktionen"
+        keys.add(part)
+        if part in forms:
+            keys.add(forms[part])
+        for suffix in NOUN_SUFFIXES:
+            if part.endswith(suffix) and len(part) - len(suffix) >= MIN_STEM:
+                keys.add(part[: -len(suffix)])
+        for suffix in VERB_SUFFIXES:
+            stem = part[: -len(suffix)]
+            if part.endswith(suffix) and len(stem) >= MIN_STEM:
+                keys.add(stem + "en")
+                if stem.endswith(("el", "er")):  # "verhandelt" -> verhandeln
+                    keys.add(stem + "n")
+        keys.update(_participle_infinitives(part))
+    return frozenset(keys)
+
+
+def _participle_infinitives(word: str) -> set[str]:
+    """ "gedroht" -> drohen, "abgelehnt" -> ablehnen (weak verbs; strong ones are in forms)."""
+    found = set()
+    if word.endswith("t") and len(word) > 5:
+        if word.startswith("ge"):
+            found.add(word[2:-1] + "en")
+        for prefix in SEPARABLE_PREFIXES:
+            if word.startswith(prefix + "ge") and len(word) > len(prefix) + 4:
+                found.add(prefix + word[len(prefix) + 2 : -1] + "en")
+    return found
+
+
+def token_keys(token) -> frozenset[str]:
+    has_lemma = token.doc.has_annotation("LEMMA")
+    return word_keys(token.text, token.lemma_ if has_lemma else "")
+
+
+def classify(tokens, taxonomy: Taxonomy | None = None) -> list[tuple[str, float, object]]:
+    """Triggers in one sentence: (type id, confidence, trigger span), in text order.
+
+    ``tokens`` is a sentence ``Span`` (or any run of tokens of one doc). A multiword
+    pattern ("Sanktionen ... verhängen") replaces single-word hits on its words; one token
+    triggers one type at most (whole lemmas before compound heads, then the higher weight).
+    Confidence is the lexicon weight, lowered for negation and for intentions/hearsay.
+    """
+    taxonomy = taxonomy or load_taxonomy()
+    tokens = list(tokens)
+    if not tokens:
+        return []
+    doc = tokens[0].doc
+    keys = [token_keys(t) for t in tokens]
+    sentence_keys = frozenset().union(*keys)
+    modal = bool(sentence_keys & MODAL_KEYS) or any(t.text.lower() in MODAL_FORMS for t in tokens)
+
+    hits = _pattern_hits(keys, taxonomy)
+    covered = {i for hit in hits for i in hit.positions}
+    for i, token_key_set in enumerate(keys):
+        if i in covered:
+            continue
+        best = _best_single(token_key_set, i, taxonomy)
+        if best:
+            hits.append(best)
+
+    results = []
+    for hit in sorted(hits, key=lambda h: h.start):
+        event = taxonomy.types[hit.type_id]
+        if _blocked(event, hit.keys, sentence_keys):
+            continue
+        weight = hit.weight
+        if _negated(tokens, hit.start, hit.end):
+            weight *= NEGATION_FACTOR
+        if modal:
+            weight *= MODAL_FACTOR
+        span = doc[tokens[hit.start].i : tokens[hit.end - 1].i + 1]
+        results.append((hit.type_id, round(weight, 3), span))
+    return results
+
+
+def _blocked(event: EventType, trigger_keys: frozenset[str], sentence_keys: frozenset[str]) -> bool:
+    """A blocker word, or a compound ending in one ("Luftangriff"), anywhere in the sentence."""
+    blockers = frozenset().union(*(event.blockers.get(k, frozenset()) for k in trigger_keys))
+    return any(key.endswith(blocker) for key in sentence_keys for blocker in blockers)
+
+
+def _best_single(keys: frozenset[str], index: int, taxonomy: Taxonomy) -> _Hit | None:
+    best: _Hit | None = None
+    for event in taxonomy.types.values():
+        hit = _single_hit(event, keys, index)
+        if hit and (best is None or (hit.exact, hit.weight) > (best.exact, best.weight)):
+            best = hit
+    return best
+
+
+def _single_hit(event: EventType, keys: frozenset[str], index: int) -> _Hit | None:
+    exact = [event.lemmas[k] for k in keys if k in event.lemmas]
+    if exact:
+        return _Hit(event.id, max(exact), index, index + 1, True, keys)
+    if keys & event.exclude:
+        return None
+    heads = [
+        weight
+        for head, weight in event.heads.items()
+        for k in keys
+        if k.endswith(head) and len(k) - len(head) >= MIN_STEM
+    ]
+    if heads:
+        return _Hit(event.id, max(heads), index, index + 1, False, keys)
+    return None
+
+
+def _element_matches(element: str, keys: frozenset[str]) -> bool:
+    if element.startswith("*"):
+        head = element[1:]
+        return any(k == head or k.endswith(head) for k in keys)
+    return element in keys
+
+
+def _pattern_hits(keys: Sequence[frozenset[str]], taxonomy: Taxonomy) -> list[_Hit]:
+    """Pattern matches, greedy left to right; a token is used by one pattern at most."""
+    hits: list[_Hit] = []
+    used: set[int] = set()
+    candidates = [
+        (pattern.weight, event.id, pattern) for event in taxonomy.types.values() for pattern in event.patterns
+    ]
+    for weight, type_id, pattern in sorted(candidates, key=lambda c: -c[0]):
+        for start, token_keys_ in enumerate(keys):
+            if start in used or not _element_matches(pattern.lemmas[0], token_keys_):
+                continue
+            positions = _match_rest(keys, start, pattern, used)
+            if positions:
+                used.update(positions)
+                hits.append(
+                    _Hit(
+                        type_id, weight, positions[0], positions[-1] + 1, True, frozenset(), tuple(positions)
+                    )
+                )
+    return hits
+
+
+def _match_rest(keys, start: int, pattern: Pattern, used: set[int]) -> list[int] | None:
+    positions = [start]
+    for element in pattern.lemmas[1:]:
+        last = positions[-1]
+        found = next(
+            (
+                j
+                for j in range(last + 1, min(len(keys), last + 1 + pattern.window))
+                if j not in used and _element_matches(element, keys[j])
+            ),
+            None,
+        )
+        if found is None:
+            return None
+        positions.append(found)
+    return positions
+
+
+def _negated(tokens, start: int, end: int) -> bool:
+    window = tokens[max(0, start - 3) : start] + tokens[end : end + 3]
+    return any(t.text.lower() in NEGATIONS for t in window)
