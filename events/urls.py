@@ -5,6 +5,11 @@ from events import views
 app_name = "events"
 
 urlpatterns = [
+    path("events/", views.event_list, name="events"),
+    path("events/<int:pk>/", views.event_detail, name="event"),
+    path("events/<int:pk>/merge/", views.event_merge, name="event_merge"),
+    path("events/<int:pk>/split/", views.event_split, name="event_split"),
+    path("claims/<int:pk>/review/", views.claim_review, name="claim_review"),
     path("entities/", views.entity_list, name="entities"),
     path("entities/corrections.jsonl", views.corrections_export, name="corrections_export"),
     path("entities/<int:pk>/", views.entity_detail, name="entity"),

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from events import services
 from events.forms import AliasForm, EntityChoiceForm, SplitForm
-from events.models import Alias, Entity, Mention, MentionCorrection
+from events.models import Alias, Claim, Entity, Event, Mention, MentionCorrection
 
 CONTEXT_CHARS = 120
 curate = permission_required("events.change_entity", raise_exception=True)
@@ -213,3 +213,105 @@ def corrections_export(request: HttpRequest) -> StreamingHttpResponse:
     response = StreamingHttpResponse(lines, content_type="application/x-ndjson; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="lagebild-corrections.jsonl"'
     return response
+
+
+# --- events ---------------------------------------------------------------------------------
+
+
+def get_event_or_404(pk: int) -> Event:
+    return get_object_or_404(Event.objects.select_related("place", "merged_into"), pk=pk)
+
+
+@require_GET
+def event_list(request: HttpRequest) -> HttpResponse:
+    events = (
+        Event.objects.active()
+        .select_related("place")
+        .annotate(article_count=Count("event_articles", distinct=True))
+        .order_by("-date", "-id")
+    )
+    event_type = request.GET.get("type", "")
+    if event_type:
+        events = events.filter(type=event_type)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    types = Event.objects.active().values_list("type", flat=True).distinct().order_by("type")
+    return render(request, "events/event_list.html", {"page": page, "event_type": event_type, "types": types})
+
+
+@require_GET
+def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from events.clustering import reported_by
+
+    event = get_event_or_404(pk)
+    if event.merged_into_id:
+        return redirect("events:event", pk=event.merged_into_id)
+    links = event.event_articles.select_related("article", "article__outlet").order_by(
+        "article__published_at"
+    )
+    article_ids = [link.article_id for link in links]
+    claims = Claim.objects.filter(article_id__in=article_ids).select_related("speaker", "source", "article")
+    return render(
+        request,
+        "events/event_detail.html",
+        {
+            "event": event,
+            "actors": event.event_actors.select_related("entity").order_by("role", "entity__name"),
+            "links": links,
+            "claims": claims.order_by("article__published_at", "start")[:100],
+            "reported": reported_by(event),
+            "curations": event.curations.select_related("user")[:20],
+        },
+    )
+
+
+@require_POST
+@permission_required("events.change_event", raise_exception=True)
+def event_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    event = get_event_or_404(pk)
+    target = Event.objects.active().filter(pk=request.POST.get("target") or 0).first()
+    if target is None:
+        messages.error(request, _("Choose the event to merge into."))
+        return redirect("events:event", pk=pk)
+    try:
+        services.event_merge(source=event, target=target, user=request.user)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect("events:event", pk=pk)
+    messages.success(request, _("Merged into %s.") % target.title)
+    return redirect("events:event", pk=target.pk)
+
+
+@require_POST
+@permission_required("events.change_event", raise_exception=True)
+def event_split(request: HttpRequest, pk: int) -> HttpResponse:
+    event = get_event_or_404(pk)
+    article_ids = [int(a) for a in request.POST.getlist("articles") if a.isdigit()]
+    if not article_ids:
+        messages.error(request, _("Choose the articles that report another event."))
+        return redirect("events:event", pk=pk)
+    new = services.event_split(
+        event=event, article_ids=article_ids, title=request.POST.get("title", ""), user=request.user
+    )
+    messages.success(request, _("Split off %s.") % new.title)
+    return redirect("events:event", pk=new.pk)
+
+
+@require_POST
+@permission_required("events.change_claim", raise_exception=True)
+def claim_review(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = get_object_or_404(Claim, pk=pk)
+    try:
+        services.claim_review(
+            claim=claim,
+            status=request.POST.get("status", ""),
+            reason=request.POST.get("reason", ""),
+            user=request.user,
+        )
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Claim marked %s.") % claim.get_review_status_display())
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    return redirect("events:events")

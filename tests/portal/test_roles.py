@@ -14,6 +14,8 @@ PAGES = {
     "/admin/": {ANON: 302, ANALYST: 302, EDITOR: 302, ADMIN: 200},
     "/admin/auth/user/": {ANON: 302, ANALYST: 302, EDITOR: 302, ADMIN: 200},
     "/ingest/submit/": {ANON: 302, ANALYST: 403, EDITOR: 200, ADMIN: 200},
+    "/events/": {ANON: 302, ANALYST: 200, EDITOR: 200, ADMIN: 200},
+    "/events/?type=meet": {ANON: 302, ANALYST: 200, EDITOR: 200, ADMIN: 200},
     "/entities/": {ANON: 302, ANALYST: 200, EDITOR: 200, ADMIN: 200},
     "/entities/?provisional=1&q=x&kind=person": {ANON: 302, ANALYST: 200, EDITOR: 200, ADMIN: 200},
     "/entities/corrections.jsonl": {ANON: 302, ANALYST: 403, EDITOR: 200, ADMIN: 200},

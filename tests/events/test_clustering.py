@@ -1,0 +1,131 @@
+"""Articles about one happening become one event; editors merge and split with history."""
+
+from datetime import date
+
+import pytest
+
+from events import services
+from events.clustering import Detected, article_cluster, reported_by
+from events.models import Claim, Curation, Entity, Event, EventArticle
+from ingest.models import Article, Outlet
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def entities(db):
+    make = Entity.objects.create
+    return {
+        "putin": make(key="t:putin", kind="person", name="Wladimir Putin", country="RU"),
+        "kim": make(key="t:kim", kind="person", name="Kim Jong Un", country="KP"),
+        "scholz": make(key="t:scholz", kind="person", name="Olaf Scholz", country="DE"),
+        "pyongyang": make(key="t:pyongyang", kind="place", name="Pjöngjang", country="KP"),
+        "wonsan": make(key="t:wonsan", kind="place", name="Wonsan", country="KP"),
+        "berlin": make(key="t:berlin", kind="place", name="Berlin", country="DE"),
+    }
+
+
+def article(n: int, outlet: Outlet | None = None, group: int | None = None) -> Article:
+    return Article.objects.create(
+        url=f"https://example.org/{n}", canonical_url=f"https://example.org/{n}", status=Article.Status.ANALYZED,
+        outlet=outlet, near_duplicate_group=group, title=f"Artikel {n}",
+    )  # fmt: skip
+
+
+def visit(
+    entities, *, day=date(2024, 6, 19), place="pyongyang", actors=("putin", "kim"), type_="meet"
+) -> Detected:
+    return Detected(
+        type=type_, title="Treffen: Wladimir Putin und Kim Jong Un in Pjöngjang", date=day, date_precision="day",
+        place_id=entities[place].pk, actors=[(entities[a].pk, "participant") for a in actors], trigger="empfangen",
+        trigger_start=0, trigger_end=9, confidence=0.9,
+    )  # fmt: skip
+
+
+def test_articles_about_the_same_visit_share_one_event(entities):
+    first = article_cluster(article(1), [visit(entities)])[0]
+    second = article_cluster(article(2), [visit(entities, day=date(2024, 6, 20), place="wonsan")])[0]
+    assert first == second
+    assert Event.objects.count() == 1 and first.event_articles.count() == 2
+
+
+def test_other_actors_or_a_distant_date_open_a_new_event(entities):
+    base = article_cluster(article(1), [visit(entities)])[0]
+    other_people = article_cluster(article(2), [visit(entities, actors=("scholz",), place="berlin")])[0]
+    later = article_cluster(article(3), [visit(entities, day=date(2024, 9, 1))])[0]
+    other_type = article_cluster(article(4), [visit(entities, type_="sanction")])[0]
+    assert len({base.pk, other_people.pk, later.pk, other_type.pk}) == 4
+
+
+def test_clustering_again_changes_nothing(entities):
+    a = article(1)
+    first = article_cluster(a, [visit(entities)])
+    again = article_cluster(a, [visit(entities)])
+    assert [e.pk for e in first] == [e.pk for e in again] or Event.objects.count() == 1
+    assert EventArticle.objects.count() == 1 and Event.objects.count() == 1
+
+
+def test_wire_copies_join_their_twin_and_do_not_inflate_counts(entities):
+    dpa = Outlet.objects.create(name="Kurier", domain="kurier.example")
+    other = Outlet.objects.create(name="Blatt", domain="blatt.example")
+    event = article_cluster(article(1, dpa, group=7), [visit(entities)])[0]
+    # The copy's own detection is weak (no place, one actor), but its twin decides.
+    weak = visit(entities, actors=("putin",), place="berlin")
+    assert article_cluster(article(2, other, group=7), [weak])[0] == event
+    assert reported_by(event) == {"articles": 2, "outlets": 2, "stories": 1}
+
+
+def test_editors_merge_and_split_events_with_history(client, editor, entities):
+    client.login(username=editor.username, password=PASSWORD)
+    a, b, c = article(1), article(2), article(3)
+    one = article_cluster(a, [visit(entities)])[0]
+    two = article_cluster(b, [visit(entities, actors=("scholz",), place="berlin")])[0]
+    article_cluster(c, [visit(entities)])
+
+    assert client.post(f"/events/{two.pk}/merge/", {"target": one.pk}).status_code == 302
+    assert set(one.event_articles.values_list("article_id", flat=True)) == {a.pk, b.pk, c.pk}
+    # Re-clustering a merged-in article leaves it where the editor put it.
+    article_cluster(b, [visit(entities, actors=("scholz",), place="berlin")])
+    assert EventArticle.objects.get(article=b).event == one
+
+    response = client.post(f"/events/{one.pk}/split/", {"articles": [c.pk], "title": "Zweiter Besuch"})
+    new = Event.objects.get(title="Zweiter Besuch")
+    assert response["Location"] == f"/events/{new.pk}/"
+    assert list(new.event_articles.values_list("article_id", flat=True)) == [c.pk]
+    assert list(Curation.objects.order_by("created_at").values_list("action", flat=True)) == [
+        "event_merge",
+        "event_split",
+    ]
+    assert client.get(f"/events/{two.pk}/").status_code == 302  # the merged event leads to the survivor
+
+
+def test_an_analyst_cannot_merge_events(client, analyst, entities):
+    client.login(username=analyst.username, password=PASSWORD)
+    one = article_cluster(article(1), [visit(entities)])[0]
+    two = article_cluster(article(2), [visit(entities, actors=("scholz",), place="berlin")])[0]
+    assert client.post(f"/events/{two.pk}/merge/", {"target": one.pk}).status_code == 403
+    assert client.get(f"/events/{one.pk}/").status_code == 200
+
+
+def test_claim_review_keeps_reviewer_time_and_reason(client, editor, entities):
+    client.login(username=editor.username, password=PASSWORD)
+    a = article(1)
+    a.text = "Putin sagte, man wolle die Sanktionen überwinden."
+    a.save()
+    claim = Claim.objects.create(
+        article=a, kind="indirect_speech", evidential="reported", start=0, end=49, content_start=13,
+        content_end=49, content="man wolle die Sanktionen überwinden", speaker=entities["putin"],
+    )  # fmt: skip
+    client.post(f"/claims/{claim.pk}/review/", {"status": "disputed", "reason": "Kein Beleg"})
+    claim.refresh_from_db()
+    assert (claim.review_status, claim.reviewed_by, claim.review_reason) == ("disputed", editor, "Kein Beleg")
+    assert claim.reviewed_at is not None
+    # A fresh analysis of the article keeps the review.
+    from events.claims import ClaimData, ContentSpan
+
+    fresh = ClaimData(
+        0, 49, "indirect_speech", "sagte", "sagen", None, None, content=ContentSpan(13, 49, claim.content)
+    )
+    services.store_claims(a, [fresh], [])
+    assert Claim.objects.get().review_status == "disputed"
