@@ -26,6 +26,8 @@ from events.kb.index import MAX_ALIAS_TOKENS, Candidate, KnowledgeBase
 from events.kb.names import ARTICLES, normalize
 
 LABEL_KINDS = {"PER": {"person"}, "LOC": {"country", "place"}, "ORG": {"organization"}, "MISC": set()}
+# Places this large are names even where a tagger calls the word a common noun.
+BIG_PLACE = 100_000
 QUOTES_OPEN = frozenset({"„", "“", '"', "»", "«", "‚", "'"})
 QUOTES_CLOSE = frozenset({"“", "”", '"', "«", "»", "‘", "'"})
 KIND_FOR_LABEL = {"PER": "person", "LOC": "place", "ORG": "organization"}
@@ -250,19 +252,21 @@ def _quoted(doc, start: int, end: int) -> bool:
 
 
 def _single_token_name(token, candidates: list[Candidate], kb: KnowledgeBase, has_pos: bool) -> bool:
-    """Whether one capitalised word is a name here, not an ordinary noun ("Essen", "Halle").
+    """Whether one capitalised word is a name here, not an ordinary noun.
 
-    Countries, organisations and people count as names; a place only where the tagger
-    calls the word a proper noun (German capitalises every noun; the NER finds the rest).
+    Countries, organisations, people and big cities count as names (names that are also
+    ordinary words, "Essen", "Halle", "Welt", need context and never get here); a small
+    place only where the tagger calls the word a proper noun.
     """
     if token.text.casefold() in COMMON_CAPITALISED:
         return False
     if not has_pos or token.pos_ in ("PROPN", "X"):
         return True
-    return any(
-        candidate.entity_id in kb.entities and kb.info(candidate.entity_id).kind != "place"
-        for candidate in candidates
-    )
+    for candidate in candidates:
+        info = kb.entities.get(candidate.entity_id)
+        if info and (info.kind != "place" or info.population >= BIG_PLACE):
+            return True
+    return False
 
 
 def _new(span, sentence_of, kind: str) -> MentionData:
