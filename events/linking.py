@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from events.kb.index import MAX_ALIAS_TOKENS, Candidate, KnowledgeBase
-from events.kb.names import ARTICLES, normalize
+from events.kb.names import ARTICLES, name_variants, normalize
 
 LABEL_KINDS = {"PER": {"person"}, "LOC": {"country", "place"}, "ORG": {"organization"}, "MISC": set()}
 # Places this large are names even where a tagger calls the word a common noun.
@@ -75,21 +75,14 @@ def link_doc(doc, kb: KnowledgeBase, day: date | None = None) -> list[MentionDat
     taken = [False] * len(doc)
     mentions: list[MentionData] = []
 
-    # 1. the statistical NER's spans
+    # 1. the statistical NER's spans (a span that runs into the next word, "Kim Jong Un
+    # Gipfelgespräche", is cut back to the name the knowledge base knows)
     for ent in doc.ents:
+        span, candidates, inflected = _trimmed(doc, ent, kb)
         mention = MentionData(
-            ent.start_char,
-            ent.end_char,
-            ent.text,
-            ent.label_,
-            "name",
-            None,
-            0.0,
-            "model",
-            "",
-            sentence_of[ent.start],
-        )
-        candidates, inflected = kb.lookup(ent.text, context=True)
+            span.start_char, span.end_char, span.text, ent.label_, "name", None, 0.0, "model",
+            "" if span == ent else f"span cut from {ent.text!r}", sentence_of[ent.start],
+        )  # fmt: skip
         if candidates:
             _decide(mention, candidates, kb, mentions, inflected)
         mentions.append(mention)
@@ -117,8 +110,13 @@ def link_doc(doc, kb: KnowledgeBase, day: date | None = None) -> list[MentionDat
         m for m in mentions if m.entity_id and m.kind == "name" and kb.info(m.entity_id).kind == "person"
     ]
     for mention in mentions:
-        if mention.entity_id is None and mention.label == "PER" and len(mention.text.split()) == 1:
-            _resolve_partial(mention, persons_named, kb) or _resolve_surname(mention, kb)
+        # "Putins Autokolonne" tagged LOC is still Putin: a name the article spelt out wins.
+        single = mention.entity_id is None and len(mention.text.split()) == 1 and mention.text[:1].isupper()
+        if single and (
+            _resolve_partial(mention, persons_named, kb)
+            or (mention.label == "PER" and _resolve_surname(mention, kb))
+        ):
+            mention.label = "PER"
     for i, token in enumerate(doc):
         if taken[i] or len(token.text) < 3 or not token.text[:1].isupper():
             continue
@@ -151,6 +149,21 @@ def link_doc(doc, kb: KnowledgeBase, day: date | None = None) -> list[MentionDat
     return mentions
 
 
+def _trimmed(doc, ent, kb: KnowledgeBase):
+    """The NER span, or the longest part of it at either edge that the knowledge base knows."""
+    candidates, inflected = kb.lookup(ent.text, context=True)
+    if candidates or len(ent) == 1:
+        return ent, candidates, inflected
+    for size in range(len(ent) - 1, 0, -1):
+        for part in (doc[ent.start : ent.start + size], doc[ent.end - size : ent.end]):
+            if part[0].is_punct or part[-1].is_punct:
+                continue
+            found, inflected = kb.lookup(part.text, context=True)
+            if found:
+                return part, found, inflected
+    return ent, [], False
+
+
 def _sentence_index(doc) -> list[int]:
     if not doc.has_annotation("SENT_START"):
         return [0] * len(doc)
@@ -174,7 +187,13 @@ def _decide(
     else:
         fitting = [e for e in entity_ids if kb.info(e).kind in LABEL_KINDS.get(mention.label, set())]
     if not fitting and mention.label == "PER":
-        return  # a person's name is never a place or an outlet; maybe a partial name
+        # A person's name is not a place or an outlet (maybe it is a partial name), unless
+        # the NER is plainly wrong: "Moskaus Krieg" tagged PER is Moskau.
+        fitting = [
+            e for e in entity_ids if kb.info(e).kind == "country" or kb.info(e).population >= BIG_PLACE
+        ]
+        if not fitting:
+            return
     pool = fitting or entity_ids
     named = Counter(m.entity_id for m in context if m.entity_id)
     countries = {
@@ -215,7 +234,7 @@ def _kb_match(doc, i, taken, kb, day, has_pos, sentence_of, context) -> tuple[Me
         span = doc[i:end]
         if first.text[:1].isupper() and len(span.text) > 1:
             candidates, inflected = kb.lookup(span.text, context=_quoted(doc, i, end))
-            if candidates and (end - i > 1 or _single_token_name(first, candidates, kb, has_pos)):
+            if candidates and (end - i > 1 or _single_token_name(first, candidates, kb, has_pos, context)):
                 mention = _new(span, sentence_of, "name")
                 _decide(mention, candidates, kb, context, inflected)
                 if mention.entity_id:
@@ -223,7 +242,9 @@ def _kb_match(doc, i, taken, kb, day, has_pos, sentence_of, context) -> tuple[Me
                     mention.confidence = round(mention.confidence - 0.1, 2)
                     return mention, end
         descriptors = kb.descriptors.get(normalize(span.text))
-        if descriptors:
+        # "Außenminister Choe Son Hui": a role word right before a name is a title, not a
+        # reference to whoever holds that office in Germany.
+        if descriptors and not _before_a_name(doc, end):
             valid = list(
                 dict.fromkeys(
                     c.entity_id for c in descriptors if c.valid_on(day) and c.entity_id in kb.entities
@@ -244,6 +265,13 @@ def _kb_match(doc, i, taken, kb, day, has_pos, sentence_of, context) -> tuple[Me
     return None
 
 
+def _before_a_name(doc, end: int) -> bool:
+    if end >= len(doc):
+        return False
+    following = doc[end]
+    return following.text[:1].isupper() and (following.ent_type_ != "" or following.pos_ == "PROPN")
+
+
 def _quoted(doc, start: int, end: int) -> bool:
     """A name in quotes, as German news cite outlets: laut „AP“, berichtet der „Telegraph“."""
     return (
@@ -251,7 +279,9 @@ def _quoted(doc, start: int, end: int) -> bool:
     )
 
 
-def _single_token_name(token, candidates: list[Candidate], kb: KnowledgeBase, has_pos: bool) -> bool:
+def _single_token_name(
+    token, candidates: list[Candidate], kb: KnowledgeBase, has_pos: bool, context=()
+) -> bool:
     """Whether one capitalised word is a name here, not an ordinary noun.
 
     Countries, organisations, people and big cities count as names (names that are also
@@ -260,6 +290,14 @@ def _single_token_name(token, candidates: list[Candidate], kb: KnowledgeBase, ha
     """
     if token.text.casefold() in COMMON_CAPITALISED:
         return False
+    small_places = all(
+        kb.entities.get(c.entity_id)
+        and kb.info(c.entity_id).kind == "place"
+        and kb.info(c.entity_id).population < BIG_PLACE
+        for c in candidates
+    )
+    if small_places and _named_person_word(token.text, context, kb):
+        return False  # "Kim" after "Kim Jong Un" is him, not the town of Kim in India
     if not has_pos or token.pos_ in ("PROPN", "X"):
         return True
     for candidate in candidates:
@@ -267,6 +305,16 @@ def _single_token_name(token, candidates: list[Candidate], kb: KnowledgeBase, ha
         if info and (info.kind != "place" or info.population >= BIG_PLACE):
             return True
     return False
+
+
+def _named_person_word(word: str, context, kb: KnowledgeBase) -> bool:
+    word = normalize(word)
+    return any(
+        m.entity_id
+        and kb.info(m.entity_id).kind == "person"
+        and word in kb.person_tokens.get(m.entity_id, set())
+        for m in context
+    )
 
 
 def _new(span, sentence_of, kind: str) -> MentionData:
@@ -288,10 +336,12 @@ def _resolve_surname(mention: MentionData, kb: KnowledgeBase) -> bool:
 
 def _resolve_partial(mention: MentionData, persons_named: list[MentionData], kb: KnowledgeBase) -> bool:
     """Link a partial name to a person named in full in the article; True if linked."""
-    tokens = set(normalize(mention.text).replace("-", " ").split())
-    if not tokens:
-        return False
-    matching = [m for m in persons_named if tokens <= kb.person_tokens.get(m.entity_id, set())]
+    matching = []
+    for variant in name_variants(mention.text):  # "Putins" -> "putin"
+        tokens = set(variant.replace("-", " ").split())
+        matching = [m for m in persons_named if tokens and tokens <= kb.person_tokens.get(m.entity_id, set())]
+        if matching:
+            break
     if not matching:
         return False
     before = [m for m in matching if m.start < mention.start]
