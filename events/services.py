@@ -66,6 +66,12 @@ def article_analyze(article: Article) -> Analysis:
     from events.tasks import cluster_article
 
     analysis = analyze_text(article.text, article_day(article))
+    if _stale_entities(analysis):
+        # The knowledge base in memory names entities that were deleted meanwhile: reload it.
+        from events.kb.index import bump_version
+
+        bump_version()
+        analysis = analyze_text(article.text, article_day(article))
     for data in analysis.mentions:
         if data.entity_id is None and data.new_entity_kind:
             entity = provisional_entity(data.text, data.new_entity_kind)
@@ -81,6 +87,13 @@ def article_analyze(article: Article) -> Analysis:
     Article.objects.filter(pk=article.pk).update(status=Article.Status.ANALYZED, error="")
     cluster_article.delay_on_commit(article.pk)
     return analysis
+
+
+def _stale_entities(analysis: Analysis) -> bool:
+    ids = {m.entity_id for m in analysis.mentions if m.entity_id}
+    ids |= {place for e in analysis.events for place in [e.place_entity_id] if place}
+    ids |= {entity_id for e in analysis.events for entity_id, _ in e.actors}
+    return Entity.objects.filter(pk__in=ids).count() != len(ids)
 
 
 def event_json(event: EventData) -> dict:

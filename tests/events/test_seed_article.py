@@ -24,7 +24,7 @@ def text():
 
 
 @pytest.fixture
-def analysis(text, seeded_kb):
+def analysis(text, kb):
     from datetime import date
 
     return analyze_text(text, date(2024, 6, 19))
@@ -78,7 +78,7 @@ def test_one_visit_event_with_both_leaders_in_pjoengjang(analysis, kb):
     assert len([e for e in analysis.events if e.type == "meet"]) == 1
 
 
-def test_analyze_text_follows_the_contract(text, seeded_kb, tmp_path):
+def test_analyze_text_follows_the_contract(text, kb, tmp_path):
     source = tmp_path / "in.jsonl"
     source.write_text(json.dumps({"id": "seed", "text": text, "published": "2024-06-19"}) + "\n")
     call_command("analyze_text", "--input", str(source), "--output", str(tmp_path / "out.jsonl"), stderr=StringIO())

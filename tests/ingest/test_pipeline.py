@@ -47,17 +47,19 @@ def test_a_feed_of_real_pages_fills_the_database_through_a_real_worker(celery_wo
 
     dispatch_due_sources.delay()  # as beat does every minute
 
-    done = (Article.Status.EXTRACTED, Article.Status.DUPLICATE, Article.Status.FAILED)
+    done = (Article.Status.ANALYZED, Article.Status.DUPLICATE, Article.Status.FAILED)
     wait_for(
         lambda: (
             Article.objects.count() == len(PAGES) and not Article.objects.exclude(status__in=done).exists()
         ),
-        timeout=120,
-        message="the worker to fetch and extract every article",
+        timeout=180,
+        message="the worker to fetch, extract and analyse every article",
     )
     for article in Article.objects.all():
         gold = golds[article.url]
-        assert article.status == Article.Status.EXTRACTED, (article.url, article.error)
+        # Fetched, extracted, then analysed by the German pipeline on the nlp queue.
+        assert article.status == Article.Status.ANALYZED, (article.url, article.error)
+        assert article.mentions.exists()
         assert normalized(article.title) == normalized(gold["title"])
         first_paragraph = gold["body"]["sections"][0]["paragraphs"][0]
         assert normalized(first_paragraph[:120]) in normalized(article.text)
@@ -98,13 +100,13 @@ def test_a_real_shared_feed_flows_through_the_worker(celery_worker_process, serv
 
     dispatch_due_sources.delay()
 
-    done = (Article.Status.EXTRACTED, Article.Status.DUPLICATE, Article.Status.FAILED)
+    done = (Article.Status.ANALYZED, Article.Status.DUPLICATE, Article.Status.FAILED)
     wait_for(
         lambda: Article.objects.count() == 30 and not Article.objects.exclude(status__in=done).exists(),
-        timeout=180,
-        message="30 articles fetched and extracted",
+        timeout=240,
+        message="30 articles fetched, extracted and analysed",
     )
-    extracted = Article.objects.filter(status=Article.Status.EXTRACTED)
+    extracted = Article.objects.filter(status=Article.Status.ANALYZED)
     assert extracted.count() == len(PAGES)
     assert Article.objects.filter(status=Article.Status.DUPLICATE, duplicate_of__in=extracted).count() == 25
     titles = {normalized(json.loads((HTML_DIR / "gold" / f"{p}.json").read_text())["title"]) for p in PAGES}
