@@ -22,10 +22,40 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
+from spacy.lang.de.stop_words import STOP_WORDS
+
 from events.kb.index import MAX_ALIAS_TOKENS, Candidate, KnowledgeBase
 from events.kb.names import ARTICLES, name_variants, normalize
 
 LABEL_KINDS = {"PER": {"person"}, "LOC": {"country", "place"}, "ORG": {"organization"}, "MISC": set()}
+# Words that name a time, never a place ("Mitte Mai"), even where a town bears the name.
+TIME_WORDS = frozenset(
+    [
+        "januar",
+        "februar",
+        "märz",
+        "april",
+        "mai",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "dezember",
+        "montag",
+        "dienstag",
+        "mittwoch",
+        "donnerstag",
+        "freitag",
+        "samstag",
+        "sonnabend",
+        "sonntag",
+        "mitte",
+        "anfang",
+        "ende",
+    ]
+)
 # Places this large are names even where a tagger calls the word a common noun.
 BIG_PLACE = 100_000
 QUOTES_OPEN = frozenset({"„", "“", '"', "»", "«", "‚", "'"})
@@ -154,9 +184,14 @@ def _trimmed(doc, ent, kb: KnowledgeBase):
     candidates, inflected = kb.lookup(ent.text, context=True)
     if candidates or len(ent) == 1:
         return ent, candidates, inflected
+    has_pos = doc.has_annotation("POS")
     for size in range(len(ent) - 1, 0, -1):
         for part in (doc[ent.start : ent.start + size], doc[ent.end - size : ent.end]):
             if part[0].is_punct or part[-1].is_punct:
+                continue
+            removed = [t for t in ent if t.i < part.start or t.i >= part.end]
+            # Only words that are not names may be cut off: "Moskaus Krieg", not "Jan Kuhlmann".
+            if not has_pos or any(t.pos_ == "PROPN" for t in removed):
                 continue
             found, inflected = kb.lookup(part.text, context=True)
             if found:
@@ -288,8 +323,8 @@ def _single_token_name(
     ordinary words, "Essen", "Halle", "Welt", need context and never get here); a small
     place only where the tagger calls the word a proper noun.
     """
-    if token.text.casefold() in COMMON_CAPITALISED:
-        return False
+    if token.text.casefold() in COMMON_CAPITALISED or token.text.casefold() in STOP_WORDS:
+        return False  # "Dabei", "Dort" open sentences; some towns carry such alternate names
     small_places = all(
         kb.entities.get(c.entity_id)
         and kb.info(c.entity_id).kind == "place"
@@ -302,7 +337,11 @@ def _single_token_name(
         return True
     for candidate in candidates:
         info = kb.entities.get(candidate.entity_id)
-        if info and (info.kind != "place" or info.population >= BIG_PLACE):
+        # A big city by its German name ("Pjöngjang"), not by one of the odd alternate
+        # names GeoNames lists for it.
+        if info and (
+            info.kind != "place" or (info.population >= BIG_PLACE and candidate.alias_kind == "name")
+        ):
             return True
     return False
 

@@ -61,6 +61,8 @@ class KnowledgeBase:
     folded: dict[str, list[Candidate]] = field(default_factory=lambda: defaultdict(list))
     adjectives: dict[str, list[Candidate]] = field(default_factory=lambda: defaultdict(list))
     descriptors: dict[str, list[Candidate]] = field(default_factory=lambda: defaultdict(list))
+    # Abbreviations match in their exact letters only: "UN", "AU", never "Au" or "un".
+    abbreviations: dict[str, list[Candidate]] = field(default_factory=lambda: defaultdict(list))
     # Aliases that are also ordinary words ("Welt", "Union", "AP"): only with context.
     context_names: dict[str, list[tuple[Candidate, str]]] = field(default_factory=lambda: defaultdict(list))
     # For partial names ("Kim", "Putin"): the tokens of each person's names, and the
@@ -75,6 +77,9 @@ class KnowledgeBase:
         candidate = Candidate(entity_id, kind, valid_from, valid_to)
         if needs_context:
             self.context_names[normalize(text)].append((candidate, text))
+            return
+        if kind == "abbreviation":
+            _append(self.abbreviations[text.strip()], candidate)
             return
         if kind in ("adjective", "demonym"):
             forms = adjective_forms(text) if kind == "adjective" else [normalize(text)]
@@ -109,6 +114,9 @@ class KnowledgeBase:
         word stands in quotes), or when the text has them in their exact capitalisation
         and they are written in capitals ("AP", "IS").
         """
+        bare = surface.strip().strip("„“\"'»«()")
+        if bare in self.abbreviations:
+            return list(self.abbreviations[bare]), False
         found, inflected = self._lookup_names(surface)
         if found:
             return found, inflected

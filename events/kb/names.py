@@ -32,13 +32,13 @@ def normalize(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """A second key without diacritics: "Pjöngjang" and "Pjongjang", "Erdoğan" and "Erdogan".
+    """A second key without diacritics: "Pjöngjang" and "Pjoengjang", "Erdoğan" and "Erdogan".
 
-    German umlauts are also written out ("Pjoengjang"); both spellings fold to the same key.
+    Umlauts become their two-letter spellings (ö -> oe), as German writes them without
+    umlauts; other diacritics are dropped.
     """
     text = normalize(text)
-    text = text.replace("ä", "a").replace("ö", "o").replace("ü", "u").replace("ß", "ss")
-    text = text.replace("ae", "a").replace("oe", "o").replace("ue", "u")
+    text = text.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
