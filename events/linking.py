@@ -214,6 +214,13 @@ def _decide(
     mention: MentionData, candidates: list[Candidate], kb: KnowledgeBase, context, inflected: bool
 ) -> None:
     """Pick the best of several entities a name may stand for."""
+    if normalize(mention.text) in TIME_WORDS:
+        mention.note = "a word of time, not a place"
+        return
+    # A name written in our own data ("Hamas") beats an odd alternate name GeoNames lists
+    # for some town.
+    curated = [c for c in candidates if c.alias_kind != "exonym"]
+    candidates = curated or candidates
     entity_ids = list(dict.fromkeys(c.entity_id for c in candidates if c.entity_id in kb.entities))
     if not entity_ids:
         return
@@ -223,9 +230,12 @@ def _decide(
         fitting = [e for e in entity_ids if kb.info(e).kind in LABEL_KINDS.get(mention.label, set())]
     if not fitting and mention.label == "PER":
         # A person's name is not a place or an outlet (maybe it is a partial name), unless
-        # the NER is plainly wrong: "Moskaus Krieg" tagged PER is Moskau.
+        # the NER is plainly wrong: "Israel" tagged PER, or "Moskaus Krieg" (cut to "Moskaus").
+        cut = mention.note.startswith("span cut")
         fitting = [
-            e for e in entity_ids if kb.info(e).kind == "country" or kb.info(e).population >= BIG_PLACE
+            e
+            for e in entity_ids
+            if curated and (kb.info(e).kind == "country" or (cut and kb.info(e).population >= BIG_PLACE))
         ]
         if not fitting:
             return
