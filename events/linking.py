@@ -56,6 +56,7 @@ TIME_WORDS = frozenset(
         "ende",
     ]
 )
+OTHER_TERM = ("früher", "ehemalig", "einstig", "damalig", "vormalig", "künftig", "designiert", "neu")
 # Places this large are names even where a tagger calls the word a common noun.
 BIG_PLACE = 100_000
 QUOTES_OPEN = frozenset({"„", "“", '"', "»", "«", "‚", "'"})
@@ -97,6 +98,9 @@ class MentionData:
     note: str
     sentence_index: int
     new_entity_kind: str | None = None  # set when the name is unknown: a provisional entity
+    # The unknown full name a partial name belongs to ("Lang" -> "Ricarda Lang"), so both
+    # end up on one provisional entity.
+    provisional_name: str | None = None
 
 
 def link_doc(doc, kb: KnowledgeBase, day: date | None = None) -> list[MentionData]:
@@ -168,6 +172,7 @@ def link_doc(doc, kb: KnowledgeBase, day: date | None = None) -> list[MentionDat
             mentions.append(mention)
             taken[i] = True
 
+    _partials_of_unknown_people(mentions)
     for mention in mentions:
         if mention.entity_id is None and not mention.note:
             if mention.label in KIND_FOR_LABEL:
@@ -197,6 +202,20 @@ def _trimmed(doc, ent, kb: KnowledgeBase):
             if found:
                 return part, found, inflected
     return ent, [], False
+
+
+def _partials_of_unknown_people(mentions: list[MentionData]) -> None:
+    """ "Ricarda Lang ... Lang sagte": the short name joins the unknown full name."""
+    full = [m for m in mentions if m.entity_id is None and m.label == "PER" and len(m.text.split()) > 1]
+    for mention in mentions:
+        if mention.entity_id is not None or mention.label != "PER" or len(mention.text.split()) != 1:
+            continue
+        words = set(name_variants(mention.text))
+        owners = {m.text for m in full if words & {w.casefold() for w in m.text.split()} and m is not mention}
+        if len(owners) == 1:
+            mention.provisional_name = owners.pop()
+            mention.new_entity_kind, mention.kind = "person", "partial"
+            mention.note = f"partial name of {mention.provisional_name}, not in the knowledge base"
 
 
 def _sentence_index(doc) -> list[int]:
@@ -289,7 +308,7 @@ def _kb_match(doc, i, taken, kb, day, has_pos, sentence_of, context) -> tuple[Me
         descriptors = kb.descriptors.get(normalize(span.text))
         # "Außenminister Choe Son Hui": a role word right before a name is a title, not a
         # reference to whoever holds that office in Germany.
-        if descriptors and not _before_a_name(doc, end):
+        if descriptors and not _before_a_name(doc, end) and not _other_term(doc, i):
             valid = list(
                 dict.fromkeys(
                     c.entity_id for c in descriptors if c.valid_on(day) and c.entity_id in kb.entities
@@ -308,6 +327,11 @@ def _kb_match(doc, i, taken, kb, day, has_pos, sentence_of, context) -> tuple[Me
             mention.label, mention.entity_id, mention.confidence = "MISC", entity_ids[0], 0.9
             return mention, i + 1
     return None
+
+
+def _other_term(doc, start: int) -> bool:
+    """"ein früherer Vizekanzler", "die künftige Kanzlerin": not whoever holds the office now."""
+    return start > 0 and doc[start - 1].lower_.startswith(OTHER_TERM)
 
 
 def _before_a_name(doc, end: int) -> bool:

@@ -74,7 +74,7 @@ def article_analyze(article: Article) -> Analysis:
         analysis = analyze_text(article.text, article_day(article))
     for data in analysis.mentions:
         if data.entity_id is None and data.new_entity_kind:
-            entity = provisional_entity(data.text, data.new_entity_kind)
+            entity = provisional_entity(data.provisional_name or data.text, data.new_entity_kind)
             data.entity_id, data.confidence = entity.pk, PROVISIONAL_CONFIDENCE
             data.note = "provisional entity, waiting for review"
     rows = apply_corrections(article, analysis.mentions)

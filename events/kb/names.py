@@ -58,14 +58,37 @@ def name_variants(surface: str) -> list[str]:
     """
     base = normalize(strip_article(surface))
     variants = [base]
-    last = base.rsplit(" ", 1)[-1]
-    if last.endswith("'s") or last.endswith("'"):
-        variants.append(base.rstrip("s").rstrip("'"))
-    elif len(last) > 3 and last.endswith("s") and not last.endswith("ss"):
-        variants.append(base[:-1])
-        if last.endswith("es") and len(last) > 5:
-            variants.append(base[:-2])  # "des Bundestages"
+    words = base.split(" ")
+    if len(words) > 1:
+        # Names with an inflected adjective: "Europäischen Union", "Vereinten Nationen",
+        # "Vereinigten Arabischen Emirate" -> the nominative the knowledge base has.
+        for ending in ("e", "es", "er"):
+            changed = [_adjective_as(w, ending) for w in words[:-1]]
+            if changed != words[:-1]:
+                for last in dict.fromkeys([words[-1], *_genitive_bases(words[-1])]):
+                    variants.append(" ".join([*changed, last]))
+    head = base.rsplit(" ", 1)[0] + " " if " " in base else ""
+    for last in _genitive_bases(words[-1]):
+        variants.append(head + last)
     return list(dict.fromkeys(variants))
+
+
+def _adjective_as(word: str, ending: str) -> str:
+    """An inflected adjective of a name with another ending: "europäischen" -> "europäische"."""
+    if len(word) > 4 and word.endswith("en"):
+        return word[:-2] + ending
+    if len(word) > 4 and word.endswith("e") and ending != "e":
+        return word[:-1] + ending  # "Internationale Strafgerichtshof" -> "internationaler ..."
+    return word
+
+
+def _genitive_bases(word: str) -> list[str]:
+    """ "Putins" -> ["putin"]; "Bundestages" -> ["bundestage", "bundestag"]; "Bush's" -> ["bush"]."""
+    if word.endswith("'s") or word.endswith("'"):
+        return [word.rstrip("s").rstrip("'")]
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return [word[:-1], word[:-2]] if word.endswith("es") and len(word) > 5 else [word[:-1]]
+    return []
 
 
 def adjective_base(word: str) -> str | None:

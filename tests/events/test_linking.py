@@ -150,3 +150,24 @@ def test_ambiguous_outlet_names_need_quotes_or_capitals(kb, blank):
     result = linked(kb, link_doc(doc, kb))
     assert ("AP", "AP") in result or ("AP", "Associated Press") in result
     assert len([r for r in result if r[0] == "Welt"]) == 1
+
+
+def test_inflected_adjectives_inside_names(kb, blank):
+    doc = parse(
+        blank,
+        "Vertreter der Europäischen Union und der Vereinten Nationen.",
+        [("Europäischen Union", "ORG"), ("Vereinten Nationen", "ORG")],
+    )
+    assert [name for _, name in linked(kb, link_doc(doc, kb))] == ["Europäische Union", "Vereinte Nationen"]
+
+
+def test_a_short_name_joins_an_unknown_full_name(kb, blank):
+    text = "Die Grüne Ricarda Quastenflosser kritisierte das. Quastenflosser sagte, es reiche."
+    doc = parse(blank, text, [("Ricarda Quastenflosser", "PER"), ("Quastenflosser", "PER")])
+    short = [m for m in link_doc(doc, kb) if m.text == "Quastenflosser"][0]
+    assert short.provisional_name == "Ricarda Quastenflosser" and short.kind == "partial"
+
+
+def test_a_former_office_holder_is_not_the_current_one(kb, blank):
+    doc = parse(blank, "Ein früherer Kremlchef meldete sich.")
+    assert [m for m in link_doc(doc, kb, date(2024, 6, 19)) if m.kind == "descriptor"] == []
