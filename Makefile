@@ -50,3 +50,9 @@ messages: $(STAMP)
 # Benchmarks (speed and quality are measured here, never in unit tests).
 bench: $(STAMP)
 	$(BIN)/python bench/extraction_quality.py --json bench/results/extraction.json
+	$(BIN)/python bench/nlp_speed.py
+	$(BIN)/python bench/spkatt_eval.py
+
+# Trains the German pipeline from ../shared/data into ingest/nlp/model (see its README).
+model: $(STAMP)
+	$(BIN)/python -m ingest.nlp.train
