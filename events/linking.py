@@ -330,7 +330,7 @@ def _kb_match(doc, i, taken, kb, day, has_pos, sentence_of, context) -> tuple[Me
 
 
 def _other_term(doc, start: int) -> bool:
-    """"ein früherer Vizekanzler", "die künftige Kanzlerin": not whoever holds the office now."""
+    """ "ein früherer Vizekanzler", "die künftige Kanzlerin": not whoever holds the office now."""
     return start > 0 and doc[start - 1].lower_.startswith(OTHER_TERM)
 
 

@@ -22,6 +22,14 @@ CONTEXT_CHARS = 120
 curate = permission_required("events.change_entity", raise_exception=True)
 
 
+def redirect_back(request: HttpRequest, fallback: tuple) -> HttpResponse:
+    """Back to the page the form was on (the `next` field, if it is ours), else `fallback`."""
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    return redirect(fallback[0], *fallback[1:])
+
+
 def get_entity_or_404(pk: int) -> Entity:
     return get_object_or_404(Entity.objects.select_related("merged_into"), pk=pk)
 
@@ -177,10 +185,7 @@ def mention_wrong(request: HttpRequest, pk: int) -> HttpResponse:
     entity_id = mention.entity_id
     services.mention_mark_wrong(mention=mention, user=request.user)
     messages.success(request, _("Marked as wrong; it stays out when the article is analysed again."))
-    next_url = request.POST.get("next", "")
-    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        return redirect(next_url)
-    return redirect("events:entity", pk=entity_id) if entity_id else redirect("events:entities")
+    return redirect_back(request, ("events:entity", entity_id) if entity_id else ("events:entities",))
 
 
 @require_POST
@@ -311,7 +316,4 @@ def claim_review(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Claim marked %s.") % claim.get_review_status_display())
-    next_url = request.POST.get("next", "")
-    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        return redirect(next_url)
-    return redirect("events:events")
+    return redirect_back(request, ("events:events",))

@@ -17,7 +17,6 @@ def kb_entities():
 @pytest.fixture(scope="session")
 def seeded_kb(django_db_setup, django_db_blocker, kb_entities):
     from events.kb import seed
-
     from events.kb.index import bump_version
 
     with django_db_blocker.unblock():

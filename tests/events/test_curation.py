@@ -146,7 +146,10 @@ def test_confirming_a_provisional_entity(editor_client, misspelt):
     editor_client.post(f"/entities/{misspelt.pk}/confirm/")
     misspelt.refresh_from_db()
     assert not misspelt.provisional
-    assert f'href="/entities/{misspelt.pk}/"' not in editor_client.get("/entities/?provisional=1").content.decode()
+    assert (
+        f'href="/entities/{misspelt.pk}/"'
+        not in editor_client.get("/entities/?provisional=1").content.decode()
+    )
 
 
 def test_corrections_export_as_training_data(editor_client, misspelt, putin, tmp_path):

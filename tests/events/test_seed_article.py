@@ -55,7 +55,9 @@ def test_kim_who_greets_putin_is_kim_jong_un(analysis, kb, text):
 
 
 def test_putin_wants_to_overcome_the_sanctions(analysis, kb):
-    claims = [c for c in analysis.claims if "Sanktionen zu überwinden" in (c.content.text if c.content else "")]
+    claims = [
+        c for c in analysis.claims if "Sanktionen zu überwinden" in (c.content.text if c.content else "")
+    ]
     assert claims, [c.as_contract(kb) for c in analysis.claims]
     assert kb.info(claims[0].speaker.entity_id).name == "Wladimir Putin"
 
@@ -81,7 +83,9 @@ def test_one_visit_event_with_both_leaders_in_pjoengjang(analysis, kb):
 def test_analyze_text_follows_the_contract(text, kb, tmp_path):
     source = tmp_path / "in.jsonl"
     source.write_text(json.dumps({"id": "seed", "text": text, "published": "2024-06-19"}) + "\n")
-    call_command("analyze_text", "--input", str(source), "--output", str(tmp_path / "out.jsonl"), stderr=StringIO())
+    call_command(
+        "analyze_text", "--input", str(source), "--output", str(tmp_path / "out.jsonl"), stderr=StringIO()
+    )
     result = json.loads((tmp_path / "out.jsonl").read_text())
     assert result["id"] == "seed"
     entity = next(e for e in result["entities"] if e["name"] == "Pjöngjang")

@@ -5,8 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from ingest import services
-from ingest.management.commands.ingest_url import article_summary, source_or_error
-from ingest.models import Article
+from ingest.management.commands.ingest_url import extract_now, finish, source_or_error
 
 
 class Command(BaseCommand):
@@ -23,12 +22,4 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"cannot read {file}: {exc.strerror}") from exc
         article = services.article_store_file(body=body, url=url, source=source_or_error(source))
-        Article.objects.filter(pk=article.pk, status=Article.Status.FETCHED).update(
-            status=Article.Status.EXTRACTING
-        )
-        article.refresh_from_db()
-        services.article_extract(article)
-        article.refresh_from_db()
-        self.stdout.write(article_summary(article))
-        if article.status == Article.Status.FAILED:
-            raise CommandError(article.error or "failed")
+        finish(self, extract_now(article))

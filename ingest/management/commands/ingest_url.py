@@ -37,6 +37,23 @@ def article_summary(article: Article) -> str:
     )
 
 
+def extract_now(article: Article) -> Article:
+    """Extract a fetched article in this process, claiming its state as the task does."""
+    if Article.objects.filter(pk=article.pk, status=Article.Status.FETCHED).update(
+        status=Article.Status.EXTRACTING
+    ):
+        article.refresh_from_db()
+        services.article_extract(article)
+    article.refresh_from_db()
+    return article
+
+
+def finish(command: BaseCommand, article: Article) -> None:
+    command.stdout.write(article_summary(article))
+    if article.status == Article.Status.FAILED:
+        raise CommandError(article.error or "failed")
+
+
 class Command(BaseCommand):
     help = "Fetch one article URL and extract it synchronously (prints the stored article as JSON)."
 
@@ -57,12 +74,4 @@ class Command(BaseCommand):
             outcome = services.article_fetch(article)
             if outcome.log.error:
                 self.stderr.write(f"fetch failed: {outcome.log.error}")
-        if Article.objects.filter(pk=article.pk, status=Article.Status.FETCHED).update(
-            status=Article.Status.EXTRACTING
-        ):
-            article.refresh_from_db()
-            services.article_extract(article)
-        article.refresh_from_db()
-        self.stdout.write(article_summary(article))
-        if article.status == Article.Status.FAILED:
-            raise CommandError(article.error or "failed")
+        finish(self, extract_now(article))
