@@ -92,7 +92,8 @@ def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "events/entity_detail.html",
         {
             "entity": entity,
-            "aliases": entity.aliases.order_by("kind", "text"),
+            "aliases": entity.aliases.exclude(kind=Alias.Kind.DESCRIPTOR).order_by("kind", "text"),
+            "descriptors": entity.aliases.filter(kind=Alias.Kind.DESCRIPTOR).order_by("-valid_from", "text"),
             "mentions": [mention_in_context(m) for m in mentions[:50]],
             "mention_total": mentions.count(),
             "alias_form": AliasForm(),
