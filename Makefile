@@ -55,4 +55,4 @@ bench: $(STAMP)
 
 # Trains the German pipeline from ../shared/data into ingest/nlp/model (see its README).
 model: $(STAMP)
-	$(BIN)/python -m ingest.nlp.train
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python -m ingest.nlp.train

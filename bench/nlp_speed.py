@@ -2,7 +2,7 @@
 
     python bench/nlp_speed.py [--model DIR] [--limit N] [--threads N] [--batch-size N]
 
-Runs, in one process, over /work/shared/corpus/text/10kGNAD_test.jsonl
+Runs, in one process, over ../shared/corpus/text/10kGNAD_test.jsonl
 (1,028 DER STANDARD articles, test split of 10kGNAD):
   * spacy.blank("de") tokenizer only (baseline)
   * the whole committed pipeline (ingest/nlp/model)
@@ -10,6 +10,7 @@ and reports words/s (whitespace words, as counted in the corpus manifest),
 tokens/s, pipeline load time and peak RSS. Skips with a message if the
 corpus is missing. Targets: >= 5,000 words/s, < 1 GB RSS, load < 10 s.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,16 +21,17 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = Path("/work/shared/corpus/text/10kGNAD_test.jsonl")
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "text" / "10kGNAD_test.jsonl"
 DEFAULT_MODEL = REPO / "ingest" / "nlp" / "model"
 
 
 def rss_mb():
     """Current RSS (MB) from /proc (Linux)."""
     try:
-        for line in open("/proc/self/status"):
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
     except OSError:
         pass
     return float("nan")
@@ -69,7 +71,8 @@ def main(argv=None):
         print(f"SKIP: no trained pipeline at {a.model} (run `python -m ingest.nlp.train`)")
         return 0
 
-    texts = [json.loads(line)["text"] for line in open(a.corpus, encoding="utf-8")]
+    with open(a.corpus, encoding="utf-8") as f:
+        texts = [json.loads(line)["text"] for line in f]
     if a.limit:
         texts = texts[: a.limit]
     words = sum(len(t.split()) for t in texts)
@@ -91,15 +94,20 @@ def main(argv=None):
     peak = peak_rss_mb()
 
     wps_b, wps_p = words / tb, words / tp
-    print(f"corpus: {len(texts)} articles, {words:,} whitespace words; threads={a.threads}, "
-          f"batch_size={a.batch_size}, cpus={os.cpu_count()}")
+    print(
+        f"corpus: {len(texts)} articles, {words:,} whitespace words; threads={a.threads}, "
+        f"batch_size={a.batch_size}, cpus={os.cpu_count()}"
+    )
     print(f"pipeline: {a.model} {nlp.pipe_names}")
     print()
     print(f"{'':28s} {'words/s':>10s} {'tokens/s':>10s} {'seconds':>8s}")
     print(f"{'spacy.blank(de) tokenizer':28s} {wps_b:10,.0f} {ntok_b / tb:10,.0f} {tb:8.1f}")
     print(f"{'full pipeline':28s} {wps_p:10,.0f} {ntok_p / tp:10,.0f} {tp:8.1f}")
     print()
-    ok = lambda c: "ok" if c else "MISSED"
+
+    def ok(c):
+        return "ok" if c else "MISSED"
+
     print(f"{'metric':28s} {'value':>12s} {'target':>10s}")
     print(f"{'pipeline words/s':28s} {wps_p:12,.0f} {'>= 5,000':>10s}  {ok(wps_p >= 5000)}")
     print(f"{'load time (s)':28s} {load_s:12.2f} {'< 10':>10s}  {ok(load_s < 10)}")

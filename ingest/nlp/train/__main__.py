@@ -26,7 +26,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
 MODEL_DIR = REPO / "ingest" / "nlp" / "model"
-SEED_TEXT = Path("/work/shared/seed/putin-kim-pjoengjang.txt")
+SEED_TEXT = REPO.parent / "shared" / "seed" / "putin-kim-pjoengjang.txt"
 
 
 def log(msg):
@@ -69,13 +69,21 @@ def main(argv=None):
 
     t = time.time()
     ner_best = a.build / "ner" / "model-best"
+    vectors = a.build / "cluster_vectors"
     if not a.skip_train:
+        from ingest.nlp.train.clusters import build_cluster_vectors
+
+        build_cluster_vectors(vectors, log=log)
         log("2/6 training NER (config.cfg) ...")
         ner_best = spacy_train(
             HERE / "config.cfg",
             a.build / "ner",
             a.threads,
-            **{"paths.train": corpus / "ner_train.spacy", "paths.dev": corpus / "ner_dev.spacy"},
+            **{
+                "paths.train": corpus / "ner_train.spacy",
+                "paths.dev": corpus / "ner_dev.spacy",
+                "paths.vectors": vectors,
+            },
         )
     times["ner"] = time.time() - t
 
@@ -93,6 +101,7 @@ def main(argv=None):
                     "paths.train": corpus / "ner_ft.spacy",
                     "paths.dev": corpus / "ner_dev.spacy",
                     "paths.ner_source": ner_best,
+                    "paths.vectors": vectors,
                 },
             )
         ner_final = ft_best
@@ -107,7 +116,11 @@ def main(argv=None):
             HERE / "config_ud.cfg",
             a.build / "ud",
             a.threads,
-            **{"paths.train": corpus / "ud_train.spacy", "paths.dev": corpus / "ud_eval.spacy"},
+            **{
+                "paths.train": corpus / "ud_train.spacy",
+                "paths.dev": corpus / "ud_eval.spacy",
+                "paths.vectors": vectors,
+            },
         )
     times["ud"] = time.time() - t
 
@@ -146,7 +159,7 @@ def main(argv=None):
         f"sentence-start F1 {ud['sents']['f']:.3f}"
     )
     if seed_ents:
-        print("seed text entities: " + "; ".join(f"{t}/{l}" for t, l in seed_ents)[:600])
+        print("seed text entities: " + "; ".join(f"{text}/{label}" for text, label in seed_ents)[:600])
     print(
         "time: "
         + ", ".join(f"{k} {v / 60:.1f} min" for k, v in times.items())

@@ -39,7 +39,8 @@ META = {
     "description": (
         "German pipeline for the Lagebild portal: tokenizer, senter, tagger (UPOS in tag_ and pos_), "
         "morphologizer (UD features incl. Mood), lookup lemmatizer, NER (PER, LOC, ORG, MISC). "
-        "CNN models trained from scratch with spaCy 3.8; no pretrained vectors."
+        "CNN models trained from scratch with spaCy 3.8; static vectors derived from the German Brown clusters "
+        "of spacy-lookups-data; no pretrained embeddings."
     ),
     "license": "CC BY-SA 4.0",
     "author": "Lagebild project",
@@ -77,6 +78,45 @@ META = {
 }
 
 
+# Unambiguous subjunctive forms (Konjunktiv I of sein and the modals, Konjunktiv II
+# of the auxiliaries/modals and a few strong verbs). The morphologizer learns Mood
+# from only ~65 examples and misses e.g. "sei"; these attribute-ruler rules make
+# the frequent forms of reported speech reliable. Forms that are also indicative
+# (habe, werde, sollte, wollte, ...) are left to the model.
+_SUB = "Mood=Sub|Number={n}|Person=3|Tense={t}|VerbForm=Fin"
+KONJ_FORMS = {
+    **{
+        f: _SUB.format(n="Sing", t="Pres")
+        for f in ["sei", "könne", "müsse", "dürfe", "solle", "wolle", "möge", "wisse"]
+    },
+    "seien": _SUB.format(n="Plur", t="Pres"),
+    **{
+        f: _SUB.format(n="Sing", t="Past")
+        for f in [
+            "wäre",
+            "hätte",
+            "würde",
+            "könnte",
+            "müsste",
+            "dürfte",
+            "möchte",
+            "gäbe",
+            "käme",
+            "ginge",
+            "bliebe",
+            "stünde",
+            "stände",
+            "läge",
+            "wüsste",
+        ]
+    },
+    **{
+        f: _SUB.format(n="Plur", t="Past")
+        for f in ["wären", "hätten", "würden", "könnten", "müssten", "dürften", "möchten", "gäben", "kämen"]
+    },
+}
+
+
 def lemma_lookups(extra_pairs=()):
     table = load_lookups("de", ["lemma_lookup"]).get_table("lemma_lookup")
     lookups = Lookups()
@@ -105,14 +145,43 @@ def ud_lemma_pairs():
     return [(f, lc.most_common(1)[0][0]) for f, lc in c.items()]
 
 
+def _prune_strings(out_dir: Path, nlp, log=print):
+    """Drop from vocab/strings.json the strings of the 300k cluster-vector keys
+    (except component labels): nothing maps a hash
+    back to them at run time (vectors are keyed by hash; lemma strings live in
+    the lemmatizer table; labels, tags and features are re-added by the
+    components), and they are ~5 MB."""
+    import json
+
+    path = out_dir / "vocab" / "strings.json"
+    strings = json.loads(path.read_text(encoding="utf-8"))
+    key2row = nlp.vocab.vectors.key2row
+    keep = set(UPOS) | {s for s in strings if not s.strip() or len(s) == 1}
+    for name in ("ner", "tagger", "morphologizer", "senter"):
+        if name in nlp.pipe_names:
+            keep |= set(nlp.get_pipe(name).labels)
+    keep |= {x for label in nlp.get_pipe("morphologizer").labels for x in label.split("|")}
+    kept = [s for s in strings if s in keep or nlp.vocab.strings[s] not in key2row]
+    path.write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
+    log(f"vocab strings: {len(strings)} -> {len(kept)}")
+
+
 def assemble(ud_dir: Path, ner_dir: Path, out_dir: Path, log=print):
     nlp = spacy.load(ud_dir)
     ner_nlp = spacy.load(ner_dir)
     ruler = nlp.add_pipe("attribute_ruler", after="morphologizer")
     ruler.add_patterns([{"patterns": [[{"TAG": t}]], "attrs": {"POS": t}} for t in UPOS])
+    ruler.add_patterns(
+        [
+            {"patterns": [[{"LOWER": f, "TAG": {"IN": ["AUX", "VERB"]}}]], "attrs": {"MORPH": m}}
+            for f, m in KONJ_FORMS.items()
+        ]
+    )
     lem = nlp.add_pipe("lemmatizer", config={"mode": "lookup", "overwrite": True}, after="attribute_ruler")
     lookups, added = lemma_lookups(ud_lemma_pairs())
     lem.initialize(lookups=lookups)
+    # the NER uses static (Brown-cluster) vectors: the final vocab carries them
+    nlp.vocab.vectors = ner_nlp.vocab.vectors
     nlp.add_pipe("ner", source=ner_nlp)
     nlp.meta.update(META)
     # trained with spaCy 3.8.x; any 3.8 patch release loads it (requirements pin 3.8.x)
@@ -124,6 +193,7 @@ def assemble(ud_dir: Path, ner_dir: Path, out_dir: Path, log=print):
                 continue
             shutil.rmtree(p) if p.is_dir() else p.unlink()
     nlp.to_disk(out_dir)
+    _prune_strings(out_dir, nlp, log)
     size = sum(p.stat().st_size for p in out_dir.rglob("*") if p.is_file())
     log(f"assembled {nlp.pipe_names} -> {out_dir} ({size / 1e6:.1f} MB; +{added} UD lemma entries)")
     return nlp

@@ -1,6 +1,6 @@
 """Convert the shared German NER / UD data into spaCy DocBin (.spacy) files.
 
-Reads /work/shared/data (read-only) and writes into the build dir
+Reads ../shared/data (read-only) and writes into the build dir
 (default: <repo>/.data/nlp-build/corpus, git-ignored). Nothing here is
 imported at run time by the app.
 
@@ -26,7 +26,8 @@ from pathlib import Path
 import spacy
 from spacy.tokens import Doc, DocBin, Span
 
-DATA = Path("/work/shared/data")
+# ../shared beside the checkout (DESIGN.md); read-only.
+DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data"
 SEED = 2014
 
 VOCAB = spacy.blank("de").vocab
@@ -54,7 +55,11 @@ def bio_to_doc(words, tags, mapping):
     return doc
 
 
-def read_conll(path, word_col, tag_col, sep=None, skip=lambda l: False):
+def _no_skip(line):
+    return False
+
+
+def read_conll(path, word_col, tag_col, sep=None, skip=_no_skip):
     """Yield (words, tags) per blank-line-separated sentence."""
     words, tags = [], []
     with open(path, encoding="utf-8") as f:
@@ -115,6 +120,24 @@ def germeval_docs():
     return docs
 
 
+def write_heldout_tsv(path: Path) -> int:
+    """The held-out GermEval half as GermEval TSV, for `manage.py evaluate_ner`."""
+    _, held = split_germeval()
+    back = {"MISC": "OTH"}
+    with open(path, "w", encoding="utf-8") as out:
+        for doc in held:
+            tags = ["O"] * len(doc)
+            for ent in doc.ents:
+                label = back.get(ent.label_, ent.label_)
+                tags[ent.start] = f"B-{label}"
+                for i in range(ent.start + 1, ent.end):
+                    tags[i] = f"I-{label}"
+            for i, (token, tag) in enumerate(zip(doc, tags, strict=True), 1):
+                out.write(f"{i}\t{token.text}\t{tag}\tO\n")
+            out.write("\n")
+    return len(held)
+
+
 def split_germeval():
     """Fixed, seeded 50/50 split by document. Returns (train_docs, heldout_docs)
     as flat lists of sentence Docs; held-out is NEVER used for training."""
@@ -124,7 +147,10 @@ def split_germeval():
     half = len(idx) // 2
     held = sorted(idx[:half])
     train = sorted(idx[half:])
-    flat = lambda ids: [s for i in ids for s in docs[i]]
+
+    def flat(ids):
+        return [s for i in ids for s in docs[i]]
+
     return flat(train), flat(held)
 
 
@@ -140,7 +166,8 @@ def stazh_docs():
 def apis_docs():
     import json
 
-    data = json.load(open(DATA / "apis-oebl-ner" / "cleaned_simplified.json", encoding="utf-8"))
+    with open(DATA / "apis-oebl-ner" / "cleaned_simplified.json", encoding="utf-8") as f:
+        data = json.load(f)
     nlp = spacy.blank("de")
     out = []
     for item in data:
@@ -174,7 +201,7 @@ def europeana_docs(max_len=60):
     out = []
     for p in sorted((DATA / "europeana-ner").glob("*.bio")):
         words, tags = [], []
-        for line in open(p, encoding="utf-8"):
+        for line in p.read_text(encoding="utf-8").splitlines(keepends=True):
             line = line.rstrip("\n")
             if not line.strip() or line.startswith("# "):
                 continue
@@ -189,10 +216,9 @@ def europeana_docs(max_len=60):
                 t = "O"
             words.append(w)
             tags.append(t)
-            if (w in (".", "!", "?") and len(words) >= 5) or len(words) >= max_len:
-                if t == "O":
-                    out.append(bio_to_doc(words, tags, PLO))
-                    words, tags = [], []
+            if ((w in (".", "!", "?") and len(words) >= 5) or len(words) >= max_len) and t == "O":
+                out.append(bio_to_doc(words, tags, PLO))
+                words, tags = [], []
         if words:
             out.append(bio_to_doc(words, tags, PLO))
     return out
@@ -297,7 +323,7 @@ def _lookup(w, case):
 
 def truecase(words, tags, case):
     out = []
-    for i, (w, t) in enumerate(zip(words, tags)):
+    for i, (w, t) in enumerate(zip(words, tags, strict=True)):
         form = _lookup(w, case)
         in_ent = t != "O"
         if in_ent:
@@ -318,7 +344,10 @@ def truecase(words, tags, case):
 
 def multiconer_docs(case):
     out, seen = [], set()
-    skip = lambda l: l.startswith("# id ")
+
+    def skip(line):
+        return line.startswith("# id ")
+
     for ver, files, m in (
         ("v1", ("de_train.conll", "de_dev.conll"), MC1),
         ("v2", ("de-train.conll", "de-dev.conll"), MC2),
@@ -335,8 +364,8 @@ def multiconer_docs(case):
 
 # ----------------------------------------------------------------- UD
 def _read_conllu(path):
-    sents, toks, mwt = [], [], {}
-    for line in open(path, encoding="utf-8"):
+    sents, toks = [], []
+    for line in Path(path).read_text(encoding="utf-8").splitlines(keepends=True):
         line = line.rstrip("\n")
         if not line:
             if toks:
@@ -430,17 +459,17 @@ def ud_doc(sents, with_morph=True):
 
 def gsd_upos_sents():
     out = []
-    for line in open(DATA / "ud-german-gsd-upos" / "de_gsd-ud-train.filtered.pos", encoding="utf-8"):
+    path = DATA / "ud-german-gsd-upos" / "de_gsd-ud-train.filtered.pos"
+    for line in path.read_text(encoding="utf-8").splitlines():
         items = line.split()
         row, skip = [], 0
         for it in items:
             w, _, tag = it.rpartition("##")
             if skip:
                 skip -= 1
-                if skip == 0 or True:
-                    if row and row[-1].get("pending"):
-                        row[-1]["upos"] = tag
-                        row[-1].pop("pending")
+                if row and row[-1].get("pending"):
+                    row[-1]["upos"] = tag
+                    row[-1].pop("pending")
                 continue
             if tag == "_":
                 # multiword surface token: its POS = POS of the first part
@@ -505,6 +534,8 @@ def convert(out_dir: Path, ge_oversample=4, log=print):
     stats["ner_dev"] = write(ge_dev, out_dir / "ner_dev.spacy")
     stats["ner_ft"] = write(ge_fit, out_dir / "ner_ft.spacy")
     stats["ner_eval"] = write(ge_held, out_dir / "ner_eval.spacy")
+    # The same held-out half as TSV: `manage.py evaluate_ner <build>/germeval_heldout.tsv`.
+    write_heldout_tsv(out_dir.parent / "germeval_heldout.tsv")
     # a few true-cased MultiCoNER samples for inspection
     (out_dir / "multiconer_truecased_sample.txt").write_text(
         "\n".join(d.text for d in sources["multiconer"][:40]), encoding="utf-8"

@@ -41,7 +41,7 @@ def eval_ner(nlp, path: Path, components=None):
     with nlp.select_pipes(disable=disable):
         preds = list(nlp.pipe((_copy_words(nlp, d) for d in gold_docs), batch_size=128))
         raws = list(nlp.pipe((d.text for d in gold_docs), batch_size=128))
-    for g, p, r in zip(gold_docs, preds, raws):
+    for g, p, r in zip(gold_docs, preds, raws, strict=True):
         gs = {(e.start, e.end, e.label_) for e in g.ents}
         ps = {(e.start, e.end, e.label_) for e in p.ents}
         gc = {(e.start_char, e.end_char, e.label_) for e in g.ents}
@@ -68,8 +68,8 @@ def eval_ud(nlp, path: Path):
     c = Counter()
     with nlp.select_pipes(disable=disable):
         preds = list(nlp.pipe((_copy_words(nlp, d) for d in gold_docs), batch_size=64))
-    for g, p in zip(gold_docs, preds):
-        for gt, pt in zip(g, p):
+    for g, p in zip(gold_docs, preds, strict=True):
+        for gt, pt in zip(g, p, strict=True):
             c["n"] += 1
             c["pos"] += gt.pos_ == pt.pos_
             c["morph"] += str(gt.morph) == str(pt.morph)
