@@ -53,7 +53,7 @@ import trafilatura  # noqa: E402
 
 from ingest.extraction import decode_html, extract_article, parse_datetime  # noqa: E402
 
-DEFAULT_CORPUS = Path("/work/shared/corpus/html")
+DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "html"
 FIGURES = (
     "text_f1",
     "snippets_with",

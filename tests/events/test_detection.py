@@ -11,7 +11,7 @@ from events.event_types import classify, load_taxonomy, word_keys
 from events.linking import link_doc
 
 ROOT = Path(__file__).resolve().parents[2]
-SEED = Path("/work/shared/seed/putin-kim-pjoengjang.txt")
+SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "putin-kim-pjoengjang.txt"
 PUBLISHED = date(2024, 6, 19)  # a Wednesday
 REQUIRED_TYPES = {
     "meet", "cooperate", "military_aid", "sanction", "threaten", "attack", "accuse", "protest", "aid",
