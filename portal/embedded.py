@@ -130,6 +130,7 @@ def stop_postgres() -> bool:
     pgdata = postgres_dir()
     if not postgres_running():
         return False
+    _pgserver()  # imported with its platformdirs warning silenced
     from pgserver._commands import pg_ctl
 
     user = "pgserver" if os.geteuid() == 0 else None
