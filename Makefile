@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 DEBUG ?= true
 export DEBUG
 
-.PHONY: setup run test lint stop services messages bench model
+.PHONY: setup run test lint stop services messages bench model chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,10 +27,16 @@ setup: $(STAMP)
 run: setup
 	$(BIN)/python manage.py runportal
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+# The browser tests need Debian's Chromium; as root (CI) it is installed when missing.
+chromium:
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+		echo "chromium missing: browser tests will be skipped (apt-get install chromium)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check --fix .
