@@ -18,6 +18,7 @@ def test_production_settings_pass_check_deploy():
         "ALLOWED_HOSTS": "lagebild.example.org",
         "DJANGO_SETTINGS_MODULE": "portal.settings",
     }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # a test-only switch; production never has it
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
