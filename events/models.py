@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from events.kb.index import KIND_LABELS
 from ingest.models import Article
 
 
@@ -75,9 +76,7 @@ class Entity(models.Model):
     @property
     def label(self) -> str:
         """The NER label a mention of this entity carries."""
-        return {"person": "PER", "organization": "ORG", "country": "LOC", "place": "LOC"}.get(
-            self.kind, "MISC"
-        )
+        return KIND_LABELS.get(self.kind, "MISC")
 
 
 class Alias(models.Model):

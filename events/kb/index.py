@@ -18,6 +18,8 @@ logger = logging.getLogger(__name__)
 
 VERSION_KEY = "lagebild:kb:version"
 MAX_ALIAS_TOKENS = 6
+# The NER label a mention of each kind of entity carries.
+KIND_LABELS = {"person": "PER", "organization": "ORG", "country": "LOC", "place": "LOC"}
 
 
 @dataclass(frozen=True)
@@ -49,9 +51,7 @@ class EntityInfo:
 
     @property
     def label(self) -> str:
-        return {"person": "PER", "organization": "ORG", "country": "LOC", "place": "LOC"}.get(
-            self.kind, "MISC"
-        )
+        return KIND_LABELS.get(self.kind, "MISC")
 
 
 @dataclass

@@ -12,9 +12,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from events.kb.index import KIND_LABELS
 from ingest.nlp.evaluation import evaluate, format_table, read_germeval
-
-KIND_LABEL = {"person": "PER", "organization": "ORG", "country": "LOC", "place": "LOC"}
 
 
 class Command(BaseCommand):
@@ -74,7 +73,7 @@ class Command(BaseCommand):
             if mention.origin != "kb" or mention.kind != "name" or not mention.entity_id:
                 continue
             span = doc.char_span(mention.start, mention.end)
-            label = KIND_LABEL.get(kb.info(mention.entity_id).kind)
+            label = KIND_LABELS.get(kb.info(mention.entity_id).kind)
             if span is not None and label and not taken & set(range(span.start, span.end)):
                 spans.add((span.start, span.end, label))
         return spans
