@@ -393,3 +393,82 @@ class ArticleAnalysis(models.Model):
 
     def __str__(self) -> str:
         return f"analysis of {self.article_id}"
+
+
+class Tag(models.Model):
+    """A term of the taxonomy that admins manage ("Sanktionen", "Nordkorea/Raketentests")."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("broader tag"),
+    )
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# What can carry a tag, by the name of its key on Tagging.
+TAGGING_TARGETS = ("event", "article", "claim", "entity")
+
+
+class Tagging(models.Model):
+    """One tag on one event, article, claim or entity: who put it there and when.
+
+    One nullable key per kind of target (rather than a generic relation) keeps the filters
+    of the lists plain joins: ``Event.objects.filter(taggings__tag=...)``.
+    """
+
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="taggings", verbose_name=_("tag"))
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, null=True, blank=True, related_name="taggings")
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, null=True, blank=True, related_name="taggings"
+    )
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, null=True, blank=True, related_name="taggings")
+    entity = models.ForeignKey(
+        Entity, on_delete=models.CASCADE, null=True, blank=True, related_name="taggings"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("tagging")
+        verbose_name_plural = _("taggings")
+        constraints = [
+            models.CheckConstraint(
+                name="tagging_exactly_one_target",
+                condition=(
+                    models.Q(event__isnull=False, article__isnull=True, claim__isnull=True, entity__isnull=True)
+                    | models.Q(event__isnull=True, article__isnull=False, claim__isnull=True, entity__isnull=True)
+                    | models.Q(event__isnull=True, article__isnull=True, claim__isnull=False, entity__isnull=True)
+                    | models.Q(event__isnull=True, article__isnull=True, claim__isnull=True, entity__isnull=False)
+                ),
+            ),
+            *(
+                models.UniqueConstraint(
+                    fields=["tag", target], condition=models.Q(**{f"{target}__isnull": False}),
+                    name=f"tagging_unique_{target}",
+                )
+                for target in TAGGING_TARGETS
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.tag} → {self.target}"
+
+    @property
+    def target(self):
+        return self.event or self.article or self.claim or self.entity

@@ -15,6 +15,7 @@ from events.kb.index import get_kb
 from events.kb.names import name_variants, normalize
 from events.linking import MentionData, link_doc
 from events.models import (
+    TAGGING_TARGETS,
     Alias,
     ArticleAnalysis,
     Claim,
@@ -25,6 +26,8 @@ from events.models import (
     EventArticle,
     Mention,
     MentionCorrection,
+    Tag,
+    Tagging,
 )
 from ingest.models import Article
 
@@ -233,6 +236,7 @@ def entity_merge(*, source: Entity, target: Entity, user) -> Entity:
         alias_add(entity=target, text=text, kind=Alias.Kind.NAME, user=None, record=False)
     Mention.objects.filter(entity=source).update(entity=target)
     MentionCorrection.objects.filter(entity=source).update(entity=target)
+    _move_taggings("entity", source.pk, target.pk)
     Entity.objects.filter(merged_into=source).update(merged_into=target)
     source.merged_into = target
     source.save(update_fields=["merged_into", "updated_at"])
@@ -347,6 +351,7 @@ def event_merge(*, source: Event, target: Event, user) -> Event:
     for actor in EventActor.objects.filter(event=source):
         EventActor.objects.get_or_create(event=target, entity_id=actor.entity_id, role=actor.role)
     EventArticle.objects.filter(event=source).delete()
+    _move_taggings("event", source.pk, target.pk)
     source.merged_into = target
     source.save(update_fields=["merged_into"])
     Curation.objects.create(user=user, action=Curation.Action.EVENT_MERGE, event=target,
@@ -379,3 +384,42 @@ def claim_review(*, claim: Claim, status: str, reason: str, user) -> Claim:
     Curation.objects.create(user=user, action=Curation.Action.CLAIM_REVIEW, payload={
         "claim_id": claim.pk, "article_id": claim.article_id, "status": status, "reason": reason})  # fmt: skip
     return claim
+
+
+# --- tags ------------------------------------------------------------------------------------
+
+
+def _move_taggings(kind: str, source_id: int, target_id: int) -> None:
+    """A merged record's tags go to the record it was merged into (each tag once)."""
+    already = Tagging.objects.filter(**{kind: target_id}).values("tag_id")
+    Tagging.objects.filter(**{kind: source_id}).exclude(tag_id__in=already).update(**{kind: target_id})
+    Tagging.objects.filter(**{kind: source_id}).delete()
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in TAGGING_TARGETS:
+        raise ValueError(f"cannot tag {kind!r}; choose one of {', '.join(TAGGING_TARGETS)}")
+
+
+@transaction.atomic
+def tags_apply(*, tag: Tag, kind: str, ids, user) -> int:
+    """Put `tag` on the records of `kind` with these ids; returns how many were newly tagged.
+
+    Safe to repeat: a record that carries the tag already keeps its first tagging (who, when).
+    """
+    _check_kind(kind)
+    ids = set(ids)
+    already = set(
+        Tagging.objects.filter(tag=tag, **{f"{kind}_id__in": ids}).values_list(f"{kind}_id", flat=True)
+    )
+    new = [Tagging(tag=tag, user=user, **{f"{kind}_id": pk}) for pk in sorted(ids - already)]
+    Tagging.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
+@transaction.atomic
+def tags_remove(*, tag: Tag, kind: str, ids, user) -> int:
+    """Take `tag` off these records; returns how many carried it."""
+    _check_kind(kind)
+    removed, _ = Tagging.objects.filter(tag=tag, **{f"{kind}_id__in": set(ids)}).delete()
+    return removed

@@ -1,23 +1,32 @@
+"""The portal's pages. One block per area; each view module owns one area."""
+
 from django.urls import path
 
-from events import views
+from events.views import claims, entities, events, search
 
 app_name = "events"
 
 urlpatterns = [
-    path("events/", views.event_list, name="events"),
-    path("events/<int:pk>/", views.event_detail, name="event"),
-    path("events/<int:pk>/merge/", views.event_merge, name="event_merge"),
-    path("events/<int:pk>/split/", views.event_split, name="event_split"),
-    path("claims/<int:pk>/review/", views.claim_review, name="claim_review"),
-    path("entities/", views.entity_list, name="entities"),
-    path("entities/corrections.jsonl", views.corrections_export, name="corrections_export"),
-    path("entities/<int:pk>/", views.entity_detail, name="entity"),
-    path("entities/<int:pk>/aliases/", views.alias_add, name="alias_add"),
-    path("entities/<int:pk>/merge/", views.entity_merge, name="entity_merge"),
-    path("entities/<int:pk>/split/", views.entity_split, name="entity_split"),
-    path("entities/<int:pk>/confirm/", views.entity_confirm, name="entity_confirm"),
-    path("aliases/<int:pk>/remove/", views.alias_remove, name="alias_remove"),
-    path("mentions/<int:pk>/wrong/", views.mention_wrong, name="mention_wrong"),
-    path("mentions/<int:pk>/relink/", views.mention_relink, name="mention_relink"),
+    # --- event list and search (views/search.py) ---
+    path("events/", search.event_list, name="events"),
+    # --- event detail and curation (views/events.py) ---
+    path("events/<int:pk>/", events.event_detail, name="event"),
+    path("events/<int:pk>/merge/", events.event_merge, name="event_merge"),
+    path("events/<int:pk>/split/", events.event_split, name="event_split"),
+    # --- claims (views/claims.py) ---
+    path("claims/<int:pk>/review/", claims.claim_review, name="claim_review"),
+    # --- actors and places (views/entities.py) ---
+    path("entities/", entities.entity_list, name="entities"),
+    path("entities/corrections.jsonl", entities.corrections_export, name="corrections_export"),
+    path("entities/<int:pk>/", entities.entity_detail, name="entity"),
+    path("entities/<int:pk>/aliases/", entities.alias_add, name="alias_add"),
+    path("entities/<int:pk>/merge/", entities.entity_merge, name="entity_merge"),
+    path("entities/<int:pk>/split/", entities.entity_split, name="entity_split"),
+    path("entities/<int:pk>/confirm/", entities.entity_confirm, name="entity_confirm"),
+    path("aliases/<int:pk>/remove/", entities.alias_remove, name="alias_remove"),
+    path("mentions/<int:pk>/wrong/", entities.mention_wrong, name="mention_wrong"),
+    path("mentions/<int:pk>/relink/", entities.mention_relink, name="mention_relink"),
+    # --- articles (views/articles.py) ---
+    # --- tags (views/tags.py) ---
+    # --- cross-reference (views/crossref.py) ---
 ]

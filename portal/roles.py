@@ -19,14 +19,18 @@ _ANALYST_RULES: list[Rule] = [
     ("events", "*", ("view",)),
     ("ingest", "*", ("view",)),
 ]
+# Models that "*" leaves out for editors: admins alone manage them.
+ADMIN_MANAGED = {("events", "tag")}
+
 _EDITOR_RULES: list[Rule] = [
-    # Editors curate: tag, review, merge and split what analysts see.
+    # Editors curate: tag, review, merge and split what analysts see (not the taxonomy).
     ("events", "*", ("add", "change", "delete")),
     # Editors may submit a single article URL for ingestion.
     ("ingest", "article", ("add",)),
 ]
 _ADMIN_RULES: list[Rule] = [
     # Admins run sources and outlets, the tag taxonomy and users.
+    ("events", "tag", ("add", "change", "delete")),
     ("ingest", "*", ("add", "change", "delete")),
     ("auth", "user", ("view", "add", "change", "delete")),
     ("auth", "group", ("view",)),
@@ -45,6 +49,10 @@ def permissions_for(role: str) -> list[Permission]:
         qs = Permission.objects.filter(content_type__app_label=app_label).select_related("content_type")
         if model != "*":
             qs = qs.filter(content_type__model=model)
+        else:
+            for managed_app, managed_model in ADMIN_MANAGED:
+                if managed_app == app_label:
+                    qs = qs.exclude(content_type__model=managed_model)
         for perm in qs:
             action = perm.codename.split("_", 1)[0]
             if action in actions:

@@ -200,7 +200,11 @@ USE_TZ = True
 # --- Static files: served by WhiteNoise, no CDN ------------------------------------------
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Front-end packages come from npm at setup (package.json, `make setup`), never from a CDN.
+NODE_MODULES = BASE_DIR / "node_modules"
+STATICFILES_DIRS = [BASE_DIR / "static", ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist")]
+# Country outlines for the offline maps: Natural Earth 1:110m as TopoJSON (npm world-atlas).
+WORLD_ATLAS = NODE_MODULES / "world-atlas" / "countries-110m.json"
 STATIC_ROOT = Path(os.getenv("STATIC_ROOT") or BASE_DIR / ".data" / "static")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -5,46 +5,17 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from events import services
 from events.forms import AliasForm, EntityChoiceForm, SplitForm
-from events.models import Alias, Claim, Entity, Event, Mention, MentionCorrection
-
-CONTEXT_CHARS = 120
-curate = permission_required("events.change_entity", raise_exception=True)
-
-
-def redirect_back(request: HttpRequest, fallback: tuple) -> HttpResponse:
-    """Back to the page the form was on (the `next` field, if it is ours), else `fallback`."""
-    next_url = request.POST.get("next", "")
-    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        return redirect(next_url)
-    return redirect(fallback[0], *fallback[1:])
-
-
-def get_entity_or_404(pk: int) -> Entity:
-    return get_object_or_404(Entity.objects.select_related("merged_into"), pk=pk)
-
-
-def mention_in_context(mention: Mention) -> dict:
-    """The words around a mention, for showing it highlighted (all text is escaped)."""
-    text = mention.article.text
-    start = max(0, mention.start - CONTEXT_CHARS)
-    end = min(len(text), mention.end + CONTEXT_CHARS)
-    return {
-        "mention": mention,
-        "before": ("…" if start else "") + text[start : mention.start],
-        "text": text[mention.start : mention.end],
-        "after": text[mention.end : end] + ("…" if end < len(text) else ""),
-    }
+from events.models import Alias, Entity, Mention, MentionCorrection
+from events.views.common import curate, get_entity_or_404, mention_in_context, redirect_back
 
 
 @require_GET
@@ -219,102 +190,3 @@ def corrections_export(request: HttpRequest) -> StreamingHttpResponse:
     response = StreamingHttpResponse(lines, content_type="application/x-ndjson; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="lagebild-corrections.jsonl"'
     return response
-
-
-# --- events ---------------------------------------------------------------------------------
-
-
-def get_event_or_404(pk: int) -> Event:
-    return get_object_or_404(Event.objects.select_related("place", "merged_into"), pk=pk)
-
-
-@require_GET
-def event_list(request: HttpRequest) -> HttpResponse:
-    events = (
-        Event.objects.active()
-        .select_related("place")
-        .annotate(article_count=Count("event_articles", distinct=True))
-        .order_by("-date", "-id")
-    )
-    event_type = request.GET.get("type", "")
-    if event_type:
-        events = events.filter(type=event_type)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
-    types = Event.objects.active().values_list("type", flat=True).distinct().order_by("type")
-    return render(request, "events/event_list.html", {"page": page, "event_type": event_type, "types": types})
-
-
-@require_GET
-def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    from events.clustering import reported_by
-
-    event = get_event_or_404(pk)
-    if event.merged_into_id:
-        return redirect("events:event", pk=event.merged_into_id)
-    links = event.event_articles.select_related("article", "article__outlet").order_by(
-        "article__published_at"
-    )
-    article_ids = [link.article_id for link in links]
-    claims = Claim.objects.filter(article_id__in=article_ids).select_related("speaker", "source", "article")
-    return render(
-        request,
-        "events/event_detail.html",
-        {
-            "event": event,
-            "actors": event.event_actors.select_related("entity").order_by("role", "entity__name"),
-            "links": links,
-            "claims": claims.order_by("article__published_at", "start")[:100],
-            "reported": reported_by(event),
-            "curations": event.curations.select_related("user")[:20],
-        },
-    )
-
-
-@require_POST
-@permission_required("events.change_event", raise_exception=True)
-def event_merge(request: HttpRequest, pk: int) -> HttpResponse:
-    event = get_event_or_404(pk)
-    target = Event.objects.active().filter(pk=request.POST.get("target") or 0).first()
-    if target is None:
-        messages.error(request, _("Choose the event to merge into."))
-        return redirect("events:event", pk=pk)
-    try:
-        services.event_merge(source=event, target=target, user=request.user)
-    except ValueError as exc:
-        messages.error(request, str(exc))
-        return redirect("events:event", pk=pk)
-    messages.success(request, _("Merged into %s.") % target.title)
-    return redirect("events:event", pk=target.pk)
-
-
-@require_POST
-@permission_required("events.change_event", raise_exception=True)
-def event_split(request: HttpRequest, pk: int) -> HttpResponse:
-    event = get_event_or_404(pk)
-    article_ids = [int(a) for a in request.POST.getlist("articles") if a.isdigit()]
-    if not article_ids:
-        messages.error(request, _("Choose the articles that report another event."))
-        return redirect("events:event", pk=pk)
-    new = services.event_split(
-        event=event, article_ids=article_ids, title=request.POST.get("title", ""), user=request.user
-    )
-    messages.success(request, _("Split off %s.") % new.title)
-    return redirect("events:event", pk=new.pk)
-
-
-@require_POST
-@permission_required("events.change_claim", raise_exception=True)
-def claim_review(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = get_object_or_404(Claim, pk=pk)
-    try:
-        services.claim_review(
-            claim=claim,
-            status=request.POST.get("status", ""),
-            reason=request.POST.get("reason", ""),
-            user=request.user,
-        )
-    except ValueError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Claim marked %s.") % claim.get_review_status_display())
-    return redirect_back(request, ("events:events",))

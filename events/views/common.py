@@ -1,0 +1,38 @@
+"""Helpers shared by the portal's views."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from events.models import Entity, Mention
+
+CONTEXT_CHARS = 120
+curate = permission_required("events.change_entity", raise_exception=True)
+
+
+def redirect_back(request: HttpRequest, fallback: tuple) -> HttpResponse:
+    """Back to the page the form was on (the `next` field, if it is ours), else `fallback`."""
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    return redirect(fallback[0], *fallback[1:])
+
+
+def get_entity_or_404(pk: int) -> Entity:
+    return get_object_or_404(Entity.objects.select_related("merged_into"), pk=pk)
+
+
+def mention_in_context(mention: Mention) -> dict:
+    """The words around a mention, for showing it highlighted (all text is escaped)."""
+    text = mention.article.text
+    start = max(0, mention.start - CONTEXT_CHARS)
+    end = min(len(text), mention.end + CONTEXT_CHARS)
+    return {
+        "mention": mention,
+        "before": ("…" if start else "") + text[start : mention.start],
+        "text": text[mention.start : mention.end],
+        "after": text[mention.end : end] + ("…" if end < len(text) else ""),
+    }
