@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from events.kb.index import KIND_LABELS
@@ -72,6 +73,9 @@ class Entity(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:entity", args=[self.pk])
 
     @property
     def label(self) -> str:
@@ -162,6 +166,10 @@ class Mention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.text} [{self.label}]"
+
+    def get_absolute_url(self) -> str:
+        """The article, with this mention's sentence highlighted and scrolled into view."""
+        return f"{reverse('events:article', args=[self.article_id])}?mention={self.pk}#m-{self.pk}"
 
 
 class MentionCorrection(models.Model):
@@ -308,6 +316,10 @@ class Claim(models.Model):
     def __str__(self) -> str:
         return self.content[:80]
 
+    def get_absolute_url(self) -> str:
+        """The article, with this claim's sentence highlighted and scrolled into view."""
+        return f"{reverse('events:article', args=[self.article_id])}?claim={self.pk}#claim-{self.pk}"
+
 
 class EventQuerySet(models.QuerySet):
     def active(self):
@@ -347,6 +359,9 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:event", args=[self.pk])
 
 
 class EventActor(models.Model):

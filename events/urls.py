@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from events.views import claims, entities, events, search
+from events.views import articles, claims, entities, events, search
 
 app_name = "events"
 
@@ -27,6 +27,7 @@ urlpatterns = [
     path("mentions/<int:pk>/wrong/", entities.mention_wrong, name="mention_wrong"),
     path("mentions/<int:pk>/relink/", entities.mention_relink, name="mention_relink"),
     # --- articles (views/articles.py) ---
+    path("articles/<int:pk>/", articles.article_detail, name="article"),
     # --- tags (views/tags.py) ---
     # --- cross-reference (views/crossref.py) ---
 ]
