@@ -16,7 +16,7 @@ urlpatterns = [
     # --- claims (views/claims.py) ---
     path("claims/<int:pk>/review/", claims.claim_review, name="claim_review"),
     # --- actors and places (views/entities.py) ---
-    path("entities/", entities.entity_list, name="entities"),
+    path("entities/", search.entity_list, name="entities"),
     path("entities/corrections.jsonl", entities.corrections_export, name="corrections_export"),
     path("entities/<int:pk>/", entities.entity_detail, name="entity"),
     path("entities/<int:pk>/aliases/", entities.alias_add, name="alias_add"),

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,36 +12,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from events import services
 from events.forms import AliasForm, EntityChoiceForm, SplitForm
-from events.models import Alias, Entity, Mention, MentionCorrection
+from events.models import Alias, Mention, MentionCorrection
 from events.views.common import curate, get_entity_or_404, mention_in_context, redirect_back
-
-
-@require_GET
-def entity_list(request: HttpRequest) -> HttpResponse:
-    entities = Entity.objects.active().annotate(mention_count=Count("mentions"))
-    query = request.GET.get("q", "").strip()
-    kind = request.GET.get("kind", "")
-    provisional = request.GET.get("provisional") == "1"
-    if query:
-        entities = entities.filter(Q(name__icontains=query) | Q(aliases__text__icontains=query)).distinct()
-    if kind in Entity.Kind.values:
-        entities = entities.filter(kind=kind)
-    if provisional:
-        entities = entities.filter(provisional=True)
-    if not query and not provisional:
-        entities = entities.filter(mention_count__gt=0)  # 35,000 seeded places: show what the news names
-    page = Paginator(entities.order_by("-mention_count", "name"), 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "events/entity_list.html",
-        {
-            "page": page,
-            "query": query,
-            "kind": kind,
-            "provisional": provisional,
-            "kinds": Entity.Kind.choices,
-        },
-    )
 
 
 @require_GET
