@@ -4,12 +4,20 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from portal import health
+from portal import health, overview
 
 
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/dashboard.html", {"health": health.overall()})
+    context = {
+        "health": health.overall(),
+        "ingestion": overview.ingestion(),
+        "events": overview.latest_events(),
+        "active": overview.most_active_actors(),
+    }
+    if request.user.has_perm("events.change_claim"):
+        context["review"] = overview.review_counts()
+    return render(request, "portal/dashboard.html", context)
 
 
 @login_not_required

@@ -1,0 +1,119 @@
+"""What the dashboard shows: the latest events, who was most active lately, and ingestion in
+one line. Reads only; a fixed number of queries whatever the size of the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from events.models import Claim, Entity, Event, Mention
+from ingest.models import Article, Source
+
+ACTOR_KINDS = (Entity.Kind.PERSON, Entity.Kind.ORGANIZATION, Entity.Kind.COUNTRY)
+WEEK = timedelta(days=7)
+
+
+@dataclass
+class Ingestion:
+    sources_active: int
+    sources_failing: int
+    sources_paused: int
+    articles_24h: int
+    analysed_24h: int
+    failed_24h: int
+    pending: int
+    last_fetch_at: datetime | None
+    newest_article_at: datetime | None
+
+    @property
+    def ok(self) -> bool:
+        return self.sources_failing == 0 and self.failed_24h == 0
+
+
+def ingestion(now: datetime | None = None) -> Ingestion:
+    now = now or timezone.now()
+    day = now - timedelta(hours=24)
+    sources = Source.objects.aggregate(
+        n_active=Count("pk", filter=Q(active=True, paused_reason="")),
+        n_failing=Count("pk", filter=Q(active=True, paused_reason="", consecutive_failures__gt=0)),
+        n_paused=Count("pk", filter=~Q(paused_reason="")),
+        last_fetch=Max("last_fetch_at"),
+    )
+    in_progress = [
+        Article.Status.DISCOVERED, Article.Status.FETCHING, Article.Status.FETCHED,
+        Article.Status.EXTRACTING, Article.Status.EXTRACTED, Article.Status.ANALYZING,
+    ]  # fmt: skip
+    articles = Article.objects.aggregate(
+        new=Count("pk", filter=Q(created_at__gte=day)),
+        analysed=Count("pk", filter=Q(created_at__gte=day, status=Article.Status.ANALYZED)),
+        failed=Count("pk", filter=Q(created_at__gte=day, status=Article.Status.FAILED)),
+        pending=Count("pk", filter=Q(status__in=in_progress)),
+        newest=Max("published_at"),
+    )
+    return Ingestion(
+        sources_active=sources["n_active"], sources_failing=sources["n_failing"], sources_paused=sources["n_paused"],
+        articles_24h=articles["new"], analysed_24h=articles["analysed"], failed_24h=articles["failed"],
+        pending=articles["pending"], last_fetch_at=sources["last_fetch"], newest_article_at=articles["newest"],
+    )  # fmt: skip
+
+
+def latest_events(limit: int = 10) -> list[Event]:
+    """The events most recently reported (a new article on an old event brings it back up)."""
+    return list(
+        Event.objects.active()
+        .select_related("place")
+        .annotate(
+            article_count=Count("event_articles", distinct=True),
+            outlet_count=Count("event_articles__article__outlet", distinct=True),
+        )
+        .order_by("-last_seen", "-id")[:limit]
+    )
+
+
+@dataclass
+class ActiveActors:
+    since: datetime
+    until: datetime
+    # True when nothing was published in the last seven days and the window is the newest
+    # week that has articles (a portal loaded with an archive still shows something).
+    shifted: bool
+    actors: list[Entity]
+
+
+def most_active_actors(now: datetime | None = None, limit: int = 12) -> ActiveActors:
+    """Actors named in the most articles of the week (people, organisations, countries)."""
+    now = now or timezone.now()
+    until, shifted = now, False
+    if not Article.objects.filter(published_at__gt=now - WEEK, published_at__lte=now).exists():
+        newest = Article.objects.filter(published_at__lte=now).aggregate(newest=Max("published_at"))["newest"]
+        if newest is not None:
+            until, shifted = newest, True
+    since = until - WEEK
+    in_week = Mention.objects.filter(
+        article__published_at__gt=since, article__published_at__lte=until, entity__kind__in=ACTOR_KINDS,
+        entity__merged_into__isnull=True,
+    )  # fmt: skip
+    rows = list(
+        in_week.values("entity_id")
+        .annotate(articles=Count("article_id", distinct=True), mentions=Count("pk"))
+        .order_by("-articles", "-mentions")[:limit]
+    )
+    entities = Entity.objects.in_bulk([row["entity_id"] for row in rows])
+    actors = []
+    for row in rows:
+        entity = entities[row["entity_id"]]
+        entity.week_articles, entity.week_mentions = row["articles"], row["mentions"]
+        actors.append(entity)
+    return ActiveActors(since=since, until=until, shifted=shifted, actors=actors)
+
+
+def review_counts() -> dict:
+    """What waits for editors."""
+    claims = Claim.objects.aggregate(unverified=Count("pk", filter=Q(review_status=Claim.Review.UNVERIFIED)))
+    return {
+        "claims_unverified": claims["unverified"],
+        "entities_provisional": Entity.objects.provisional().count(),
+    }

@@ -1,0 +1,98 @@
+"""The dashboard: latest events, the week's most active actors, ingestion in one line."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+pytestmark = pytest.mark.django_db
+
+
+def make_world(n: int, *, published=None):
+    """n articles, each naming actor i (and actor 0), each reporting event i."""
+    from events.models import Entity, Event, EventArticle, Mention
+    from ingest.models import Article, Outlet
+
+    published = published or timezone.now() - timedelta(days=1)
+    outlet = Outlet.objects.get_or_create(domain="example.org", defaults={"name": "Example"})[0]
+    first = Entity.objects.get_or_create(key="t:actor0", defaults={"kind": "person", "name": "Akteur 0"})[0]
+    for i in range(n):
+        url = f"https://example.org/{published:%Y%m%d}/{i}"
+        article = Article.objects.create(url=url, canonical_url=url, outlet=outlet, status="analyzed",
+                                         title=f"Artikel {i}", text="x" * 50, published_at=published)  # fmt: skip
+        actor = Entity.objects.get_or_create(
+            key=f"t:actor{i}", defaults={"kind": "person", "name": f"Akteur {i}"}
+        )[0]
+        Mention.objects.create(article=article, entity=actor, label="PER", start=0, end=5, text="Akteur")
+        Mention.objects.create(article=article, entity=first, label="PER", start=6, end=11, text="Akteur")
+        event = Event.objects.create(type="meet", title=f"Treffen {i}", date=published.date())
+        EventArticle.objects.create(event=event, article=article)
+    return first
+
+
+def test_dashboard_shows_latest_events_and_active_actors(client, analyst):
+    from tests.conftest import PASSWORD
+
+    make_world(3)
+    client.login(username=analyst.username, password=PASSWORD)
+    page = client.get("/").content.decode()
+    assert "Treffen 2" in page
+    # Akteur 0 is named in all three articles: first in the list.
+    actors = page[page.index('id="active-actors"') :]
+    assert actors.index("Akteur 0") < actors.index("Akteur 1")
+
+
+def test_an_archive_shows_its_newest_week(client, analyst):
+    from portal import overview
+    from tests.conftest import PASSWORD
+
+    long_ago = timezone.now() - timedelta(days=400)
+    make_world(2, published=long_ago)
+    active = overview.most_active_actors()
+    assert active.shifted and active.until == long_ago
+    assert active.actors[0].name == "Akteur 0" and active.actors[0].week_articles == 2
+    client.login(username=analyst.username, password=PASSWORD)
+    assert client.get("/").status_code == 200
+
+
+def test_ingestion_line_counts_failing_and_paused_sources():
+    from ingest.models import Outlet, Source
+    from portal import overview
+
+    outlet = Outlet.objects.create(domain="example.org", name="Example")
+    Source.objects.create(outlet=outlet, name="ok", url="https://example.org/ok.xml")
+    Source.objects.create(
+        outlet=outlet, name="bad", url="https://example.org/bad.xml", consecutive_failures=3
+    )
+    Source.objects.create(
+        outlet=outlet, name="off", url="https://example.org/off.xml", paused_reason="HTTP 410"
+    )
+    line = overview.ingestion()
+    assert (line.sources_active, line.sources_failing, line.sources_paused) == (2, 1, 1)
+    assert not line.ok
+
+
+def test_editors_see_what_waits_for_review(client, editor, analyst):
+    from tests.conftest import PASSWORD
+
+    client.login(username=editor.username, password=PASSWORD)
+    assert 'class="card review-line"' in client.get("/").content.decode()
+    client.login(username=analyst.username, password=PASSWORD)
+    assert 'class="card review-line"' not in client.get("/").content.decode()
+
+
+def test_query_count_does_not_grow_with_rows(client, editor):
+    from tests.conftest import PASSWORD
+
+    client.login(username=editor.username, password=PASSWORD)
+    make_world(3)
+    client.get("/")  # warm caches (content types, sessions)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/")
+    make_world(30, published=timezone.now() - timedelta(days=2))
+    with CaptureQueriesContext(connection) as many:
+        page = client.get("/").content.decode()
+    assert "Treffen 29" in page
+    assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
