@@ -1,0 +1,151 @@
+"""Every URL of the portal has a defined answer for each role and for anonymous visitors.
+
+`ROUTES` names each URL pattern with the request to make and the status each persona gets.
+A new URL without a row here fails `test_every_url_has_a_row`: deciding who may use a page
+is part of adding it. The Django admin's own pages are sampled in test_roles.PAGES.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from portal.roles import ADMIN, ANALYST, EDITOR
+
+ANON = None
+PERSONAS = [ANON, ANALYST, EDITOR, ADMIN]
+
+READ = {ANON: 302, ANALYST: 200, EDITOR: 200, ADMIN: 200}  # every role reads
+CURATE = {ANON: 302, ANALYST: 403, EDITOR: 302, ADMIN: 302}  # editors act, then go back
+CURATE_PAGE = {ANON: 302, ANALYST: 403, EDITOR: 200, ADMIN: 200}  # editors' own pages
+
+
+@dataclass
+class Route:
+    url: Callable[[dict], str]
+    expect: dict
+    method: str = "get"
+    data: Callable[[dict], dict] = field(default=lambda w: {})
+
+
+def _world():
+    """One of everything a URL can point at."""
+    from events.models import Alias, Claim, Entity, Event, EventActor, EventArticle, Mention, Tag
+    from ingest.models import Article, Outlet
+
+    outlet = Outlet.objects.create(domain="example.org", name="Example")
+    text = "Wladimir Putin traf Kim Jong Un in Pjöngjang. Putin sagte, man wolle die Sanktionen überwinden."
+    article = Article.objects.create(
+        url="https://example.org/a", canonical_url="https://example.org/a", outlet=outlet, status="analyzed",
+        title="Putin in Pjöngjang", text=text,
+    )  # fmt: skip
+    putin = Entity.objects.create(key="t:putin", kind="person", name="Wladimir Putin")
+    kim = Entity.objects.create(key="t:kim", kind="person", name="Kim Jong Un", provisional=True)
+    place = Entity.objects.create(key="t:pj", kind="place", name="Pjöngjang", latitude=39.0, longitude=125.75)
+    alias = Alias.objects.create(entity=putin, text="Putin", normalized="putin")
+    mention = Mention.objects.create(
+        article=article, entity=putin, label="PER", start=0, end=14, text="Wladimir Putin"
+    )
+    Mention.objects.create(article=article, entity=kim, label="PER", start=20, end=31, text="Kim Jong Un")
+    claim = Claim.objects.create(
+        article=article, kind="indirect_speech", evidential="reported", start=47, end=len(text), sentence_index=1,
+        cue="sagte", speaker=putin, speaker_text="Putin", content_start=60, content_end=len(text) - 1,
+        content="man wolle die Sanktionen überwinden",
+    )  # fmt: skip
+    event = Event.objects.create(type="meet", title="Treffen: Putin und Kim in Pjöngjang", place=place)
+    other = Event.objects.create(type="meet", title="Noch ein Treffen", place=place)
+    EventArticle.objects.create(event=event, article=article)
+    EventActor.objects.create(event=event, entity=putin, role="source")
+    EventActor.objects.create(event=event, entity=kim, role="target")
+    tag = Tag.objects.create(name="Gipfel", slug="gipfel")
+    return locals()
+
+
+ROUTES: dict[str, Route] = {
+    # --- portal ---
+    "portal:dashboard": Route(lambda w: "/", READ),
+    # Public for load balancers; 503 while no worker runs (as here, without a worker).
+    "healthz": Route(lambda w: "/healthz", {p: (200, 503) for p in PERSONAS}),
+    "login": Route(lambda w: "/login/", {ANON: 200, ANALYST: 302, EDITOR: 302, ADMIN: 302}),
+    "logout": Route(lambda w: "/logout/", {ANON: 302, ANALYST: 302, EDITOR: 302, ADMIN: 302}, "post"),
+    "set_language": Route(
+        lambda w: "/i18n/setlang/", {p: 302 for p in PERSONAS}, "post", lambda w: {"language": "en"}
+    ),
+    # --- ingestion ---
+    "ingest:submit": Route(lambda w: "/ingest/submit/", CURATE_PAGE),
+    # --- events ---
+    "events:events": Route(lambda w: "/events/?type=meet&q=Putin", READ),
+    "events:event": Route(lambda w: f"/events/{w['event'].pk}/", READ),
+    "events:event_merge": Route(
+        lambda w: f"/events/{w['other'].pk}/merge/", CURATE, "post", lambda w: {"target": w["event"].pk}
+    ),
+    "events:event_split": Route(
+        lambda w: f"/events/{w['event'].pk}/split/", CURATE, "post", lambda w: {"articles": [w["article"].pk]}
+    ),
+    # --- claims ---
+    "events:claim_review": Route(
+        lambda w: f"/claims/{w['claim'].pk}/review/",
+        CURATE,
+        "post",
+        lambda w: {"status": "confirmed", "reason": "AP"},
+    ),
+    # --- actors and places ---
+    "events:entities": Route(lambda w: "/entities/?q=Putin", READ),
+    "events:corrections_export": Route(lambda w: "/entities/corrections.jsonl", CURATE_PAGE),
+    "events:entity": Route(lambda w: f"/entities/{w['putin'].pk}/", READ),
+    "events:alias_add": Route(
+        lambda w: f"/entities/{w['putin'].pk}/aliases/",
+        CURATE,
+        "post",
+        lambda w: {"text": "Kremlchef", "kind": "name"},
+    ),
+    "events:entity_merge": Route(
+        lambda w: f"/entities/{w['kim'].pk}/merge/", CURATE, "post", lambda w: {"target": w["putin"].pk}
+    ),
+    "events:entity_split": Route(lambda w: f"/entities/{w['putin'].pk}/split/", CURATE_PAGE),
+    "events:entity_confirm": Route(lambda w: f"/entities/{w['kim'].pk}/confirm/", CURATE, "post"),
+    "events:alias_remove": Route(lambda w: f"/aliases/{w['alias'].pk}/remove/", CURATE, "post"),
+    "events:mention_wrong": Route(lambda w: f"/mentions/{w['mention'].pk}/wrong/", CURATE, "post"),
+    "events:mention_relink": Route(
+        lambda w: f"/mentions/{w['mention'].pk}/relink/", CURATE, "post", lambda w: {"target": w["kim"].pk}
+    ),
+    # --- articles ---
+    "events:article": Route(lambda w: f"/articles/{w['article'].pk}/?claim={w['claim'].pk}", READ),
+}
+
+
+def url_names(patterns=None, namespace: str | None = None):
+    """The names of all URL patterns outside the Django admin."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            inner = pattern.namespace or namespace
+            if namespace and pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}"
+            yield from url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def test_every_url_has_a_row():
+    missing = sorted(set(url_names()) - set(ROUTES))
+    assert not missing, f"decide who may use these URLs and add them to ROUTES: {missing}"
+
+
+@pytest.mark.parametrize("persona", PERSONAS, indirect=True, ids=lambda r: r or "anonymous")
+@pytest.mark.parametrize("name", list(ROUTES))
+def test_each_url_answers_each_role(name, persona, request):
+    role = request.node.callspec.params["persona"]
+    route = ROUTES[name]
+    world = _world()
+    response = getattr(persona, route.method)(route.url(world), route.data(world))
+    expected = route.expect[role]
+    assert response.status_code in (expected if isinstance(expected, tuple) else (expected,)), (
+        name, role, response.status_code,
+    )  # fmt: skip
+    if role is ANON and expected == 302 and name not in {"logout", "set_language"}:
+        assert response["Location"].startswith("/login/"), response["Location"]
