@@ -404,6 +404,9 @@ class ArticleAnalysis(models.Model):
 
     article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="analysis")
     detected_events = models.JSONField(default=list)
+    # [[start, end], ...]: character spans in Article.text of spaCy's sentences, in the order
+    # that gives Mention.sentence_index; the article page renders the text sentence by sentence.
+    sentences = models.JSONField(default=list)
     analyzed_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
@@ -52,6 +52,24 @@ class Analysis:
     mentions: list[MentionData]
     claims: list[ClaimData]
     events: list[EventData]
+    # [start, end] of each sentence, in the order of Mention.sentence_index.
+    sentences: list[list[int]] = field(default_factory=list)
+
+
+def sentence_spans(doc) -> list[list[int]]:
+    """Character spans of spaCy's sentences, whitespace trimmed, one per sentence even if
+    empty, so that position k is the sentence of every mention with sentence_index k
+    (events.linking numbers sentences the same way)."""
+    sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+    text, spans = doc.text, []
+    for sent in sents:
+        start, end = sent.start_char, sent.end_char
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        spans.append([start, end])
+    return spans
 
 
 def analyze_text(text: str, day: date | None = None) -> Analysis:
@@ -59,7 +77,9 @@ def analyze_text(text: str, day: date | None = None) -> Analysis:
     doc = parse(text)
     kb = get_kb()
     mentions = link_doc(doc, kb, day)
-    return Analysis(mentions, extract_claims(doc, mentions, kb), detect_events(doc, mentions, kb, day))
+    return Analysis(
+        mentions, extract_claims(doc, mentions, kb), detect_events(doc, mentions, kb, day), sentence_spans(doc)
+    )
 
 
 @transaction.atomic
@@ -85,7 +105,8 @@ def article_analyze(article: Article) -> Analysis:
     Mention.objects.bulk_create(rows)
     store_claims(article, analysis.claims, rows)
     ArticleAnalysis.objects.update_or_create(
-        article=article, defaults={"detected_events": [event_json(e) for e in analysis.events]}
+        article=article,
+        defaults={"detected_events": [event_json(e) for e in analysis.events], "sentences": analysis.sentences},
     )
     Article.objects.filter(pk=article.pk).update(status=Article.Status.ANALYZED, error="")
     cluster_article.delay_on_commit(article.pk)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from events.views import articles, claims, entities, events, search
+from events.views import articles, claims, entities, events, search, tags
 
 app_name = "events"
 
@@ -29,5 +29,8 @@ urlpatterns = [
     # --- articles (views/articles.py) ---
     path("articles/<int:pk>/", articles.article_detail, name="article"),
     # --- tags (views/tags.py) ---
+    path("tags/", tags.tag_list, name="tags"),
+    path("tags/apply/", tags.tags_apply, name="tags_apply"),
+    path("tags/<str:slug>/", tags.tag_detail, name="tag"),
     # --- cross-reference (views/crossref.py) ---
 ]
