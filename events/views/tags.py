@@ -117,7 +117,8 @@ def tags_apply(request: HttpRequest) -> HttpResponse:
     if request.POST.get("all") == "1":
         from events.filters import filtered  # the list pages' filters, so "all" means what the list showed
 
-        ids = list(filtered(kind, QueryDict(request.POST.get("filters", ""))).values_list("pk", flat=True))
+        selected = filtered(kind, QueryDict(request.POST.get("filters", "")))
+        ids = list(selected.order_by().values_list("pk", flat=True))  # no sort: ranks need not be computed
     else:
         raw = request.POST.getlist("ids")
         if not all(value.isdigit() for value in raw):
