@@ -59,6 +59,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    # The read-only API (events/api/): DRF, its token table, the OpenAPI schema and the
+    # Swagger UI files from a package (no CDN).
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "ingest",
     "events",
     # Last, so that its post_migrate handler sees every other app's permissions.
@@ -187,6 +193,41 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- REST API (events/api/): read-only, token or session, analysts and up -------------
+
+REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header makes an anonymous call answer 401, not 403.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["events.api.permissions.IsAnalyst"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "events.api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Lagebild API",
+    "DESCRIPTION": "Read-only access to events, actors and places, claims and articles.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["events.api.permissions.IsAnalyst"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Three models have a field "kind": name their choice sets after the model.
+    "ENUM_NAME_OVERRIDES": {
+        "EntityKindEnum": "events.models.Entity.Kind",
+        "AliasKindEnum": "events.models.Alias.Kind",
+        "ClaimKindEnum": "events.models.Claim.Kind",
+    },
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
 # --- Internationalisation: German first --------------------------------------------------
 

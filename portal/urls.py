@@ -23,6 +23,7 @@ urlpatterns = [
     # Anonymous visitors switch the language on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("ingest/", include("ingest.urls")),
+    path("api/", include("events.api.urls")),
     path("", include("events.urls")),
     path("admin/", admin.site.urls),
 ]

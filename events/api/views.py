@@ -1,0 +1,231 @@
+"""API views: four read-only resources, the docs page and the token page.
+
+Lists are filtered by ``events.filters.filtered`` with the portal's parameter names, so a
+list page and its API call given the same query string return the same rows.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.views import SpectacularSwaggerView
+from rest_framework import viewsets
+from rest_framework.exceptions import MethodNotAllowed
+from rest_framework.permissions import SAFE_METHODS
+
+from events.api import serializers, tokens
+from events.filters import SORTS, filtered
+from events.models import Alias, Claim, Entity, Event, EventActor, EventArticle, Mention, Tagging
+from ingest.models import Article
+
+
+class SubqueryCount(Subquery):
+    """The number of rows of a correlated subquery: unlike Count() over joins, it is not
+    multiplied by whatever joins the list's filters add."""
+
+    template = "(SELECT count(*) FROM (%(subquery)s) _count)"
+    output_field = IntegerField()
+
+
+def _tags() -> Prefetch:
+    return Prefetch("taggings", queryset=Tagging.objects.select_related("tag").order_by("tag__slug"),
+                    to_attr="api_taggings")  # fmt: skip
+
+
+def _with(queryset: QuerySet, **annotations) -> QuerySet:
+    """Add the annotations the list's filter did not already add (it counts for sorting)."""
+    return queryset.annotate(**{k: v for k, v in annotations.items() if k not in queryset.query.annotations})
+
+
+# --- filter parameters, as documented in the schema (names shared with the portal) --------
+
+
+def _param(name: str, type_=OpenApiTypes.STR, description: str = "", **kwargs) -> OpenApiParameter:
+    return OpenApiParameter(name, type_, OpenApiParameter.QUERY, description=description, **kwargs)
+
+
+Q_PARAM = _param("q", description="Full-text search (PostgreSQL `german` configuration) over article text.")
+DATE_FROM = _param("date_from", OpenApiTypes.DATE, "On or after this day (YYYY-MM-DD).")
+DATE_TO = _param("date_to", OpenApiTypes.DATE, "On or before this day (YYYY-MM-DD).")
+OUTLET = _param("outlet", OpenApiTypes.INT, "Outlet id.")
+TAG = _param("tag", description="Tag slug.")
+REVIEW = _param("review", description="Claim review status.", enum=[c.value for c in Claim.Review])
+
+EVENT_FILTERS = [
+    Q_PARAM, DATE_FROM, DATE_TO,
+    _param("actor", OpenApiTypes.INT, "Entity id of an actor; repeat it: every actor must take part.", many=True),
+    _param("place", OpenApiTypes.INT, "Entity id of the event's place."),
+    _param("country", description="ISO 3166 alpha-2 code of the event's place or of an actor."),
+    _param("type", description="Event type."),
+    OUTLET, TAG,
+    _param("review", description="Events with claims in this review status.", enum=[c.value for c in Claim.Review]),
+    _param("sort", description="Default -date; relevance (the default with q) needs q.", enum=SORTS["event"]),
+]  # fmt: skip
+CLAIM_FILTERS = [
+    Q_PARAM,
+    _param("speaker", OpenApiTypes.INT, "Entity id of the speaker."),
+    _param("source", OpenApiTypes.INT, "Entity id of the attributed source."),
+    _param("about", OpenApiTypes.INT, "Entity id the claim is about."),
+    _param("kind", description="Claim kind.", enum=[c.value for c in Claim.Kind]),
+    REVIEW, OUTLET, TAG,
+    _param("event", OpenApiTypes.INT, "Event id."),
+    _param("article", OpenApiTypes.INT, "Article id."),
+    DATE_FROM, DATE_TO,
+    _param("sort", description="Default -date; relevance (the default with q) needs q.", enum=SORTS["claim"]),
+]  # fmt: skip
+ENTITY_FILTERS = [
+    _param("q", description="Name or alias."),
+    _param("kind", description="Entity kind.", enum=[c.value for c in Entity.Kind]),
+    _param("country", description="ISO 3166 alpha-2 code."),
+    _param(
+        "provisional",
+        description="1: only provisional entities (waiting for review). Without q, "
+        "provisional or tag, only entities that the articles mention are listed.",
+    ),
+    TAG,
+    _param("sort", description="Default -mentions.", enum=SORTS["entity"]),
+]
+ARTICLE_FILTERS = [
+    Q_PARAM, OUTLET, DATE_FROM, DATE_TO,
+    _param("entity", OpenApiTypes.INT, "Entity id mentioned in the article."),
+    _param("event", OpenApiTypes.INT, "Event id."),
+    TAG,
+    _param("sort", description="Default -date; relevance (the default with q) needs q.", enum=SORTS["article"]),
+]  # fmt: skip
+
+
+class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    """List and detail; the list filtered like the portal's list page of the same kind."""
+
+    kind: str  # the kind of events.filters.filtered
+
+    def initial(self, request, *args, **kwargs):
+        # The API only reads: a write is refused as such, before authentication, so that
+        # everybody gets the same answer (405, with Allow).
+        if request.method not in SAFE_METHODS:
+            raise MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet:
+        if self.action == "list":
+            queryset = filtered(self.kind, self.request.query_params)
+        else:
+            queryset = self.queryset.all()
+        return self.prepare(queryset)
+
+    def prepare(self, queryset: QuerySet) -> QuerySet:
+        """What the serializer reads, in a fixed number of queries."""
+        raise NotImplementedError
+
+
+@extend_schema_view(list=extend_schema(parameters=EVENT_FILTERS))
+class EventViewSet(ReadOnlyViewSet):
+    """Events: typed, dated and placed happenings with their actors (merged ones only by id)."""
+
+    kind = "event"
+    queryset = Event.objects.all()
+    serializer_class = serializers.EventSerializer
+
+    def prepare(self, queryset):
+        links = EventArticle.objects.filter(event=OuterRef("pk"))
+        queryset = queryset.select_related("place").prefetch_related(
+            Prefetch("event_actors", queryset=EventActor.objects.select_related("entity").order_by("role", "entity__name"),
+                     to_attr="api_actors"),
+            _tags(),
+        )  # fmt: skip
+        return _with(
+            queryset,
+            article_count=SubqueryCount(links.values("pk")),
+            outlet_count=SubqueryCount(
+                links.filter(article__outlet__isnull=False).values("article__outlet").distinct()
+            ),
+        )
+
+
+@extend_schema_view(list=extend_schema(parameters=ENTITY_FILTERS))
+class EntityViewSet(ReadOnlyViewSet):
+    """Actors and places of the knowledge base, with aliases and external ids."""
+
+    kind = "entity"
+    queryset = Entity.objects.all()
+    serializer_class = serializers.EntitySerializer
+
+    def prepare(self, queryset):
+        queryset = queryset.prefetch_related(
+            Prefetch("aliases", queryset=Alias.objects.order_by("kind", "text"), to_attr="api_aliases"),
+            _tags(),
+        )
+        return _with(
+            queryset, mention_count=SubqueryCount(Mention.objects.filter(entity=OuterRef("pk")).values("pk"))
+        )
+
+
+@extend_schema_view(list=extend_schema(parameters=CLAIM_FILTERS))
+class ClaimViewSet(ReadOnlyViewSet):
+    """Claims: who said what, attributed to whom, with a link to the sentence."""
+
+    kind = "claim"
+    queryset = Claim.objects.all()
+    serializer_class = serializers.ClaimSerializer
+
+    def prepare(self, queryset):
+        return queryset.select_related("speaker", "source", "reviewed_by").prefetch_related(_tags())
+
+
+@extend_schema_view(list=extend_schema(parameters=ARTICLE_FILTERS))
+class ArticleViewSet(ReadOnlyViewSet):
+    """Articles: metadata in lists, the stored text on the detail only."""
+
+    kind = "article"
+    queryset = Article.objects.all()
+
+    def get_serializer_class(self):
+        return (
+            serializers.ArticleDetailSerializer
+            if self.action == "retrieve"
+            else serializers.ArticleSerializer
+        )
+
+    def prepare(self, queryset):
+        # Never the raw HTML; the text only where it is shown.
+        heavy = ["raw_html", "search_vector", "simhash_bands"] + (
+            [] if self.action == "retrieve" else ["text"]
+        )
+        return queryset.select_related("outlet").defer(*heavy).prefetch_related(_tags())
+
+
+class DocsView(SpectacularSwaggerView):
+    """Swagger UI (files from drf-spectacular-sidecar) over /api/schema/."""
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        view = super().as_view(**initkwargs)
+        # DRF exempts its views from LoginRequiredMiddleware; this one is a page of the
+        # portal, so an anonymous visitor goes to the login page like everywhere else.
+        view.login_required = True
+        return view
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def token_page(request: HttpRequest) -> HttpResponse:
+    """The user's API token: whether there is one; create (shown once) or revoke it."""
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "create":
+            token = tokens.token_create(request.user)
+            # Rendered, not redirected: the full key is never put in a session or message.
+            return render(request, "events/api_token.html", {"token": token, "new_key": token.key})
+        if action == "revoke":
+            if tokens.token_revoke(request.user):
+                messages.success(request, _("Your API token was revoked."))
+            return redirect("api:token")
+        return redirect("api:token")
+    return render(request, "events/api_token.html", {"token": tokens.token_get(request.user)})
