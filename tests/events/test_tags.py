@@ -258,3 +258,36 @@ def test_the_article_page_carries_the_tag_box(client, editor, world):
     )  # fmt: skip
     assert response["Location"] == f"/articles/{world['article'].pk}/"
     assert Tagging.objects.filter(article=world["article"]).count() == 2
+
+
+def test_the_tag_box_in_a_loop_uses_prefetched_taggings(rf: RequestFactory, editor, world):
+    from django.db.models import Prefetch
+
+    claims = [world["claim"]] + [
+        Claim.objects.create(
+            article=world["article"],
+            kind="report",
+            evidential="reported",
+            start=0,
+            end=1,
+            content_start=0,
+            content_end=1,
+            content=str(i),
+        )  # fmt: skip
+        for i in range(3)
+    ]
+    for claim in claims:
+        Tagging.objects.create(tag=world["rockets"], claim=claim, user=editor)
+    rows = list(
+        Claim.objects.prefetch_related(Prefetch("taggings", queryset=Tagging.objects.select_related("tag")))
+    )
+    request = rf.get("/claims/")
+    request.user = editor
+    editor.has_perm("events.add_tagging")
+    template = Template('{% load tagging %}{% for claim in claims %}{% tag_box claim "claim" %}{% endfor %}')
+    with CaptureQueriesContext(connection) as queries:
+        html = template.render(
+            Context({"claims": rows, "request": request, "user": editor, "csrf_token": "t"})
+        )
+    assert len(queries) == 1  # the taxonomy, once
+    assert html.count('href="/tags/raketentests/"') == 4
