@@ -2,18 +2,26 @@
 
 from django.urls import path
 
-from events.views import articles, claims, entities, events, search, tags
+from events.views import articles, claims, entities, events, exports, search, tags
 
 app_name = "events"
 
 urlpatterns = [
     # --- event list and search (views/search.py) ---
     path("events/", search.event_list, name="events"),
+    # --- article list (views/search.py) ---
+    path("articles/", search.article_list, name="articles"),
+    # --- exports (views/exports.py): the whole filtered list, fmt is csv or json ---
+    path("events/export.<str:fmt>", exports.export, {"kind": "event"}, name="events_export"),
+    path("claims/export.<str:fmt>", exports.export, {"kind": "claim"}, name="claims_export"),
+    path("entities/export.<str:fmt>", exports.export, {"kind": "entity"}, name="entities_export"),
+    path("articles/export.<str:fmt>", exports.export, {"kind": "article"}, name="articles_export"),
     # --- event detail and curation (views/events.py) ---
     path("events/<int:pk>/", events.event_detail, name="event"),
     path("events/<int:pk>/merge/", events.event_merge, name="event_merge"),
     path("events/<int:pk>/split/", events.event_split, name="event_split"),
     # --- claims (views/claims.py) ---
+    path("claims/", claims.claim_list, name="claims"),
     path("claims/<int:pk>/review/", claims.claim_review, name="claim_review"),
     # --- actors and places (views/entities.py) ---
     path("entities/", search.entity_list, name="entities"),

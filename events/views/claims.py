@@ -1,4 +1,4 @@
-"""Claims: editors' review."""
+"""Claims: the list (filters, review status) and editors' review."""
 
 from __future__ import annotations
 
@@ -7,11 +7,31 @@ from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from events import services
+from events import filters, services
 from events.models import Claim
 from events.views.common import redirect_back
+from events.views.search import list_context, render_list, wants_fragment
+from ingest.models import Outlet
+
+# Filters that links set (a speaker's name, an event's claims) rather than the form's fields.
+LINK_FILTERS = ("speaker", "source", "about", "event", "article")
+
+
+@require_GET
+def claim_list(request: HttpRequest) -> HttpResponse:
+    """Claims with their speaker, source, article and review; editors confirm or dispute here."""
+    claims = filters.with_details("claim", filters.filtered("claim", request.GET))
+    context = list_context(request, "claim", claims)
+    if not wants_fragment(request):
+        context["outlets"] = Outlet.objects.order_by("name").only("pk", "name")
+        context["reviews"] = Claim.Review.choices
+        context["claim_kinds"] = Claim.Kind.choices
+        context["link_filters"] = [
+            (f.param, f.value) for f in context["active_filters"] if f.param in LINK_FILTERS
+        ]
+    return render_list(request, "events/claim_list.html", "events/partials/claim_results.html", context)
 
 
 @require_POST
@@ -29,4 +49,4 @@ def claim_review(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Claim marked %s.") % claim.get_review_status_display())
-    return redirect_back(request, ("events:events",))
+    return redirect_back(request, ("events:claims",))

@@ -1,0 +1,123 @@
+"""The claims list: review filters, what a row shows, editors' confirm/dispute from the list."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.utils import timezone
+
+from events.models import Claim, Curation
+from tests.conftest import PASSWORD
+from tests.events.test_filters import article, claim, entity, outlet
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def claims(editor):
+    ts = outlet("Tagesschau")
+    putin, ap = entity("Wladimir Putin"), entity("AP", kind="organization")
+    text = "Putin sagte, die Sanktionen <b>wirkten</b> nicht. Laut AP soll ein Treffen geplant sein."
+    source = article("Putin über Sanktionen", text, ts)
+    said = claim(source, "die Sanktionen <b>wirkten</b> nicht", speaker=putin, cue="sagte")
+    reported = claim(source, "soll ein Treffen geplant sein", kind="hearsay", review="disputed")
+    Claim.objects.filter(pk=reported.pk).update(
+        source=ap, speaker_text="", source_text="AP", reviewed_by=editor, reviewed_at=timezone.now(),
+        review_reason="Kein Beleg",
+    )  # fmt: skip
+    confirmed = claim(source, "Putin sagte", speaker=putin, review="confirmed")
+    return {
+        "said": said,
+        "reported": reported,
+        "confirmed": confirmed,
+        "putin": putin,
+        "ap": ap,
+        "article": source,
+    }
+
+
+def _ids(page: str) -> list[int]:
+    return [int(pk) for pk in re.findall(r'<tr class="result-row[^"]*" id="claim-(\d+)"', page)]
+
+
+@pytest.mark.parametrize("status", ["unverified", "confirmed", "disputed"])
+def test_review_filter(client, analyst, claims, status):
+    client.login(username=analyst.username, password=PASSWORD)
+    page = client.get(f"/claims/?review={status}").content.decode()
+    expected = {"unverified": "said", "confirmed": "confirmed", "disputed": "reported"}[status]
+    assert _ids(page) == [claims[expected].pk]
+
+
+def test_kind_and_speaker_filters(client, analyst, claims):
+    client.login(username=analyst.username, password=PASSWORD)
+    assert _ids(client.get("/claims/?kind=hearsay").content.decode()) == [claims["reported"].pk]
+    page = client.get(f"/claims/?speaker={claims['putin'].pk}&sort=date").content.decode()
+    assert set(_ids(page)) == {claims["said"].pk, claims["confirmed"].pk}
+    # The speaker filter, set by a link, stays in the form.
+    assert f'<input type="hidden" name="speaker" value="{claims["putin"].pk}">' in page
+
+
+def test_a_row_shows_speaker_content_source_article_and_review(client, analyst, claims):
+    client.login(username=analyst.username, password=PASSWORD)
+    page = client.get("/claims/").content.decode()
+    said = re.search(rf'id="claim-{claims["said"].pk}".*?</tr>', page, re.S).group(0)
+    assert f'href="/entities/{claims["putin"].pk}/"' in said and "Wladimir Putin" in said and "sagte" in said
+    assert f'href="{claims["said"].get_absolute_url()}"' in said  # the highlighted sentence
+    assert "die Sanktionen &lt;b&gt;wirkten&lt;/b&gt; nicht" in said  # article text is escaped
+    assert f'href="/articles/{claims["article"].pk}/"' in said and "Tagesschau" in said
+    assert "status-unverified" in said
+    reported = re.search(rf'id="claim-{claims["reported"].pk}".*?</tr>', page, re.S).group(0)
+    assert f'href="/entities/{claims["ap"].pk}/"' in reported
+    assert "status-disputed" in reported and "erik" in reported and "Kein Beleg" in reported
+
+
+def test_analysts_get_no_review_buttons(client, analyst, claims):
+    client.login(username=analyst.username, password=PASSWORD)
+    page = client.get("/claims/").content.decode()
+    assert "review-form" not in page
+
+
+def test_editors_review_from_the_list_and_come_back(client, editor, claims):
+    client.login(username=editor.username, password=PASSWORD)
+    page = client.get("/claims/?review=unverified&kind=indirect_speech").content.decode()
+    said = claims["said"]
+    form = re.search(
+        rf'<form class="review-form" method="post" action="/claims/{said.pk}/review/">.*?</form>', page, re.S
+    )
+    assert form, "editors get confirm/dispute on each row"
+    form = form.group(0)
+    assert 'name="next" value="/claims/?review=unverified&amp;kind=indirect_speech"' in form
+    assert 'name="status" value="confirmed"' in form and 'name="status" value="disputed"' in form
+    assert 'name="reason"' in form
+    response = client.post(
+        f"/claims/{said.pk}/review/",
+        {
+            "status": "disputed",
+            "reason": "Zitat verkürzt",
+            "next": "/claims/?review=unverified&kind=indirect_speech",
+        },
+    )
+    assert (
+        response.status_code == 302
+        and response["Location"] == "/claims/?review=unverified&kind=indirect_speech"
+    )
+    said.refresh_from_db()
+    assert (
+        said.review_status == "disputed"
+        and said.review_reason == "Zitat verkürzt"
+        and said.reviewed_by == editor
+    )
+    assert Curation.objects.filter(action=Curation.Action.CLAIM_REVIEW).count() == 1
+    assert set(_ids(client.get("/claims/?review=disputed").content.decode())) == {
+        said.pk,
+        claims["reported"].pk,
+    }
+    # Without a next, the review goes back to the claims list.
+    assert client.post(f"/claims/{said.pk}/review/", {"status": "confirmed"})["Location"] == "/claims/"
+
+
+def test_claim_search(client, analyst, claims):
+    client.login(username=analyst.username, password=PASSWORD)
+    assert _ids(client.get("/claims/?q=Sanktion").content.decode()) == [claims["said"].pk]
+    assert _ids(client.get("/claims/?q=Treffen&review=disputed").content.decode()) == [claims["reported"].pk]
