@@ -1,10 +1,13 @@
-from portal.roles import ADMIN, EDITOR, has_role, user_role
+from portal.roles import ADMIN, EDITOR, ROLES, user_role
 
 
 def roles(request):
     user = request.user
+    # One groups query per request: the role decides the rest.
+    role = user_role(user)
+    rank = ROLES.index(role) if role else -1
     return {
-        "user_role": user_role(user),
-        "is_editor": has_role(user, EDITOR) if user.is_authenticated else False,
-        "is_admin": has_role(user, ADMIN) if user.is_authenticated else False,
+        "user_role": role,
+        "is_editor": rank >= ROLES.index(EDITOR),
+        "is_admin": rank >= ROLES.index(ADMIN),
     }
