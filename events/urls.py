@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from events.views import articles, claims, entities, events, exports, search, tags
+from events.views import articles, claims, crossref, entities, events, exports, search, tags
 
 app_name = "events"
 
@@ -41,4 +41,6 @@ urlpatterns = [
     path("tags/apply/", tags.tags_apply, name="tags_apply"),
     path("tags/<str:slug>/", tags.tag_detail, name="tag"),
     # --- cross-reference (views/crossref.py) ---
+    path("crossref/", crossref.crossref, name="crossref"),
+    path("crossref/suggest/", crossref.crossref_suggest, name="crossref_suggest"),
 ]

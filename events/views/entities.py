@@ -3,17 +3,73 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from events import services
+from events import charts, services
 from events.forms import AliasForm, EntityChoiceForm, SplitForm
-from events.models import Alias, Mention, MentionCorrection
+from events.models import Alias, Claim, Entity, Event, EventActor, Mention, MentionCorrection
 from events.views.common import curate, get_entity_or_404, mention_in_context, redirect_back
+from events.views.crossref import (
+    crossref_url,
+    event_counts_by_date,
+    event_filter_params,
+    event_list_link,
+    events_of,
+    neighbours,
+    network_of,
+)
+
+ENTITY_EVENTS_LISTED = 20
+ENTITY_NEIGHBOURS = 15
+ENTITY_CLAIMS_LISTED = 20
+MAP_PLACES = 200
+
+
+def claims_about(entity: Entity) -> QuerySet[Claim]:
+    """Claims whose content names the entity: a mention of it inside the content's offsets."""
+    return Claim.objects.filter(
+        Exists(
+            Mention.objects.filter(
+                article=OuterRef("article"),
+                entity=entity,
+                start__gte=OuterRef("content_start"),
+                end__lte=OuterRef("content_end"),
+            )
+        )
+    )
+
+
+def entity_map(entity: Entity, events: QuerySet[Event]) -> dict | None:
+    """The places of the entity's events as markers (a place entity among them), its country
+    highlighted for places and countries; None when there is nothing to show."""
+    places = list(
+        Entity.objects.filter(events_here__in=events, latitude__isnull=False, longitude__isnull=False)
+        .exclude(kind=Entity.Kind.COUNTRY)  # a country's coordinates are its capital's
+        .annotate(n=Count("events_here", distinct=True))
+        .order_by("-n", "name")[:MAP_PLACES]
+    )
+    markers = [charts.Marker(p.latitude, p.longitude, p.name, p.get_absolute_url(), p.n) for p in places]
+    is_place = (
+        entity.kind == Entity.Kind.PLACE and entity.latitude is not None and entity.longitude is not None
+    )
+    if is_place and all(p.pk != entity.pk for p in places):
+        markers.append(
+            charts.Marker(entity.latitude, entity.longitude, entity.name, entity.get_absolute_url(), 1)
+        )
+    highlight = (
+        [entity.country] if entity.kind in (Entity.Kind.PLACE, Entity.Kind.COUNTRY) and entity.country else []
+    )
+    if not markers and not highlight:
+        return None
+    return {"markers": markers, "highlight": highlight}
 
 
 @require_GET
@@ -28,6 +84,13 @@ def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     mentions = entity.mentions.select_related("article", "article__outlet").order_by(
         "-article__published_at", "start"
     )
+    events = events_of([entity])
+    by_date = event_counts_by_date(events)
+    event_total = sum(n for _day, n in by_date)
+    near = neighbours([entity], limit=ENTITY_NEIGHBOURS)
+    made = Claim.objects.filter(speaker=entity)
+    about = claims_about(entity)
+    newest = (F("article__published_at").desc(nulls_last=True), "-pk")
     return render(
         request,
         "events/entity_detail.html",
@@ -37,6 +100,30 @@ def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "descriptors": entity.aliases.filter(kind=Alias.Kind.DESCRIPTOR).order_by("-valid_from", "text"),
             "mentions": [mention_in_context(m) for m in mentions[:50]],
             "mention_total": mentions.count(),
+            "event_total": event_total,
+            "timeline": charts.timeline_buckets(by_date, link=event_list_link([entity])),
+            "events": events.select_related("place")
+            .annotate(
+                role=Subquery(
+                    EventActor.objects.filter(event=OuterRef("pk"), entity=entity).values("role")[:1]
+                )
+            )
+            .order_by(F("date").desc(nulls_last=True), "-pk")[:ENTITY_EVENTS_LISTED],
+            "events_url": f"{reverse('events:events')}?{urlencode(event_filter_params([entity]))}",
+            "neighbours": [
+                {**row, "compare_url": crossref_url([entity.pk, row["entity_id"]])} for row in near
+            ],
+            "network": network_of([entity], near, {(entity.pk, entity.pk): event_total}),
+            "claims_made": made.select_related("article", "article__outlet", "source").order_by(*newest)[
+                :ENTITY_CLAIMS_LISTED
+            ],
+            "claims_made_total": made.count(),
+            "claims_about": about.select_related("article", "article__outlet", "speaker").order_by(*newest)[
+                :ENTITY_CLAIMS_LISTED
+            ],
+            "claims_about_total": about.count(),
+            "claims_url": reverse("events:claims"),
+            "map": entity_map(entity, events),
             "alias_form": AliasForm(),
             "merge_form": EntityChoiceForm(),
             "curations": entity.curations.select_related("user")[:20],

@@ -2,19 +2,87 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from events import services
-from events.models import Claim, Event
+from events import charts, services
+from events.event_types import load_taxonomy
+from events.models import Claim, Event, EventActor
 
 
 def get_event_or_404(pk: int) -> Event:
     return get_object_or_404(Event.objects.select_related("place", "merged_into"), pk=pk)
+
+
+RELATED_EVENTS = 10
+RELATED_DAYS = 60  # "nearby": within two months either side
+
+
+class DaysApart(Func):
+    """|date - other date| in days (PostgreSQL subtracts dates as whole days)."""
+
+    template = "ABS(%(expressions)s)"
+    arg_joiner = " - "
+    output_field = IntegerField()
+
+
+def related_events(event: Event, actor_ids: list[int], limit: int = RELATED_EVENTS) -> list[Event]:
+    """Events sharing actors or the place, near in time, by the number of shared actors, then
+    the same place, then nearness: one query."""
+    if not actor_ids and not event.place_id:
+        return []
+    condition = Q(Exists(EventActor.objects.filter(event=OuterRef("pk"), entity_id__in=actor_ids)))
+    if event.place_id:
+        condition |= Q(place_id=event.place_id)
+    related = Event.objects.active().exclude(pk=event.pk).filter(condition)
+    order = ["-shared", "-same_place"]
+    if event.date:
+        window = timedelta(days=RELATED_DAYS)
+        related = related.filter(date__range=(event.date - window, event.date + window)).annotate(
+            apart=DaysApart(F("date"), Value(event.date, output_field=DateField()))
+        )
+        order.append("apart")
+    related = related.annotate(
+        shared=Count("event_actors__entity", filter=Q(event_actors__entity_id__in=actor_ids), distinct=True),
+        same_place=Case(
+            When(place_id=event.place_id, then=Value(1)), default=Value(0), output_field=IntegerField()
+        ),
+    )
+    return list(related.select_related("place").order_by(*order, "-date", "-pk")[:limit])
+
+
+def event_map(event: Event) -> dict | None:
+    """The place as a marker (a country only highlighted: its capital would mislead) and the
+    place's country highlighted; None without a place."""
+    place = event.place
+    if place is None:
+        return None
+    markers = []
+    if place.kind != place.Kind.COUNTRY and place.latitude is not None and place.longitude is not None:
+        markers.append(charts.Marker(place.latitude, place.longitude, place.name, place.get_absolute_url()))
+    highlight = [place.country] if place.country else []
+    if not markers and not highlight:
+        return None
+    return {"markers": markers, "highlight": highlight}
 
 
 @require_GET
@@ -24,20 +92,32 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_event_or_404(pk)
     if event.merged_into_id:
         return redirect("events:event", pk=event.merged_into_id)
-    links = event.event_articles.select_related("article", "article__outlet").order_by(
-        "article__published_at"
+    links = list(
+        event.event_articles.select_related("article", "article__outlet").order_by(
+            F("article__published_at").asc(nulls_last=True), "article_id"
+        )
     )
     article_ids = [link.article_id for link in links]
     claims = Claim.objects.filter(article_id__in=article_ids).select_related("speaker", "source", "article")
+    actors = list(event.event_actors.select_related("entity").order_by("role", "entity__name"))
+    event_type = load_taxonomy().types.get(event.type)
     return render(
         request,
         "events/event_detail.html",
         {
             "event": event,
-            "actors": event.event_actors.select_related("entity").order_by("role", "entity__name"),
+            "type_label": event_type.label if event_type else event.type,
+            "actors": actors,
+            "roles": [
+                {"role": role, "label": label, "actors": [a for a in actors if a.role == role]}
+                for role, label in EventActor.Role.choices
+                if any(a.role == role for a in actors)
+            ],
             "links": links,
             "claims": claims.order_by("article__published_at", "start")[:100],
             "reported": reported_by(event),
+            "map": event_map(event),
+            "related": related_events(event, [a.entity_id for a in actors]),
             "curations": event.curations.select_related("user")[:20],
         },
     )

@@ -1,0 +1,733 @@
+"""Maps and charts drawn as SVG on the server: no JavaScript, no map tiles, no network.
+
+Pure functions: data in, markup out. The views gather the data, the template tags in
+``events/templatetags/charts.py`` put the markup on the page next to a plain table for screen
+readers. All text that goes into the markup is escaped here.
+
+Maps: country outlines come from the Natural Earth 1:110m world (TopoJSON of the npm package
+world-atlas, ``settings.WORLD_ATLAS``), decoded here and kept in memory. The projection is
+equirectangular with its standard parallel in the middle of the view, so a zoomed-in region
+keeps its shape; the view is fitted to what the map shows.
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext as gettext_module
+import json
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import dateformat
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+Point = tuple[float, float]  # (longitude, latitude)
+Ring = list[Point]
+BBox = tuple[float, float, float, float]  # west, south, east, north
+
+# --- TopoJSON -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Country:
+    """One country of the atlas: ISO 3166 numeric id ("" for a few disputed areas)."""
+
+    id: str
+    name: str
+    polygons: tuple[tuple[tuple[Point, ...], ...], ...]  # polygons -> rings (outer first) -> points
+    bbox: BBox
+    main_bbox: BBox  # of the largest polygon: mainland France, not French Guiana
+
+
+def decode_arcs(topology: dict) -> list[list[Point]]:
+    """The topology's arcs as absolute coordinates.
+
+    A quantized topology (one with a ``transform``) stores each arc as integer steps: the first
+    position absolute, every further one relative to the previous (delta encoding).
+    """
+    transform = topology.get("transform")
+    if not transform:
+        return [[(float(p[0]), float(p[1])) for p in arc] for arc in topology.get("arcs", [])]
+    (sx, sy), (tx, ty) = transform["scale"], transform["translate"]
+    arcs = []
+    for arc in topology.get("arcs", []):
+        x = y = 0
+        points = []
+        for position in arc:
+            x += position[0]
+            y += position[1]
+            points.append((x * sx + tx, y * sy + ty))
+        arcs.append(points)
+    return arcs
+
+
+def decode_ring(arcs: Sequence[Sequence[Point]], indices: Sequence[int]) -> Ring:
+    """One ring from its arc indices; a negative index ``~i`` means arc i reversed."""
+    points: Ring = []
+    for index in indices:
+        arc = list(arcs[index]) if index >= 0 else list(reversed(arcs[~index]))
+        # Consecutive arcs share their end point: keep it once.
+        points.extend(arc[1:] if points else arc)
+    return points
+
+
+def decode_polygons(geometry: dict, arcs: Sequence[Sequence[Point]]) -> list[list[Ring]]:
+    """Polygons (each a list of rings, the outer ring first) of a Polygon or MultiPolygon."""
+    kind = geometry.get("type")
+    if kind == "Polygon":
+        return [[decode_ring(arcs, ring) for ring in geometry["arcs"]]]
+    if kind == "MultiPolygon":
+        return [[decode_ring(arcs, ring) for ring in polygon] for polygon in geometry["arcs"]]
+    if kind == "GeometryCollection":
+        return [p for g in geometry.get("geometries", []) for p in decode_polygons(g, arcs)]
+    return []  # points, lines and null geometries outline no country
+
+
+def _bbox(points: Iterable[Point]) -> BBox:
+    xs, ys = zip(*points, strict=True)
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _ring_area(ring: Ring) -> float:
+    return (
+        abs(sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True))) / 2
+    )
+
+
+def unwrap_ring(ring: Ring) -> Ring:
+    """The ring without jumps across the antimeridian: after a step of more than 180 degrees
+    the following longitudes go on past ±180 (Russia's Chukotka at 190 rather than -170).
+    A ring around a pole (Antarctica) is closed along the pole."""
+    if not ring:
+        return ring
+    out = [ring[0]]
+    shift = 0.0
+    for (lon0, _lat0), (lon1, lat1) in zip(ring, ring[1:], strict=False):
+        if lon1 - lon0 > 180:
+            shift -= 360
+        elif lon0 - lon1 > 180:
+            shift += 360
+        out.append((lon1 + shift, lat1))
+    if abs(out[-1][0] - out[0][0]) > 180:
+        pole = -90.0 if sum(lat for _, lat in out) < 0 else 90.0
+        out += [(out[-1][0], pole), (out[0][0], pole)]
+    return out
+
+
+def decode_countries(topology: dict, object_name: str = "countries") -> list[Country]:
+    """The countries of a world topology, with rings unwrapped at the antimeridian."""
+    arcs = decode_arcs(topology)
+    countries = []
+    for geometry in topology["objects"][object_name].get("geometries", []):
+        polygons = [
+            [unwrap_ring(ring) for ring in polygon]
+            for polygon in decode_polygons(geometry, arcs)
+            if polygon and len(polygon[0]) >= 3
+        ]
+        if not polygons:
+            continue
+        main = max(polygons, key=lambda p: _ring_area(p[0]))
+        countries.append(
+            Country(
+                id=str(geometry.get("id", "")),
+                name=(geometry.get("properties") or {}).get("name", ""),
+                polygons=tuple(tuple(tuple(ring) for ring in polygon) for polygon in polygons),
+                bbox=_bbox(pt for polygon in polygons for pt in polygon[0]),
+                main_bbox=_bbox(main[0]),
+            )
+        )
+    return countries
+
+
+@functools.lru_cache(maxsize=2)
+def _load_world(path: str, mtime: float) -> tuple[Country, ...]:
+    return tuple(decode_countries(json.loads(Path(path).read_text(encoding="utf-8"))))
+
+
+def world_countries(path: Path | str | None = None) -> tuple[Country, ...]:
+    """The atlas's countries, decoded once per process (and again if the file changes);
+    () when the file is missing or unreadable: maps then show markers on a graticule."""
+    path = Path(path or settings.WORLD_ATLAS)
+    try:
+        return _load_world(str(path), path.stat().st_mtime)
+    except (OSError, ValueError, KeyError, TypeError):
+        return ()
+
+
+# Areas the atlas has without a numeric code, by ISO alpha-2 (user-assigned code for Kosovo).
+UNNUMBERED = {"XK": "Kosovo"}
+
+
+def numeric_code(alpha2: str) -> str:
+    """ISO 3166 numeric code ("276") for an alpha-2 code ("DE"), "" if unknown."""
+    import pycountry
+
+    country = pycountry.countries.get(alpha_2=(alpha2 or "").upper()) if len(alpha2 or "") == 2 else None
+    return country.numeric if country else ""
+
+
+@functools.lru_cache(maxsize=8)
+def _iso3166_translation(language: str) -> Callable[[str], str]:
+    import pycountry
+
+    try:
+        return gettext_module.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language]).gettext
+    except OSError:
+        return str
+
+
+def country_name(country: Country) -> str:
+    """The country's name in the current language (pycountry's ISO 3166 translations)."""
+    import pycountry
+
+    known = pycountry.countries.get(numeric=country.id) if country.id else None
+    if known is None:
+        return country.name
+    name = getattr(known, "common_name", None) or known.name
+    return _iso3166_translation((get_language() or "de").split("-")[0])(name)
+
+
+def alpha2_name(alpha2: str) -> str:
+    """The name of a country by ISO alpha-2 code, in the current language; the code if unknown."""
+    import pycountry
+
+    known = pycountry.countries.get(alpha_2=alpha2.upper()) if len(alpha2 or "") == 2 else None
+    if known is None:
+        return alpha2
+    name = getattr(known, "common_name", None) or known.name
+    return _iso3166_translation((get_language() or "de").split("-")[0])(name)
+
+
+def _matches(country: Country, alpha2_codes: set[str], numeric_codes: set[str]) -> bool:
+    if country.id:
+        return country.id in numeric_codes
+    return any(UNNUMBERED.get(code) == country.name for code in alpha2_codes)
+
+
+# --- the map view ---------------------------------------------------------------------------
+
+MAX_LAT = 85.0
+MIN_SPAN = 10.0  # degrees of latitude at least: a single city shows its region
+PADDING = 0.2  # of the markers' extent, on each side
+WORLD_BBOX: BBox = (-180.0, -58.0, 180.0, 84.0)  # Antarctica left out
+WORLD_SHIFTS = (0.0, -360.0, 360.0)
+
+
+@dataclass(frozen=True)
+class View:
+    """A window onto the map: degrees in, pixels out (equirectangular, standard parallel k)."""
+
+    west: float
+    south: float
+    east: float
+    north: float
+    width: int
+    height: int
+    k: float  # cos of the standard parallel
+
+    @property
+    def scale(self) -> float:
+        return self.height / (self.north - self.south)
+
+    def x(self, lon: float) -> float:
+        return (lon - self.west) * self.k * self.scale
+
+    def y(self, lat: float) -> float:
+        return (self.north - lat) * self.scale
+
+    def intersects(self, bbox: BBox, shift: float = 0.0) -> bool:
+        west, south, east, north = bbox
+        return (
+            west + shift <= self.east
+            and east + shift >= self.west
+            and south <= self.north
+            and north >= self.south
+        )
+
+
+def fit_view(bbox: BBox | None, width: int = 800, min_span: float = MIN_SPAN) -> View:
+    """The view that shows `bbox` with padding (the world without one), fitted to a width
+    and a height between half and four fifths of it."""
+    west, south, east, north = bbox or WORLD_BBOX
+    if bbox:
+        pad_x, pad_y = (east - west) * PADDING, (north - south) * PADDING
+        west, east, south, north = west - pad_x, east + pad_x, south - pad_y, north + pad_y
+    middle_lat = (south + north) / 2
+    k = math.cos(math.radians(max(-60.0, min(60.0, middle_lat))))
+    span_lat = max(north - south, min_span)
+    span_lon = max(east - west, min_span / k)
+    centre_lon, centre_lat = (west + east) / 2, middle_lat
+    # Height from the shape of the area, within bounds; then widen the other dimension.
+    height = round(width * max(0.4, min(0.8, span_lat / (span_lon * k))))
+    if span_lat / (span_lon * k) < height / width:
+        span_lat = span_lon * k * height / width
+    else:
+        span_lon = span_lat * width / height / k
+    if span_lat > 2 * MAX_LAT:  # more than the world is tall: a flatter picture instead
+        span_lat = 2 * MAX_LAT
+        height = round(width * span_lat / (span_lon * k))
+    centre_lat = max(-MAX_LAT + span_lat / 2, min(MAX_LAT - span_lat / 2, centre_lat))
+    if span_lon <= 360:
+        centre_lon = max(-180 + span_lon / 2, min(180 - span_lon / 2, centre_lon))
+    return View(
+        west=centre_lon - span_lon / 2,
+        south=centre_lat - span_lat / 2,
+        east=centre_lon + span_lon / 2,
+        north=centre_lat + span_lat / 2,
+        width=width,
+        height=height,
+        k=k,
+    )
+
+
+def _num(value: float) -> str:
+    """A coordinate with one decimal at most: "12", "12.5", "-3.2"."""
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else ("0" if text == "-0.0" else text)
+
+
+def ring_path(ring: Sequence[Point], view: View, min_step: float = 0.5, shift: float = 0.0) -> str:
+    """SVG path data of one closed ring (its longitudes moved by `shift`), leaving out points
+    closer than `min_step` pixels to the last one kept; "" when too little is left to draw."""
+    kept: list[tuple[float, float]] = []
+    limit = min_step * min_step
+    for lon, lat in ring:
+        x, y = view.x(lon + shift), view.y(lat)
+        if kept and (x - kept[-1][0]) ** 2 + (y - kept[-1][1]) ** 2 < limit:
+            continue
+        kept.append((x, y))
+    if len(kept) < 3:
+        return ""
+    first, *rest = kept
+    return f"M{_num(first[0])},{_num(first[1])}L" + " ".join(f"{_num(x)},{_num(y)}" for x, y in rest) + "Z"
+
+
+def _graticule_step(span: float) -> int:
+    for step in (1, 2, 5, 10, 15, 30):
+        if span / step <= 8:
+            return step
+    return 30
+
+
+def _graticule(view: View) -> str:
+    step = _graticule_step(min(view.east - view.west, 360))
+    parts = []
+    lon = math.ceil(view.west / step) * step
+    while lon <= view.east:
+        if -180 <= lon <= 180:
+            parts.append(f"M{_num(view.x(lon))},0V{view.height}")
+        lon += step
+    lat = math.ceil(view.south / step) * step
+    while lat <= view.north:
+        parts.append(f"M0,{_num(view.y(lat))}H{view.width}")
+        lat += step
+    return f'<path class="graticule" d="{"".join(parts)}" fill="none" stroke="#c9d3de" stroke-width="0.5"/>'
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A place on the map: its label is the tooltip, its url where a click leads."""
+
+    lat: float
+    lon: float
+    label: str
+    url: str = ""
+    count: int = 1
+
+
+def _svg_open(kind: str, ident: str, width: int, height: int, title: str, desc: str) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {kind}" id="{escape(ident)}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="{escape(ident)}-title {escape(ident)}-desc">'
+        f'<title id="{escape(ident)}-title">{escape(title)}</title><desc id="{escape(ident)}-desc">{escape(desc)}</desc>'
+    )
+
+
+def _link(url: str, inner: str) -> str:
+    return f'<a href="{escape(url)}">{inner}</a>' if url else inner
+
+
+def map_svg(
+    markers: Sequence[Marker] = (),
+    highlight: Iterable[str] = (),
+    *,
+    title: str = "",
+    desc: str = "",
+    ident: str = "map",
+    width: int = 800,
+    countries: Sequence[Country] | None = None,
+    labels: bool | None = None,
+) -> SafeString:
+    """A map of the markers (and highlighted countries, by ISO alpha-2), zoomed to them;
+    the world when there is nothing to show. Marker labels are written next to the markers
+    when there are few of them (`labels` None) or when asked."""
+    countries = world_countries() if countries is None else countries
+    markers = [m for m in markers if m.lat is not None and m.lon is not None]
+    alpha2 = {code.upper() for code in highlight if code}
+    numeric = {n for n in (numeric_code(code) for code in alpha2) if n}
+    chosen = [c for c in countries if _matches(c, alpha2, numeric)]
+    chosen_ids = {id(c) for c in chosen}
+
+    boxes = [c.main_bbox for c in chosen]
+    if markers:
+        boxes.append(_bbox((m.lon, m.lat) for m in markers))
+    bbox = None
+    if boxes:
+        bbox = (
+            min(b[0] for b in boxes),
+            min(b[1] for b in boxes),
+            max(b[2] for b in boxes),
+            max(b[3] for b in boxes),
+        )
+    view = fit_view(bbox, width)
+
+    out = [_svg_open("map", ident, view.width, view.height, title, desc)]
+    out.append(f'<rect class="sea" width="{view.width}" height="{view.height}" fill="#eef3f8"/>')
+    if countries:
+        for country in countries:
+            # Unwrapped rings may reach past ±180: draw them again one world to the side.
+            d = "".join(
+                ring_path(ring, view, shift=shift)
+                for shift in WORLD_SHIFTS
+                if view.intersects(country.bbox, shift)
+                for polygon in country.polygons
+                if view.intersects(_bbox(polygon[0]), shift)
+                for ring in polygon
+            )
+            if not d:
+                continue
+            lit = id(country) in chosen_ids
+            out.append(
+                f'<path class="country{" highlight" if lit else ""}" d="{d}" fill-rule="evenodd" '
+                f'fill="{"#f6d48b" if lit else "#dfe5ec"}" stroke="#ffffff" stroke-width="0.6">'
+                f"<title>{escape(country_name(country))}</title></path>"
+            )
+    out.append(_graticule(view))
+    if not countries:
+        out.append(
+            f'<text class="map-hint" x="{view.width // 2}" y="24" text-anchor="middle" font-size="13" fill="#5b6577">'
+            f"{escape(_('Country outlines are not installed (make setup).'))}</text>"
+        )
+    most = max((m.count for m in markers), default=1) or 1
+    show_labels = len(markers) <= 5 if labels is None else labels
+    # Big markers first, so that small ones stay clickable on top of them.
+    for marker in sorted(markers, key=lambda m: (-m.count, m.label)):
+        x, y = view.x(marker.lon), view.y(marker.lat)
+        radius = 5 if most == 1 else 3 + 7 * math.sqrt(marker.count / most)
+        tooltip = marker.label if most == 1 else f"{marker.label}: {marker.count}"
+        circle = (
+            f'<circle class="marker" cx="{_num(x)}" cy="{_num(y)}" r="{_num(radius)}" fill="#b3261e" '
+            f'fill-opacity="0.8" stroke="#ffffff" stroke-width="1"><title>{escape(tooltip)}</title></circle>'
+        )
+        if show_labels:
+            circle += (
+                f'<text class="marker-label" x="{_num(x + radius + 3)}" y="{_num(y + 4)}" font-size="12" '
+                f'fill="#1d2430">{escape(marker.label)}</text>'
+            )
+        out.append(_link(marker.url, circle))
+    out.append("</svg>")
+    return mark_safe("".join(out))  # noqa: S308 - every text above went through escape()
+
+
+# --- timeline -------------------------------------------------------------------------------
+
+UNITS = ("day", "week", "month", "year")
+MAX_BAR = 48  # pixels: a few buckets make wide slots, not slabs
+
+
+@dataclass(frozen=True)
+class Bucket:
+    start: date
+    end: date  # inclusive
+    count: int
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Timeline:
+    unit: str
+    buckets: list[Bucket] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(b.count for b in self.buckets)
+
+    @property
+    def nonempty(self) -> list[Bucket]:
+        return [b for b in self.buckets if b.count]
+
+
+def bucket_unit(first: date, last: date) -> str:
+    """Days for two months, weeks up to about a year, months up to a decade, then years."""
+    days = (last - first).days
+    if days <= 62:
+        return "day"
+    if days <= 371:
+        return "week"
+    if days <= 3660:
+        return "month"
+    return "year"
+
+
+def bucket_start(day: date, unit: str) -> date:
+    if unit == "week":
+        return day - timedelta(days=day.weekday())  # Monday, as German calendars count
+    if unit == "month":
+        return day.replace(day=1)
+    if unit == "year":
+        return day.replace(month=1, day=1)
+    return day
+
+
+def bucket_next(start: date, unit: str) -> date:
+    if unit == "week":
+        return start + timedelta(days=7)
+    if unit == "month":
+        return date(start.year + start.month // 12, start.month % 12 + 1, 1)
+    if unit == "year":
+        return date(start.year + 1, 1, 1)
+    return start + timedelta(days=1)
+
+
+def timeline_buckets(
+    counts: Iterable[tuple[date | None, int]],
+    link: Callable[[date, date], str] | None = None,
+    unit: str | None = None,
+) -> Timeline:
+    """Counts per day, week, month or year (chosen by the span unless given), every bucket
+    from the first to the last one, empty ones included; `link(start, end)` makes the url
+    of a bucket that has something in it."""
+    per_day: dict[date, int] = {}
+    for day, n in counts:
+        if day is not None:
+            per_day[day] = per_day.get(day, 0) + n
+    if not per_day:
+        return Timeline(unit or "day", [])
+    first, last = min(per_day), max(per_day)
+    unit = unit if unit in UNITS else bucket_unit(first, last)
+    sums: dict[date, int] = {}
+    for day, n in per_day.items():
+        key = bucket_start(day, unit)
+        sums[key] = sums.get(key, 0) + n
+    buckets = []
+    start = bucket_start(first, unit)
+    while start <= last:
+        following = bucket_next(start, unit)
+        end = following - timedelta(days=1)
+        count = sums.get(start, 0)
+        buckets.append(Bucket(start, end, count, link(start, end) if link and count else ""))
+        start = following
+    return Timeline(unit, buckets)
+
+
+def bucket_label(bucket: Bucket, unit: str) -> str:
+    """The bucket in words of the current language: "19.06.2024", "17.06.–23.06.2024", "Juni 2024"."""
+    if unit == "week":
+        return f"{dateformat.format(bucket.start, 'd.m.')}–{dateformat.format(bucket.end, 'd.m.Y')}"
+    if unit == "month":
+        return dateformat.format(bucket.start, "F Y")
+    if unit == "year":
+        return str(bucket.start.year)
+    return dateformat.format(bucket.start, "d.m.Y")
+
+
+def _tick_label(bucket: Bucket, unit: str, previous: Bucket | None) -> str:
+    if unit == "year":
+        return str(bucket.start.year)
+    if unit == "month":
+        return dateformat.format(bucket.start, "M Y")
+    # Days and weeks: the year on the first tick and where it changes.
+    if previous is None or previous.start.year != bucket.start.year:
+        return dateformat.format(bucket.start, "d.m.Y")
+    return dateformat.format(bucket.start, "d.m.")
+
+
+def timeline_svg(
+    timeline: Timeline, *, title: str = "", desc: str = "", ident: str = "timeline", width: int = 800,
+    height: int = 170,
+) -> SafeString:  # fmt: skip
+    """Bars per bucket, each a link to what it counts, with a date axis and the maximum."""
+    left, right, top, bottom = 34, 12, 10, 26
+    plot_w, plot_h = width - left - right, height - top - bottom
+    buckets = timeline.buckets
+    most = max((b.count for b in buckets), default=0)
+    out = [_svg_open("timeline", ident, width, height, title, desc)]
+    out.append(
+        f'<path class="axis" d="M{left},{top}V{top + plot_h}H{width - right}" fill="none" stroke="#5b6577" '
+        'stroke-width="1"/>'
+    )
+    if most:
+        out.append(
+            f'<text class="axis-label" x="{left - 4}" y="{top + 9}" text-anchor="end" font-size="11" '
+            f'fill="#5b6577">{most}</text>'
+            f'<text class="axis-label" x="{left - 4}" y="{top + plot_h}" text-anchor="end" font-size="11" '
+            'fill="#5b6577">0</text>'
+            f'<path class="gridline" d="M{left},{top}H{width - right}" stroke="#dde2ea" stroke-dasharray="3 3"/>'
+        )
+    n = len(buckets)
+    slot = plot_w / n if n else plot_w
+    gap = min(2.0, slot * 0.2)
+    for i, bucket in enumerate(buckets):
+        if not bucket.count:
+            continue
+        bar_h = max(1.0, plot_h * bucket.count / most)
+        bar_w = max(1.0, min(slot - gap, MAX_BAR))
+        rect = (
+            f'<rect class="bar" x="{_num(left + i * slot + (slot - bar_w) / 2)}" y="{_num(top + plot_h - bar_h)}" '
+            f'width="{_num(bar_w)}" height="{_num(bar_h)}" fill="#1f5f8b">'
+            f"<title>{escape(bucket_label(bucket, timeline.unit))}: {bucket.count}</title></rect>"
+        )
+        out.append(_link(bucket.url, rect))
+    every = max(1, math.ceil(n / 8))
+    previous = None
+    for i in range(0, n, every):
+        bucket = buckets[i]
+        x = left + i * slot + slot / 2
+        # Near the edges the label grows inwards, so that it is not cut off.
+        anchor = "start" if x - left < 30 else "end" if width - right - x < 30 else "middle"
+        out.append(
+            f'<text class="tick" x="{_num(x)}" y="{height - 8}" text-anchor="{anchor}" font-size="11" fill="#5b6577">'
+            f"{escape(_tick_label(bucket, timeline.unit, previous))}</text>"
+        )
+        previous = bucket
+    out.append("</svg>")
+    return mark_safe("".join(out))  # noqa: S308 - every text above went through escape()
+
+
+# --- co-occurrence network ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Node:
+    id: int
+    label: str
+    count: int
+    url: str = ""
+    central: bool = False
+
+
+@dataclass(frozen=True)
+class Edge:
+    a: int
+    b: int
+    weight: int
+
+
+@dataclass(frozen=True)
+class Network:
+    nodes: list[Node] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
+
+
+def network_layout(nodes: Sequence[Node], edges: Sequence[Edge]) -> dict[int, tuple[float, float]]:
+    """Positions in [-1, 1]²: the chosen (central) entities in the middle, the others on a ring
+    around them, each near the chosen entity it is most tied to, stronger ties closer in.
+
+    Deterministic: the same nodes and edges give the same picture, whatever their order.
+    """
+    central = sorted((n for n in nodes if n.central), key=lambda n: n.id)
+    outer = [n for n in nodes if not n.central]
+    positions: dict[int, tuple[float, float]] = {}
+    angles: dict[int, float] = {}
+    if len(central) == 1:
+        positions[central[0].id] = (0.0, 0.0)
+    else:
+        for i, node in enumerate(central):
+            angles[node.id] = math.pi + 2 * math.pi * i / len(central)
+            positions[node.id] = (
+                round(0.32 * math.cos(angles[node.id]), 6),
+                round(0.32 * math.sin(angles[node.id]), 6),
+            )
+    if not outer:
+        return positions
+    central_ids = {n.id for n in central}
+    ties: dict[int, dict[int, int]] = {n.id: {} for n in outer}
+    for edge in edges:
+        for this, other in ((edge.a, edge.b), (edge.b, edge.a)):
+            if this in ties and other in central_ids:
+                ties[this][other] = ties[this].get(other, 0) + edge.weight
+    strength = {n.id: sum(ties[n.id].values()) or n.count for n in outer}
+    strongest = max(strength.values()) or 1
+
+    def preferred(node: Node) -> float:
+        if len(central) < 2:
+            return 0.0
+        sx = sum(w * math.cos(angles[c]) for c, w in ties[node.id].items())
+        sy = sum(w * math.sin(angles[c]) for c, w in ties[node.id].items())
+        return math.atan2(sy, sx) if abs(sx) + abs(sy) > 1e-9 else -math.pi / 2
+
+    wanted = {n.id: preferred(n) for n in outer}
+    # Around the ring by preferred angle (strongest first among equals), then evenly spaced,
+    # turned so that the nodes sit as near their preferred angles as the spacing allows.
+    ring = sorted(outer, key=lambda n: (round(wanted[n.id], 6), -strength[n.id], n.label, n.id))
+    step = 2 * math.pi / len(ring)
+    if len(central) >= 2:
+        sx = sum(math.cos(wanted[n.id] - i * step) for i, n in enumerate(ring))
+        sy = sum(math.sin(wanted[n.id] - i * step) for i, n in enumerate(ring))
+        turn = math.atan2(sy, sx)
+    else:
+        turn = -math.pi / 2  # the strongest at the top, the others clockwise
+    for i, node in enumerate(ring):
+        angle = turn + i * step
+        radius = 0.5 + 0.45 * (1 - strength[node.id] / strongest) if len(central) < 2 else 0.95
+        positions[node.id] = (round(radius * math.cos(angle), 6), round(radius * math.sin(angle), 6))
+    return positions
+
+
+def _short(label: str, limit: int = 28) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def network_svg(
+    network: Network, *, title: str = "", desc: str = "", ident: str = "network", width: int = 720,
+    height: int = 460,
+) -> SafeString:  # fmt: skip
+    """Entities as circles sized by their count, ties as lines by their weight; each circle
+    links to its entity's page."""
+    nodes, edges = network.nodes, network.edges
+    positions = network_layout(nodes, edges)
+    margin_x, margin_y = 130, 26
+    scale = min((width - 2 * margin_x) / 2, (height - 2 * margin_y) / 2)
+
+    def at(node_id: int) -> tuple[float, float]:
+        x, y = positions[node_id]
+        return width / 2 + x * scale, height / 2 + y * scale
+
+    out = [_svg_open("network", ident, width, height, title, desc)]
+    heaviest = max((e.weight for e in edges), default=1) or 1
+    for edge in sorted(edges, key=lambda e: (e.weight, e.a, e.b)):
+        if edge.a not in positions or edge.b not in positions:
+            continue
+        (x1, y1), (x2, y2) = at(edge.a), at(edge.b)
+        out.append(
+            f'<line class="edge" x1="{_num(x1)}" y1="{_num(y1)}" x2="{_num(x2)}" y2="{_num(y2)}" stroke="#8aa4bd" '
+            f'stroke-opacity="{_num(0.35 + 0.55 * edge.weight / heaviest)}" '
+            f'stroke-width="{_num(1 + 5 * edge.weight / heaviest)}"><title>{edge.weight}</title></line>'
+        )
+    most = max((n.count for n in nodes), default=1) or 1
+    for node in sorted(nodes, key=lambda n: (n.central, n.id)):
+        x, y = at(node.id)
+        radius = 5 + 11 * math.sqrt(max(node.count, 0) / most)
+        if node.central:
+            label_x, label_y, anchor = x, y + radius + 13, "middle"
+        elif x >= width / 2:
+            label_x, label_y, anchor = x + radius + 4, y + 4, "start"
+        else:
+            label_x, label_y, anchor = x - radius - 4, y + 4, "end"
+        inner = (
+            f'<circle class="node{" central" if node.central else ""}" cx="{_num(x)}" cy="{_num(y)}" '
+            f'r="{_num(radius)}" fill="{"#b3261e" if node.central else "#1f5f8b"}" stroke="#ffffff" '
+            f'stroke-width="1.5"><title>{escape(node.label)}: {node.count}</title></circle>'
+            f'<text class="node-label" x="{_num(label_x)}" y="{_num(label_y)}" text-anchor="{anchor}" '
+            f'font-size="12" fill="#1d2430">{escape(_short(node.label))}</text>'
+        )
+        out.append(_link(node.url, inner))
+    out.append("</svg>")
+    return mark_safe("".join(out))  # noqa: S308 - every text above went through escape()

@@ -1,0 +1,205 @@
+"""The entity page: its events over time, who it appears with, claims it made and claims about
+it (by offsets), a map for places and countries; flat in queries."""
+
+import xml.etree.ElementTree as ET
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from events.models import Claim, Entity, Event, EventActor, Mention
+from events.views.entities import claims_about
+from ingest.models import Article, Outlet
+from portal.roles import ADMIN, ANALYST, EDITOR
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+#       0         1         2         3         4         5         6         7         8
+#       012345678901234567890123456789012345678901234567890123456789012345678901234567890123
+TEXT = "Kim Jong Un sagte, Wladimir Putin sei ein Freund. Seoul warnte vor Putin und Kim."
+KIM = (0, 11)
+PUTIN_INSIDE = (19, 33)  # inside the content "Wladimir Putin sei ein Freund"
+PUTIN_OUTSIDE = (67, 72)  # in the next sentence, outside the content
+CONTENT = (19, 48)
+
+
+@pytest.fixture
+def world(db):
+    make = Entity.objects.create
+    return {
+        "putin": make(key="t:putin", kind="person", name="Wladimir Putin", country="RU"),
+        "kim": make(key="t:kim", kind="person", name="Kim Jong Un", country="KP"),
+        "schoigu": make(key="t:schoigu", kind="person", name="Sergej Schoigu", country="RU"),
+        "pj": make(key="t:pj", kind="place", name="Pjöngjang", country="KP", latitude=39.03, longitude=125.75),
+        "wonsan": make(key="t:wonsan", kind="place", name="Wonsan", country="KP", latitude=39.15, longitude=127.44),
+        "kp": make(key="t:kp", kind="country", name="Nordkorea", country="KP", iso_code="KP", latitude=39.0,
+                   longitude=125.7),
+        "outlet": Outlet.objects.create(name="Kurier", domain="kurier.example"),
+    }  # fmt: skip
+
+
+def article(w, i: int) -> Article:
+    return Article.objects.create(
+        url=f"https://kurier.example/{i}", canonical_url=f"https://kurier.example/{i}", title=f"Bericht {i}",
+        outlet=w["outlet"], status=Article.Status.ANALYZED, text=TEXT,
+        published_at=datetime(2024, 6, 1, tzinfo=UTC) + timedelta(days=i),
+    )  # fmt: skip
+
+
+def kim_says_about_putin(w, a: Article, putin_inside: bool = True) -> Claim:
+    Mention.objects.create(
+        article=a, entity=w["kim"], label="PER", start=KIM[0], end=KIM[1], text="Kim Jong Un"
+    )
+    start, end = PUTIN_INSIDE if putin_inside else PUTIN_OUTSIDE
+    Mention.objects.create(
+        article=a, entity=w["putin"], label="PER", start=start, end=end, text=TEXT[start:end]
+    )
+    return Claim.objects.create(
+        article=a, kind="indirect_speech", evidential="reported", start=0, end=49, cue="sagte",
+        speaker=w["kim"], speaker_text="Kim Jong Un", content_start=CONTENT[0], content_end=CONTENT[1],
+        content=TEXT[CONTENT[0] : CONTENT[1]],
+    )  # fmt: skip
+
+
+def add_events(w, n: int, start: int = 0) -> list[Event]:
+    """n events of Kim with Putin (and Schoigu every third), in Pjöngjang or Wonsan."""
+    events = []
+    for i in range(start, start + n):
+        place = w["pj"] if i % 2 else w["wonsan"]
+        event = Event.objects.create(
+            type="meet", title=f"Treffen {i}", date=date(2024, 1, 1) + timedelta(i), place=place
+        )
+        EventActor.objects.create(event=event, entity=w["kim"], role="source")
+        EventActor.objects.create(event=event, entity=w["putin"], role="target")
+        if i % 3 == 0:
+            EventActor.objects.create(event=event, entity=w["schoigu"], role="participant")
+        a = article(w, i)
+        kim_says_about_putin(w, a)
+        events.append(event)
+    return events
+
+
+def login(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def svg_of(page: str, kind: str) -> ET.Element:
+    start = page.index(f'class="chart {kind}"')
+    start = page.rindex("<svg", 0, start)
+    return ET.fromstring(page[start : page.index("</svg>", start) + 6])
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [(None, 302), (ANALYST, 200), (EDITOR, 200), (ADMIN, 200)], indirect=["persona"]
+)
+@pytest.mark.parametrize("key", ["kim", "pj", "kp"])
+def test_each_role_gets_each_kind_of_entity(persona, status, key, world):
+    add_events(world, 2)
+    response = persona.get(f"/entities/{world[key].pk}/")
+    assert response.status_code == status
+    if status == 200:
+        page = response.content.decode()
+        can_curate = status == 200 and response.wsgi_request.user.has_perm("events.change_entity")
+        assert (f'action="/entities/{world[key].pk}/merge/"' in page) is can_curate
+
+
+def test_claims_about_need_a_mention_inside_the_content(world):
+    inside = kim_says_about_putin(world, article(world, 1))
+    outside = kim_says_about_putin(world, article(world, 2), putin_inside=False)
+    # Putin named in another article than the claim's: does not count either.
+    elsewhere = article(world, 3)
+    Mention.objects.create(article=elsewhere, entity=world["putin"], label="PER", start=19, end=33, text="x")
+    other = Claim.objects.create(
+        article=article(world, 4), kind="indirect_speech", evidential="reported", start=0, end=49,
+        content_start=CONTENT[0], content_end=CONTENT[1], content="…",
+    )  # fmt: skip
+    assert list(claims_about(world["putin"])) == [inside]
+    assert outside not in claims_about(world["putin"]) and other not in claims_about(world["putin"])
+    # The speaker's own name is outside the content: Kim's claims are not about Kim.
+    assert not claims_about(world["kim"]).exists()
+
+
+def test_a_person_page_has_timeline_neighbours_claims_and_mentions(client, analyst, world):
+    add_events(world, 4)
+    putin, kim = world["putin"], world["kim"]
+    response = login(client, analyst).get(f"/entities/{kim.pk}/")
+    page = response.content.decode()
+    # Timeline: each bar links to the filtered event list.
+    bars = [a.get("href") for a in svg_of(page, "timeline").iter("{http://www.w3.org/2000/svg}a")]
+    assert bars and all(h.startswith(f"/events/?actor={kim.pk}&date_from=") for h in bars)
+    assert response.context["event_total"] == 4
+    # Who it appears with: Putin in all four, Schoigu in two; each links to the comparison.
+    near = [(row["entity_id"], row["total"]) for row in response.context["neighbours"]]
+    assert near == [(putin.pk, 4), (world["schoigu"].pk, 2)]
+    assert f"/crossref/?entity={kim.pk}&amp;entity={putin.pk}" in page
+    network_links = {a.get("href") for a in svg_of(page, "network").iter("{http://www.w3.org/2000/svg}a")}
+    assert network_links == {
+        f"/entities/{kim.pk}/",
+        f"/entities/{putin.pk}/",
+        f"/entities/{world['schoigu'].pk}/",
+    }
+    # Claims it made link to their sentences; none are about Kim.
+    assert response.context["claims_made_total"] == 4 and response.context["claims_about_total"] == 0
+    for claim in Claim.objects.all():
+        assert f'href="{claim.get_absolute_url()}"' in page
+    # Mentions link to theirs.
+    for mention in Mention.objects.filter(entity=kim):
+        assert f'href="{mention.get_absolute_url()}"' in page
+    # Where its events took place: both places as markers.
+    markers = {a.get("href") for a in svg_of(page, "map").iter("{http://www.w3.org/2000/svg}a")}
+    assert markers == {f"/entities/{world['pj'].pk}/", f"/entities/{world['wonsan'].pk}/"}
+
+
+def test_the_person_claims_are_about(client, analyst, world):
+    add_events(world, 2)
+    response = login(client, analyst).get(f"/entities/{world['putin'].pk}/")
+    assert response.context["claims_about_total"] == 2 and response.context["claims_made_total"] == 0
+    assert {c.speaker_id for c in response.context["claims_about"]} == {world["kim"].pk}
+
+
+def test_a_place_page_has_its_marker_and_its_country(client, analyst, world):
+    add_events(world, 3)
+    page = login(client, analyst).get(f"/entities/{world['pj'].pk}/").content.decode()
+    root = svg_of(page, "map")
+    assert f"/entities/{world['pj'].pk}/" in {
+        a.get("href") for a in root.iter("{http://www.w3.org/2000/svg}a")
+    }
+    assert any("highlight" in (p.get("class") or "") for p in root.iter("{http://www.w3.org/2000/svg}path"))
+
+
+def test_a_country_page_has_the_events_placed_in_it(client, analyst, world):
+    add_events(world, 3)
+    response = login(client, analyst).get(f"/entities/{world['kp'].pk}/")
+    page = response.content.decode()
+    assert response.context["event_total"] == 3  # placed in its cities
+    markers = {a.get("href") for a in svg_of(page, "map").iter("{http://www.w3.org/2000/svg}a")}
+    assert markers == {f"/entities/{world['pj'].pk}/", f"/entities/{world['wonsan'].pk}/"}
+    assert "/events/?country=KP&amp;date_from=" in page
+
+
+def test_an_entity_without_events_renders_quietly(client, analyst, world):
+    response = login(client, analyst).get(f"/entities/{world['schoigu'].pk}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'class="chart timeline"' not in page and 'class="chart map"' not in page
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("key", ["kim", "putin", "pj", "kp"])
+def test_queries_do_not_grow_with_events_mentions_or_claims(client, editor, world, key):
+    login(client, editor)
+    url = f"/entities/{world[key].pk}/"
+    add_events(world, 3)
+    client.get(url)
+    few = count_queries(client, url)
+    add_events(world, 27, start=3)
+    many = count_queries(client, url)
+    assert few == many, (few, many)

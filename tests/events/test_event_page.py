@@ -1,0 +1,191 @@
+"""The event page: facts, map, actors by role, the articles that reported it, claims linking to
+their sentences, related events, curation for editors; flat in queries."""
+
+import xml.etree.ElementTree as ET
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from events.models import Claim, Entity, Event, EventActor, EventArticle
+from ingest.models import Article, Outlet
+from portal.roles import ADMIN, ANALYST, EDITOR
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+TEXT = "Wladimir Putin traf Kim Jong Un in Pjöngjang. Putin sagte, man wolle die Sanktionen überwinden."
+
+
+@pytest.fixture
+def world(db):
+    make = Entity.objects.create
+    w = {
+        "putin": make(key="t:putin", kind="person", name="Wladimir Putin", country="RU"),
+        "kim": make(key="t:kim", kind="person", name="Kim Jong Un", country="KP"),
+        "lawrow": make(key="t:lawrow", kind="person", name="Sergej Lawrow", country="RU"),
+        "pjoengjang": make(
+            key="t:pj", kind="place", name="Pjöngjang", country="KP", latitude=39.03, longitude=125.75
+        ),
+        "kp": make(key="t:kp", kind="country", name="Nordkorea", country="KP", iso_code="KP", latitude=39.0,
+                   longitude=125.7),
+        "outlet": Outlet.objects.create(name="Kurier", domain="kurier.example"),
+        "other_outlet": Outlet.objects.create(name="Blatt", domain="blatt.example"),
+    }  # fmt: skip
+    event = Event.objects.create(
+        type="meet", title="Treffen: Putin und Kim", date=date(2024, 6, 19), place=w["pjoengjang"]
+    )
+    EventActor.objects.create(event=event, entity=w["putin"], role="source")
+    EventActor.objects.create(event=event, entity=w["kim"], role="target")
+    EventActor.objects.create(event=event, entity=w["lawrow"], role="participant")
+    w["event"] = event
+    return w
+
+
+def add_articles(w, n: int, start: int = 0) -> list[Article]:
+    """n articles reporting the event, each with a claim by Putin."""
+    articles = []
+    for i in range(start, start + n):
+        article = Article.objects.create(
+            url=f"https://kurier.example/{i}", canonical_url=f"https://kurier.example/{i}", title=f"Bericht {i}",
+            outlet=w["outlet"] if i % 2 else w["other_outlet"], status=Article.Status.ANALYZED, text=TEXT,
+            published_at=datetime(2024, 6, 19, 8, tzinfo=UTC) + timedelta(hours=i),
+        )  # fmt: skip
+        EventArticle.objects.create(event=w["event"], article=article, trigger="traf")
+        Claim.objects.create(
+            article=article, kind="indirect_speech", evidential="reported", start=47, end=len(TEXT),
+            sentence_index=1, cue="sagte", speaker=w["putin"], speaker_text="Putin", source=w["kim"],
+            source_text="Kim", content_start=60, content_end=len(TEXT) - 1, content=f"Sanktionen {i}",
+        )  # fmt: skip
+        articles.append(article)
+    return articles
+
+
+def add_related(w, n: int) -> list[Event]:
+    events = []
+    for i in range(n):
+        other = Event.objects.create(
+            type="meet", title=f"Anderes Treffen {i}", date=date(2024, 6, 1) + timedelta(i)
+        )
+        EventActor.objects.create(event=other, entity=w["putin"], role="participant")
+        if i % 2:
+            EventActor.objects.create(event=other, entity=w["kim"], role="participant")
+        events.append(other)
+    return events
+
+
+def login(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [(None, 302), (ANALYST, 200), (EDITOR, 200), (ADMIN, 200)], indirect=["persona"]
+)
+def test_each_role_gets_the_page(persona, status, world):
+    add_articles(world, 2)
+    response = persona.get(f"/events/{world['event'].pk}/")
+    assert response.status_code == status
+    if status == 302:
+        assert response["Location"].startswith("/login/")
+        return
+    page = response.content.decode()
+    can_curate = persona.get("/").wsgi_request.user.has_perm("events.change_event")
+    assert (f'action="/events/{world["event"].pk}/merge/"' in page) is can_curate
+    assert ('name="articles"' in page) is can_curate
+    assert (f"/claims/{Claim.objects.first().pk}/review/" in page) is can_curate
+
+
+def test_the_page_shows_actors_by_role_the_map_and_the_claims(client, analyst, world):
+    articles = add_articles(world, 3)
+    page = login(client, analyst).get(f"/events/{world['event'].pk}/").content.decode()
+    for role in ("source", "target", "participant"):
+        assert f'class="role-tag role-{role}"' in page
+    for key in ("putin", "kim", "lawrow"):
+        assert f'href="/entities/{world[key].pk}/"' in page
+    # The map: the place as a linked marker, its country highlighted, credited.
+    svg = page[page.index('<svg xmlns="http://www.w3.org/2000/svg" class="chart map"') :]
+    root = ET.fromstring(svg[: svg.index("</svg>") + 6])
+    assert [a.get("href") for a in root.iter("{http://www.w3.org/2000/svg}a")] == [
+        f"/entities/{world['pjoengjang'].pk}/"
+    ]
+    assert 'class="country highlight"' in svg[: svg.index("</svg>")]
+    assert "Natural Earth" in page
+    # Every article with its outlet and a link; every claim links to its sentence.
+    for article in articles:
+        assert f'href="/articles/{article.pk}/"' in page
+    for claim in Claim.objects.all():
+        assert f'href="{claim.get_absolute_url()}"' in page
+    assert "{# tag box #}" not in page  # a template comment, never shown
+
+
+def test_a_country_as_place_is_highlighted_without_a_marker(client, analyst, world):
+    event = world["event"]
+    event.place = world["kp"]
+    event.save()
+    page = login(client, analyst).get(f"/events/{event.pk}/").content.decode()
+    assert 'class="country highlight"' in page
+    assert 'class="marker"' not in page
+
+
+def test_an_event_without_place_or_actors_renders(client, analyst):
+    event = Event.objects.create(type="protest", title="Protest", date=None)
+    response = login(client, analyst).get(f"/events/{event.pk}/")
+    assert response.status_code == 200
+    assert 'class="chart map"' not in response.content.decode()
+    assert list(response.context["related"]) == []
+
+
+def test_related_events_rank_by_shared_actors_near_in_time(client, analyst, world):
+    one_actor, two_actors = add_related(world, 2)  # 0: Putin; 1: Putin and Kim
+    far = Event.objects.create(type="meet", title="Viel später", date=date(2025, 6, 1))
+    EventActor.objects.create(event=far, entity=world["putin"], role="participant")
+    same_place = Event.objects.create(
+        type="visit", title="Gleicher Ort", date=date(2024, 6, 25), place=world["pjoengjang"]
+    )
+    unrelated = Event.objects.create(type="meet", title="Fremd", date=date(2024, 6, 19))
+    merged = Event.objects.create(
+        type="meet", title="Zusammengelegt", date=date(2024, 6, 19), merged_into=two_actors
+    )
+    EventActor.objects.create(event=merged, entity=world["putin"], role="participant")
+    response = login(client, analyst).get(f"/events/{world['event'].pk}/")
+    related = response.context["related"]
+    assert [e.pk for e in related] == [two_actors.pk, one_actor.pk, same_place.pk]
+    assert [e.shared for e in related] == [2, 1, 0]
+    assert far.pk not in {e.pk for e in related} and unrelated.pk not in {e.pk for e in related}
+
+
+def test_related_events_are_capped(client, analyst, world):
+    add_related(world, 14)
+    response = login(client, analyst).get(f"/events/{world['event'].pk}/")
+    assert len(response.context["related"]) == 10
+
+
+def test_a_merged_event_leads_to_its_survivor(client, analyst, world):
+    old = Event.objects.create(type="meet", title="Alt", merged_into=world["event"])
+    response = login(client, analyst).get(f"/events/{old.pk}/")
+    assert response.status_code == 302 and response["Location"] == f"/events/{world['event'].pk}/"
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("role", [ANALYST, EDITOR])
+def test_queries_do_not_grow_with_articles_claims_or_related_events(client, world, role):
+    from portal.roles import user_create
+
+    user = user_create(username=f"q-{role}", role=role, password=PASSWORD)
+    login(client, user)
+    url = f"/events/{world['event'].pk}/"
+    add_articles(world, 3)
+    add_related(world, 3)
+    client.get(url)  # warm: session, permissions, taxonomy
+    few = count_queries(client, url)
+    add_articles(world, 27, start=3)
+    add_related(world, 27)
+    many = count_queries(client, url)
+    assert few == many, (few, many)
