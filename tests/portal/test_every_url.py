@@ -21,6 +21,7 @@ PERSONAS = [ANON, ANALYST, EDITOR, ADMIN]
 READ = {ANON: 302, ANALYST: 200, EDITOR: 200, ADMIN: 200}  # every role reads
 CURATE = {ANON: 302, ANALYST: 403, EDITOR: 302, ADMIN: 302}  # editors act, then go back
 CURATE_PAGE = {ANON: 302, ANALYST: 403, EDITOR: 200, ADMIN: 200}  # editors' own pages
+API = {ANON: 401, ANALYST: 200, EDITOR: 200, ADMIN: 200}  # 401 with WWW-Authenticate, no login redirect
 
 
 @dataclass
@@ -114,6 +115,43 @@ ROUTES: dict[str, Route] = {
     ),
     # --- articles ---
     "events:article": Route(lambda w: f"/articles/{w['article'].pk}/?claim={w['claim'].pk}", READ),
+    # --- lists and their exports (analysts export what they found) ---
+    "events:events_export": Route(lambda w: "/events/export.csv?type=meet", READ),
+    "events:claims": Route(lambda w: "/claims/?review=unverified", READ),
+    "events:claims_export": Route(lambda w: f"/claims/export.json?speaker={w['putin'].pk}", READ),
+    "events:entities_export": Route(lambda w: "/entities/export.csv?kind=person", READ),
+    "events:articles": Route(lambda w: "/articles/?q=Sanktionen", READ),
+    "events:articles_export": Route(lambda w: "/articles/export.json?q=Putin", READ),
+    # --- cross-reference ---
+    "events:crossref": Route(lambda w: f"/crossref/?entity={w['putin'].pk}&entity={w['kim'].pk}", READ),
+    "events:crossref_suggest": Route(lambda w: "/crossref/suggest/?q=Kim", READ),
+    # --- tags ---
+    "events:tags": Route(lambda w: "/tags/", READ),
+    "events:tag": Route(lambda w: f"/tags/{w['tag'].slug}/", READ),
+    "events:tags_apply": Route(
+        lambda w: "/tags/apply/",
+        CURATE,
+        "post",
+        lambda w: {
+            "tag": w["tag"].pk,
+            "kind": "article",
+            "action": "add",
+            "ids": [w["article"].pk],
+            "next": "/",
+        },
+    ),  # fmt: skip
+    # --- API (token or session; analysts and up) ---
+    "api:event-list": Route(lambda w: f"/api/v1/events/?actor={w['putin'].pk}&type=meet", API),
+    "api:event-detail": Route(lambda w: f"/api/v1/events/{w['event'].pk}/", API),
+    "api:entity-list": Route(lambda w: "/api/v1/entities/?q=Putin", API),
+    "api:entity-detail": Route(lambda w: f"/api/v1/entities/{w['putin'].pk}/", API),
+    "api:claim-list": Route(lambda w: f"/api/v1/claims/?speaker={w['putin'].pk}", API),
+    "api:claim-detail": Route(lambda w: f"/api/v1/claims/{w['claim'].pk}/", API),
+    "api:article-list": Route(lambda w: f"/api/v1/articles/?outlet={w['outlet'].pk}", API),
+    "api:article-detail": Route(lambda w: f"/api/v1/articles/{w['article'].pk}/", API),
+    "api:schema": Route(lambda w: "/api/schema/?format=json", API),
+    "api:docs": Route(lambda w: "/api/docs/", READ),
+    "api:token": Route(lambda w: "/api/token/", READ),
 }
 
 
