@@ -29,6 +29,8 @@ USERNAME = "bench-analyst"
 def setup_django() -> None:
     sys.path.insert(0, str(REPO))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    # As `make run` serves the portal; DEBUG=false needs `collectstatic` first (hashed names).
+    os.environ.setdefault("DEBUG", "true")
     from portal import embedded
 
     embedded.autostart()

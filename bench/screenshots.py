@@ -43,10 +43,15 @@ def first_link(page, url: str, pattern: str, text: str = "") -> str | None:
 def discover(page, base: str) -> dict[str, str | None]:
     putin = first_link(page, f"{base}/entities/?q={quote_plus('Wladimir Putin')}", r"/entities/\d+/", "Putin")
     kim = first_link(page, f"{base}/entities/?q={quote_plus('Kim Jong Un')}", r"/entities/\d+/", "Kim")
-    event = first_link(page, f"{base}/events/?q=Putin", r"/events/\d+/") or first_link(
-        page, f"{base}/events/", r"/events/\d+/"
+    # The reference case first (Putin visits Kim in Pjöngjang), any event and article else.
+    event = (
+        first_link(page, f"{base}/events/?q=Pjöngjang&type=meet", r"/events/\d+/")
+        or first_link(page, f"{base}/events/?q=Putin", r"/events/\d+/")
+        or first_link(page, f"{base}/events/", r"/events/\d+/")
     )
-    article = first_link(page, base + event, r"/articles/\d+/") if event else None
+    article = first_link(page, f"{base}/articles/?q=Putin+Kim+Pjöngjang", r"/articles/\d+/") or (
+        first_link(page, base + event, r"/articles/\d+/") if event else None
+    )
 
     def entity_id(path):
         return re.search(r"\d+", path).group() if path else None
