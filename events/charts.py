@@ -29,6 +29,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 Point = tuple[float, float]  # (longitude, latitude)
+LABEL_SIZE = 15  # charts are shown scaled down to about 500-700 pixels: labels stay readable
+HALO = 'stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke"'
 Ring = list[Point]
 BBox = tuple[float, float, float, float]  # west, south, east, north
 
@@ -254,7 +256,7 @@ class View:
 
 def fit_view(bbox: BBox | None, width: int = 800, min_span: float = MIN_SPAN) -> View:
     """The view that shows `bbox` with padding (the world without one), fitted to a width
-    and a height between half and four fifths of it."""
+    and a height between two fifths and two thirds of it."""
     west, south, east, north = bbox or WORLD_BBOX
     if bbox:
         pad_x, pad_y = (east - west) * PADDING, (north - south) * PADDING
@@ -265,7 +267,7 @@ def fit_view(bbox: BBox | None, width: int = 800, min_span: float = MIN_SPAN) ->
     span_lon = max(east - west, min_span / k)
     centre_lon, centre_lat = (west + east) / 2, middle_lat
     # Height from the shape of the area, within bounds; then widen the other dimension.
-    height = round(width * max(0.4, min(0.8, span_lat / (span_lon * k))))
+    height = round(width * max(0.4, min(0.65, span_lat / (span_lon * k))))
     if span_lat / (span_lon * k) < height / width:
         span_lat = span_lon * k * height / width
     else:
@@ -420,7 +422,7 @@ def map_svg(
     # Big markers first, so that small ones stay clickable on top of them.
     for marker in sorted(markers, key=lambda m: (-m.count, m.label)):
         x, y = view.x(marker.lon), view.y(marker.lat)
-        radius = 5 if most == 1 else 3 + 7 * math.sqrt(marker.count / most)
+        radius = 6 if most == 1 else 4 + 8 * math.sqrt(marker.count / most)
         tooltip = marker.label if most == 1 else f"{marker.label}: {marker.count}"
         circle = (
             f'<circle class="marker" cx="{_num(x)}" cy="{_num(y)}" r="{_num(radius)}" fill="#b3261e" '
@@ -428,8 +430,8 @@ def map_svg(
         )
         if show_labels:
             circle += (
-                f'<text class="marker-label" x="{_num(x + radius + 3)}" y="{_num(y + 4)}" font-size="12" '
-                f'fill="#1d2430">{escape(marker.label)}</text>'
+                f'<text class="marker-label" x="{_num(x + radius + 4)}" y="{_num(y + 5)}" font-size="{LABEL_SIZE}" '
+                f'fill="#1d2430" {HALO}>{escape(marker.label)}</text>'
             )
         out.append(_link(marker.url, circle))
     out.append("</svg>")
@@ -627,8 +629,8 @@ class Network:
 
 
 def network_layout(nodes: Sequence[Node], edges: Sequence[Edge]) -> dict[int, tuple[float, float]]:
-    """Positions in [-1, 1]²: the chosen (central) entities in the middle, the others on a ring
-    around them, each near the chosen entity it is most tied to, stronger ties closer in.
+    """Positions in [-1, 1]²: the chosen (central) entities in the middle, the others around
+    them, each on the side of the chosen entity it is most tied to.
 
     Deterministic: the same nodes and edges give the same picture, whatever their order.
     """
@@ -664,41 +666,53 @@ def network_layout(nodes: Sequence[Node], edges: Sequence[Edge]) -> dict[int, tu
         return math.atan2(sy, sx) if abs(sx) + abs(sy) > 1e-9 else -math.pi / 2
 
     wanted = {n.id: preferred(n) for n in outer}
-    # Around the ring by preferred angle (strongest first among equals), then evenly spaced,
-    # turned so that the nodes sit as near their preferred angles as the spacing allows.
-    ring = sorted(outer, key=lambda n: (round(wanted[n.id], 6), -strength[n.id], n.label, n.id))
-    step = 2 * math.pi / len(ring)
+    # Two columns on an ellipse, left and right of the middle, so that the labels run outwards
+    # without crossing each other: each node on the side of the chosen entities it is tied to
+    # (with one chosen entity: strongest first, by turns), top to bottom by preferred angle.
+    by_strength = sorted(outer, key=lambda n: (-strength[n.id], n.label, n.id))
     if len(central) >= 2:
-        sx = sum(math.cos(wanted[n.id] - i * step) for i, n in enumerate(ring))
-        sy = sum(math.sin(wanted[n.id] - i * step) for i, n in enumerate(ring))
-        turn = math.atan2(sy, sx)
+        right = [n for n in by_strength if math.cos(wanted[n.id]) > 1e-9]
+        left = [n for n in by_strength if math.cos(wanted[n.id]) <= 1e-9]
+        limit = math.ceil(len(outer) / 2) + 3
+        while len(right) > limit:  # too lopsided: the most neutral ones go to the other side
+            moved = min(right, key=lambda n: (math.cos(wanted[n.id]), n.id))
+            right.remove(moved)
+            left.append(moved)
+        while len(left) > limit:
+            moved = max(left, key=lambda n: (math.cos(wanted[n.id]), -n.id))
+            left.remove(moved)
+            right.append(moved)
+        right.sort(key=lambda n: (round(math.sin(wanted[n.id]), 6), -strength[n.id], n.label, n.id))
+        left.sort(key=lambda n: (round(math.sin(wanted[n.id]), 6), -strength[n.id], n.label, n.id))
     else:
-        turn = -math.pi / 2  # the strongest at the top, the others clockwise
-    for i, node in enumerate(ring):
-        angle = turn + i * step
-        radius = 0.5 + 0.45 * (1 - strength[node.id] / strongest) if len(central) < 2 else 0.95
-        positions[node.id] = (round(radius * math.cos(angle), 6), round(radius * math.sin(angle), 6))
+        right, left = by_strength[0::2], by_strength[1::2]
+    for side, column in ((1, right), (-1, left)):
+        for k, node in enumerate(column):
+            y = -0.9 + 1.8 * (k + 0.5) / len(column)
+            # With one chosen entity, stronger ties sit closer to it.
+            reach = 0.6 + 0.4 * (1 - strength[node.id] / strongest) if len(central) < 2 else 1.0
+            positions[node.id] = (round(side * reach * math.sqrt(1 - y * y), 6), round(y, 6))
     return positions
 
 
-def _short(label: str, limit: int = 28) -> str:
+def _short(label: str, limit: int = 22) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
 def network_svg(
-    network: Network, *, title: str = "", desc: str = "", ident: str = "network", width: int = 720,
+    network: Network, *, title: str = "", desc: str = "", ident: str = "network", width: int = 800,
     height: int = 460,
 ) -> SafeString:  # fmt: skip
     """Entities as circles sized by their count, ties as lines by their weight; each circle
     links to its entity's page."""
     nodes, edges = network.nodes, network.edges
     positions = network_layout(nodes, edges)
-    margin_x, margin_y = 130, 26
-    scale = min((width - 2 * margin_x) / 2, (height - 2 * margin_y) / 2)
+    margin_x, margin_y = 220, 24  # room for the labels left and right
+    scale_x, scale_y = (width - 2 * margin_x) / 2, (height - 2 * margin_y) / 2
 
     def at(node_id: int) -> tuple[float, float]:
         x, y = positions[node_id]
-        return width / 2 + x * scale, height / 2 + y * scale
+        return width / 2 + x * scale_x, height / 2 + y * scale_y
 
     out = [_svg_open("network", ident, width, height, title, desc)]
     heaviest = max((e.weight for e in edges), default=1) or 1
@@ -716,17 +730,17 @@ def network_svg(
         x, y = at(node.id)
         radius = 5 + 11 * math.sqrt(max(node.count, 0) / most)
         if node.central:
-            label_x, label_y, anchor = x, y + radius + 13, "middle"
+            label_x, label_y, anchor = x, y + radius + 16, "middle"
         elif x >= width / 2:
-            label_x, label_y, anchor = x + radius + 4, y + 4, "start"
+            label_x, label_y, anchor = x + radius + 4, y + 5, "start"
         else:
-            label_x, label_y, anchor = x - radius - 4, y + 4, "end"
+            label_x, label_y, anchor = x - radius - 4, y + 5, "end"
         inner = (
             f'<circle class="node{" central" if node.central else ""}" cx="{_num(x)}" cy="{_num(y)}" '
             f'r="{_num(radius)}" fill="{"#b3261e" if node.central else "#1f5f8b"}" stroke="#ffffff" '
             f'stroke-width="1.5"><title>{escape(node.label)}: {node.count}</title></circle>'
             f'<text class="node-label" x="{_num(label_x)}" y="{_num(label_y)}" text-anchor="{anchor}" '
-            f'font-size="12" fill="#1d2430">{escape(_short(node.label))}</text>'
+            f'font-size="{LABEL_SIZE}" fill="#1d2430" {HALO}>{escape(_short(node.label))}</text>'
         )
         out.append(_link(node.url, inner))
     out.append("</svg>")

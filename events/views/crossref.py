@@ -58,14 +58,18 @@ def country_code(entity: Entity) -> str:
 def involvement(entity: Entity, event_ref: str = "pk") -> Q:
     """Events the entity is part of: as an actor, as the place, or (a country) as the country
     of the place. `event_ref` is the path to the event from the queried model: "pk" when
-    querying Event, "event" when querying EventActor."""
+    querying Event, "event" when querying EventActor.
+
+    Uncorrelated IN subqueries: PostgreSQL hashes each once, however many rows it checks.
+    """
     prefix = "" if event_ref == "pk" else f"{event_ref}__"
-    condition = Q(Exists(EventActor.objects.filter(event=OuterRef(event_ref), entity_id=entity.pk))) | Q(
+    ref = "pk" if event_ref == "pk" else f"{event_ref}_id"
+    condition = Q(**{f"{ref}__in": EventActor.objects.filter(entity_id=entity.pk).values("event_id")}) | Q(
         **{f"{prefix}place_id": entity.pk}
     )
     code = country_code(entity)
     if code:
-        condition |= Q(**{f"{prefix}place__country": code})
+        condition |= Q(**{f"{prefix}place_id__in": Entity.objects.filter(country=code).values("pk")})
     return condition
 
 

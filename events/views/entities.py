@@ -18,6 +18,7 @@ from events.forms import AliasForm, EntityChoiceForm, SplitForm
 from events.models import Alias, Claim, Entity, Event, EventActor, Mention, MentionCorrection
 from events.views.common import curate, get_entity_or_404, mention_in_context, redirect_back
 from events.views.crossref import (
+    country_code,
     crossref_url,
     event_counts_by_date,
     event_filter_params,
@@ -64,9 +65,8 @@ def entity_map(entity: Entity, events: QuerySet[Event]) -> dict | None:
         markers.append(
             charts.Marker(entity.latitude, entity.longitude, entity.name, entity.get_absolute_url(), 1)
         )
-    highlight = (
-        [entity.country] if entity.kind in (Entity.Kind.PLACE, Entity.Kind.COUNTRY) and entity.country else []
-    )
+    code = country_code(entity) or (entity.country if entity.kind == Entity.Kind.PLACE else "")
+    highlight = [code] if code else []
     if not markers and not highlight:
         return None
     return {"markers": markers, "highlight": highlight}

@@ -153,7 +153,18 @@ def test_a_person_page_has_timeline_neighbours_claims_and_mentions(client, analy
     assert markers == {f"/entities/{world['pj'].pk}/", f"/entities/{world['wonsan'].pk}/"}
 
 
-def test_the_person_claims_are_about(client, analyst, world):
+def test_each_bar_links_to_a_list_with_its_events(client, analyst, world):
+    from django.http import QueryDict
+
+    from events.filters import filtered
+
+    add_events(world, 5)
+    timeline = login(client, analyst).get(f"/entities/{world['kim'].pk}/").context["timeline"]
+    for bucket in timeline.nonempty:
+        assert filtered("event", QueryDict(bucket.url.split("?", 1)[1])).count() == bucket.count
+
+
+def test_the_claims_about_a_person(client, analyst, world):
     add_events(world, 2)
     response = login(client, analyst).get(f"/entities/{world['putin'].pk}/")
     assert response.context["claims_about_total"] == 2 and response.context["claims_made_total"] == 0

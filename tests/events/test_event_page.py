@@ -100,8 +100,8 @@ def test_each_role_gets_the_page(persona, status, world):
 def test_the_page_shows_actors_by_role_the_map_and_the_claims(client, analyst, world):
     articles = add_articles(world, 3)
     page = login(client, analyst).get(f"/events/{world['event'].pk}/").content.decode()
-    for role in ("source", "target", "participant"):
-        assert f'class="role-tag role-{role}"' in page
+    for role, key in (("source", "putin"), ("target", "kim"), ("participant", "lawrow")):
+        assert f'<ul class="roles role-{role}"><li><a href="/entities/{world[key].pk}/">' in page
     for key in ("putin", "kim", "lawrow"):
         assert f'href="/entities/{world[key].pk}/"' in page
     # The map: the place as a linked marker, its country highlighted, credited.
