@@ -69,10 +69,13 @@ def list_context(request: HttpRequest, kind: str, records) -> dict:
     page.object_list = list(page.object_list)
     query = filters.querystring(request.GET)
     suffix = f"?{query}" if query else ""
+    # This list's address without the empty fields a form sends: for the address bar and `next`.
+    here = filters.querystring(request.GET, page=request.GET.get("page") or None)
     export = EXPORT_NAMES[kind]
     return {
         "kind": kind,
         "page": page,
+        "here": request.path + (f"?{here}" if here else ""),
         "params": request.GET,
         "filter_query": query,
         "page_query": f"{query}&" if query else "",
@@ -86,10 +89,12 @@ def list_context(request: HttpRequest, kind: str, records) -> dict:
     }
 
 
-def render_list(
-    request: HttpRequest, page_template: str, fragment_template: str, context: dict
-) -> HttpResponse:
-    return render(request, fragment_template if wants_fragment(request) else page_template, context)
+def render_list(request: HttpRequest, page: str, fragment: str, context: dict) -> HttpResponse:
+    if not wants_fragment(request):
+        return render(request, page, context)
+    response = render(request, fragment, context)
+    response["HX-Push-Url"] = context["here"]  # "?q=Iran", not "?q=Iran&type=&outlet=&..."
+    return response
 
 
 @require_GET
