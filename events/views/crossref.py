@@ -1,8 +1,8 @@
 """Cross-reference: what chosen actors and places share over time, who else is around them,
 and what each said about the other.
 
-The selectors here also serve the entity page (an entity is a cross-reference of one) and the
-event page. Each is one query, whatever the number of events, so the pages stay flat.
+The selectors here also serve the entity page (an entity is a cross-reference of one). Each is
+one query, whatever the number of events, so the pages stay flat.
 """
 
 from __future__ import annotations
@@ -240,8 +240,8 @@ def network_of(
 
 
 def resolve_entities(values: Sequence[str]) -> tuple[list[Entity], list[str]]:
-    """The entities named by ids or names, in the order given, merged ones replaced by their
-    survivor, at most MAX_ENTITIES; and the values that named nothing. One query.
+    """The entities named by ids or names, in the order given, each once, merged ones replaced
+    by their survivor; and the values that named nothing. One query.
 
     A name matches an entity's name (any case) or one of its aliases (normalized); among
     several, confirmed before provisional, actors before places, big places before small.
