@@ -40,6 +40,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from events.linking import MentionData
+from events.sentences import token_ranges
 
 # --- lexicon -------------------------------------------------------------------------------
 
@@ -448,35 +449,9 @@ def _context(doc, mentions: list[MentionData], kb) -> _Ctx:
         has_lemma=doc.has_annotation("LEMMA"),
         has_morph=doc.has_annotation("MORPH"),
         has_pos=doc.has_annotation("POS"),
-        sentences=_sentences(doc),
+        sentences=token_ranges(doc),
         mention_at=mention_at,
     )
-
-
-def _sentences(doc) -> list[tuple[int, int]]:
-    """Sentence token ranges; a line break always ends one (headlines, paragraphs)."""
-    starts = {0}
-    if doc.has_annotation("SENT_START"):
-        starts |= {t.i for t in doc if t.is_sent_start}
-    for token in doc[:-1]:
-        # a weak sentence splitter misses ". Beide Länder": end punctuation + capital
-        nxt = doc[token.i + 1]
-        if token.text in (".", "!", "?") and (nxt.text[:1].isupper() or nxt.text[:1] in '„»"'):
-            starts.add(token.i + 1)
-    for token in doc:
-        if "\n" in token.text or (token.i > 0 and "\n" in doc[token.i - 1].whitespace_):
-            starts.add(token.i + 1 if "\n" in token.text else token.i)
-    bounds = sorted(i for i in starts if i < len(doc))
-    ranges = []
-    for k, s in enumerate(bounds):
-        e = bounds[k + 1] if k + 1 < len(bounds) else len(doc)
-        while s < e and doc[s].is_space:
-            s += 1
-        while e > s and doc[e - 1].is_space:
-            e -= 1
-        if s < e:
-            ranges.append((s, e))
-    return ranges
 
 
 # --- token predicates ---------------------------------------------------------------------

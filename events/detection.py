@@ -25,6 +25,7 @@ from datetime import date
 from events.dates import DateMention, find_dates
 from events.event_types import EventType, Taxonomy, classify, load_taxonomy, token_keys
 from events.kb.index import KnowledgeBase
+from events.sentences import token_ranges
 
 LEAD_SENTENCES = 4  # title and lead paragraph
 LATE_FACTOR = 0.85  # triggers after the lead weigh a little less
@@ -39,6 +40,8 @@ MAX_CONFIDENCE = 0.99  # a lexicon never makes an event certain
 MAX_ACTORS = 4
 ROLE_WINDOW = 4  # tokens before a mention searched for prepositions
 LOCATIVE = frozenset({"in", "im", "nach"})
+# "Munition für den Krieg in der Ukraine": the place of the war, not of the delivery.
+WAR_SCENE = frozenset({"krieg", "kriegs", "krieges", "konflikt", "konflikts", "front", "kämpfe", "kämpfen"})
 AGENT_CUES = frozenset({"von", "vom", "durch", "seitens"})
 TARGET_CUES = frozenset({"gegen", "auf", "an", "für", "gegenüber"})
 PASSIVE_KEYS = frozenset({"werden", "wurde", "wurden", "wird"})
@@ -108,7 +111,8 @@ def detect_events(
 ) -> list[EventData]:
     """The article's events, main event first."""
     taxonomy = taxonomy or load_taxonomy()
-    sentences = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+    # The sentences that number the mentions (events.sentences), so index k is the same words.
+    sentences = [doc[s:e] for s, e in token_ranges(doc)] or [doc[:]]
     hits = _find_hits(sentences, taxonomy)
     if not hits:
         return []
@@ -314,6 +318,8 @@ def _event_place(
             if info.kind not in PLACE_KINDS or item.kind == "adjective":
                 continue
             if item.cues & LOCATIVE:
+                if item.cues & WAR_SCENE and event_type.id != "attack":
+                    continue
                 found[item.entity_id] += weight
                 located.add(item.entity_id)
             elif attack and info.kind == "place":

@@ -26,6 +26,7 @@ from spacy.lang.de.stop_words import STOP_WORDS
 
 from events.kb.index import MAX_ALIAS_TOKENS, Candidate, KnowledgeBase
 from events.kb.names import ARTICLES, name_variants, normalize
+from events.sentences import sentence_of_token, token_ranges
 
 LABEL_KINDS = {"PER": {"person"}, "LOC": {"country", "place"}, "ORG": {"organization"}, "MISC": set()}
 # Words that name a time, never a place ("Mitte Mai"), even where a town bears the name.
@@ -104,7 +105,7 @@ class MentionData:
 
 
 def link_doc(doc, kb: KnowledgeBase, day: date | None = None) -> list[MentionData]:
-    sentence_of = _sentence_index(doc)
+    sentence_of = sentence_of_token(doc, token_ranges(doc))
     has_pos = doc.has_annotation("POS")
     taken = [False] * len(doc)
     mentions: list[MentionData] = []
@@ -216,17 +217,6 @@ def _partials_of_unknown_people(mentions: list[MentionData]) -> None:
             mention.provisional_name = owners.pop()
             mention.new_entity_kind, mention.kind = "person", "partial"
             mention.note = f"partial name of {mention.provisional_name}, not in the knowledge base"
-
-
-def _sentence_index(doc) -> list[int]:
-    if not doc.has_annotation("SENT_START"):
-        return [0] * len(doc)
-    index, current = [], -1
-    for token in doc:
-        if token.is_sent_start or current < 0:
-            current += 1
-        index.append(current)
-    return index
 
 
 def _decide(

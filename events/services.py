@@ -29,6 +29,7 @@ from events.models import (
     Tag,
     Tagging,
 )
+from events.sentences import char_spans, token_ranges
 from ingest.models import Article
 
 logger = logging.getLogger(__name__)
@@ -56,29 +57,16 @@ class Analysis:
     sentences: list[list[int]] = field(default_factory=list)
 
 
-def sentence_spans(doc) -> list[list[int]]:
-    """Character spans of spaCy's sentences, whitespace trimmed, one per sentence even if
-    empty, so that position k is the sentence of every mention with sentence_index k
-    (events.linking numbers sentences the same way)."""
-    sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
-    text, spans = doc.text, []
-    for sent in sents:
-        start, end = sent.start_char, sent.end_char
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        spans.append([start, end])
-    return spans
-
-
 def analyze_text(text: str, day: date | None = None) -> Analysis:
     """Mentions, claims and events of a text, linked to the knowledge base; nothing is written."""
     doc = parse(text)
     kb = get_kb()
     mentions = link_doc(doc, kb, day)
     return Analysis(
-        mentions, extract_claims(doc, mentions, kb), detect_events(doc, mentions, kb, day), sentence_spans(doc)
+        mentions,
+        extract_claims(doc, mentions, kb),
+        detect_events(doc, mentions, kb, day),
+        char_spans(doc, token_ranges(doc)),
     )
 
 
@@ -106,7 +94,10 @@ def article_analyze(article: Article) -> Analysis:
     store_claims(article, analysis.claims, rows)
     ArticleAnalysis.objects.update_or_create(
         article=article,
-        defaults={"detected_events": [event_json(e) for e in analysis.events], "sentences": analysis.sentences},
+        defaults={
+            "detected_events": [event_json(e) for e in analysis.events],
+            "sentences": analysis.sentences,
+        },
     )
     Article.objects.filter(pk=article.pk).update(status=Article.Status.ANALYZED, error="")
     cluster_article.delay_on_commit(article.pk)
