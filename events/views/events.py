@@ -15,6 +15,7 @@ from django.db.models import (
     Func,
     IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     Value,
     When,
@@ -26,7 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from events import charts, services
 from events.event_types import load_taxonomy
-from events.models import Claim, Event, EventActor
+from events.models import Claim, Event, EventActor, Tagging
 
 
 def get_event_or_404(pk: int) -> Event:
@@ -98,7 +99,11 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     )
     article_ids = [link.article_id for link in links]
-    claims = Claim.objects.filter(article_id__in=article_ids).select_related("speaker", "source", "article")
+    claims = (
+        Claim.objects.filter(article_id__in=article_ids)
+        .select_related("speaker", "source", "article", "reviewed_by")
+        .prefetch_related(Prefetch("taggings", queryset=Tagging.objects.select_related("tag")))
+    )
     actors = list(event.event_actors.select_related("entity").order_by("role", "entity__name"))
     event_type = load_taxonomy().types.get(event.type)
     return render(

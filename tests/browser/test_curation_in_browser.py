@@ -3,62 +3,11 @@
 Screenshots of the pages land in tests/screenshots/ (git-ignored) for a person to look at.
 """
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.browser.conftest import log_in, shot
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SHOTS = Path(__file__).resolve().parents[1] / "screenshots"
-
-if not Path(CHROMIUM).exists():
-    pytest.skip("Debian's chromium is not installed (make test installs it as root)", allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop running in this thread; the tests' own
-    # database calls (fixtures, refresh_from_db) are ordinary synchronous ones and safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            launched = playwright.chromium.launch(
-                executable_path=CHROMIUM,
-                args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-            )
-            yield launched
-            launched.close()
-    finally:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-
-
-def log_in(page, live_server, user):
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(f"{live_server.url}/")
-
-
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 @pytest.fixture
@@ -110,8 +59,11 @@ def test_an_analyst_sees_no_curation(page, live_server, analyst, entities):
     assert response.status == 403
 
 
-def test_the_dashboard_shows_system_status(page, live_server, admin_user):
+def test_the_dashboard_shows_ingestion_and_system_status(page, live_server, admin_user):
     log_in(page, live_server, admin_user)
-    assert page.locator("h2").first.inner_text() == "Systemstatus"
-    assert "Datenbank: erreichbar" in page.locator(".status").inner_text()
-    shot(page, "dashboard")
+    health = page.locator("#ingestion")
+    assert health.locator("summary").is_visible()
+    assert not health.locator(".status").is_visible()  # one line until asked for more
+    health.locator("summary").click()
+    assert "Datenbank: erreichbar" in health.locator(".status").inner_text()
+    shot(page, "dashboard-status")
