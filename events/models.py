@@ -70,6 +70,8 @@ class Entity(models.Model):
         ordering = ["name"]
         verbose_name = _("entity")
         verbose_name_plural = _("entities")
+        # The country facet names each ISO code by its country entity.
+        indexes = [models.Index(fields=["kind", "iso_code"], name="entity_kind_iso_idx")]
 
     def __str__(self) -> str:
         return self.name

@@ -431,15 +431,20 @@ def article_extract(article: Article) -> Article:
         _apply_canonical(article, extracted.canonical_url)
         _apply_duplicates(article)
         article.save()
-        Article.objects.filter(pk=article.pk).update(
-            search_vector=SearchVector("title", weight="A", config="german")
-            + SearchVector("description", weight="B", config="german")
-            + SearchVector("text", weight="C", config="german")
-        )
+        article_index(article.pk)
         if article.status == Article.Status.EXTRACTED:
             # The next step (analysis, in the events app) listens; duplicates are not analysed.
             article_extracted.send(sender=Article, article_id=article.pk)
     return article
+
+
+def article_index(article_id: int) -> None:
+    """(Re)build an article's full-text index: German stemming, the title weighs most."""
+    Article.objects.filter(pk=article_id).update(
+        search_vector=SearchVector("title", weight="A", config="german")
+        + SearchVector("description", weight="B", config="german")
+        + SearchVector("text", weight="C", config="german")
+    )
 
 
 def _apply_canonical(article: Article, page_canonical: str) -> None:

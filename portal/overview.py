@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
 from events.models import Claim, Entity, Event, Mention
@@ -61,7 +61,7 @@ def ingestion(now: datetime | None = None) -> Ingestion:
 
 
 def latest_events(limit: int = 10) -> list[Event]:
-    """The events most recently reported (a new article on an old event brings it back up)."""
+    """The newest events, by the day they happened."""
     return list(
         Event.objects.active()
         .select_related("place")
@@ -69,7 +69,8 @@ def latest_events(limit: int = 10) -> list[Event]:
             article_count=Count("event_articles", distinct=True),
             outlet_count=Count("event_articles__article__outlet", distinct=True),
         )
-        .order_by("-last_seen", "-id")[:limit]
+        # Newest happenings first; undated ones (an archive without dates) after them.
+        .order_by(F("date").desc(nulls_last=True), "-last_seen", "-id")[:limit]
     )
 
 

@@ -10,7 +10,6 @@ import datetime as dt
 import itertools
 
 import pytest
-from django.contrib.postgres.search import SearchVector
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -27,12 +26,11 @@ _serial = itertools.count(1)
 
 
 def index(*articles: Article) -> None:
-    """Fill search_vector exactly as ingest.services.article_extract does."""
-    Article.objects.filter(pk__in=[a.pk for a in articles]).update(
-        search_vector=SearchVector("title", weight="A", config="german")
-        + SearchVector("description", weight="B", config="german")
-        + SearchVector("text", weight="C", config="german")
-    )
+    """Fill search_vector exactly as the ingest layer does."""
+    from ingest.services import article_index
+
+    for article in articles:
+        article_index(article.pk)
 
 
 def outlet(name: str = "Tagesschau", country: str = "DE") -> Outlet:

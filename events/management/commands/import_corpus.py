@@ -34,7 +34,6 @@ from pathlib import Path
 
 from celery.signals import task_postrun, task_prerun
 from django.conf import settings
-from django.contrib.postgres.search import SearchVector
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -281,15 +280,6 @@ def first_sentence(text: str, limit: int = 200) -> str:
 # --- writing ---------------------------------------------------------------------------------
 
 
-def fill_search_vector(article_id: int) -> None:
-    # The same weights as ingest.services.article_extract, which fills it for extracted pages.
-    Article.objects.filter(pk=article_id).update(
-        search_vector=SearchVector("title", weight="A", config="german")
-        + SearchVector("description", weight="B", config="german")
-        + SearchVector("text", weight="C", config="german")
-    )
-
-
 def article_from_text(
     *, url: str, title: str, text: str, outlet: Outlet | None, published: datetime | None
 ) -> Article:
@@ -310,7 +300,7 @@ def article_from_text(
             simhash_bands=dedup.bands(signature),
             status=Article.Status.EXTRACTED,
         )
-        fill_search_vector(article.pk)
+        services.article_index(article.pk)
         # As after an extraction: the events app enqueues the analysis on commit.
         article_extracted.send(sender=Article, article_id=article.pk)
     return article
