@@ -9,7 +9,8 @@ and takes the list's querystring (events/filters.py):
     /articles/export.json?q=Sanktionen    events:articles_export
 
 CSV: UTF-8 without a byte order mark, a header row of stable English column names, lists
-joined with "; ". JSON: one array of objects with the same keys, lists as arrays. Both are
+joined with "; ", text cells that a spreadsheet would run as a formula ("=…", "+…", "-…",
+"@…") prefixed with an apostrophe. JSON: one array of objects with the same keys, lists as arrays. Both are
 streamed from chunks of rows (QuerySet.iterator), so a big export never sits in memory whole.
 Everyone who may see a list may export it: analysts export what they found.
 """
@@ -150,15 +151,21 @@ def _plain(value):
     return value
 
 
+# A text cell starting with one of these runs as a formula in a spreadsheet; article text is
+# written by strangers, so such cells get a leading apostrophe (CSV only: JSON stays exact).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value) -> str:
     value = _plain(value)
     if value is None:
         return ""
-    if isinstance(value, list):
-        return LIST_SEPARATOR.join(str(item) for item in value)
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    if isinstance(value, int | float):
+        return str(value)
+    text = LIST_SEPARATOR.join(str(item) for item in value) if isinstance(value, list) else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 class _Line:

@@ -134,3 +134,12 @@ def test_export_queries_come_in_chunks_not_per_row(analyst_client, monkeypatch):
     with CaptureQueriesContext(connection) as more:
         body(analyst_client.get("/events/export.json"))
     assert len(more) == len(few)
+
+
+def test_csv_cells_never_run_as_spreadsheet_formulas(rf):
+    from events.views.exports import _cell
+
+    assert _cell('=HYPERLINK("http://evil.example","klick")') == '\'=HYPERLINK("http://evil.example","klick")'
+    assert _cell("@SUM(A1)") == "'@SUM(A1)"
+    assert _cell(["-1+2", "Putin"]) == "'-1+2; Putin"
+    assert _cell(-3) == "-3" and _cell(2.5) == "2.5" and _cell("Putin sagte") == "Putin sagte"
