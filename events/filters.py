@@ -402,8 +402,8 @@ def snippets(article_ids, params) -> dict[int, SafeString]:
         config=SEARCH_CONFIG,
         start_sel=START_SEL,
         stop_sel=STOP_SEL,
-        max_words=40,
-        min_words=15,
+        max_words=18,
+        min_words=8,
         max_fragments=2,
         fragment_delimiter=" … ",
     )
