@@ -146,9 +146,11 @@ def link_doc(doc, kb: KnowledgeBase, day: date | None = None) -> list[MentionDat
     ]
     for mention in mentions:
         # "Putins Autokolonne" tagged LOC is still Putin: a name the article spelt out wins.
-        single = mention.entity_id is None and len(mention.text.split()) == 1 and mention.text[:1].isupper()
+        # A provisional entity of the same word ("Putins", once not recognised) does not stop it.
+        unlinked = mention.entity_id is None or kb.info(mention.entity_id).provisional
+        single = unlinked and len(mention.text.split()) == 1 and mention.text[:1].isupper()
         if single and (
-            _resolve_partial(mention, persons_named, kb)
+            _resolve_partial(mention, [p for p in persons_named if p is not mention], kb)
             or (mention.label == "PER" and _resolve_surname(mention, kb))
         ):
             mention.label = "PER"
@@ -256,9 +258,14 @@ def _decide(
         if m.entity_id and kb.info(m.entity_id).kind == "country"
     }
 
+    # A country named in the article favours its towns, but not a town of 67,000 (Washington,
+    # Tyne and Wear) over a capital ten times its size (Washington, D.C.).
+    biggest = max((kb.info(e).population or 0) for e in pool)
+
     def score(entity_id: int) -> tuple:
         info = kb.info(entity_id)
-        return (named[entity_id], info.country in countries, not info.provisional, info.population)
+        in_country = info.country in countries and (info.population or 0) * 10 >= biggest
+        return (named[entity_id], in_country, not info.provisional, info.population)
 
     ranked = sorted(pool, key=score, reverse=True)
     best = ranked[0]

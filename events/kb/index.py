@@ -118,7 +118,13 @@ class KnowledgeBase:
         if bare in self.abbreviations:
             return list(self.abbreviations[bare]), False
         found, inflected = self._lookup_names(surface)
-        if found:
+        if found and not self._provisional_only(found):
+            if context and not inflected:
+                # With context an ambiguous alias of the seed data competes too: "Washington"
+                # the capital (an ambiguous alias: also a state, a president) beside the towns
+                # of that name.
+                entries = self.context_names.get(normalize(surface), [])
+                found += [c for c, _ in entries if c not in found and not self._provisional_only([c])]
             return found, inflected
         for n, variant in enumerate(name_variants(surface)):
             entries = self.context_names.get(variant, [])
@@ -126,17 +132,31 @@ class KnowledgeBase:
             usable = [c for c, _ in entries] if context else exact
             if usable:
                 return usable, n > 0
-        return [], False
+        # Only a provisional entity has this name (or nothing does).
+        return found, inflected
+
+    def _provisional_only(self, candidates: list[Candidate]) -> bool:
+        """Editors have not confirmed any of these: provisional entities made from unknown names.
+
+        A provisional entity made from an inflected form ("Putins", when it was once not
+        recognised) must not shadow the known entity that the form inflects.
+        """
+        return all(
+            c.entity_id not in self.entities or self.entities[c.entity_id].provisional for c in candidates
+        )
 
     def _lookup_names(self, surface: str) -> tuple[list[Candidate], bool]:
         # Spellings without diacritics ("Pjoengjang", "Erdogan") find the entity too; a word
         # written with an umlaut is not folded ("Länder" is not the town of Lander).
         may_fold = not any(ch in surface for ch in "äöüÄÖÜß")
+        provisional: tuple[list[Candidate], bool] = ([], False)
         for n, variant in enumerate(name_variants(surface)):
             found = self.names.get(variant) or (self.folded.get(fold(variant)) if may_fold else None)
-            if found:
+            if found and not self._provisional_only(found):
                 return list(found), n > 0
-        return [], False
+            if found and not provisional[0]:
+                provisional = (list(found), n > 0)
+        return provisional
 
     def info(self, entity_id: int) -> EntityInfo:
         return self.entities[entity_id]

@@ -7,7 +7,7 @@ def kb_entities():
     from events.kb import seed
 
     keep = {("Pjöngjang", "KP"), ("Moskau", "RU"), ("Kiew", "UA"), ("Washington", "US"), ("Seoul", "KR"),
-            ("Peking", "CN"), ("Essen", "DE"), ("Halle (Saale)", "DE"), ("Halle", "DE")}  # fmt: skip
+            ("Peking", "CN"), ("Essen", "DE"), ("Halle (Saale)", "DE"), ("Halle", "DE"), ("Washington", "GB")}  # fmt: skip
     return [
         e for e in seed.all_seed_entities()
         if e.kind != "place" or (e.population or 0) >= 1_000_000 or (e.name, e.country) in keep or not e.geonames_id

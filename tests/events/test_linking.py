@@ -171,3 +171,28 @@ def test_a_short_name_joins_an_unknown_full_name(kb, blank):
 def test_a_former_office_holder_is_not_the_current_one(kb, blank):
     doc = parse(blank, "Ein früherer Kremlchef meldete sich.")
     assert [m for m in link_doc(doc, kb, date(2024, 6, 19)) if m.kind == "descriptor"] == []
+
+
+def test_a_country_named_does_not_pull_a_capital_to_a_small_town(kb, blank):
+    # Washington, Tyne and Wear (GB, 67,000 people) exists; the British context does not make
+    # it the capital of the United States.
+    text = "Großbritannien und Washington verhandeln über Zölle."
+    doc = parse(blank, text, [("Großbritannien", "LOC"), ("Washington", "LOC")])
+    washington = next(m for m in link_doc(doc, kb) if m.text == "Washington")
+    assert kb.info(washington.entity_id).country == "US"
+
+
+def test_a_provisional_inflected_name_does_not_shadow_the_known_person(kb, blank):
+    from events.kb.index import build_from_db
+    from events.services import provisional_entity
+
+    # Once, "Putins" was not recognised and became a provisional entity of its own.
+    provisional_entity("Putins", "person")
+    rebuilt = build_from_db()
+    text = "Wladimir Putin reiste nach Peking. Putins Sprecher bestätigte die Reise."
+    mentions = link_doc(parse(blank, text, [("Wladimir Putin", "PER"), ("Putins", "PER")]), rebuilt)
+    assert ("Putins", "Wladimir Putin") in linked(rebuilt, mentions)
+    # A name only a provisional entity has still finds it.
+    provisional_entity("Kim Jong-chol", "person")
+    candidates, _ = build_from_db().lookup("Kim Jong-chol")
+    assert candidates
