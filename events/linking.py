@@ -295,6 +295,10 @@ def _kb_match(doc, i, taken, kb, day, has_pos, sentence_of, context) -> tuple[Me
         span = doc[i:end]
         if first.text[:1].isupper() and len(span.text) > 1:
             candidates, inflected = kb.lookup(span.text, context=_quoted(doc, i, end))
+            # Provisional entities come from what the NER once marked; without the NER they do
+            # not match words (a provisional "Lange" would claim every "Lange Zeit").
+            if candidates and kb.provisional_only(candidates):
+                continue
             if candidates and (end - i > 1 or _single_token_name(first, candidates, kb, has_pos, context)):
                 mention = _new(span, sentence_of, "name")
                 _decide(mention, candidates, kb, context, inflected)

@@ -118,13 +118,13 @@ class KnowledgeBase:
         if bare in self.abbreviations:
             return list(self.abbreviations[bare]), False
         found, inflected = self._lookup_names(surface)
-        if found and not self._provisional_only(found):
+        if found and not self.provisional_only(found):
             if context and not inflected:
                 # With context an ambiguous alias of the seed data competes too: "Washington"
                 # the capital (an ambiguous alias: also a state, a president) beside the towns
                 # of that name.
                 entries = self.context_names.get(normalize(surface), [])
-                found += [c for c, _ in entries if c not in found and not self._provisional_only([c])]
+                found += [c for c, _ in entries if c not in found and not self.provisional_only([c])]
             return found, inflected
         for n, variant in enumerate(name_variants(surface)):
             entries = self.context_names.get(variant, [])
@@ -135,7 +135,7 @@ class KnowledgeBase:
         # Only a provisional entity has this name (or nothing does).
         return found, inflected
 
-    def _provisional_only(self, candidates: list[Candidate]) -> bool:
+    def provisional_only(self, candidates: list[Candidate]) -> bool:
         """Editors have not confirmed any of these: provisional entities made from unknown names.
 
         A provisional entity made from an inflected form ("Putins", when it was once not
@@ -152,7 +152,7 @@ class KnowledgeBase:
         provisional: tuple[list[Candidate], bool] = ([], False)
         for n, variant in enumerate(name_variants(surface)):
             found = self.names.get(variant) or (self.folded.get(fold(variant)) if may_fold else None)
-            if found and not self._provisional_only(found):
+            if found and not self.provisional_only(found):
                 return list(found), n > 0
             if found and not provisional[0]:
                 provisional = (list(found), n > 0)

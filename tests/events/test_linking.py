@@ -196,3 +196,14 @@ def test_a_provisional_inflected_name_does_not_shadow_the_known_person(kb, blank
     provisional_entity("Kim Jong-chol", "person")
     candidates, _ = build_from_db().lookup("Kim Jong-chol")
     assert candidates
+
+
+def test_provisional_names_match_only_where_the_ner_marks_a_name(kb, blank):
+    from events.kb.index import build_from_db
+    from events.services import provisional_entity
+
+    provisional_entity("Lange", "person")
+    rebuilt = build_from_db()
+    assert link_doc(parse(blank, "Lange Zeit blieb es still."), rebuilt) == []
+    marked = link_doc(parse(blank, "Lange sagte nichts.", [("Lange", "PER")]), rebuilt)
+    assert linked(rebuilt, marked) == [("Lange", "Lange")]
