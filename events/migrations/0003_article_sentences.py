@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0002_tags'),
+        ("events", "0002_tags"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='articleanalysis',
-            name='sentences',
+            model_name="articleanalysis",
+            name="sentences",
             field=models.JSONField(default=list),
         ),
     ]

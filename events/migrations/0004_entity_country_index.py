@@ -4,14 +4,13 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0003_article_sentences'),
+        ("events", "0003_article_sentences"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='entity',
-            index=models.Index(fields=['kind', 'iso_code'], name='entity_kind_iso_idx'),
+            model_name="entity",
+            index=models.Index(fields=["kind", "iso_code"], name="entity_kind_iso_idx"),
         ),
     ]

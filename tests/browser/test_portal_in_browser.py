@@ -34,10 +34,16 @@ def reference(kb, tmp_path):
         pytest.skip("../shared/seed is not on this machine")
     texts = tmp_path / "texts.jsonl"
     texts.write_text(json.dumps({"id": "browser-0001", "category": "International", "text": SECOND}) + "\n")
-    call_command("import_corpus", html="", text=str(texts), seed=str(SEED), stdout=StringIO(), stderr=StringIO())
+    call_command(
+        "import_corpus", html="", text=str(texts), seed=str(SEED), stdout=StringIO(), stderr=StringIO()
+    )
     putin = Entity.objects.get(name="Wladimir Putin")
-    claim = Claim.objects.filter(content__contains="Sanktionen zu überwinden").select_related("article").first()
-    event = Event.objects.active().filter(event_articles__article=claim.article).order_by("-confidence").first()
+    claim = (
+        Claim.objects.filter(content__contains="Sanktionen zu überwinden").select_related("article").first()
+    )
+    event = (
+        Event.objects.active().filter(event_articles__article=claim.article).order_by("-confidence").first()
+    )
     return {"putin": putin, "kim": Entity.objects.get(name="Kim Jong Un"), "claim": claim, "event": event}
 
 
