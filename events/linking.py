@@ -112,7 +112,10 @@ def link_doc(doc, kb: KnowledgeBase, day: date | None = None) -> list[MentionDat
 
     # 1. the statistical NER's spans (a span that runs into the next word, "Kim Jong Un
     # Gipfelgespräche", is cut back to the name the knowledge base knows)
-    for ent in doc.ents:
+    for whole in doc.ents:
+        ent = _before_dash(doc, whole)
+        if ent is None:
+            continue
         span, candidates, inflected = _trimmed(doc, ent, kb)
         mention = MentionData(
             span.start_char, span.end_char, span.text, ent.label_, "name", None, 0.0, "model",
@@ -185,6 +188,21 @@ def link_doc(doc, kb: KnowledgeBase, day: date | None = None) -> list[MentionDat
                 mention.note = "no entity for this kind of name"
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+DASHES = frozenset({"–", "—", "-"})
+
+
+def _before_dash(doc, ent):
+    """A span that runs over a dateline's dash ("Washington – Chinas") ends before it; the
+    words after it are left to the knowledge-base pass. None when nothing is left."""
+    for token in ent:
+        if token.text in DASHES:
+            if token.i == ent.start:
+                return None
+            part = doc[ent.start : token.i]
+            return type(ent)(doc, part.start, part.end, label=ent.label_)
+    return ent
 
 
 def _trimmed(doc, ent, kb: KnowledgeBase):

@@ -207,3 +207,13 @@ def test_provisional_names_match_only_where_the_ner_marks_a_name(kb, blank):
     assert link_doc(parse(blank, "Lange Zeit blieb es still."), rebuilt) == []
     marked = link_doc(parse(blank, "Lange sagte nichts.", [("Lange", "PER")]), rebuilt)
     assert linked(rebuilt, marked) == [("Lange", "Lange")]
+
+
+def test_a_dateline_dash_ends_the_ner_span(kb, blank):
+    # The NER ran "Washington – Chinas" together; the dateline is Washington, China is named after it.
+    text = "Washington – Chinas Präsident reist nach Moskau."
+    mentions = link_doc(parse(blank, text, [("Washington – Chinas", "LOC")]), kb)
+    found = linked(kb, mentions)
+    assert ("Washington", "Washington") in found
+    assert ("Chinas Präsident", "Xi Jinping") in found  # the role descriptor after the dateline
+    assert not any("–" in m.text for m in mentions)
