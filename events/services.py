@@ -435,3 +435,21 @@ def tags_remove(*, tag: Tag, kind: str, ids, user) -> int:
     _check_kind(kind)
     removed, _ = Tagging.objects.filter(tag=tag, **{f"{kind}_id__in": set(ids)}).delete()
     return removed
+
+
+# --- after bulk loads ------------------------------------------------------------------------
+
+# The tables the list pages and their facets join.
+BROWSED_TABLES = (
+    "ingest_outlet", "ingest_article", "events_entity", "events_mention", "events_claim", "events_event",
+    "events_eventactor", "events_eventarticle", "events_tag", "events_tagging",
+)  # fmt: skip
+
+
+def refresh_statistics() -> None:
+    """ANALYZE the browsed tables. Autovacuum does it in time; right after a bulk load the
+    planner would otherwise see empty tables and nest loops over the facets' subqueries."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {', '.join(BROWSED_TABLES)}")

@@ -65,6 +65,12 @@ def populate(n: int, start: int = 0) -> None:
         Mention.objects.create(
             article=articles[0], entity=actors[0], label="PER", start=0, end=8, text="Person"
         )
+    # Fresh test tables have no statistics: the planner then nests loops over every facet's
+    # subqueries, which takes minutes at 30 events. Production tables are analysed by
+    # autovacuum (and by import_corpus after its bulk load).
+    from events.services import refresh_statistics
+
+    refresh_statistics()
 
 
 # --- who sees the lists ------------------------------------------------------------------------

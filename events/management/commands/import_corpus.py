@@ -378,6 +378,10 @@ class Command(BaseCommand):
                 get_kb()
             with eager_tasks(), self.clock.tasks():
                 self.run(items)
+        # The portal's facets need table statistics before autovacuum gets round to them.
+        from events.services import refresh_statistics
+
+        refresh_statistics()
         self.summary(time.monotonic() - started)
 
     # --- inputs ---
