@@ -44,6 +44,20 @@ def admin_user(db):
 
 
 @pytest.fixture
+def analyst_client(client, analyst):
+    """Django's test client, logged in as an analyst."""
+    client.login(username=analyst.username, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    """Django's test client, logged in as an editor."""
+    client.login(username=editor.username, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
 def persona(request, db):
     """A logged-in client for the role named by the test's parameter (None: anonymous)."""
     from django.test import Client

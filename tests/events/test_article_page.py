@@ -13,7 +13,6 @@ from django.test.utils import CaptureQueriesContext
 from events.models import ArticleAnalysis, Claim, Entity, Event, EventArticle, Mention, Tag, Tagging
 from ingest.dedup import bands, simhash, to_signed
 from ingest.models import Article, Outlet
-from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -75,18 +74,6 @@ def records(article, putin, korea):
         content_start=content[0], content_end=content[1], content=TEXT[content[0] : content[1]],
     )  # fmt: skip
     return {"first": first, "speaker": speaker, "inside": inside, "claim": claim}
-
-
-@pytest.fixture
-def analyst_client(client, analyst):
-    client.login(username=analyst.username, password=PASSWORD)
-    return client
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.login(username=editor.username, password=PASSWORD)
-    return client
 
 
 def open_tag(page: str, element_id: str) -> str:

@@ -10,7 +10,6 @@ from events.linking import MentionData
 from events.models import Alias, Curation, Entity, Mention, MentionCorrection
 from events.services import apply_corrections
 from ingest.models import Article
-from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -41,18 +40,6 @@ def misspelt(article):
         article=article, entity=entity, label="PER", start=0, end=13, text="Wladimir Putn", confidence=0.5
     )
     return entity
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.login(username=editor.username, password=PASSWORD)
-    return client
-
-
-@pytest.fixture
-def analyst_client(client, analyst):
-    client.login(username=analyst.username, password=PASSWORD)
-    return client
 
 
 def test_an_analyst_reads_but_cannot_curate(analyst_client, misspelt, putin):

@@ -15,18 +15,11 @@ from django.utils import timezone
 from events.views import exports
 from events.views.search import PAGE_SIZE
 from portal.roles import ADMIN, ANALYST, EDITOR
-from tests.conftest import PASSWORD
 from tests.events.test_search_pages import populate
 
 pytestmark = pytest.mark.django_db
 
 KINDS = [("events", "event"), ("claims", "claim"), ("entities", "entity"), ("articles", "article")]
-
-
-@pytest.fixture
-def analyst_client(client, analyst):
-    client.login(username=analyst.username, password=PASSWORD)
-    return client
 
 
 def body(response) -> str:

@@ -22,18 +22,6 @@ LISTS = ["/events/", "/claims/", "/articles/", "/entities/"]
 HX = {"HX-Request": "true"}
 
 
-@pytest.fixture
-def analyst_client(client, analyst):
-    client.login(username=analyst.username, password=PASSWORD)
-    return client
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.login(username=editor.username, password=PASSWORD)
-    return client
-
-
 def populate(n: int, start: int = 0) -> None:
     """n events, each with two articles (two outlets), two actors, a place, a tag, a claim."""
     from events.models import Mention, Tag
