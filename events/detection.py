@@ -138,7 +138,9 @@ def detect_events(
             taxonomy.types[type_id], type_hits, doc, sentences, placed, dates, kb, published, confidence
         )
         events.append(event)
-    return events
+    # "Zusammenarbeit" with nobody and nowhere says nothing an analyst could use: an event
+    # needs an actor or a place (a fifth of the corpus' events were only a type name).
+    return [event for event in events if event.actors or event.place_entity_id is not None]
 
 
 def _find_hits(sentences, taxonomy: Taxonomy) -> list[_Hit]:

@@ -210,3 +210,10 @@ def _check_seed(kb, events) -> None:
     # a second event may only be the arms deal, and less certain than the visit
     assert {e.type for e in events[1:]} <= {"military_aid"}
     assert all(e.confidence < main.confidence for e in events[1:])
+
+
+@needs_db
+def test_an_event_with_nobody_and_nowhere_is_not_reported(kb, blank):
+    # A trigger alone ("Zusammenarbeit", "Treffen") is a topic, not an event an analyst can use.
+    assert detect(kb, blank, "Die Zusammenarbeit soll vertieft werden. Ein Treffen ist geplant.") == []
+    assert detect(kb, blank, "Putin traf Kim in Pjöngjang.") != []
