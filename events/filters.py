@@ -243,17 +243,7 @@ def _filter_claims(params) -> QuerySet:
         if (pk := _id(params, name)) is not None:
             claims = claims.filter(**{f"{name}_id": pk})
     if (about := _id(params, "about")) is not None:
-        # About an entity: the entity is named inside the claim's content span.
-        claims = claims.filter(
-            Exists(
-                Mention.objects.filter(
-                    article_id=OuterRef("article_id"),
-                    entity_id=about,
-                    start__gte=OuterRef("content_start"),
-                    end__lte=OuterRef("content_end"),
-                )
-            )
-        )
+        claims = claims.about(about)
     if kind := _choice(params, "kind", Claim.Kind.values):
         claims = claims.filter(kind=kind)
     if review := _choice(params, "review", Claim.Review.values):

@@ -242,6 +242,21 @@ class SeedLoad(models.Model):
         return f"knowledge base seeded {self.loaded_at:%Y-%m-%d %H:%M}"
 
 
+class ClaimQuerySet(models.QuerySet):
+    def about(self, entity_id: int):
+        """Claims whose content names the entity: a mention of it inside the content's offsets."""
+        return self.filter(
+            models.Exists(
+                Mention.objects.filter(
+                    article_id=models.OuterRef("article_id"),
+                    entity_id=entity_id,
+                    start__gte=models.OuterRef("content_start"),
+                    end__lte=models.OuterRef("content_end"),
+                )
+            )
+        )
+
+
 class Claim(models.Model):
     """Who said what, attributed to whom, in which words of the original text."""
 
@@ -309,6 +324,8 @@ class Claim(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_reason = models.TextField(blank=True)
+
+    objects = ClaimQuerySet.as_manager()
 
     class Meta:
         ordering = ["article", "start"]

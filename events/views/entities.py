@@ -6,7 +6,7 @@ import json
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,17 +35,8 @@ MAP_PLACES = 200
 
 
 def claims_about(entity: Entity) -> QuerySet[Claim]:
-    """Claims whose content names the entity: a mention of it inside the content's offsets."""
-    return Claim.objects.filter(
-        Exists(
-            Mention.objects.filter(
-                article=OuterRef("article"),
-                entity=entity,
-                start__gte=OuterRef("content_start"),
-                end__lte=OuterRef("content_end"),
-            )
-        )
-    )
+    """Claims whose content names the entity (a mention of it inside the content's offsets)."""
+    return Claim.objects.about(entity.pk)
 
 
 def entity_map(entity: Entity, events: QuerySet[Event]) -> dict | None:
