@@ -49,9 +49,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import trafilatura  # noqa: E402
+import trafilatura
 
-from ingest.extraction import decode_html, extract_article, parse_datetime  # noqa: E402
+from ingest.extraction import decode_html, extract_article, parse_datetime
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "html"
 FIGURES = (

@@ -888,7 +888,7 @@ def extract_article(html: str | bytes, url: str | None = None) -> ExtractedArtic
         if not html.strip():
             return ExtractedArticle(error="empty document")
         return _extract(html, url)
-    except Exception as exc:  # noqa: BLE001 - any bug on hostile input must not kill a crawl
+    except Exception as exc:
         logger.warning("extraction failed for %s: %r", url, exc)
         return ExtractedArticle(error=f"extraction failed: {type(exc).__name__}: {exc}"[:500])
 
@@ -901,7 +901,7 @@ def _main_text(
     body = body if isinstance(body, str) else ""
     try:
         text, traf = _trafilatura_text(html, url, len(body))
-    except Exception as exc:  # noqa: BLE001 - trafilatura bugs on odd markup: use fallbacks
+    except Exception as exc:
         warnings.append(f"trafilatura failed: {type(exc).__name__}")
         text, traf = "", {}
     text = _paragraphs(text)

@@ -94,7 +94,7 @@ def parse_feed(body: bytes, *, url: str, content_type: str | None = None) -> Par
         _parse_into(feed, body, url, content_type)
     except _Unusable as e:
         feed.error = str(e)
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:
         # Input is hostile or broken by nature; a parser bug must not take a worker down.
         feed.error = f"could not parse feed ({type(e).__name__}: {e})"
     if feed.error:
@@ -428,7 +428,7 @@ def _soup_rebuild(data: bytes) -> bytes:
     text = _LINK_TAG.sub(r"<\1lagebild-link", data.decode("utf-8"))
     try:
         rebuilt = str(BeautifulSoup(text, "html.parser"))
-    except Exception:  # noqa: BLE001 - bs4 raises a variety of errors on garbage
+    except Exception:
         return b""
     return _TEMP_LINK_TAG.sub(r"<\1link", rebuilt).encode("utf-8")
 

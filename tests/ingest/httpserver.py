@@ -46,7 +46,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
     # Bounds every socket operation of the handler: a test can never hang on the server side.
     timeout = 10
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server naming)
+    def do_GET(self) -> None:
         request = Request(
             method="GET",
             path=self.path,
@@ -83,7 +83,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError, TimeoutError):
             pass  # the client gave up (size cap, timeout): expected in these tests
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass  # keep test output clean
 
 
