@@ -17,7 +17,7 @@ from pathlib import Path
 BASE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE))
 
-from bench.linking_check import CORPUS, PAGES, setup_django
+from bench.linking_check import CORPUS, PAGES, setup_django  # noqa: E402
 
 
 def main() -> None:

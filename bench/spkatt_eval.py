@@ -56,9 +56,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from events import claims as claims_module
-from events.claims import cue_lemma, extract_claims
-from events.linking import MentionData
+from events import claims as claims_module  # noqa: E402
+from events.claims import cue_lemma, extract_claims  # noqa: E402
+from events.linking import MentionData  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "spkatt-gepade"
 INTERIM = ROOT / ".data" / "nlp-build" / "asm_quick"

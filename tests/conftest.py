@@ -105,7 +105,7 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         "PYTHONUNBUFFERED": "1",
     }
     redis_client().flushdb()
-    log = open(BASE_DIR / ".data" / "test-worker.log", "w")
+    log = open(BASE_DIR / ".data" / "test-worker.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "portal", "worker", "-Q", "fetch,nlp",
          "-P", "threads", "-c", "2", "-n", hostname, "--loglevel", "INFO"],

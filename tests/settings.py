@@ -12,8 +12,8 @@ from portal import embedded
 # The test run is an entry point like manage.py: start embedded servers where needed.
 embedded.autostart()
 
-from portal.settings import *
-from portal.settings import REDIS_URL, celery_broker_url
+from portal.settings import *  # noqa: E402, F403
+from portal.settings import REDIS_URL, celery_broker_url  # noqa: E402
 
 
 def _with_redis_db(url: str, db: int) -> str:
@@ -50,4 +50,4 @@ INGEST_TOTAL_TIMEOUT = 5.0
 
 # Parallel test runs on one server (two developers, a CI job) each need a test database.
 if os.getenv("TEST_DATABASE_NAME"):
-    DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}  # noqa: F405

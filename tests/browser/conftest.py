@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PASSWORD
-from tests.events.conftest import kb, kb_entities, seeded_kb
+from tests.events.conftest import kb, kb_entities, seeded_kb  # noqa: F401  (the knowledge base fixtures)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[1] / "screenshots"

@@ -51,10 +51,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, input: str, output: str, **options):
         try:
-            source = sys.stdin if input == "-" else open(input, encoding="utf-8")  # noqa: SIM115
+            source = sys.stdin if input == "-" else open(input, encoding="utf-8")
         except OSError as exc:
             raise CommandError(f"cannot read {input}: {exc.strerror}") from exc
-        sink = self.stdout if output == "-" else open(output, "w", encoding="utf-8")  # noqa: SIM115
+        sink = self.stdout if output == "-" else open(output, "w", encoding="utf-8")
         kb = get_kb()
         started, count, errors = time.monotonic(), 0, 0
         with source:
