@@ -51,10 +51,10 @@ lint: $(STAMP)
 
 # Starts/stops the embedded PostgreSQL and Redis (only used when no URL is configured).
 services: $(STAMP)
-	$(BIN)/python -m portal.services start
+	$(BIN)/python -m portal.servers start
 
 stop: $(STAMP)
-	$(BIN)/python -m portal.services stop
+	$(BIN)/python -m portal.servers stop
 
 messages: $(STAMP)
 	$(BIN)/python manage.py makemessages -l de -i ".venv/*" -i ".data/*"

@@ -9,7 +9,7 @@ Settings only *compute* the embedded URLs (importing settings has no side effect
 entry points (``manage.py``, the Celery app, WSGI, the test suite) call :func:`autostart`,
 which starts whatever is needed and is cheap when the servers already run. The servers
 outlive the process that started them, so the web server, the workers and beat share them;
-``python -m portal.services stop`` (or ``make stop``) stops them.
+``python -m portal.servers stop`` (or ``make stop``) stops them.
 
 This module must not import Django: it runs before settings are configured.
 """

@@ -1,4 +1,4 @@
-"""`python -m portal.services start|stop|status|destroy`: the embedded PostgreSQL and Redis.
+"""`python -m portal.servers start|stop|status|destroy`: the embedded PostgreSQL and Redis.
 
 (A module of its own: `python -m portal.embedded` would run a module the package has
 already imported.)
@@ -35,7 +35,7 @@ def main(argv: list[str]) -> int:
         print(f"removed embedded data in {data_dir()}")
         return 0
     elif command != "status":
-        print("usage: python -m portal.services start|stop|status|destroy", file=sys.stderr)
+        print("usage: python -m portal.servers start|stop|status|destroy", file=sys.stderr)
         return 2
     for name, state in status().items():
         print(f"{name:9} {state}")
