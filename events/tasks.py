@@ -43,8 +43,8 @@ def relink_articles(article_ids: list[int]) -> None:
 @shared_task(ignore_result=True, soft_time_limit=120, time_limit=150)
 def cluster_article(article_id: int) -> None:
     """Attach the article to events (an existing one, or a new one) from what analysis found."""
-    from events.clustering import Detected, article_cluster
     from events.models import ArticleAnalysis
+    from events.services.clustering import Detected, article_cluster
 
     try:
         analysis = ArticleAnalysis.objects.select_related("article").get(article_id=article_id)

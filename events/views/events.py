@@ -88,7 +88,7 @@ def event_map(event: Event) -> dict | None:
 
 @require_GET
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    from events.clustering import reported_by
+    from events.selectors.events import reported_by
 
     event = get_event_or_404(pk)
     if event.merged_into_id:

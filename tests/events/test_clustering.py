@@ -5,8 +5,9 @@ from datetime import date
 import pytest
 
 from events import services
-from events.clustering import Detected, article_cluster, reported_by
 from events.models import Claim, Curation, Entity, Event, EventArticle
+from events.selectors.events import reported_by
+from events.services.clustering import Detected, article_cluster
 from ingest.models import Article, Outlet
 from tests.conftest import PASSWORD
 

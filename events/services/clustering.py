@@ -165,11 +165,3 @@ def _refine(event: Event, detected: Detected) -> None:
         changed.append("confidence")
     if changed:
         event.save(update_fields=[*changed, "last_seen"])
-
-
-def reported_by(event: Event) -> dict[str, int]:
-    """How many outlets reported it, and how many distinct stories (wire copies count once)."""
-    links = Article.objects.filter(event_links__event=event)
-    outlets = links.exclude(outlet__isnull=True).values("outlet_id").distinct().count()
-    stories = len({group or pk for pk, group in links.values_list("pk", "near_duplicate_group")})
-    return {"articles": links.count(), "outlets": outlets, "stories": stories}

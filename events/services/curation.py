@@ -1,0 +1,206 @@
+"""Editors' curation: merging and splitting entities and events, aliases, mention
+corrections and claim reviews. Each one is recorded as a Curation and re-links the
+affected articles in the background once committed."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from events.kb.names import normalize
+from events.models import (
+    Alias,
+    Claim,
+    Curation,
+    Entity,
+    Event,
+    EventActor,
+    EventArticle,
+    Mention,
+    MentionCorrection,
+)
+from events.services.tags import move_taggings
+from ingest.models import Article
+
+
+def _affected_articles(*entities: Entity) -> list[int]:
+    return list(
+        Mention.objects.filter(entity__in=entities).values_list("article_id", flat=True).distinct()[:5000]
+    )
+
+
+def _relink_later(article_ids) -> None:
+    """Re-link the articles in the background, once the curation is committed."""
+    from events.tasks import relink_articles
+
+    ids = sorted(set(article_ids))
+    for n in range(0, len(ids), 100):
+        relink_articles.delay_on_commit(ids[n : n + 100])
+
+
+def _curated(user, action: str, entity: Entity | None, **payload) -> Curation:
+    from events.kb.index import bump_version
+
+    transaction.on_commit(bump_version)  # every worker reloads the knowledge base
+    return Curation.objects.create(user=user, action=action, entity=entity, payload=payload)
+
+
+@transaction.atomic
+def entity_merge(*, source: Entity, target: Entity, user) -> Entity:
+    """Merge `source` into `target`: one actor counted once. The source stays, pointing to
+    the target, so its key (and links to it) keep working and the merge can be traced."""
+    if source.pk == target.pk:
+        raise ValueError("an entity cannot be merged into itself")
+    if target.merged_into_id:
+        raise ValueError(f"{target} was itself merged into {target.merged_into}")
+    affected = _affected_articles(source, target)
+    names = {source.name, *source.aliases.values_list("text", flat=True)}
+    for text in names:
+        alias_add(entity=target, text=text, kind=Alias.Kind.NAME, user=None, record=False)
+    Mention.objects.filter(entity=source).update(entity=target)
+    MentionCorrection.objects.filter(entity=source).update(entity=target)
+    move_taggings("entity", source.pk, target.pk)
+    Entity.objects.filter(merged_into=source).update(merged_into=target)
+    source.merged_into = target
+    source.save(update_fields=["merged_into", "updated_at"])
+    if target.provisional and not source.provisional:
+        target.provisional = False
+        target.save(update_fields=["provisional", "updated_at"])
+    _curated(user, Curation.Action.MERGE, target, source_id=source.pk, source_name=source.name)
+    _relink_later(affected)
+    return target
+
+
+@transaction.atomic
+def entity_split(*, entity: Entity, name: str, alias_ids: list[int], mention_ids: list[int], user) -> Entity:
+    """Split off a new entity with the chosen aliases; the chosen mentions now mean it."""
+    new = Entity.objects.create(
+        key=f"editor:{entity.kind}:{normalize(name)}:{timezone.now():%Y%m%d%H%M%S}"[:200],
+        kind=entity.kind, name=name, country=entity.country,
+    )  # fmt: skip
+    moved = list(Alias.objects.filter(entity=entity, pk__in=alias_ids))
+    for alias in moved:
+        alias_add(entity=new, text=alias.text, kind=alias.kind, user=None, record=False)
+    Alias.objects.filter(pk__in=[a.pk for a in moved]).delete()
+    alias_add(entity=new, text=name, kind=Alias.Kind.NAME, user=None, record=False)
+    for mention in Mention.objects.filter(entity=entity, pk__in=mention_ids).select_related("article"):
+        _correct(mention, entity=new, wrong=False, user=user)
+    _curated(user, Curation.Action.SPLIT, entity, new_id=new.pk, new_name=name, aliases=[a.text for a in moved],
+             mentions=mention_ids)  # fmt: skip
+    _relink_later(_affected_articles(entity, new))
+    return new
+
+
+def alias_add(
+    *, entity: Entity, text: str, kind: str = Alias.Kind.NAME, user=None, record: bool = True
+) -> Alias:
+    text = text.strip()
+    if not text:
+        raise ValueError("an alias needs a text")
+    alias, _ = Alias.objects.get_or_create(
+        entity=entity, normalized=normalize(text)[:300], kind=kind, valid_from=None,
+        defaults={"text": text[:300], "origin": Alias.Origin.EDITOR},
+    )  # fmt: skip
+    if record:
+        _curated(user, Curation.Action.ALIAS_ADD, entity, text=text, kind=kind)
+        # Articles that use the new name may now link it.
+        ids = Article.objects.filter(status=Article.Status.ANALYZED, text__icontains=text).values_list(
+            "pk", flat=True
+        )
+        _relink_later(list(ids[:5000]))
+    return alias
+
+
+@transaction.atomic
+def alias_remove(*, alias: Alias, user) -> None:
+    entity = alias.entity
+    _curated(user, Curation.Action.ALIAS_REMOVE, entity, text=alias.text, kind=alias.kind)
+    alias.delete()
+    _relink_later(_affected_articles(entity))
+
+
+def _correct(mention: Mention, *, entity: Entity | None, wrong: bool, user) -> MentionCorrection:
+    correction, _ = MentionCorrection.objects.update_or_create(
+        article=mention.article, start=mention.start, end=mention.end,
+        defaults={"text": mention.text, "label": mention.label, "entity": entity, "wrong": wrong, "user": user},
+    )  # fmt: skip
+    if wrong:
+        mention.delete()
+    else:
+        mention.entity, mention.origin, mention.confidence = entity, Mention.Origin.EDITOR, 1.0
+        mention.note = "corrected by an editor"
+        mention.save(update_fields=["entity", "origin", "confidence", "note"])
+    return correction
+
+
+@transaction.atomic
+def mention_mark_wrong(*, mention: Mention, user) -> None:
+    _curated(user, Curation.Action.MENTION_WRONG, mention.entity, article_id=mention.article_id,
+             start=mention.start, end=mention.end, text=mention.text)  # fmt: skip
+    _correct(mention, entity=None, wrong=True, user=user)
+
+
+@transaction.atomic
+def mention_relink(*, mention: Mention, entity: Entity, user) -> None:
+    _curated(user, Curation.Action.MENTION_RELINK, entity, article_id=mention.article_id, start=mention.start,
+             end=mention.end, text=mention.text, previous=mention.entity_id)  # fmt: skip
+    _correct(mention, entity=entity, wrong=False, user=user)
+
+
+@transaction.atomic
+def entity_confirm(*, entity: Entity, user) -> None:
+    """A provisional entity is real: it leaves the review queue."""
+    Entity.objects.filter(pk=entity.pk).update(provisional=False)
+    _curated(user, Curation.Action.CONFIRM, entity, name=entity.name)
+
+
+@transaction.atomic
+def event_merge(*, source: Event, target: Event, user) -> Event:
+    """Two events are one happening: move articles and actors, keep the source as a pointer."""
+    if source.pk == target.pk:
+        raise ValueError("an event cannot be merged into itself")
+    for link in EventArticle.objects.filter(event=source):
+        EventArticle.objects.get_or_create(
+            event=target, article_id=link.article_id,
+            defaults={"trigger": link.trigger, "trigger_start": link.trigger_start, "trigger_end": link.trigger_end,
+                      "confidence": link.confidence, "pinned": True},
+        )  # fmt: skip
+    EventArticle.objects.filter(
+        event=target, article_id__in=source.event_articles.values("article_id")
+    ).update(pinned=True)
+    for actor in EventActor.objects.filter(event=source):
+        EventActor.objects.get_or_create(event=target, entity_id=actor.entity_id, role=actor.role)
+    EventArticle.objects.filter(event=source).delete()
+    move_taggings("event", source.pk, target.pk)
+    source.merged_into = target
+    source.save(update_fields=["merged_into"])
+    Curation.objects.create(user=user, action=Curation.Action.EVENT_MERGE, event=target,
+                            payload={"source_id": source.pk, "source_title": source.title})  # fmt: skip
+    return target
+
+
+@transaction.atomic
+def event_split(*, event: Event, article_ids: list[int], title: str, user) -> Event:
+    """Some of an event's articles report another happening: they get an event of their own."""
+    new = Event.objects.create(type=event.type, title=title or event.title, date=event.date,
+                               date_precision=event.date_precision, place=event.place, confidence=event.confidence)  # fmt: skip
+    moved = EventArticle.objects.filter(event=event, article_id__in=article_ids)
+    moved_ids = list(moved.values_list("article_id", flat=True))
+    moved.update(event=new, pinned=True)
+    for actor in EventActor.objects.filter(event=event):
+        EventActor.objects.get_or_create(event=new, entity_id=actor.entity_id, role=actor.role)
+    Curation.objects.create(user=user, action=Curation.Action.EVENT_SPLIT, event=event,
+                            payload={"new_id": new.pk, "articles": moved_ids, "title": new.title})  # fmt: skip
+    return new
+
+
+@transaction.atomic
+def claim_review(*, claim: Claim, status: str, reason: str, user) -> Claim:
+    if status not in Claim.Review.values:
+        raise ValueError(f"unknown review status {status!r}")
+    claim.review_status, claim.review_reason = status, reason
+    claim.reviewed_by, claim.reviewed_at = user, timezone.now()
+    claim.save(update_fields=["review_status", "review_reason", "reviewed_by", "reviewed_at"])
+    Curation.objects.create(user=user, action=Curation.Action.CLAIM_REVIEW, payload={
+        "claim_id": claim.pk, "article_id": claim.article_id, "status": status, "reason": reason})  # fmt: skip
+    return claim
