@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -7,9 +6,10 @@ from django.utils.translation import gettext as _
 from ingest import services
 from ingest.forms import SubmitUrlForm
 from ingest.models import Article
+from portal.roles import editor_required
 
 
-@permission_required("ingest.add_article", raise_exception=True)
+@editor_required
 def submit_url(request: HttpRequest) -> HttpResponse:
     """Editors hand in one article URL; it is fetched and extracted in the background."""
     form = SubmitUrlForm(request.POST or None)

@@ -1,13 +1,10 @@
-from portal.roles import ADMIN, EDITOR, ROLES, user_role
+from portal.roles import is_admin, is_editor, user_role
 
 
 def roles(request):
     user = request.user
-    # One groups query per request: the role decides the rest.
-    role = user_role(user)
-    rank = ROLES.index(role) if role else -1
     return {
-        "user_role": role,
-        "is_editor": rank >= ROLES.index(EDITOR),
-        "is_admin": rank >= ROLES.index(ADMIN),
+        "user_role": user_role(user),
+        "is_editor": is_editor(user),
+        "is_admin": is_admin(user),
     }

@@ -1,6 +1,9 @@
 from django.conf import settings
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+
+from portal.roles import has_any_role
 
 
 class GermanFirstLocaleMiddleware:
@@ -24,3 +27,29 @@ class GermanFirstLocaleMiddleware:
         patch_vary_headers(response, ("Cookie",))
         translation.deactivate()
         return response
+
+
+class RoleRequiredMiddleware:
+    """A logged-in user without a role sees only a page saying that an admin must give them
+    one (403), on every page and export; logging in and out, the language switch and
+    /healthz still work.
+
+    Runs after LoginRequiredMiddleware, which has already sent anonymous visitors to the
+    login page. Views marked @login_not_required are skipped: the public ones, and the API's
+    DRF views, which DRF marks so; those answer with their own 403 JSON from
+    `events.api.permissions.IsAnalyst`, which applies the same rule (`has_any_role`) to
+    token callers, whom no middleware can see.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not getattr(view_func, "role_required", getattr(view_func, "login_required", True)):
+            return None
+        if not request.user.is_authenticated or has_any_role(request.user):
+            return None
+        return render(request, "portal/no_role.html", status=403)

@@ -7,7 +7,11 @@ role includes everything of the role before it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.contrib.auth.models import Group, Permission, User
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 ANALYST, EDITOR, ADMIN = "analyst", "editor", "admin"
@@ -72,22 +76,61 @@ def sync_roles_after_migrate(**kwargs) -> None:
     sync_roles()
 
 
+# The role is read once per user object (one query) and kept on it, like Django keeps the
+# permissions it loaded (`_perm_cache`): the middleware, the navigation and every tag box of
+# a page ask the same question.
+_ROLE_CACHE = "_portal_role"
+
+
 def user_role(user) -> str | None:
     """The highest role a user has, or None (superusers count as admin)."""
     if not user.is_authenticated:
         return None
     if user.is_superuser:
         return ADMIN
-    names = set(user.groups.values_list("name", flat=True))
-    for role in reversed(ROLES):
-        if role in names:
-            return role
-    return None
+    if not hasattr(user, _ROLE_CACHE):
+        names = set(user.groups.values_list("name", flat=True))
+        setattr(user, _ROLE_CACHE, next((role for role in reversed(ROLES) if role in names), None))
+    return getattr(user, _ROLE_CACHE)
 
 
 def has_role(user, role: str) -> bool:
     current = user_role(user)
     return current is not None and ROLES.index(current) >= ROLES.index(role)
+
+
+def has_any_role(user) -> bool:
+    """Logged in and in one of the roles: the rule for reading anything of the portal or the API."""
+    return user_role(user) is not None
+
+
+def is_editor(user) -> bool:
+    """The one editor check: tagging, reviewing, merging and splitting, submitting URLs."""
+    return has_role(user, EDITOR)
+
+
+def is_admin(user) -> bool:
+    return has_role(user, ADMIN)
+
+
+def editor_required(view: Callable) -> Callable:
+    """A view for editors and admins; anyone else logged in gets 403 (anonymous visitors
+    never get here: LoginRequiredMiddleware sends them to the login page first)."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if not is_editor(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+def role_not_required(view: Callable) -> Callable:
+    """Mark a view that a logged-in user without a role may still use (logging out);
+    views marked @login_not_required are open to them anyway."""
+    view.role_required = False
+    return view
 
 
 @transaction.atomic

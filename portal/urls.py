@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from portal import views
+from portal.roles import role_not_required
 
 admin.site.site_header = _("Lagebild administration")
 admin.site.site_title = "Lagebild"
@@ -19,7 +20,8 @@ urlpatterns = [
     path("", include((portal_patterns, "portal"))),
     path("healthz", views.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # A user without a role can still log out (and log in as someone else).
+    path("logout/", role_not_required(auth_views.LogoutView.as_view()), name="logout"),
     # Anonymous visitors switch the language on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("ingest/", include("ingest.urls")),

@@ -5,6 +5,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal import health, overview
+from portal.roles import is_editor
 
 
 @require_GET
@@ -15,7 +16,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "events": overview.latest_events(),
         "active": overview.most_active_actors(),
     }
-    if request.user.has_perm("events.change_claim"):
+    if is_editor(request.user):
         context["review"] = overview.review_counts()
     return render(request, "portal/dashboard.html", context)
 

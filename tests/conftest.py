@@ -14,66 +14,64 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from tests import factories
+from tests.factories import PASSWORD  # noqa: F401  (tests import it from here)
+
 # Django models are imported inside fixtures, so that the tests of pure modules (http,
 # feeds, extraction) also run without Django: `pytest -p no:django tests/ingest/test_http.py`.
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 SHARED = BASE_DIR.parent / "shared"
-PASSWORD = "test-Passw0rt-lang"
 
 
 @pytest.fixture
 def analyst(db):
-    from portal.roles import ANALYST, user_create
+    from portal.roles import ANALYST
 
-    return user_create(username="anna", role=ANALYST, password=PASSWORD)
+    return factories.user(ANALYST, "anna")
 
 
 @pytest.fixture
 def editor(db):
-    from portal.roles import EDITOR, user_create
+    from portal.roles import EDITOR
 
-    return user_create(username="erik", role=EDITOR, password=PASSWORD)
+    return factories.user(EDITOR, "erik")
 
 
 @pytest.fixture
 def admin_user(db):
-    from portal.roles import ADMIN, user_create
+    from portal.roles import ADMIN
 
-    return user_create(username="ada", role=ADMIN, password=PASSWORD)
+    return factories.user(ADMIN, "ada")
 
 
 @pytest.fixture
 def analyst_client(client, analyst):
     """Django's test client, logged in as an analyst."""
-    client.login(username=analyst.username, password=PASSWORD)
-    return client
+    return factories.login(client, analyst)
 
 
 @pytest.fixture
 def editor_client(client, editor):
     """Django's test client, logged in as an editor."""
-    client.login(username=editor.username, password=PASSWORD)
-    return client
+    return factories.login(client, editor)
 
 
 @pytest.fixture
 def persona(request, db):
-    """A logged-in client for the role named by the test's parameter (None: anonymous)."""
+    """A client for the persona named by the test's parameter: a role, factories.NO_ROLE (logged
+    in, in no group) or None (anonymous)."""
     from django.test import Client
-
-    from portal.roles import user_create
 
     role = request.param
     client = Client()
     if role is not None:
-        user_create(username=f"{role}-persona", role=role, password=PASSWORD)
-        assert client.login(username=f"{role}-persona", password=PASSWORD)
+        factories.login(client, factories.user(role, f"{role}-persona"))
     return client
 
 
-def test_database_url() -> str:
-    """DATABASE_URL for the test database, for processes started by the tests."""
+def database_url_for_subprocesses() -> str:
+    """DATABASE_URL of the test database, for processes started by the tests."""
     parts = urlsplit(settings.DATABASE_URL)
     return urlunsplit(parts._replace(path="/" + connection.settings_dict["NAME"]))
 
@@ -94,7 +92,7 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     from portal.health import HEARTBEAT_PREFIX, redis_client
 
     with django_db_blocker.unblock():
-        database_url = test_database_url()
+        database_url = database_url_for_subprocesses()
     hostname = f"test-{os.getpid()}@localhost"
     env = {
         **os.environ,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework.permissions import BasePermission
 
-from portal.roles import ANALYST, has_role
+from portal.roles import has_any_role
 
 
 class IsAnalyst(BasePermission):
@@ -15,4 +15,4 @@ class IsAnalyst(BasePermission):
     message = "The API is open to analysts, editors and admins."
 
     def has_permission(self, request, view) -> bool:
-        return has_role(request.user, ANALYST)
+        return has_any_role(request.user)

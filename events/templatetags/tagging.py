@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import template
 
 from events.models import TAGGING_TARGETS, Tag, Tagging
+from portal.roles import is_editor
 
 register = template.Library()
 
@@ -19,8 +20,7 @@ def tag_box(context, obj, kind: str) -> dict:
     request = context.get("request")
     user = context.get("user") or getattr(request, "user", None)
     taggings = _taggings(obj, kind)
-    can_add = bool(user and user.has_perm("events.add_tagging"))
-    can_remove = bool(user and user.has_perm("events.delete_tagging"))
+    can_add = can_remove = bool(user and is_editor(user))
     present = {tagging.tag_id for tagging in taggings}
     choices = [tag for tag in _tag_choices(request) if tag.pk not in present] if can_add else []
     return {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from events.models import Claim
 from events.views.common import redirect_back
 from events.views.search import list_context, render_list, wants_fragment
 from ingest.models import Outlet
+from portal.roles import editor_required
 
 # Filters that links set (a speaker's name, an event's claims) rather than the form's fields.
 LINK_FILTERS = ("speaker", "source", "about", "event", "article")
@@ -35,7 +35,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@permission_required("events.change_claim", raise_exception=True)
+@editor_required
 def claim_review(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_object_or_404(Claim, pk=pk)
     try:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from events.models import Entity, Mention
+from portal.roles import editor_required
 
 CONTEXT_CHARS = 120
-curate = permission_required("events.change_entity", raise_exception=True)
+curate = editor_required
 
 
 def redirect_back(request: HttpRequest, fallback: tuple) -> HttpResponse:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.db.models import (
     Case,
     Count,
@@ -28,6 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 from events import charts, services
 from events.event_types import load_taxonomy
 from events.models import Claim, Event, EventActor, Tagging
+from portal.roles import editor_required
 
 
 def get_event_or_404(pk: int) -> Event:
@@ -129,7 +129,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required("events.change_event", raise_exception=True)
+@editor_required
 def event_merge(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_event_or_404(pk)
     target = Event.objects.active().filter(pk=request.POST.get("target") or 0).first()
@@ -146,7 +146,7 @@ def event_merge(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required("events.change_event", raise_exception=True)
+@editor_required
 def event_split(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_event_or_404(pk)
     article_ids = [int(a) for a in request.POST.getlist("articles") if a.isdigit()]

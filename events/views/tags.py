@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, render
@@ -18,6 +17,7 @@ from events import services
 from events.models import TAGGING_TARGETS, Claim, Entity, Event, Tag
 from events.views.common import redirect_back
 from ingest.models import Article
+from portal.roles import editor_required
 
 # How many records of each kind the tag page shows; the counts are always complete.
 SECTION_LIMIT = 50
@@ -97,19 +97,16 @@ def _list_url(kind: str, tag: Tag) -> str:
 
 
 @require_POST
+@editor_required
 def tags_apply(request: HttpRequest) -> HttpResponse:
     """Add or remove one tag on records of one kind: the ids given, or (all=1) everything the
     list page's filters select. Back to `next` with a message."""
     user = request.user
-    if not (user.has_perm("events.add_tagging") or user.has_perm("events.delete_tagging")):
-        raise PermissionDenied
     action, kind, tag_id = (request.POST.get(key, "") for key in ("action", "kind", "tag"))
     if action not in ("add", "remove") or kind not in TARGET_MODELS or not tag_id.isdigit():
         return HttpResponseBadRequest(
             "action (add|remove), kind (event|claim|entity|article) and tag are required"
         )
-    if not user.has_perm("events.add_tagging" if action == "add" else "events.delete_tagging"):
-        raise PermissionDenied
     tag = get_object_or_404(Tag, pk=int(tag_id))
     if request.POST.get("all") == "1":
         from events.filters import filtered  # the list pages' filters, so "all" means what the list showed

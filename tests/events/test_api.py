@@ -169,8 +169,8 @@ def test_user_without_a_role_gets_403(db):
     assert client.get(LIST_URLS["event"]).status_code == 403
     assert client.get(reverse("api:schema")).status_code == 403
     assert client.get(reverse("api:docs")).status_code == 403
-    # Everyone logged in may hold a token (the API refuses it while they have no role).
-    assert client.get(reverse("api:token")).status_code == 200
+    # The token page too: without a role a user sees only "ask an admin for a role".
+    assert client.get(reverse("api:token")).status_code == 403
 
 
 @pytest.mark.parametrize(

@@ -14,14 +14,17 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from portal.roles import ADMIN, ANALYST, EDITOR
+from tests.factories import NO_ROLE
 
 ANON = None
-PERSONAS = [ANON, ANALYST, EDITOR, ADMIN]
+# NO_ROLE: logged in, in no group; they get only "an admin must give you a role" (403).
+PERSONAS = [ANON, NO_ROLE, ANALYST, EDITOR, ADMIN]
 
-READ = {ANON: 302, ANALYST: 200, EDITOR: 200, ADMIN: 200}  # every role reads
-CURATE = {ANON: 302, ANALYST: 403, EDITOR: 302, ADMIN: 302}  # editors act, then go back
-CURATE_PAGE = {ANON: 302, ANALYST: 403, EDITOR: 200, ADMIN: 200}  # editors' own pages
-API = {ANON: 401, ANALYST: 200, EDITOR: 200, ADMIN: 200}  # 401 with WWW-Authenticate, no login redirect
+READ = {ANON: 302, NO_ROLE: 403, ANALYST: 200, EDITOR: 200, ADMIN: 200}  # every role reads
+CURATE = {ANON: 302, NO_ROLE: 403, ANALYST: 403, EDITOR: 302, ADMIN: 302}  # editors act, then go back
+CURATE_PAGE = {ANON: 302, NO_ROLE: 403, ANALYST: 403, EDITOR: 200, ADMIN: 200}  # editors' own pages
+# 401 with WWW-Authenticate for anonymous callers (no login redirect); 403 JSON without a role.
+API = {ANON: 401, NO_ROLE: 403, ANALYST: 200, EDITOR: 200, ADMIN: 200}
 
 
 @dataclass
@@ -70,8 +73,8 @@ ROUTES: dict[str, Route] = {
     "portal:dashboard": Route(lambda w: "/", READ),
     # Public for load balancers; 503 while no worker runs (as here, without a worker).
     "healthz": Route(lambda w: "/healthz", {p: (200, 503) for p in PERSONAS}),
-    "login": Route(lambda w: "/login/", {ANON: 200, ANALYST: 302, EDITOR: 302, ADMIN: 302}),
-    "logout": Route(lambda w: "/logout/", {ANON: 302, ANALYST: 302, EDITOR: 302, ADMIN: 302}, "post"),
+    "login": Route(lambda w: "/login/", {ANON: 200, **{p: 302 for p in PERSONAS[1:]}}),
+    "logout": Route(lambda w: "/logout/", {p: 302 for p in PERSONAS}, "post"),
     "set_language": Route(
         lambda w: "/i18n/setlang/", {p: 302 for p in PERSONAS}, "post", lambda w: {"language": "en"}
     ),
@@ -187,3 +190,19 @@ def test_each_url_answers_each_role(name, persona, request):
     )  # fmt: skip
     if role is ANON and expected == 302 and name not in {"logout", "set_language"}:
         assert response["Location"].startswith("/login/"), response["Location"]
+
+
+@pytest.mark.parametrize("persona", [NO_ROLE], indirect=True)
+def test_a_user_without_a_role_is_told_to_ask_an_admin(persona):
+    """German first, English on request; pages, exports and the API alike; logging out works."""
+    page = persona.get("/events/")
+    assert page.status_code == 403
+    assert "Ein Admin muss Ihnen eine Rolle geben" in page.content.decode()
+    assert 'href="/events/"' not in page.content.decode()  # no navigation to pages they cannot open
+    assert persona.get("/events/export.csv").status_code == 403
+    api = persona.get("/api/v1/events/")
+    assert api.status_code == 403 and api["Content-Type"] == "application/json" and "detail" in api.json()
+    persona.post("/i18n/setlang/", {"language": "en"})
+    assert "An admin must give you a role" in persona.get("/").content.decode()
+    assert persona.post("/logout/").status_code == 302
+    assert persona.get("/events/").status_code == 302  # logged out: to the login page

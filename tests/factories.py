@@ -1,0 +1,143 @@
+"""Test data in one place: users per role, logged-in clients, and one small function per model
+that builds a record the way the pipeline leaves it.
+
+Plain functions rather than factory_boy: each test reads its data in a few lines, and no
+dependency is added. Each test file still builds its own small world from these (what a test
+checks depends on exactly that data), and the Korea summit cast that most page tests share
+is `cast()`. Django models are imported inside the functions, so that importing this module
+(from conftest.py) leaves pure tests runnable without Django.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+PASSWORD = "test-Passw0rt-lang"
+# A logged-in user in no group: the persona the every-URL table calls "no role".
+NO_ROLE = "no-role"
+
+_serial = itertools.count(1)
+
+
+# --- users -------------------------------------------------------------------------------------
+
+
+def user(role: str, username: str | None = None):
+    """A user in one role (portal.roles), or in none for NO_ROLE; the password is PASSWORD."""
+    from django.contrib.auth.models import User
+
+    from portal.roles import user_create
+
+    username = username or f"{role}-{next(_serial)}"
+    if role == NO_ROLE:
+        return User.objects.create_user(username=username, password=PASSWORD)
+    return user_create(username=username, role=role, password=PASSWORD)
+
+
+def login(client, someone):
+    """The client, logged in as `someone` (a user made here, so the password is known)."""
+    assert client.login(username=someone.username, password=PASSWORD)
+    return client
+
+
+# --- records -----------------------------------------------------------------------------------
+
+
+def index(*articles) -> None:
+    """Fill search_vector exactly as the ingest layer does."""
+    from ingest.services import article_index
+
+    for one in articles:
+        article_index(one.pk)
+
+
+def outlet(name: str = "Tagesschau", country: str = "DE"):
+    from ingest.models import Outlet
+
+    return Outlet.objects.create(
+        name=name, domain=f"{name.lower().replace(' ', '')}-{next(_serial)}.de", country=country
+    )
+
+
+def article(title: str, text: str, source=None, day: dt.date | None = None, **extra):
+    """An analysed, indexed article published at noon of `day` (local time)."""
+    from django.utils import timezone
+
+    from ingest.models import Article
+
+    n = next(_serial)
+    published = timezone.make_aware(dt.datetime.combine(day, dt.time(12))) if day else None
+    created = Article.objects.create(
+        url=f"https://example.org/{n}", canonical_url=f"https://example.org/{n}", title=title, text=text,
+        outlet=source, published_at=published, status=Article.Status.ANALYZED, **extra,
+    )  # fmt: skip
+    index(created)
+    return created
+
+
+def entity(name: str, kind: str = "person", country: str = "", **extra):
+    from events.models import Entity
+
+    return Entity.objects.create(
+        key=f"test:{kind}:{name}:{next(_serial)}", kind=kind, name=name, country=country, **extra
+    )
+
+
+def event(title: str, type: str = "meet", day=None, place=None, actors=(), articles=()):
+    from events.models import Event, EventActor, EventArticle
+
+    created = Event.objects.create(title=title, type=type, date=day, place=place)
+    for actor in actors:
+        EventActor.objects.create(event=created, entity=actor)
+    for linked in articles:
+        EventArticle.objects.create(event=created, article=linked)
+    return created
+
+
+def claim(source_article, content: str, speaker=None, review="unverified", kind="indirect_speech", **extra):
+    """A claim whose span and content are `content`, found in the article's text."""
+    from events.models import Claim
+
+    start = max(source_article.text.find(content), 0)
+    return Claim.objects.create(
+        article=source_article, kind=kind, evidential="reported", start=start, end=start + len(content),
+        content_start=start, content_end=start + len(content), content=content, speaker=speaker,
+        speaker_text=speaker.name if speaker else "", review_status=review, **extra,
+    )  # fmt: skip
+
+
+def tag(name: str, parent=None):
+    from events.models import Tag
+
+    return Tag.objects.create(name=name, slug=name.lower(), parent=parent)
+
+
+def tagged(the_tag, **target):
+    from events.models import Tagging
+
+    return Tagging.objects.create(tag=the_tag, **target)
+
+
+# --- the cast of the page tests ------------------------------------------------------------------
+
+CAST = {
+    "putin": {"key": "t:putin", "kind": "person", "name": "Wladimir Putin", "country": "RU"},
+    "kim": {"key": "t:kim", "kind": "person", "name": "Kim Jong Un", "country": "KP"},
+    "lawrow": {"key": "t:lawrow", "kind": "person", "name": "Sergej Lawrow", "country": "RU"},
+    "schoigu": {"key": "t:schoigu", "kind": "person", "name": "Sergej Schoigu", "country": "RU"},
+    "choe": {"key": "t:choe", "kind": "person", "name": "Choe Son Hui", "country": "KP"},
+    "pj": {"key": "t:pj", "kind": "place", "name": "Pjöngjang", "country": "KP", "latitude": 39.03,
+           "longitude": 125.75},
+    "wonsan": {"key": "t:wonsan", "kind": "place", "name": "Wonsan", "country": "KP", "latitude": 39.15,
+               "longitude": 127.44},
+    "kp": {"key": "t:kp", "kind": "country", "name": "Nordkorea", "country": "KP", "iso_code": "KP",
+           "latitude": 39.0, "longitude": 125.7},
+}  # fmt: skip
+
+
+def cast(*names: str, **changes: dict) -> dict:
+    """The entities `names` of CAST, each with its `changes` (e.g. kp={"latitude": None})."""
+    from events.models import Entity
+
+    return {name: Entity.objects.create(**{**CAST[name], **changes.get(name, {})}) for name in names}
