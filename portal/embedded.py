@@ -20,6 +20,7 @@ import contextlib
 import hashlib
 import logging
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -33,6 +34,10 @@ logger = logging.getLogger(__name__)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATABASE_NAME = "lagebild"
+# The name goes into SQL text (pgserver runs psql with a string, there is no cursor to bind
+# an identifier with psycopg2.sql): it must be a plain lower-case identifier, checked here.
+if not re.fullmatch(r"[a-z_][a-z0-9_]*", DATABASE_NAME):
+    raise ValueError(f"DATABASE_NAME must be a plain SQL identifier, not {DATABASE_NAME!r}")
 
 
 def data_dir() -> Path:
@@ -121,7 +126,8 @@ def start_postgres() -> None:
     # cleanup_mode=None: the server keeps running after this process exits, so the web
     # server, workers and beat share one server.
     server = _pgserver().get_server(pgdata, cleanup_mode=None)
-    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
+    # S608: DATABASE_NAME is a constant checked to be a plain identifier (above).
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")  # noqa: S608
     if "(1 row)" not in exists:
         server.psql(f"CREATE DATABASE {DATABASE_NAME};")
 
@@ -174,7 +180,8 @@ def start_redis() -> None:
     sock = redis_socket()
     sock.parent.mkdir(parents=True, exist_ok=True)
     sock.unlink(missing_ok=True)
-    subprocess.run(
+    # The argv is ours: the wheel's own redis-server binary and paths under .data/.
+    subprocess.run(  # noqa: S603
         [
             _redis_server_binary(),
             "--port", "0",  # Unix socket only
