@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from events.lists import LISTS
 from events.views import articles, claims, crossref, entities, events, exports, search, tags
 
 app_name = "events"
@@ -12,10 +13,10 @@ urlpatterns = [
     # --- article list (views/search.py) ---
     path("articles/", search.article_list, name="articles"),
     # --- exports (views/exports.py): the whole filtered list, fmt is csv or json ---
-    path("events/export.<str:fmt>", exports.export, {"kind": "event"}, name="events_export"),
-    path("claims/export.<str:fmt>", exports.export, {"kind": "claim"}, name="claims_export"),
-    path("entities/export.<str:fmt>", exports.export, {"kind": "entity"}, name="entities_export"),
-    path("articles/export.<str:fmt>", exports.export, {"kind": "article"}, name="articles_export"),
+    *(
+        path(f"{kind.plural}/export.<str:fmt>", exports.export, {"kind": kind.name}, name=f"{kind.plural}_export")
+        for kind in LISTS.values()
+    ),
     # --- event detail and curation (views/events.py) ---
     path("events/<int:pk>/", events.event_detail, name="event"),
     path("events/<int:pk>/merge/", events.event_merge, name="event_merge"),

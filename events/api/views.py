@@ -1,13 +1,13 @@
 """API views: four read-only resources, the docs page and the token page.
 
-Lists are filtered by ``events.filters.filtered`` with the portal's parameter names, so a
+Lists are filtered by ``events.lists.filtered`` with the portal's parameter names, so a
 list page and its API call given the same query string return the same rows.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,28 +21,8 @@ from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.permissions import SAFE_METHODS
 
 from events.api import serializers, tokens
-from events.filters import SORTS, filtered
-from events.models import Alias, Claim, Entity, Event, EventActor, EventArticle, Mention, Tagging
-from ingest.models import Article
-
-
-class SubqueryCount(Subquery):
-    """The number of rows of a correlated subquery: unlike Count() over joins, it is not
-    multiplied by whatever joins the list's filters add."""
-
-    template = "(SELECT count(*) FROM (%(subquery)s) _count)"
-    output_field = IntegerField()
-
-
-def _tags() -> Prefetch:
-    return Prefetch("taggings", queryset=Tagging.objects.select_related("tag").order_by("tag__slug"),
-                    to_attr="api_taggings")  # fmt: skip
-
-
-def _with(queryset: QuerySet, **annotations) -> QuerySet:
-    """Add the annotations the list's filter did not already add (it counts for sorting)."""
-    return queryset.annotate(**{k: v for k, v in annotations.items() if k not in queryset.query.annotations})
-
+from events.lists import LISTS
+from events.models import Claim, Entity
 
 # --- filter parameters, as documented in the schema (names shared with the portal) --------
 
@@ -66,7 +46,7 @@ EVENT_FILTERS = [
     _param("type", description="Event type."),
     OUTLET, TAG,
     _param("review", description="Events with claims in this review status.", enum=[c.value for c in Claim.Review]),
-    _param("sort", description="Default -date; relevance (the default with q) needs q.", enum=SORTS["event"]),
+    _param("sort", description="Default -date; relevance (the default with q) needs q.", enum=LISTS["event"].sorts),
 ]  # fmt: skip
 CLAIM_FILTERS = [
     Q_PARAM,
@@ -78,7 +58,7 @@ CLAIM_FILTERS = [
     _param("event", OpenApiTypes.INT, "Event id."),
     _param("article", OpenApiTypes.INT, "Article id."),
     DATE_FROM, DATE_TO,
-    _param("sort", description="Default -date; relevance (the default with q) needs q.", enum=SORTS["claim"]),
+    _param("sort", description="Default -date; relevance (the default with q) needs q.", enum=LISTS["claim"].sorts),
 ]  # fmt: skip
 ENTITY_FILTERS = [
     _param("q", description="Name or alias."),
@@ -90,21 +70,26 @@ ENTITY_FILTERS = [
         "provisional or tag, only entities that the articles mention are listed.",
     ),
     TAG,
-    _param("sort", description="Default -mentions.", enum=SORTS["entity"]),
+    _param("sort", description="Default -mentions.", enum=LISTS["entity"].sorts),
 ]
 ARTICLE_FILTERS = [
     Q_PARAM, OUTLET, DATE_FROM, DATE_TO,
     _param("entity", OpenApiTypes.INT, "Entity id mentioned in the article."),
     _param("event", OpenApiTypes.INT, "Event id."),
     TAG,
-    _param("sort", description="Default -date; relevance (the default with q) needs q.", enum=SORTS["article"]),
+    _param("sort", description="Default -date; relevance (the default with q) needs q.", enum=LISTS["article"].sorts),
 ]  # fmt: skip
 
 
 class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     """List and detail; the list filtered like the portal's list page of the same kind."""
 
-    kind: str  # the kind of events.filters.filtered
+    kind: str  # the list kind (events/lists.py)
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # The router names the routes after the model, and the schema reads its fields.
+        cls.queryset = LISTS[cls.kind].model.objects.all()
 
     def initial(self, request, *args, **kwargs):
         # The API only reads: a write is refused as such, before authentication, so that
@@ -114,15 +99,13 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         super().initial(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet:
+        list_kind = LISTS[self.kind]
         if self.action == "list":
-            queryset = filtered(self.kind, self.request.query_params)
+            queryset = list_kind.filter(self.request.query_params)
         else:
             queryset = self.queryset.all()
-        return self.prepare(queryset)
-
-    def prepare(self, queryset: QuerySet) -> QuerySet:
-        """What the serializer reads, in a fixed number of queries."""
-        raise NotImplementedError
+        # What the serializer reads, in a fixed number of queries.
+        return list_kind.api_details(queryset, detail=self.action == "retrieve")
 
 
 @extend_schema_view(list=extend_schema(parameters=EVENT_FILTERS))
@@ -130,23 +113,7 @@ class EventViewSet(ReadOnlyViewSet):
     """Events: typed, dated and placed happenings with their actors (merged ones only by id)."""
 
     kind = "event"
-    queryset = Event.objects.all()
     serializer_class = serializers.EventSerializer
-
-    def prepare(self, queryset):
-        links = EventArticle.objects.filter(event=OuterRef("pk"))
-        queryset = queryset.select_related("place").prefetch_related(
-            Prefetch("event_actors", queryset=EventActor.objects.select_related("entity").order_by("role", "entity__name"),
-                     to_attr="api_actors"),
-            _tags(),
-        )  # fmt: skip
-        return _with(
-            queryset,
-            article_count=SubqueryCount(links.values("pk")),
-            outlet_count=SubqueryCount(
-                links.filter(article__outlet__isnull=False).values("article__outlet").distinct()
-            ),
-        )
 
 
 @extend_schema_view(list=extend_schema(parameters=ENTITY_FILTERS))
@@ -154,17 +121,7 @@ class EntityViewSet(ReadOnlyViewSet):
     """Actors and places of the knowledge base, with aliases and external ids."""
 
     kind = "entity"
-    queryset = Entity.objects.all()
     serializer_class = serializers.EntitySerializer
-
-    def prepare(self, queryset):
-        queryset = queryset.prefetch_related(
-            Prefetch("aliases", queryset=Alias.objects.order_by("kind", "text"), to_attr="api_aliases"),
-            _tags(),
-        )
-        return _with(
-            queryset, mention_count=SubqueryCount(Mention.objects.filter(entity=OuterRef("pk")).values("pk"))
-        )
 
 
 @extend_schema_view(list=extend_schema(parameters=CLAIM_FILTERS))
@@ -172,11 +129,7 @@ class ClaimViewSet(ReadOnlyViewSet):
     """Claims: who said what, attributed to whom, with a link to the sentence."""
 
     kind = "claim"
-    queryset = Claim.objects.all()
     serializer_class = serializers.ClaimSerializer
-
-    def prepare(self, queryset):
-        return queryset.select_related("speaker", "source", "reviewed_by").prefetch_related(_tags())
 
 
 @extend_schema_view(list=extend_schema(parameters=ARTICLE_FILTERS))
@@ -184,7 +137,6 @@ class ArticleViewSet(ReadOnlyViewSet):
     """Articles: metadata in lists, the stored text on the detail only."""
 
     kind = "article"
-    queryset = Article.objects.all()
 
     def get_serializer_class(self):
         return (
@@ -192,13 +144,6 @@ class ArticleViewSet(ReadOnlyViewSet):
             if self.action == "retrieve"
             else serializers.ArticleSerializer
         )
-
-    def prepare(self, queryset):
-        # Never the raw HTML; the text only where it is shown.
-        heavy = ["raw_html", "search_vector", "simhash_bands"] + (
-            [] if self.action == "retrieve" else ["text"]
-        )
-        return queryset.select_related("outlet").defer(*heavy).prefetch_related(_tags())
 
 
 class DocsView(SpectacularSwaggerView):

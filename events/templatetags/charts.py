@@ -5,7 +5,7 @@ plain table behind a <details> for screen readers and for copying the numbers.
     {% timeline_chart timeline title=t ident="entity-timeline" %}
     {% network_chart network title=t ident="entity-network" %}
 
-The data come from ``events.charts`` (Marker, Timeline, Network); `ident` keeps the ids of
+The data come from ``events.presentation.charts`` (Marker, Timeline, Network); `ident` keeps the ids of
 several charts on one page apart.
 """
 
@@ -15,7 +15,7 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from events import charts
+from events.presentation import charts
 
 register = template.Library()
 

@@ -8,7 +8,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from events import filters, services
+from events import services
+from events.lists import LISTS
 from events.models import Claim
 from events.views.common import redirect_back
 from events.views.search import list_context, render_list, wants_fragment
@@ -22,8 +23,7 @@ LINK_FILTERS = ("speaker", "source", "about", "event", "article")
 @require_GET
 def claim_list(request: HttpRequest) -> HttpResponse:
     """Claims with their speaker, source, article and review; editors confirm or dispute here."""
-    claims = filters.with_details("claim", filters.filtered("claim", request.GET))
-    context = list_context(request, "claim", claims)
+    context = list_context(request, "claim", LISTS["claim"].records(request.GET))
     if not wants_fragment(request):
         context["outlets"] = Outlet.objects.order_by("name").only("pk", "name")
         context["reviews"] = Claim.Review.choices
@@ -31,7 +31,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         context["link_filters"] = [
             (f.param, f.value) for f in context["active_filters"] if f.param in LINK_FILTERS
         ]
-    return render_list(request, "events/claim_list.html", "events/partials/claim_results.html", context)
+    return render_list(request, context)
 
 
 @require_POST

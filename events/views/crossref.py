@@ -34,9 +34,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from events import charts
 from events.kb.names import normalize
 from events.models import Alias, Claim, Entity, Event, EventActor
+from events.presentation import charts
 
 MAX_ENTITIES = 8
 NEIGHBOURS = 12

@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from events import charts, services
+from events import services
 from events.forms import AliasForm, EntityChoiceForm, SplitForm
 from events.models import Alias, Claim, Entity, Event, EventActor, Mention, MentionCorrection
+from events.presentation import charts
 from events.views.common import curate, get_entity_or_404, mention_in_context, redirect_back
 from events.views.crossref import (
     country_code,

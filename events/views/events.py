@@ -24,9 +24,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from events import charts, services
+from events import services
 from events.event_types import load_taxonomy
 from events.models import Claim, Event, EventActor, Tagging
+from events.presentation import charts
 from portal.roles import editor_required
 
 

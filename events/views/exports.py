@@ -1,211 +1,46 @@
 """Exports of the list pages: the whole filtered list, not one page, as CSV or JSON.
 
 Each list exports under its own name (events/urls.py, "exports") with a `fmt` of csv or json,
-and takes the list's querystring (events/filters.py):
+and takes the list's querystring (events/lists.py):
 
     /events/export.csv?type=sanction      {% url 'events:events_export' fmt='csv' %}
     /claims/export.json?review=disputed   {% url 'events:claims_export' fmt='json' %}
     /entities/export.csv                  events:entities_export
     /articles/export.json?q=Sanktionen    events:articles_export
 
-CSV: UTF-8 without a byte order mark, a header row of stable English column names, lists
-joined with "; ", text cells that a spreadsheet would run as a formula ("=…", "+…", "-…",
-"@…") prefixed with an apostrophe. JSON: one array of objects with the same keys, lists as arrays. Both are
+The lines and their encodings are in events/presentation/exports.py. Both formats are
 streamed from chunks of rows (QuerySet.iterator), so a big export never sits in memory whole.
 Everyone who may see a list may export it: analysts export what they found.
 """
 
 from __future__ import annotations
 
-import csv
-import json
-from collections.abc import Callable, Iterable, Iterator
-from datetime import date, datetime
-
 from django.http import Http404, HttpRequest, StreamingHttpResponse
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from events import filters
+from events.lists import LISTS
+from events.presentation.exports import csv_lines, json_chunks
 
 CHUNK_SIZE = 500
-LIST_SEPARATOR = "; "
-FILE_NAMES = {"event": "events", "claim": "claims", "entity": "entities", "article": "articles"}
-
-
-def _tags(record) -> list[str]:
-    return [tagging.tag.slug for tagging in record.taggings.all()]
-
-
-def _event_row(event, absolute: Callable[[str], str]) -> dict:
-    actors = filters.actors_of(event)
-    return {
-        "id": event.pk,
-        "date": event.date,
-        "date_precision": event.date_precision,
-        "title": event.title,
-        "type": event.type,
-        "type_label": filters.type_label(event.type),
-        "place_id": event.place_id,
-        "place": event.place.name if event.place else "",
-        "place_country": event.place.country if event.place else "",
-        "actor_ids": [actor.pk for actor in actors],
-        "actors": [actor.name for actor in actors],
-        "article_count": event.article_count,
-        "outlet_count": event.outlet_count,
-        "tags": _tags(event),
-        "first_seen": event.first_seen,
-        "last_seen": event.last_seen,
-        "url": absolute(event.get_absolute_url()),
-    }
-
-
-def _claim_row(claim, absolute: Callable[[str], str]) -> dict:
-    article = claim.article
-    return {
-        "id": claim.pk,
-        "article_id": claim.article_id,
-        "article_title": article.title,
-        "outlet": article.outlet.name if article.outlet else "",
-        "published_at": article.published_at,
-        "speaker_id": claim.speaker_id,
-        "speaker": claim.speaker.name if claim.speaker else claim.speaker_text,
-        "speaker_text": claim.speaker_text,
-        "cue": claim.cue,
-        "kind": claim.kind,
-        "evidential": claim.evidential,
-        "content": claim.content,
-        "source_id": claim.source_id,
-        "source": claim.source.name if claim.source else claim.source_text,
-        "source_text": claim.source_text,
-        "review_status": claim.review_status,
-        "reviewed_by": claim.reviewed_by.get_username() if claim.reviewed_by else "",
-        "reviewed_at": claim.reviewed_at,
-        "review_reason": claim.review_reason,
-        "confidence": claim.confidence,
-        "tags": _tags(claim),
-        "url": absolute(claim.get_absolute_url()),
-    }
-
-
-def _entity_row(entity, absolute: Callable[[str], str]) -> dict:
-    return {
-        "id": entity.pk,
-        "name": entity.name,
-        "kind": entity.kind,
-        "country": entity.country,
-        "provisional": entity.provisional,
-        "mention_count": entity.mention_count,
-        "description": entity.description,
-        "iso_code": entity.iso_code,
-        "wikidata": entity.wikidata,
-        "geonames_id": entity.geonames_id,
-        "latitude": entity.latitude,
-        "longitude": entity.longitude,
-        "tags": _tags(entity),
-        "url": absolute(entity.get_absolute_url()),
-    }
-
-
-def _article_row(article, absolute: Callable[[str], str]) -> dict:
-    return {
-        "id": article.pk,
-        "published_at": article.published_at,
-        "title": article.title,
-        "outlet_id": article.outlet_id,
-        "outlet": article.outlet.name if article.outlet else "",
-        "authors": list(article.authors),
-        "language": article.language,
-        "status": article.status,
-        "description": article.description,
-        "original_url": article.url,
-        "canonical_url": article.canonical_url,
-        "tags": _tags(article),
-        "url": absolute(reverse("events:article", args=[article.pk])),
-    }
-
-
-ROWS = {"event": _event_row, "claim": _claim_row, "entity": _entity_row, "article": _article_row}
-# The CSV header (and the JSON keys): stable, so that analysts' scripts keep working. An empty
-# export still has its header.
-COLUMNS = {
-    "event": ("id", "date", "date_precision", "title", "type", "type_label", "place_id", "place", "place_country",
-              "actor_ids", "actors", "article_count", "outlet_count", "tags", "first_seen", "last_seen", "url"),
-    "claim": ("id", "article_id", "article_title", "outlet", "published_at", "speaker_id", "speaker", "speaker_text",
-              "cue", "kind", "evidential", "content", "source_id", "source", "source_text", "review_status",
-              "reviewed_by", "reviewed_at", "review_reason", "confidence", "tags", "url"),
-    "entity": ("id", "name", "kind", "country", "provisional", "mention_count", "description", "iso_code",
-               "wikidata", "geonames_id", "latitude", "longitude", "tags", "url"),
-    "article": ("id", "published_at", "title", "outlet_id", "outlet", "authors", "language", "status", "description",
-                "original_url", "canonical_url", "tags", "url"),
-}  # fmt: skip
-
-
-def _plain(value):
-    """A value as JSON knows it: dates in ISO 8601 (times in the portal's time zone)."""
-    if isinstance(value, datetime):
-        return timezone.localtime(value).isoformat() if timezone.is_aware(value) else value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-# A text cell starting with one of these runs as a formula in a spreadsheet; article text is
-# written by strangers, so such cells get a leading apostrophe (CSV only: JSON stays exact).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    value = _plain(value)
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    text = LIST_SEPARATOR.join(str(item) for item in value) if isinstance(value, list) else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-class _Line:
-    """A file-like object whose write() hands the line back: csv.writer without a buffer."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_lines(columns: tuple[str, ...], rows: Iterable[dict]) -> Iterator[str]:
-    writer = csv.writer(_Line())
-    yield writer.writerow(columns)
-    for row in rows:
-        yield writer.writerow([_cell(row[key]) for key in columns])
-
-
-def json_chunks(rows: Iterable[dict]) -> Iterator[str]:
-    yield "["
-    separator = "\n"
-    for row in rows:
-        yield separator + json.dumps({key: _plain(value) for key, value in row.items()}, ensure_ascii=False)
-        separator = ",\n"
-    yield "\n]\n"
 
 
 @require_GET
 def export(request: HttpRequest, kind: str, fmt: str) -> StreamingHttpResponse:
-    if fmt not in ("csv", "json") or kind not in ROWS:
+    if fmt not in ("csv", "json") or kind not in LISTS:
         raise Http404("unknown export format")
-    records = filters.with_details(kind, filters.filtered(kind, request.GET))
-    make_row = ROWS[kind]
+    list_kind = LISTS[kind]
+    records = list_kind.records(request.GET)
     rows = (
-        make_row(record, request.build_absolute_uri) for record in records.iterator(chunk_size=CHUNK_SIZE)
+        list_kind.export_row(record, request.build_absolute_uri)
+        for record in records.iterator(chunk_size=CHUNK_SIZE)
     )
     if fmt == "csv":
         response = StreamingHttpResponse(
-            csv_lines(COLUMNS[kind], rows), content_type="text/csv; charset=utf-8"
+            csv_lines(list_kind.columns, rows), content_type="text/csv; charset=utf-8"
         )
     else:
         response = StreamingHttpResponse(json_chunks(rows), content_type="application/json; charset=utf-8")
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="lagebild-{FILE_NAMES[kind]}-{stamp}.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="lagebild-{list_kind.plural}-{stamp}.{fmt}"'
     return response

@@ -1,4 +1,5 @@
-"""The list pages: filters, full-text search, sorting, facets (events/filters.py does the work).
+"""The list pages: filters, full-text search, sorting, facets (events/lists.py declares each
+kind, events/selectors/ does the work).
 
 Every list keeps its whole state in the URL, works without JavaScript, and with htmx swaps
 only its results: a request with the `HX-Request` header gets the results fragment
@@ -14,19 +15,16 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from events import filters
 from events.event_types import load_taxonomy
+from events.lists import LISTS
 from events.models import Claim, Entity, Tag
+from events.selectors.details import actors_of, type_label
+from events.selectors.facets import active_filters, event_facets
+from events.selectors.lists import snippets as find_snippets
+from events.selectors.parameters import querystring
 from ingest.models import Outlet
 
 PAGE_SIZE = 50
-# Export URL names by list kind (events/urls.py, "exports").
-EXPORT_NAMES = {
-    "event": "events:events_export",
-    "claim": "events:claims_export",
-    "entity": "events:entities_export",
-    "article": "events:articles_export",
-}
 SORT_LABELS = {
     "-date": _("newest first"),
     "date": _("oldest first"),
@@ -67,11 +65,11 @@ def list_context(request: HttpRequest, kind: str, records) -> dict:
     removable), export links and the bulk tagging bar, all carrying the current filters."""
     page: Page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
-    query = filters.querystring(request.GET)
+    query = querystring(request.GET)
     suffix = f"?{query}" if query else ""
     # This list's address without the empty fields a form sends: for the address bar and `next`.
-    here = filters.querystring(request.GET, page=request.GET.get("page") or None)
-    export = EXPORT_NAMES[kind]
+    here = querystring(request.GET, page=request.GET.get("page") or None)
+    export = LISTS[kind].export_url
     return {
         "kind": kind,
         "page": page,
@@ -79,36 +77,37 @@ def list_context(request: HttpRequest, kind: str, records) -> dict:
         "params": request.GET,
         "filter_query": query,
         "page_query": f"{query}&" if query else "",
-        "active_filters": filters.active_filters(kind, request.GET),
+        "active_filters": active_filters(kind, request.GET),
         "export_csv": reverse(export, kwargs={"fmt": "csv"}) + suffix,
         "export_json": reverse(export, kwargs={"fmt": "json"}) + suffix,
-        "sorts": [(value, SORT_LABELS[value]) for value in filters.SORTS[kind]],
+        "sorts": [(value, SORT_LABELS[value]) for value in LISTS[kind].sorts],
         "sort": request.GET.get("sort", ""),
         # Lazy: queried only where the bulk tagging bar is shown (editors, admins).
         "all_tags": Tag.objects.all(),
     }
 
 
-def render_list(request: HttpRequest, page: str, fragment: str, context: dict) -> HttpResponse:
+def render_list(request: HttpRequest, context: dict) -> HttpResponse:
+    """The list page, or (htmx) only its results."""
+    kind = LISTS[context["kind"]]
     if not wants_fragment(request):
-        return render(request, page, context)
-    response = render(request, fragment, context)
+        return render(request, kind.page_template, context)
+    response = render(request, kind.results_template, context)
     response["HX-Push-Url"] = context["here"]  # "?q=Iran", not "?q=Iran&type=&outlet=&..."
     return response
 
 
 @require_GET
 def event_list(request: HttpRequest) -> HttpResponse:
-    events = filters.with_details("event", filters.filtered("event", request.GET))
-    context = list_context(request, "event", events)
+    context = list_context(request, "event", LISTS["event"].records(request.GET))
     rows = context["page"].object_list
-    snippets = filters.snippets([getattr(event, "best_article_id", None) for event in rows], request.GET)
+    snippets = find_snippets([getattr(event, "best_article_id", None) for event in rows], request.GET)
     for event in rows:
-        actors = filters.actors_of(event)
+        actors = actors_of(event)
         event.first_actors, event.more_actors = actors[:4], max(0, len(actors) - 4)
-        event.type_label = filters.type_label(event.type)
+        event.type_label = type_label(event.type)
         event.snippet = snippets.get(getattr(event, "best_article_id", None))
-    facets = context["facets"] = filters.event_facets(request.GET)
+    facets = context["facets"] = event_facets(request.GET)
     context["facet_groups"] = [
         (name, title, facets[name]) for name, title in FACET_TITLES.items() if facets[name]
     ]
@@ -123,7 +122,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         context["place_options"] = _options(context["facets"]["place"], "place", chosen)
         context["country_options"] = _options(context["facets"]["country"], "country", chosen)
         context["actor_options"] = [f for f in context["facets"]["actor"] if not f.selected]
-    return render_list(request, "events/event_list.html", "events/partials/event_results.html", context)
+    return render_list(request, context)
 
 
 def _options(facets: list, param: str, chosen: dict) -> list[tuple[str, str]]:
@@ -138,25 +137,23 @@ def _options(facets: list, param: str, chosen: dict) -> list[tuple[str, str]]:
 
 @require_GET
 def entity_list(request: HttpRequest) -> HttpResponse:
-    entities = filters.with_details("entity", filters.filtered("entity", request.GET))
-    context = list_context(request, "entity", entities)
+    context = list_context(request, "entity", LISTS["entity"].records(request.GET))
     context["provisional"] = request.GET.get("provisional") in ("1", "true", "on")
     if not wants_fragment(request):
         context["kinds"] = Entity.Kind.choices
         context["countries"] = (
             Entity.objects.active().filter(kind=Entity.Kind.COUNTRY).exclude(iso_code="").order_by("name")
         ).values_list("iso_code", "name")
-    return render_list(request, "events/entity_list.html", "events/partials/entity_results.html", context)
+    return render_list(request, context)
 
 
 @require_GET
 def article_list(request: HttpRequest) -> HttpResponse:
-    articles = filters.with_details("article", filters.filtered("article", request.GET))
-    context = list_context(request, "article", articles)
+    context = list_context(request, "article", LISTS["article"].records(request.GET))
     rows = context["page"].object_list
-    snippets = filters.snippets([article.pk for article in rows], request.GET)
+    snippets = find_snippets([article.pk for article in rows], request.GET)
     for article in rows:
         article.snippet = snippets.get(article.pk)
     if not wants_fragment(request):
         context["outlets"] = Outlet.objects.order_by("name").only("pk", "name")
-    return render_list(request, "events/article_list.html", "events/partials/article_results.html", context)
+    return render_list(request, context)

@@ -14,28 +14,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from events import services
-from events.models import TAGGING_TARGETS, Claim, Entity, Event, Tag
+from events.lists import LISTS, filtered
+from events.models import TAGGING_TARGETS, Tag
 from events.views.common import redirect_back
-from ingest.models import Article
 from portal.roles import editor_required
 
 # How many records of each kind the tag page shows; the counts are always complete.
 SECTION_LIMIT = 50
-TARGET_MODELS = {"event": Event, "article": Article, "claim": Claim, "entity": Entity}
-# What each section of the tag page shows beside the record (no query per row).
-SECTION_RELATED = {
-    "event": ("event__place",),
-    "article": ("article__outlet",),
-    "claim": ("claim__speaker", "claim__article"),
-    "entity": (),
-}
-# The list page of each kind, which filters by ?tag=<slug> (events/filters.py).
-LIST_URLS = {
-    "event": "events:events",
-    "article": "events:articles",
-    "claim": "events:claims",
-    "entity": "events:entities",
-}
 
 
 @require_GET
@@ -79,7 +64,7 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     for kind in TAGGING_TARGETS:
         taggings = (
             tag.taggings.filter(**{f"{kind}__isnull": False})
-            .select_related("user", kind, *SECTION_RELATED[kind])
+            .select_related("user", kind, *LISTS[kind].tag_related)
             .order_by("-created_at", "-pk")[:SECTION_LIMIT]
         )
         sections.append(
@@ -93,7 +78,7 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _list_url(kind: str, tag: Tag) -> str:
-    return f"{reverse(LIST_URLS[kind])}?{QueryDict.fromkeys(['tag'], tag.slug).urlencode()}"
+    return f"{reverse(LISTS[kind].list_url)}?{QueryDict.fromkeys(['tag'], tag.slug).urlencode()}"
 
 
 @require_POST
@@ -103,14 +88,13 @@ def tags_apply(request: HttpRequest) -> HttpResponse:
     list page's filters select. Back to `next` with a message."""
     user = request.user
     action, kind, tag_id = (request.POST.get(key, "") for key in ("action", "kind", "tag"))
-    if action not in ("add", "remove") or kind not in TARGET_MODELS or not tag_id.isdigit():
+    if action not in ("add", "remove") or kind not in LISTS or not tag_id.isdigit():
         return HttpResponseBadRequest(
             "action (add|remove), kind (event|claim|entity|article) and tag are required"
         )
     tag = get_object_or_404(Tag, pk=int(tag_id))
     if request.POST.get("all") == "1":
-        from events.filters import filtered  # the list pages' filters, so "all" means what the list showed
-
+        # The list pages' filters, so "all" means what the list showed.
         selected = filtered(kind, QueryDict(request.POST.get("filters", "")))
         ids = list(selected.order_by().values_list("pk", flat=True))  # no sort: ranks need not be computed
     else:
@@ -119,7 +103,7 @@ def tags_apply(request: HttpRequest) -> HttpResponse:
             return HttpResponseBadRequest("ids must be numbers")
         # Only ids that exist: a stale page must not fail on a deleted record.
         ids = list(
-            TARGET_MODELS[kind].objects.filter(pk__in=[int(v) for v in raw]).values_list("pk", flat=True)
+            LISTS[kind].model.objects.filter(pk__in=[int(v) for v in raw]).values_list("pk", flat=True)
         )
     if action == "add":
         count = services.tags_apply(tag=tag, kind=kind, ids=ids, user=user)

@@ -504,7 +504,7 @@ def test_api_token_command_unknown_user(db):
         call_command("api_token", "nobody")
 
 
-# --- filters (events/filters.py) ------------------------------------------------------------------------
+# --- filters (events/lists.py) --------------------------------------------------------------------------
 
 
 def ids(response) -> list[int]:
@@ -582,7 +582,7 @@ def test_article_filters(api, world):
 def test_lists_match_the_portal_filter(api, world, kind, params):
     from django.http import QueryDict
 
-    from events.filters import filtered
+    from events.lists import filtered
 
     query = QueryDict(mutable=True)
     query.update(params)

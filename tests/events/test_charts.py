@@ -8,7 +8,7 @@ import pytest
 from django.test import override_settings
 from django.utils import translation
 
-from events import charts
+from events.presentation import charts
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from events.lists import LISTS
 from events.views import exports
 from events.views.search import PAGE_SIZE
 from portal.roles import ADMIN, ANALYST, EDITOR
@@ -55,19 +56,19 @@ def test_csv_and_json_hold_the_same_rows_with_stable_columns(analyst_client, plu
     day = timezone.localdate().isoformat()
     assert csv_response["Content-Disposition"] == f'attachment; filename="lagebild-{plural}-{day}.csv"'
     table = rows_csv(csv_response)
-    assert table and list(table[0]) == list(exports.COLUMNS[kind])
+    assert table and list(table[0]) == list(LISTS[kind].columns)
     json_response = analyst_client.get(f"/{plural}/export.json")
     assert json_response["Content-Type"] == "application/json; charset=utf-8"
     assert json_response["Content-Disposition"].endswith(f'filename="lagebild-{plural}-{day}.json"')
     data = json.loads(body(json_response))
-    assert isinstance(data, list) and [list(row) for row in data] == [list(exports.COLUMNS[kind])] * len(data)
+    assert isinstance(data, list) and [list(row) for row in data] == [list(LISTS[kind].columns)] * len(data)
     assert [str(row["id"]) for row in data] == [row["id"] for row in table]
     assert all(row["url"].startswith("http://testserver/") for row in data)
 
 
 def test_an_empty_export_still_has_its_header(analyst_client):
     text = body(analyst_client.get("/events/export.csv?q=Nichtsdergleichen"))
-    assert text.strip() == ",".join(exports.COLUMNS["event"])
+    assert text.strip() == ",".join(LISTS["event"].columns)
     assert json.loads(body(analyst_client.get("/events/export.json?q=Nichtsdergleichen"))) == []
 
 
@@ -130,7 +131,7 @@ def test_export_queries_come_in_chunks_not_per_row(analyst_client, monkeypatch):
 
 
 def test_csv_cells_never_run_as_spreadsheet_formulas(rf):
-    from events.views.exports import _cell
+    from events.presentation.exports import _cell
 
     assert _cell('=HYPERLINK("http://evil.example","klick")') == '\'=HYPERLINK("http://evil.example","klick")'
     assert _cell("@SUM(A1)") == "'@SUM(A1)"

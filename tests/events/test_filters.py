@@ -1,4 +1,5 @@
-"""events.filters: every parameter of every list, bad values ignored, German full text, facets.
+"""The list filters (events/lists.py, events/selectors/): every parameter of every list, bad
+values ignored, German full text, facets.
 
 The helpers at the top build records the way the pipeline leaves them; the other list-page
 tests (test_search_pages, test_exports, test_claim_list) import them.
@@ -13,8 +14,12 @@ import pytest
 from django.http import QueryDict
 from django.utils import timezone
 
-from events import filters
+from events.lists import KINDS, filtered
 from events.models import Claim, Entity, Event, EventActor, EventArticle, Mention, Tag, Tagging
+from events.presentation.highlight import highlight
+from events.selectors.facets import active_filters, event_facets
+from events.selectors.lists import snippets
+from events.selectors.parameters import adding, querystring
 from ingest.models import Article, Outlet
 
 pytestmark = pytest.mark.django_db
@@ -141,39 +146,39 @@ def world():
 def test_events_by_each_parameter(world):
     w = world
     summit, budget, call = w["summit"].pk, w["budget"].pk, w["call"].pk
-    assert ids(filters.filtered("event", q(""))) == [call, budget, summit]  # newest first
-    assert ids(filters.filtered("event", q("date_from=2024-07-01"))) == [call, budget]
-    assert ids(filters.filtered("event", q("date_to=2024-07-01"))) == [budget, summit]
-    assert ids(filters.filtered("event", q(f"actor={w['putin'].pk}"))) == [call, summit]
+    assert ids(filtered("event", q(""))) == [call, budget, summit]  # newest first
+    assert ids(filtered("event", q("date_from=2024-07-01"))) == [call, budget]
+    assert ids(filtered("event", q("date_to=2024-07-01"))) == [budget, summit]
+    assert ids(filtered("event", q(f"actor={w['putin'].pk}"))) == [call, summit]
     both = f"actor={w['putin'].pk}&actor={w['scholz'].pk}"  # all must take part
-    assert ids(filters.filtered("event", q(both))) == [call]
-    assert ids(filters.filtered("event", q(f"place={w['berlin'].pk}"))) == [call, budget]
-    assert ids(filters.filtered("event", q("country=kp"))) == [summit]  # place or actor, any case
-    assert ids(filters.filtered("event", q("country=RU"))) == [call, summit]  # Putin's country
-    assert ids(filters.filtered("event", q("type=other"))) == [budget]
-    assert ids(filters.filtered("event", q(f"outlet={w['rt'].pk}"))) == [budget]
-    assert ids(filters.filtered("event", q("tag=sanktionen"))) == [summit]
-    assert ids(filters.filtered("event", q("tag=nordkorea"))) == [summit]  # via its narrower tag
-    assert ids(filters.filtered("event", q("review=disputed"))) == [call, summit]  # a1 is in both
-    assert ids(filters.filtered("event", q("review=confirmed"))) == [budget]
+    assert ids(filtered("event", q(both))) == [call]
+    assert ids(filtered("event", q(f"place={w['berlin'].pk}"))) == [call, budget]
+    assert ids(filtered("event", q("country=kp"))) == [summit]  # place or actor, any case
+    assert ids(filtered("event", q("country=RU"))) == [call, summit]  # Putin's country
+    assert ids(filtered("event", q("type=other"))) == [budget]
+    assert ids(filtered("event", q(f"outlet={w['rt'].pk}"))) == [budget]
+    assert ids(filtered("event", q("tag=sanktionen"))) == [summit]
+    assert ids(filtered("event", q("tag=nordkorea"))) == [summit]  # via its narrower tag
+    assert ids(filtered("event", q("review=disputed"))) == [call, summit]  # a1 is in both
+    assert ids(filtered("event", q("review=confirmed"))) == [budget]
 
 
 def test_events_combined_filters(world):
     w = world
     params = q(f"actor={w['putin'].pk}&place={w['berlin'].pk}&date_from=2024-08-01&type=meet&review=disputed")
-    assert ids(filters.filtered("event", params)) == [w["call"].pk]
-    assert ids(filters.filtered("event", q(f"actor={w['kim'].pk}&country=DE"))) == []
+    assert ids(filtered("event", params)) == [w["call"].pk]
+    assert ids(filtered("event", q(f"actor={w['kim'].pk}&country=DE"))) == []
 
 
 def test_events_sorting(world):
     w = world
     summit, budget, call = w["summit"].pk, w["budget"].pk, w["call"].pk
-    assert ids(filters.filtered("event", q("sort=date"))) == [summit, budget, call]
-    assert ids(filters.filtered("event", q("sort=title"))) == [budget, call, summit]
-    assert ids(filters.filtered("event", q("sort=-articles")))[0] == call
-    assert ids(filters.filtered("event", q("sort=articles")))[-1] == call
+    assert ids(filtered("event", q("sort=date"))) == [summit, budget, call]
+    assert ids(filtered("event", q("sort=title"))) == [budget, call, summit]
+    assert ids(filtered("event", q("sort=-articles")))[0] == call
+    assert ids(filtered("event", q("sort=articles")))[-1] == call
     # Relevance without a query means nothing: the default order.
-    assert ids(filters.filtered("event", q("sort=relevance"))) == [call, budget, summit]
+    assert ids(filtered("event", q("sort=relevance"))) == [call, budget, summit]
 
 
 @pytest.mark.parametrize(
@@ -185,20 +190,20 @@ def test_events_sorting(world):
     ],
 )  # fmt: skip
 def test_bad_values_are_ignored(world, garbage):
-    for kind in filters.KINDS:
-        assert list(filters.filtered(kind, q(garbage))) is not None
-    assert len(ids(filters.filtered("event", q(garbage)))) == 3
+    for kind in KINDS:
+        assert list(filtered(kind, q(garbage))) is not None
+    assert len(ids(filtered("event", q(garbage)))) == 3
 
 
 def test_plain_dicts_work_too(world):
-    assert ids(filters.filtered("event", {"actor": [str(world["kim"].pk)], "type": "meet"})) == [
+    assert ids(filtered("event", {"actor": [str(world["kim"].pk)], "type": "meet"})) == [
         world["summit"].pk
     ]
 
 
 def test_unknown_kind_is_an_error():
     with pytest.raises(ValueError):
-        filters.filtered("outlet", q(""))
+        filtered("outlet", q(""))
 
 
 # --- full text ---------------------------------------------------------------------------------
@@ -206,14 +211,14 @@ def test_unknown_kind_is_an_error():
 
 def test_german_inflection_finds_the_other_form(world):
     # "Sanktion" (singular) finds "Sanktionen" (plural) through the german stemmer.
-    assert ids(filters.filtered("article", q("q=Sanktion"))) == [world["a1"].pk]
-    assert ids(filters.filtered("event", q("q=Sanktion"))) == [world["call"].pk, world["summit"].pk]
-    assert ids(filters.filtered("claim", q("q=Sanktion"))) == [world["c1"].pk]
+    assert ids(filtered("article", q("q=Sanktion"))) == [world["a1"].pk]
+    assert ids(filtered("event", q("q=Sanktion"))) == [world["call"].pk, world["summit"].pk]
+    assert ids(filtered("claim", q("q=Sanktion"))) == [world["c1"].pk]
 
 
 def test_websearch_syntax(world):
-    assert ids(filters.filtered("article", q("q=Putin -Scholz"))) == [world["a1"].pk]
-    assert set(ids(filters.filtered("article", q('q="neue Sanktionen" or Rente')))) == {
+    assert ids(filtered("article", q("q=Putin -Scholz"))) == [world["a1"].pk]
+    assert set(ids(filtered("article", q('q="neue Sanktionen" or Rente')))) == {
         world["a1"].pk,
         world["a2"].pk,
     }
@@ -228,14 +233,14 @@ def test_ranking_puts_the_best_match_first():
         ts,
         dt.date(2024, 1, 1),
     )
-    assert ids(filters.filtered("article", q("q=Sanktion"))) == [
+    assert ids(filtered("article", q("q=Sanktion"))) == [
         strong.pk,
         weak.pk,
     ]  # relevance by default with q
-    assert ids(filters.filtered("article", q("q=Sanktion&sort=-date"))) == [weak.pk, strong.pk]
+    assert ids(filtered("article", q("q=Sanktion&sort=-date"))) == [weak.pk, strong.pk]
     e_weak = event("schwach", day=dt.date(2024, 9, 1), articles=[weak])
     e_strong = event("stark", day=dt.date(2024, 1, 1), articles=[strong, weak])
-    found = filters.filtered("event", q("q=Sanktionen"))
+    found = filtered("event", q("q=Sanktionen"))
     assert ids(found) == [e_strong.pk, e_weak.pk]
     assert found[0].best_article_id == strong.pk and found[0].rank > found[1].rank
 
@@ -245,7 +250,7 @@ def test_snippets_are_escaped_and_marked():
         "Vorher <script>alert(1)</script> 1 < 2 & 3 > 2 <b onclick='x'> dann Sanktionen \x02 gegen \x03 Iran."
     )
     hostile = article("x", text, outlet())
-    snippet = filters.snippets([hostile.pk], q("q=Sanktion"))[hostile.pk]
+    snippet = snippets([hostile.pk], q("q=Sanktion"))[hostile.pk]
     assert "<mark>Sanktionen</mark>" in snippet
     # Nothing of the text is markup (PostgreSQL drops what it parses as tags, the rest is escaped)...
     assert "<" not in snippet.replace("<mark>", "").replace("</mark>", "")
@@ -255,9 +260,9 @@ def test_snippets_are_escaped_and_marked():
 
 
 def test_highlight_pairs_sentinels():
-    assert filters.highlight("a \x02b\x03 c") == "a <mark>b</mark> c"
-    assert filters.highlight("\x03<i>\x02x\x02y") == "&lt;i&gt;<mark>xy</mark>"
-    assert filters.highlight("") == ""
+    assert highlight("a \x02b\x03 c") == "a <mark>b</mark> c"
+    assert highlight("\x03<i>\x02x\x02y") == "&lt;i&gt;<mark>xy</mark>"
+    assert highlight("") == ""
 
 
 # --- claims, entities, articles ----------------------------------------------------------------
@@ -266,23 +271,23 @@ def test_highlight_pairs_sentinels():
 def test_claims_by_each_parameter(world):
     w = world
     c1, c2 = w["c1"].pk, w["c2"].pk
-    assert set(ids(filters.filtered("claim", q("")))) == {c1, c2}
-    assert ids(filters.filtered("claim", q(f"speaker={w['putin'].pk}"))) == [c1]
-    assert ids(filters.filtered("claim", q("review=confirmed"))) == [c2]
-    assert ids(filters.filtered("claim", q("kind=report"))) == [c2]
-    assert ids(filters.filtered("claim", q(f"outlet={w['ts'].pk}"))) == [c1]
-    assert ids(filters.filtered("claim", q("tag=sanktionen"))) == [c1]
-    assert ids(filters.filtered("claim", q(f"event={w['budget'].pk}"))) == [c2]
-    assert ids(filters.filtered("claim", q(f"article={w['a2'].pk}"))) == [c2]
-    assert ids(filters.filtered("claim", q("date_from=2024-06-30"))) == [c2]
-    assert ids(filters.filtered("claim", q("date_to=2024-06-30"))) == [c1]
-    assert ids(filters.filtered("claim", q(f"about={w['kim'].pk}"))) == []  # "Kim" is outside the content
+    assert set(ids(filtered("claim", q("")))) == {c1, c2}
+    assert ids(filtered("claim", q(f"speaker={w['putin'].pk}"))) == [c1]
+    assert ids(filtered("claim", q("review=confirmed"))) == [c2]
+    assert ids(filtered("claim", q("kind=report"))) == [c2]
+    assert ids(filtered("claim", q(f"outlet={w['ts'].pk}"))) == [c1]
+    assert ids(filtered("claim", q("tag=sanktionen"))) == [c1]
+    assert ids(filtered("claim", q(f"event={w['budget'].pk}"))) == [c2]
+    assert ids(filtered("claim", q(f"article={w['a2'].pk}"))) == [c2]
+    assert ids(filtered("claim", q("date_from=2024-06-30"))) == [c2]
+    assert ids(filtered("claim", q("date_to=2024-06-30"))) == [c1]
+    assert ids(filtered("claim", q(f"about={w['kim'].pk}"))) == []  # "Kim" is outside the content
     Mention.objects.create(article=w["a1"], entity=w["kim"], label="LOC", start=w["c1"].content_start + 40,
                            end=w["c1"].content_start + 50, text="Nordkorea")  # fmt: skip
-    assert ids(filters.filtered("claim", q(f"about={w['kim'].pk}"))) == [c1]
+    assert ids(filtered("claim", q(f"about={w['kim'].pk}"))) == [c1]
     source = entity("AP", kind="organization")
     Claim.objects.filter(pk=c2).update(source=source)
-    assert ids(filters.filtered("claim", q(f"source={source.pk}"))) == [c2]
+    assert ids(filtered("claim", q(f"source={source.pk}"))) == [c2]
 
 
 def test_entities_by_each_parameter(world):
@@ -291,7 +296,7 @@ def test_entities_by_each_parameter(world):
     made = {e.pk for e in Entity.objects.filter(key__startswith="test:")}
 
     def found(querystring):
-        return [pk for pk in ids(filters.filtered("entity", q(querystring))) if pk in made]
+        return [pk for pk in ids(filtered("entity", q(querystring))) if pk in made]
 
     # Without a search, only what the news names (mentions); with one, everything that matches.
     assert found("") == [w["putin"].pk, w["kim"].pk]  # most mentions first
@@ -305,7 +310,7 @@ def test_entities_by_each_parameter(world):
     assert found("q=o&sort=name&kind=person") == [w["kim"].pk, shadow.pk, w["scholz"].pk]
     assert found("q=o&sort=-name&kind=person") == [w["scholz"].pk, shadow.pk, w["kim"].pk]
     assert found("sort=mentions") == [w["kim"].pk, w["putin"].pk]
-    assert filters.filtered("entity", q("sort=-mentions"))[0].mention_count == 2
+    assert filtered("entity", q("sort=-mentions"))[0].mention_count == 2
 
 
 def test_entity_alias_search_does_not_inflate_counts(world):
@@ -314,7 +319,7 @@ def test_entity_alias_search_does_not_inflate_counts(world):
     for text in ("Putin", "Putins", "W. Putin"):
         Alias.objects.create(entity=world["putin"], text=text, normalized=text.lower())
     # Only this test's entities: the session's seeded knowledge base has its own Putin.
-    found = filters.filtered("entity", q("q=putin")).filter(
+    found = filtered("entity", q("q=putin")).filter(
         pk__in=[e.pk for e in world.values() if isinstance(e, Entity)]
     )
     assert ids(found) == [world["putin"].pk] and found[0].mention_count == 2
@@ -323,14 +328,14 @@ def test_entity_alias_search_does_not_inflate_counts(world):
 def test_articles_by_each_parameter(world):
     w = world
     a1, a2, a3 = w["a1"].pk, w["a2"].pk, w["a3"].pk
-    assert ids(filters.filtered("article", q(""))) == [a3, a2, a1]
-    assert ids(filters.filtered("article", q(f"outlet={w['ts'].pk}"))) == [a3, a1]
-    assert ids(filters.filtered("article", q("date_from=2024-07-01&date_to=2024-07-31"))) == [a2]
-    assert ids(filters.filtered("article", q(f"entity={w['putin'].pk}"))) == [a3, a1]
-    assert ids(filters.filtered("article", q(f"event={w['call'].pk}"))) == [a3, a1]
-    assert ids(filters.filtered("article", q("tag=sanktionen"))) == [a1]
-    assert ids(filters.filtered("article", q("sort=date"))) == [a1, a2, a3]
-    assert ids(filters.filtered("article", q("sort=title"))) == [a1, a2, a3]
+    assert ids(filtered("article", q(""))) == [a3, a2, a1]
+    assert ids(filtered("article", q(f"outlet={w['ts'].pk}"))) == [a3, a1]
+    assert ids(filtered("article", q("date_from=2024-07-01&date_to=2024-07-31"))) == [a2]
+    assert ids(filtered("article", q(f"entity={w['putin'].pk}"))) == [a3, a1]
+    assert ids(filtered("article", q(f"event={w['call'].pk}"))) == [a3, a1]
+    assert ids(filtered("article", q("tag=sanktionen"))) == [a1]
+    assert ids(filtered("article", q("sort=date"))) == [a1, a2, a3]
+    assert ids(filtered("article", q("sort=title"))) == [a1, a2, a3]
 
 
 # --- facets, active filters, querystrings ------------------------------------------------------
@@ -339,7 +344,7 @@ def test_articles_by_each_parameter(world):
 def test_facets_leave_their_own_filter_out(world, django_assert_max_num_queries):
     w = world
     with django_assert_max_num_queries(7):
-        facets = filters.event_facets(q("type=meet"))
+        facets = event_facets(q("type=meet"))
     by_type = {f.value: f.count for f in facets["type"]}
     assert by_type == {"meet": 2, "other": 1}  # the other type stays in view
     assert next(f for f in facets["type"] if f.value == "meet").selected
@@ -356,14 +361,14 @@ def test_facets_leave_their_own_filter_out(world, django_assert_max_num_queries)
     meet = next(f for f in facets["type"] if f.value == "meet")
     assert "type" not in QueryDict(meet.query)
     kim = next(
-        f for f in filters.event_facets(q(f"actor={w['putin'].pk}"))["actor"] if f.label == "Kim Jong Un"
+        f for f in event_facets(q(f"actor={w['putin'].pk}"))["actor"] if f.label == "Kim Jong Un"
     )
     assert QueryDict(kim.query).getlist("actor") == [str(w["putin"].pk), str(w["kim"].pk)]
 
 
 def test_facets_with_search(world, django_assert_max_num_queries):
     with django_assert_max_num_queries(7):
-        facets = filters.event_facets(q("q=Sanktion&country=KP"))
+        facets = event_facets(q("q=Sanktion&country=KP"))
     assert {f.value: f.count for f in facets["country"]} == {"RU": 2, "KP": 1, "DE": 1}
     assert {f.value for f in facets["type"]} == {"meet"}
 
@@ -372,7 +377,7 @@ def test_active_filters_name_what_is_set(world):
     w = world
     params = q(f"q=Sanktion&actor={w['putin'].pk}&actor={w['kim'].pk}&outlet={w['ts'].pk}&tag=sanktionen"
                "&review=disputed&type=meet&date_from=bad&page=2")  # fmt: skip
-    active = filters.active_filters("event", params)
+    active = active_filters("event", params)
     labels = {(f.param, f.label) for f in active}
     assert ("actor", "Wladimir Putin") in labels and ("actor", "Kim Jong Un") in labels
     assert ("outlet", "Tagesschau") in labels and ("tag", "Sanktionen") in labels
@@ -385,9 +390,9 @@ def test_active_filters_name_what_is_set(world):
 
 def test_querystring_helpers():
     params = q("q=a b&actor=1&actor=2&page=3&type=")
-    assert filters.querystring(params) == "q=a+b&actor=1&actor=2"
-    assert filters.querystring(params, "actor", "1") == "q=a+b&actor=2"
-    assert filters.querystring(params, "actor") == "q=a+b"
-    assert filters.querystring(params, sort="title") == "q=a+b&actor=1&actor=2&sort=title"
-    assert filters.adding(params, "actor", 5) == "q=a+b&actor=1&actor=2&actor=5"
-    assert filters.adding(params, "actor", 2) == "q=a+b&actor=1&actor=2"
+    assert querystring(params) == "q=a+b&actor=1&actor=2"
+    assert querystring(params, "actor", "1") == "q=a+b&actor=2"
+    assert querystring(params, "actor") == "q=a+b"
+    assert querystring(params, sort="title") == "q=a+b&actor=1&actor=2&sort=title"
+    assert adding(params, "actor", 5) == "q=a+b&actor=1&actor=2&actor=5"
+    assert adding(params, "actor", 2) == "q=a+b&actor=1&actor=2"

@@ -122,7 +122,7 @@ def test_next_must_be_ours(client, editor, world):
 
 
 @pytest.mark.skipif(
-    importlib.util.find_spec("events.filters") is None, reason="events/filters.py not there yet"
+    importlib.util.find_spec("events.lists") is None, reason="events/lists.py not there yet"
 )
 def test_all_records_a_filter_selects(client, editor, world):
     login(client, editor)
