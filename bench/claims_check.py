@@ -29,7 +29,8 @@ def main() -> None:
     setup_django()
     from events.kb.index import get_kb
     from events.services import analyze_text
-    from ingest.extraction import decode_html, extract_article
+    from ingest.decoding import decode_html
+    from ingest.extraction import extract_document
 
     kb = get_kb()
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -38,7 +39,7 @@ def main() -> None:
         writer.writerow(["page", "start", "kind", "cue", "speaker", "source", "content", "judgement"])
         for page in PAGES:
             html, _ = decode_html((CORPUS / f"{page}.html").read_bytes(), None)
-            article = extract_article(html)
+            article = extract_document(html)
             claims = analyze_text(
                 article.text, article.published.date() if article.published else None
             ).claims

@@ -1,11 +1,11 @@
-"""Extraction quality benchmark: Lagebild's extract_article vs. plain trafilatura.
+"""Extraction quality benchmark: Lagebild's extract_document vs. plain trafilatura.
 
 Usage::
 
     .venv/bin/python bench/extraction_quality.py [--corpus DIR] [--json OUT.json] [--only SUBSTR]
 
 The corpus directory holds ``manifest.json`` and ``gold/<id>.json`` (see its SOURCE.md).
-Both systems get the same raw bytes: Lagebild runs ``decode_html`` then ``extract_article``;
+Both systems get the same raw bytes: Lagebild runs ``decode_html`` then ``extract_document``;
 the baseline runs ``trafilatura.extract(bytes)`` with default options for the text and
 ``trafilatura.extract_metadata`` for title/author/date (trafilatura decodes bytes itself).
 
@@ -51,7 +51,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import trafilatura
 
-from ingest.extraction import decode_html, extract_article, parse_datetime
+from ingest.decoding import PAGE_DATES, decode_html, parse_timestamp
+from ingest.extraction import extract_document
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "html"
 FIGURES = (
@@ -144,7 +145,7 @@ def same_day(extracted: datetime | date | None, gold: str) -> bool:
     if len(gold) == 10:
         day = extracted.date() if isinstance(extracted, datetime) else extracted
         return day.isoformat() == gold
-    gold_dt = parse_datetime(gold)
+    gold_dt = parse_timestamp(gold, PAGE_DATES)
     if gold_dt is None:
         return False
     if not isinstance(extracted, datetime):
@@ -183,7 +184,7 @@ def score_page(output: Output, gold: dict[str, Any]) -> dict[str, float]:
 
 def run_lagebild(body: bytes, url: str | None) -> Output:
     html, _encoding = decode_html(body, None)
-    article = extract_article(html, url=url)
+    article = extract_document(html, url=url)
     return Output(article.text, article.title, list(article.authors), article.published)
 
 

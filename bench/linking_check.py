@@ -52,7 +52,8 @@ def list_mentions(pages: list[str], model: str | None, out: Path) -> None:
 
     from events.kb.index import get_kb
     from events.linking import link_doc
-    from ingest.extraction import decode_html, extract_article
+    from ingest.decoding import decode_html
+    from ingest.extraction import extract_document
     from ingest.nlp.pipeline import get_nlp
 
     nlp = spacy.load(model) if model else get_nlp()
@@ -75,7 +76,7 @@ def list_mentions(pages: list[str], model: str | None, out: Path) -> None:
         )
         for page in pages:
             html, _ = decode_html((CORPUS / f"{page}.html").read_bytes(), None)
-            article = extract_article(html)
+            article = extract_document(html)
             day = article.published.date() if article.published else None
             mentions = link_doc(nlp(article.text), kb, day)
             for m in mentions:

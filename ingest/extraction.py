@@ -1,8 +1,9 @@
 """Article main-text and metadata extraction for German news pages.
 
 Pure functions only: no Django, no network, no file access. The pipeline is
-``decode_html(bytes, header)`` -> ``extract_article(text, url)``; ``canonicalize_url`` is used
-for deduplication keys.
+``ingest.decoding.decode_html(bytes, header)`` -> ``extract_document(text, url)``;
+``canonicalize_url`` is used for deduplication keys. (The Celery task that runs this for a
+stored article is ``ingest.tasks.extract_article``.)
 
 Main text comes from trafilatura (tuned options, see ``_TRAFILATURA_OPTIONS``); metadata comes
 from JSON-LD and meta tags first, because publishers fill those for search engines and they are
@@ -12,33 +13,27 @@ fallback.
 
 from __future__ import annotations
 
-import codecs
 import json
 import logging
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import datetime
 from html import unescape
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
-from zoneinfo import ZoneInfo
 
 import lxml.html
 from lxml import etree
+
+from ingest.decoding import PAGE_DATES, decode_html, parse_timestamp
 
 logger = logging.getLogger(__name__)
 
 # Pages above this size are almost always data dumps or attacks, not articles; real news pages
 # (inline JSON included) stay well below 3 MB. Truncating keeps time and memory bounded.
 MAX_HTML_CHARS = 3_000_000
-# Byte prefix scanned for <meta charset>; the HTML spec limits the prescan to 1024 bytes, but
-# real pages put long <script> blocks first, so look further.
-_META_PRESCAN_BYTES = 16_384
-# German outlets publish naive local timestamps; interpreting them in Berlin time is right for
-# the overwhelming majority (AT/CH share the offset).
-DEFAULT_TZ = ZoneInfo("Europe/Berlin")
 
 # Base options for every trafilatura pass. Comments are not main text; tables stay because
 # results tables and fact boxes belong to sports and election reports.
@@ -70,151 +65,6 @@ class ExtractedArticle:
     wire_agencies: list[str] = field(default_factory=list)
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
-
-
-# --------------------------------------------------------------------------------------------
-# Decoding
-# --------------------------------------------------------------------------------------------
-
-_BOMS: tuple[tuple[bytes, str], ...] = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),  # must precede UTF-16 LE: it starts with the same bytes
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-_HEADER_CHARSET_RE = re.compile(r"""charset\s*=\s*["']?\s*([\w.:+-]+)""", re.IGNORECASE)
-_META_CHARSET_RE = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([\w.:+-]+)""", re.IGNORECASE)
-# UTF-8 bytes of common German/typographic characters read as Windows-1252: the classic mojibake.
-# Latin-1 decoding leaves C1 controls where cp1252 has printable characters; both count.
-_MOJIBAKE_RE = re.compile("Ã[¤¶¼Ÿ„–œ©¨\u00a0\x80-\x9f]|â(?:€|\x80)[\x80-\xbfž™“”˜¦œ–—]|Â[\u00a0·«»§°]")
-# WHATWG maps these labels to windows-1252; pages labelled Latin-1 routinely contain €, „ “ –.
-_WINDOWS_1252_ALIASES = {"iso8859-1", "latin-1", "ascii", "iso-8859-1", "us-ascii", "cp819"}
-
-
-def _codec_name(label: str | None) -> str | None:
-    if not label:
-        return None
-    try:
-        name = codecs.lookup(label.strip().strip("\"'").lower()).name
-    except LookupError:
-        return None
-    if name in _WINDOWS_1252_ALIASES:
-        return "cp1252"
-    return name
-
-
-def _mojibake_count(text: str) -> int:
-    return len(_MOJIBAKE_RE.findall(text))
-
-
-def _try_decode(body: bytes, encoding: str) -> str | None:
-    try:
-        return body.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
-        if encoding == "cp1252":
-            # cp1252 leaves five bytes undefined; Latin-1 maps them to C1 controls instead.
-            return body.decode("latin-1")
-        return None
-
-
-def _is_plausible(text: str, encoding: str, body: bytes) -> bool:
-    """A declared single-byte charset is wrong when the bytes are really UTF-8 (mojibake)."""
-    if encoding.startswith("utf"):
-        return True
-    if _mojibake_count(text) == 0:
-        return True
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
-        return True
-    return False
-
-
-def _repair_double_encoding(text: str) -> str:
-    """Undo UTF-8 that was decoded as cp1252 and re-encoded (text already mojibake in UTF-8)."""
-    if _mojibake_count(text) < 3:
-        return text
-    for single in ("cp1252", "latin-1"):
-        try:
-            repaired = text.encode(single).decode("utf-8")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            continue
-        if _mojibake_count(repaired) < _mojibake_count(text):
-            return repaired
-    return text
-
-
-def _detect(body: bytes) -> str | None:
-    try:
-        from charset_normalizer import from_bytes
-    except ImportError:  # pragma: no cover - charset-normalizer is a hard dependency
-        return None
-    match = from_bytes(body[:200_000]).best()
-    return _codec_name(match.encoding) if match else None
-
-
-def decode_html(body: bytes, content_type_header: str | None) -> tuple[str, str]:
-    """Decode an HTML response body; returns ``(text, codec_name_used)``.
-
-    Order: BOM, HTTP header charset, <meta> charset, UTF-8 if the bytes are valid UTF-8,
-    charset-normalizer, cp1252. A BOM is checked before the header (as the HTML standard does)
-    because it is unambiguous evidence in the bytes themselves. Every declared charset is
-    validated: it must decode strictly and not produce typical UTF-8-as-cp1252 mojibake.
-    """
-    if not body:
-        return "", "utf-8"
-    for bom, encoding in _BOMS:
-        if body.startswith(bom):
-            text = _try_decode(body[len(bom) :], encoding)
-            if text is not None:
-                return text, encoding.removesuffix("-le").removesuffix("-be")
-    candidates: list[str] = []
-    if content_type_header:
-        header_match = _HEADER_CHARSET_RE.search(content_type_header)
-        if header_match:
-            candidates.append(header_match.group(1))
-    meta_match = _META_CHARSET_RE.search(body[:_META_PRESCAN_BYTES])
-    if meta_match:
-        candidates.append(meta_match.group(1).decode("ascii", "replace"))
-    for label in candidates:
-        encoding = _codec_name(label)
-        # A page whose ASCII-compatible prescan found the label cannot really be UTF-16/32.
-        if encoding is None or encoding.startswith(("utf-16", "utf-32")):
-            continue
-        text = _try_decode(body, encoding)
-        if text is not None and _is_plausible(text, encoding, body):
-            return _repair_double_encoding(text), encoding
-    # Undeclared or wrongly declared: valid UTF-8 is almost never accidental for non-ASCII text.
-    # A few stray bytes (one pasted Latin-1 quote in a UTF-8 page) must not send the whole page
-    # to a single-byte codec, which would garble every umlaut.
-    lenient = body.decode("utf-8", errors="replace")
-    broken = lenient.count("\ufffd") - body.count("\ufffd".encode())
-    if broken == 0 or sum(ord(char) > 127 for char in lenient) - broken >= 10 * broken:
-        return _repair_double_encoding(lenient), "utf-8"
-    # Statistical detection is unreliable on short or mostly-ASCII pages and likes to pick
-    # cp1250/cp1251/mac-roman for German Latin-1 text; so Windows-1252 competes with it on how
-    # German the decoded non-ASCII characters look.
-    candidates = ["cp1252"]
-    detected = _detect(body)
-    if detected and detected != "cp1252" and not detected.startswith(("utf-16", "utf-32")):
-        candidates.append(detected)  # on a tie Windows-1252 stays first and wins
-    decoded = [(name, text) for name in candidates if (text := _try_decode(body, name)) is not None]
-    if decoded:
-        name, text = max(decoded, key=lambda item: _german_score(item[1]))
-        return text, name
-    return body.decode("cp1252", errors="replace"), "cp1252"
-
-
-_GERMAN_CHARS = set("äöüÄÖÜßéèàâçñ„“”‚‘’–—…€«»§°·´ \u00a0")
-
-
-def _german_score(text: str) -> float:
-    """Share of non-ASCII characters that are common in German/Western European news text."""
-    non_ascii = [char for char in text if ord(char) > 127]
-    if not non_ascii:
-        return 1.0
-    return sum(char in _GERMAN_CHARS for char in non_ascii) / len(non_ascii)
 
 
 # --------------------------------------------------------------------------------------------
@@ -373,47 +223,50 @@ def _agencies_in(fragment: str) -> list[str]:
     return found
 
 
+def _credit_matches(line: str) -> list[re.Match[str]]:
+    """Agency credits in one line of text: dateline, closing "(dpa)", "Quelle: dpa", "© dpa"."""
+    matches: list[re.Match[str]] = []
+    for match in _PAREN_CREDIT_RE.finditer(line):
+        # Only the dateline "Berlin (dpa) - ..." or a closing "(dpa)" credit; mid-sentence
+        # "die Deutsche Presse-Agentur (dpa) meldete" merely names the agency.
+        after = line[match.end() :].strip()
+        dateline = match.start() <= 60 and after[:1] in ("-", "–", "—", ".", ":", "")
+        if dateline or not after.strip(".;) "):
+            matches.append(match)
+    for pattern in _CREDIT_RES:
+        matches.extend(pattern.finditer(line))
+    for match in _COPYRIGHT_CREDIT_RE.finditer(line):
+        agency_end = match.start() + len(match.group(0).rstrip("/, "))
+        if not _PHOTOGRAPHER_RE.match(line, agency_end):
+            matches.append(match)
+    return matches
+
+
+def _line_agencies(line: str) -> list[str]:
+    """Agencies credited by one line of the main text (image credits excluded)."""
+    found: list[str] = []
+    for match in _credit_matches(line):
+        prefix = line[max(0, match.start() - 40) : match.start()]
+        if not _MEDIA_CREDIT_RE.search(prefix):
+            found.extend(_agencies_in(match.group(0)))
+    # A closing line consisting of agency abbreviations and editor initials: "dpa/jr".
+    if len(line) <= 40 and (_SIGNOFF_RE.fullmatch(line.strip()) or _WITH_AGENCY_RE.fullmatch(line.strip())):
+        found.extend(_agencies_in(line))
+    return found
+
+
 def detect_wire_agencies(text: str, bylines: Iterable[str] = ()) -> list[str]:
     """Agencies credited in bylines, the dateline or credit lines of the main text."""
     found: list[str] = []
-
-    def add(names: Iterable[str]) -> None:
-        for name in names:
-            if name not in found:
-                found.append(name)
-
     for byline in bylines:
         stripped = byline.strip()
         # A byline is a credit by definition, but only a short one: long strings are prose.
         if len(stripped) <= 80 and not _MEDIA_CREDIT_RE.search(stripped):
-            add(_agencies_in(stripped))
+            found.extend(_agencies_in(stripped))
     for line in text.splitlines():
-        if not line.strip():
-            continue
-        matches: list[re.Match[str]] = []
-        for match in _PAREN_CREDIT_RE.finditer(line):
-            # Only the dateline "Berlin (dpa) - ..." or a closing "(dpa)" credit; mid-sentence
-            # "die Deutsche Presse-Agentur (dpa) meldete" merely names the agency.
-            after = line[match.end() :].strip()
-            dateline = match.start() <= 60 and after[:1] in ("-", "–", "—", ".", ":", "")
-            if dateline or not after.strip(".;) "):
-                matches.append(match)
-        for pattern in _CREDIT_RES:
-            matches.extend(pattern.finditer(line))
-        for match in _COPYRIGHT_CREDIT_RE.finditer(line):
-            agency_end = match.start() + len(match.group(0).rstrip("/, "))
-            if not _PHOTOGRAPHER_RE.match(line, agency_end):
-                matches.append(match)
-        for match in matches:
-            prefix = line[max(0, match.start() - 40) : match.start()]
-            if not _MEDIA_CREDIT_RE.search(prefix):
-                add(_agencies_in(match.group(0)))
-        # A closing line consisting of agency abbreviations and editor initials: "dpa/jr".
-        if len(line) <= 40 and (
-            _SIGNOFF_RE.fullmatch(line.strip()) or _WITH_AGENCY_RE.fullmatch(line.strip())
-        ):
-            add(_agencies_in(line))
-    return found
+        if line.strip():
+            found.extend(_line_agencies(line))
+    return list(dict.fromkeys(found))  # first mention first, each agency once
 
 
 # --------------------------------------------------------------------------------------------
@@ -611,50 +464,6 @@ def _first(mapping: dict[str, str], *keys: str) -> str:
         if mapping.get(key):
             return mapping[key]
     return ""
-
-
-# --------------------------------------------------------------------------------------------
-# Dates
-# --------------------------------------------------------------------------------------------
-
-_GERMAN_DATE_RE = re.compile(
-    r"(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})(?:,?\s+(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?)?"
-)
-
-
-def parse_datetime(value: str) -> datetime | None:
-    """Parse ISO 8601 and German "dd.mm.yyyy[ hh:mm]" timestamps; naive ones get Berlin time."""
-    value = value.strip()
-    if not value or len(value) > 64:
-        return None
-    parsed: datetime | None = None
-    iso = value.replace("Z", "+00:00").replace(" ", "T", 1) if re.match(r"\d{4}-\d{2}-\d{2}", value) else ""
-    # Offsets without colon (+0200) and fractional seconds beyond microseconds trip fromisoformat.
-    iso = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", iso)
-    iso = re.sub(r"(\.\d{6})\d+", r"\1", iso)
-    if iso:
-        try:
-            parsed = datetime.fromisoformat(iso)
-        except ValueError:
-            try:
-                parsed = datetime.combine(date.fromisoformat(iso[:10]), time())
-            except ValueError:
-                parsed = None
-    if parsed is None:
-        german = _GERMAN_DATE_RE.search(value)
-        if german:
-            day, month, year, hour, minute, second = german.groups()
-            try:
-                parsed = datetime(
-                    int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0)
-                )
-            except ValueError:
-                parsed = None
-    if parsed is None or not 1990 <= parsed.year <= 2100:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=DEFAULT_TZ)
-    return parsed
 
 
 # --------------------------------------------------------------------------------------------
@@ -878,7 +687,7 @@ def _parse(html: str) -> lxml.html.HtmlElement | None:
     return root
 
 
-def extract_article(html: str | bytes, url: str | None = None) -> ExtractedArticle:
+def extract_document(html: str | bytes, url: str | None = None) -> ExtractedArticle:
     """Main text and metadata of a news article page. Never raises; errors go into ``error``."""
     try:
         if isinstance(html, bytes):
@@ -959,7 +768,7 @@ def _pick_published(jsonld: dict[str, Any], meta: dict[str, str], traf: dict[str
         _first(meta, *_PUBLISHED_META_KEYS),
         traf.get("date") or "",
     ):
-        published = parse_datetime(candidate) if candidate else None
+        published = parse_timestamp(candidate, PAGE_DATES) if candidate else None
         if published:
             return published
     return None
@@ -1025,9 +834,10 @@ def _extract(html: str, url: str | None) -> ExtractedArticle:
         text = _without_headline(text, [title, *h1s])
         text = _with_teaser(text, description, tree)
     bylines = _byline_sources(jsonld, meta, traf, tree)
-    modified = parse_datetime(
+    modified = parse_timestamp(
         _text(jsonld.get("dateModified"))
-        or _first(meta, "article:modified_time", "og:updated_time", "last-modified")
+        or _first(meta, "article:modified_time", "og:updated_time", "last-modified"),
+        PAGE_DATES,
     )
     return ExtractedArticle(
         title=title,
@@ -1050,8 +860,6 @@ __all__ = [
     "ExtractedArticle",
     "canonicalize_url",
     "clean_authors",
-    "decode_html",
     "detect_wire_agencies",
-    "extract_article",
-    "parse_datetime",
+    "extract_document",
 ]

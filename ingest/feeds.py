@@ -11,7 +11,6 @@ it is the vehicle for entity-expansion and external-entity attacks.
 
 from __future__ import annotations
 
-import codecs
 import enum
 import html.entities
 import json
@@ -19,15 +18,15 @@ import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import lxml.html
 from bs4 import BeautifulSoup
 from lxml import etree
+
+from ingest.decoding import BOMS, FEED_DATES, decode_feed, parse_content_type, parse_timestamp
 
 MAX_DECOMPRESSED = 50 * 1024 * 1024  # the sitemap protocol's own limit for one file
 
@@ -105,7 +104,7 @@ def parse_feed(body: bytes, *, url: str, content_type: str | None = None) -> Par
 
 
 def _parse_into(feed: ParsedFeed, body: bytes, url: str, content_type: str | None) -> None:
-    media_type, header_charset = _split_content_type(content_type)
+    media_type, header_charset = parse_content_type(content_type)
     if not body or not body.strip():
         raise _Unusable("empty body")
     if body[:2] == b"\x1f\x8b":
@@ -115,7 +114,7 @@ def _parse_into(feed: ParsedFeed, body: bytes, url: str, content_type: str | Non
     # Sniff first: servers label XML feeds application/json and JSON feeds text/plain.
     first = body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     is_json = first in (b"{", b"[") or (first != b"<" and (media_type or "").endswith("json"))
-    text, feed.encoding = decode_body(
+    text, feed.encoding = decode_feed(
         body, header_charset=header_charset, warnings=feed.warnings, xml=not is_json
     )
     text = text.lstrip("\ufeff \t\r\n")
@@ -127,99 +126,7 @@ def _parse_into(feed: ParsedFeed, body: bytes, url: str, content_type: str | Non
     _parse_xml_feed(feed, text, url)
 
 
-# --- bytes -> text ---------------------------------------------------------------------------
-
-_BOMS = [
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-]
-_XML_DECL_ENCODING = re.compile(rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
-# Labels browsers (WHATWG) decode as windows-1252: servers say latin-1 but send „smart quotes“.
-_WINDOWS_1252_LABELS = {"iso8859-1", "latin-1", "ascii", "cp1252"}
-_SINGLE_BYTE = {"iso8859-1", "latin-1", "ascii", "cp1252", "iso8859-15"}
-
-
-def _codec(label: str | None) -> str | None:
-    if not label:
-        return None
-    try:
-        return codecs.lookup(label).name
-    except LookupError:
-        return None
-
-
-def _try_decode(body: bytes, codec: str) -> str | None:
-    candidates = ["cp1252", "latin-1"] if codec in _WINDOWS_1252_LABELS else [codec]
-    for name in candidates:
-        try:
-            return body.decode(name)
-        except UnicodeDecodeError:
-            continue
-    return None
-
-
-def decode_body(
-    body: bytes, *, header_charset: str | None, warnings: list[str], xml: bool = True
-) -> tuple[str, str]:
-    """Decode a feed body; returns (text, codec name).
-
-    Precedence: BOM, then the XML declaration, then the Content-Type charset, then UTF-8, then
-    windows-1252. The declaration beats the header because server defaults (Apache's
-    ISO-8859-1, a CMS's UTF-8) are wrong far more often than the file's own declaration.
-    Exception: a body that is valid UTF-8 with non-ASCII bytes is read as UTF-8 even if labelled
-    with a single-byte charset; Latin-1 text practically never forms valid UTF-8 sequences.
-    """
-    for bom, codec in _BOMS:
-        if body.startswith(bom):
-            return body[len(bom) :].decode(codec, errors="replace"), codec
-    if xml and body[:2] in (b"<\x00", b"\x00<"):
-        codec = "utf-16-le" if body[0] == 0x3C else "utf-16-be"
-        return body.decode(codec, errors="replace"), codec
-
-    declared_label = None
-    if xml:
-        match = _XML_DECL_ENCODING.match(body[:300])
-        declared_label = match.group(1).decode("ascii") if match else None
-    declared, header = _codec(declared_label), _codec(header_charset)
-    if declared_label and declared is None:
-        warnings.append(f"unknown encoding {declared_label!r} in XML declaration")
-    if header_charset and header is None:
-        warnings.append(f"unknown charset {header_charset!r} in Content-Type")
-    if declared and header and declared != header:
-        warnings.append(
-            f"charset conflict: Content-Type says {header_charset}, XML declaration says "
-            f"{declared_label}; the declaration is tried first"
-        )
-
-    utf8 = _try_decode(body, "utf-8")
-    labelled = [c for c in (declared, header) if c]
-    for codec in [*labelled, "utf-8", "cp1252"]:
-        if codec in _SINGLE_BYTE and utf8 is not None and not body.isascii():
-            warnings.append(f"body is labelled {codec} but is valid UTF-8; decoded as UTF-8")
-            return utf8, "utf-8"
-        text = utf8 if codec == "utf-8" else _try_decode(body, codec)
-        if text is not None:
-            if labelled and codec != labelled[0]:
-                warnings.append(f"body is not valid {labelled[0]}; decoded as {codec}")
-            elif not labelled and codec != "utf-8":
-                warnings.append(f"no charset given and body is not valid UTF-8; decoded as {codec}")
-            return text, codec
-    return body.decode("latin-1"), "latin-1"  # unreachable in practice: cp1252 -> latin-1
-
-
-def _split_content_type(value: str | None) -> tuple[str | None, str | None]:
-    if not value:
-        return None, None
-    media, *params = value.split(";")
-    charset = None
-    for param in params:
-        name, _, val = param.partition("=")
-        if name.strip().lower() == "charset":
-            charset = val.strip().strip("'\"") or None
-    return media.strip().lower() or None, charset
+# --- bytes -----------------------------------------------------------------------------------
 
 
 def _gunzip(body: bytes) -> bytes:
@@ -251,7 +158,7 @@ def _refuse_binary(body: bytes) -> None:
         if body.startswith(magic):
             raise _Unusable(f"binary content ({what}), not a feed")
     head = body[:4096]
-    if any(head.startswith(bom) for bom, _ in _BOMS) or head[:2] in (b"<\x00", b"\x00<"):
+    if any(head.startswith(bom) for bom, _ in BOMS) or head[:2] in (b"<\x00", b"\x00<"):
         return  # UTF-16/32 text legitimately contains NUL bytes
     controls = sum(head.count(bytes([b])) for b in _CONTROL_BYTES)
     if b"\x00" in head or controls > len(head) // 100:
@@ -535,102 +442,19 @@ def html_to_text(value: str | None) -> str | None:
 
 # --- dates -----------------------------------------------------------------------------------
 
-_DE_MONTHS = {
-    "januar": "Jan", "jänner": "Jan", "februar": "Feb", "märz": "Mar", "maerz": "Mar", "mär": "Mar",
-    "mrz": "Mar", "april": "Apr", "mai": "May", "juni": "Jun", "juli": "Jul", "august": "Aug",
-    "september": "Sep", "sept": "Sep", "oktober": "Oct", "okt": "Oct", "november": "Nov",
-    "dezember": "Dec", "dez": "Dec",
-}  # fmt: skip
-_DE_WEEKDAYS = {
-    "montag", "mo", "dienstag", "di", "mittwoch", "mi", "donnerstag", "do", "freitag", "fr",
-    "samstag", "sonnabend", "sa", "sonntag", "so",
-}  # fmt: skip
-_TZ_NAMES = {
-    "MEZ": "+0100",
-    "MESZ": "+0200",
-    "CET": "+0100",
-    "CEST": "+0200",
-    "WEZ": "+0000",
-    "WESZ": "+0100",
-}
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}")
-_GERMAN_NUMERIC = re.compile(
-    r"^(?:\w+,?\s+)?(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?(?:\s*Uhr)?$"
-)
 
+def parse_feed_date(value: str | None) -> datetime | None:
+    """A feed's timestamp (RFC 822, also with German names; ISO 8601; DD.MM.YYYY [HH:MM]).
 
-def _berlin() -> tzinfo:
-    try:
-        return ZoneInfo("Europe/Berlin")
-    except ZoneInfoNotFoundError:  # no tz database installed
-        return timezone(timedelta(hours=1))
-
-
-def parse_date(value: str | None) -> datetime | None:
-    """Feed dates: RFC 822 (also German names), ISO 8601 / W3C-DTF, DD.MM.YYYY [HH:MM].
-
-    Always tz-aware. Dates without a zone are taken as UTC (the RSS and Atom norm), except the
-    German numeric form, which only German sites use, taken as Europe/Berlin.
+    Naive ones are UTC (the RSS and Atom norm); see ingest.decoding.FEED_DATES.
     """
-    if not value:
-        return None
-    value = " ".join(value.split())
-    parsed = _parse_iso(value) if _ISO.match(value) else None
-    if parsed is None:
-        parsed = _parse_german_numeric(value) or _parse_rfc822(value)
-    if parsed is None or not 1900 <= parsed.year <= 2200:
-        return None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
-
-
-def _parse_iso(value: str) -> datetime | None:
-    # "2015-03-31 17:20:19 +02:00" -> no space before the offset; "+0200" is fine for 3.11.
-    value = re.sub(r"\s+(?=[+-]\d{2}:?\d{2}$|Z$)", "", value)
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        pass
-    try:
-        return datetime.fromisoformat(value[:10])  # keep the date when the time part is odd
-    except ValueError:
-        return None
-
-
-def _parse_german_numeric(value: str) -> datetime | None:
-    m = _GERMAN_NUMERIC.match(value)
-    if not m:
-        return None
-    day, month, year, hour, minute, second = (int(g) if g else 0 for g in m.groups())
-    try:
-        return datetime(year, month, day, hour, minute, second, tzinfo=_berlin())
-    except ValueError:
-        return None
-
-
-def _parse_rfc822(value: str) -> datetime | None:
-    tokens = []
-    for token in value.replace(",", ", ").split():
-        bare = token.strip(",.").lower()
-        if bare in _DE_WEEKDAYS:
-            continue  # weekday names are redundant; drop rather than translate
-        if bare.isdigit() and token.endswith("."):
-            token = bare  # German ordinal day "31."
-        if bare in _DE_MONTHS:
-            token = _DE_MONTHS[bare]
-        elif token.upper() in _TZ_NAMES:
-            token = _TZ_NAMES[token.upper()]
-        tokens.append(token)
-    text = " ".join(tokens).strip(", ")
-    try:
-        return parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
+    return parse_timestamp(value, FEED_DATES)
 
 
 def _first_date(el: Any, candidates: list[tuple[str, tuple[str, ...] | None]]) -> datetime | None:
     for name, nss in candidates:
         for child in _kids(el, name, nss):
-            parsed = parse_date(_raw_text(child))
+            parsed = parse_feed_date(_raw_text(child))
             if parsed is not None:
                 return parsed
     return None
@@ -826,12 +650,12 @@ def _parse_urlset(feed: ParsedFeed, root: Any, url: str) -> None:
         if loc is None:
             skipped += 1
             continue
-        item = FeedItem(url=loc, guid=loc, published=parse_date(_kid_text(el, "lastmod")))
+        item = FeedItem(url=loc, guid=loc, published=parse_feed_date(_kid_text(el, "lastmod")))
         news = _kid(el, "news", (NS_NEWS, ""))
         if news is not None:
             feed.kind = FeedKind.NEWS_SITEMAP
             item.title = html_to_text(_kid_text(news, "title"))
-            item.published = parse_date(_kid_text(news, "publication_date")) or item.published
+            item.published = parse_feed_date(_kid_text(news, "publication_date")) or item.published
         feed.items.append(item)
     if skipped:
         feed.warnings.append(f"skipped {skipped} sitemap entry(ies) without a usable <loc>")
@@ -881,8 +705,8 @@ def _parse_json_feed(feed: ParsedFeed, text: str, url: str) -> None:
             FeedItem(
                 url=link,
                 title=html_to_text(_json_str(entry.get("title"))),
-                published=parse_date(_json_str(entry.get("date_published")))
-                or parse_date(_json_str(entry.get("date_modified"))),
+                published=parse_feed_date(_json_str(entry.get("date_published")))
+                or parse_feed_date(_json_str(entry.get("date_modified"))),
                 summary=html_to_text(summary or _json_str(entry.get("content_html"))),
                 authors=_clean_authors(_json_authors(entry) or feed_authors),
                 guid=guid or link,

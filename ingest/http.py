@@ -41,11 +41,12 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 from urllib3.util.connection import allowed_gai_family
 
+from ingest.decoding import parse_content_type
+
 KB = 1024
 MB = 1024 * 1024
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
-JSON_TYPES = frozenset({"application/json", "application/feed+json", "text/json"})
 FEED_TYPES = frozenset(
     {
         "application/rss+xml",
@@ -173,20 +174,6 @@ def _size(n: int) -> str:
 
 def _secs(s: float) -> str:
     return f"{s:g} s"
-
-
-def parse_content_type(value: str | None) -> tuple[str | None, str | None]:
-    """'text/html; charset="UTF-8"' -> ('text/html', 'utf-8')."""
-    if not value:
-        return None, None
-    parts = value.split(";")
-    media = parts[0].strip().lower() or None
-    charset = None
-    for param in parts[1:]:
-        name, _, val = param.partition("=")
-        if name.strip().lower() == "charset":
-            charset = val.strip().strip("'\"").lower() or None
-    return media, charset
 
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
@@ -851,7 +838,8 @@ def _complete(
 ) -> None:
     result.status = resp.status_code
     result.headers = {k.lower(): v for k, v in resp.headers.items()}
-    result.content_type, result.encoding = parse_content_type(result.headers.get("content-type"))
+    result.content_type, charset = parse_content_type(result.headers.get("content-type"))
+    result.encoding = charset.lower() if charset else None
     result.etag = result.headers.get("etag")
     result.last_modified = result.headers.get("last-modified")
     if resp.status_code in (429, 503):

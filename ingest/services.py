@@ -21,7 +21,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ingest import dedup
-from ingest.extraction import canonicalize_url, decode_html, extract_article
+from ingest.decoding import decode_html
+from ingest.extraction import ExtractedArticle, canonicalize_url, extract_document
 from ingest.feeds import FeedItem, FeedKind, parse_feed
 from ingest.http import FEED_TYPES, HTML_TYPES, ConditionalState, ErrorKind, FetchResult, fetch
 from ingest.models import Article, FetchLog, Outlet, Source
@@ -233,7 +234,7 @@ def _pause(source: Source, reason: str, now: datetime) -> None:
 
 def _jittered(delay: timedelta, spread: float = 0.1) -> timedelta:
     """Spread fetches so sources added together do not stay in lockstep."""
-    return delay * random.uniform(1 - spread, 1 + spread)
+    return delay * random.uniform(1 - spread, 1 + spread)  # noqa: S311 - load spreading, not cryptography
 
 
 def source_pause(source: Source, *, reason: str) -> None:
@@ -314,12 +315,12 @@ def _get_or_create_article(url: str, *, source: Source | None, **defaults) -> tu
 
 def _article_from_page(source: Source, result: FetchResult) -> tuple[Article, bool]:
     """A PAGE source is itself the article: store the body we already have."""
-    from ingest.tasks import extract_article as extract_task
+    from ingest.tasks import extract_article
 
     article, created = _get_or_create_article(canonicalize_url(source.url), source=source)
     if created or article.status in (Article.Status.DISCOVERED, Article.Status.FAILED):
         _store_page(article, result.body, result.headers.get("content-type"))
-        extract_task.delay_on_commit(article.pk)
+        extract_article.delay_on_commit(article.pk)
     return article, created
 
 
@@ -370,7 +371,7 @@ class ArticleFetchOutcome:
 
 def article_fetch(article: Article) -> ArticleFetchOutcome:
     """Fetch a claimed (FETCHING) article's page and keep it; then extraction follows."""
-    from ingest.tasks import extract_article as extract_task
+    from ingest.tasks import extract_article
 
     result = _fetch(article.url, source=article.source, accept=HTML_TYPES)
     with transaction.atomic():
@@ -378,7 +379,7 @@ def article_fetch(article: Article) -> ArticleFetchOutcome:
         article.attempts += 1
         if result.ok:
             _store_page(article, result.body, result.headers.get("content-type"))
-            extract_task.delay_on_commit(article.pk)
+            extract_article.delay_on_commit(article.pk)
             return ArticleFetchOutcome(log)
         retry = is_transient(result) and article.attempts < settings.ARTICLE_MAX_ATTEMPTS
         # Only status, attempts and error change: text and raw HTML already stored stay.
@@ -404,15 +405,44 @@ def article_extract(article: Article) -> Article:
     Deterministic: extracting the same HTML again writes the same values.
     """
     html, _encoding = decode_html(article.html, article.raw_content_type or None)
-    extracted = extract_article(html, article.url)
+    extracted = extract_document(html, article.url)
+    if not extracted.text.strip():
+        Article.objects.filter(pk=article.pk).update(
+            status=Article.Status.FAILED,
+            error=extracted.error or "no main text found in the page",
+        )
+        article.refresh_from_db()
+        return article
+    article_store_extracted(article, extracted)
+    return article
+
+
+def article_create_from_text(
+    *,
+    url: str,
+    title: str,
+    text: str,
+    outlet: Outlet | None,
+    published: datetime | None,
+    language: str = "de",
+) -> Article:
+    """An already extracted text (a corpus item without a page) enters as an extracted page
+    would: through `article_store_extracted`, so both leave the same fields behind."""
     with transaction.atomic():
-        if not extracted.text.strip():
-            Article.objects.filter(pk=article.pk).update(
-                status=Article.Status.FAILED,
-                error=extracted.error or "no main text found in the page",
-            )
-            article.refresh_from_db()
-            return article
+        article = Article.objects.create(url=url, canonical_url=url, outlet=outlet, published_at=published)
+        # Plain texts were never compared for duplicates; kept so import_corpus's figures stay put.
+        article_store_extracted(
+            article, ExtractedArticle(title=title, text=text, language=language), find_duplicates=False
+        )
+    return article
+
+
+def article_store_extracted(
+    article: Article, extracted: ExtractedArticle, *, find_duplicates: bool = True
+) -> None:
+    """Store extracted text and metadata, index it and announce it (status EXTRACTED, or
+    DUPLICATE when the page's canonical address or its content belongs to another article)."""
+    with transaction.atomic():
         article.title = (extracted.title or article.title)[:1000]
         article.authors = extracted.authors or article.authors
         article.description = extracted.description
@@ -429,13 +459,13 @@ def article_extract(article: Article) -> Article:
         article.status = Article.Status.EXTRACTED
         article.duplicate_of = None
         _apply_canonical(article, extracted.canonical_url)
-        _apply_duplicates(article)
+        if find_duplicates:
+            _apply_duplicates(article)
         article.save()
         article_index(article.pk)
         if article.status == Article.Status.EXTRACTED:
             # The next step (analysis, in the events app) listens; duplicates are not analysed.
             article_extracted.send(sender=Article, article_id=article.pk)
-    return article
 
 
 def article_index(article_id: int) -> None:
@@ -504,13 +534,12 @@ def _apply_duplicates(article: Article) -> None:
 
 def articles_requeue_stalled(*, older_than: timedelta) -> int:
     """Articles stuck mid-step (their worker died) go back to the step's start."""
-    from ingest.tasks import extract_article as extract_task
-    from ingest.tasks import fetch_article
+    from ingest.tasks import extract_article, fetch_article
 
     cutoff = timezone.now() - older_than
     steps = [
         (Article.Status.FETCHING, Article.Status.DISCOVERED, fetch_article),
-        (Article.Status.EXTRACTING, Article.Status.FETCHED, extract_task),
+        (Article.Status.EXTRACTING, Article.Status.FETCHED, extract_article),
     ]
     count = 0
     for stuck, restart, task in steps:

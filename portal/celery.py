@@ -21,7 +21,6 @@ app.autodiscover_tasks()
 
 # Routing by task name keeps the callers free of queue names.
 app.conf.task_routes = {
-    "ingest.tasks.analyze_*": {"queue": "nlp"},
     "events.tasks.*": {"queue": "nlp"},
     "ingest.tasks.*": {"queue": "fetch"},
     "portal.tasks.*": {"queue": "fetch"},

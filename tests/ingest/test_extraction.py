@@ -1,4 +1,4 @@
-"""Tests for ingest.extraction: decoding, URL canonicalisation, article extraction, robustness.
+"""Tests for ingest.extraction: URL canonicalisation, article extraction, robustness.
 
 Pure functions, no database: run with ``python -m pytest tests/ingest/test_extraction.py -p no:django``.
 """
@@ -14,14 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from ingest.decoding import decode_html
 from ingest.extraction import (
     ExtractedArticle,
     canonicalize_url,
     clean_authors,
-    decode_html,
     detect_wire_agencies,
-    extract_article,
-    parse_datetime,
+    extract_document,
 )
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
@@ -32,79 +31,6 @@ GERMAN = "Die Bürger in München grüßen den Bürgermeister. Äpfel, Öl und �
 
 def page(head: str = "", body: str = f"<p>{GERMAN}</p>") -> str:
     return f"<!DOCTYPE html><html><head>{head}<title>Test</title></head><body>{body}</body></html>"
-
-
-# ---- decode_html ------------------------------------------------------------------------------
-
-
-def test_decode_latin1_without_any_charset_keeps_umlauts() -> None:
-    text, encoding = decode_html(page().encode("cp1252"), None)
-    assert GERMAN in text
-    assert encoding == "cp1252"
-
-
-def test_decode_short_latin1_snippet() -> None:
-    text, _ = decode_html("<p>Grüße aus Köln</p>".encode("latin-1"), None)
-    assert "Grüße aus Köln" in text
-
-
-def test_decode_latin1_with_wrong_utf8_declarations() -> None:
-    body = page('<meta charset="utf-8">').encode("cp1252")
-    text, encoding = decode_html(body, "text/html; charset=UTF-8")
-    assert GERMAN in text
-    assert encoding != "utf-8"
-
-
-def test_decode_uses_http_header_charset() -> None:
-    text, encoding = decode_html(page().encode("cp1252"), "text/html; charset=ISO-8859-1")
-    assert GERMAN in text
-    assert encoding == "cp1252"  # WHATWG: ISO-8859-1 means Windows-1252 (€, „, –)
-
-
-def test_decode_uses_meta_http_equiv() -> None:
-    head = '<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">'
-    text, _ = decode_html(page(head).encode("cp1252"), None)
-    assert GERMAN in text
-
-
-def test_decode_utf8_page_that_declares_latin1() -> None:
-    # fundus pages: re-encoded to UTF-8 but still naming the original charset.
-    text, encoding = decode_html(page('<meta charset="iso-8859-1">').encode("utf-8"), None)
-    assert GERMAN in text
-    assert "Ã" not in text
-    assert encoding == "utf-8"
-
-
-def test_decode_bom_wins_over_wrong_header() -> None:
-    text, encoding = decode_html(b"\xef\xbb\xbf" + page().encode("utf-8"), "text/html; charset=iso-8859-1")
-    assert text.startswith("<!DOCTYPE html>")
-    assert GERMAN in text
-    assert encoding == "utf-8"
-
-
-def test_decode_utf16_bom() -> None:
-    text, encoding = decode_html(b"\xff\xfe" + page().encode("utf-16-le"), None)
-    assert GERMAN in text
-    assert encoding == "utf-16"
-
-
-def test_decode_repairs_double_encoded_utf8() -> None:
-    mojibake = GERMAN.encode("utf-8").decode("cp1252")
-    text, _ = decode_html(page(body=f"<p>{mojibake}</p>").encode("utf-8"), None)
-    assert GERMAN in text
-
-
-def test_decode_mostly_utf8_with_stray_latin1_bytes() -> None:
-    body = page(body=f"<p>{GERMAN}</p>" * 5).encode("utf-8") + b"<p>\x93zitiert\x94</p>"
-    text, encoding = decode_html(body, "text/html; charset=utf-8")
-    assert GERMAN in text
-    assert encoding == "utf-8"
-
-
-def test_decode_empty_and_unknown_charset() -> None:
-    assert decode_html(b"", None) == ("", "utf-8")
-    text, _ = decode_html(page().encode("utf-8"), "text/html; charset=x-no-such-charset")
-    assert GERMAN in text
 
 
 # ---- canonicalize_url -------------------------------------------------------------------------
@@ -140,7 +66,7 @@ def test_canonicalize_url_is_idempotent_and_tolerant() -> None:
     assert canonicalize_url("http://[::1]:99999/") == "http://[::1]:99999/"  # invalid port: unchanged
 
 
-# ---- extract_article on a hand-written German article ------------------------------------------
+# ---- extract_document on a hand-written German article ------------------------------------------
 
 ARTICLE_HTML = """<!DOCTYPE html>
 <html lang="de-DE">
@@ -189,7 +115,7 @@ zehn Jahren machen sollen, aber besser spät als nie.</p></div></section>
 
 @pytest.fixture(scope="module")
 def article() -> ExtractedArticle:
-    return extract_article(ARTICLE_HTML, url="https://www.testkurier.de/lokales/radweg.html?utm_source=rss")
+    return extract_document(ARTICLE_HTML, url="https://www.testkurier.de/lokales/radweg.html?utm_source=rss")
 
 
 def test_article_metadata(article: ExtractedArticle) -> None:
@@ -220,8 +146,10 @@ def test_article_wire_agencies(article: ExtractedArticle) -> None:
     assert article.wire_agencies == ["dpa"]
 
 
-def test_extract_article_accepts_bytes() -> None:
-    result = extract_article(ARTICLE_HTML.replace('charset="utf-8"', 'charset="iso-8859-1"').encode("cp1252"))
+def test_extract_document_accepts_bytes() -> None:
+    result = extract_document(
+        ARTICLE_HTML.replace('charset="utf-8"', 'charset="iso-8859-1"').encode("cp1252")
+    )
     assert result.title == "Stadtrat beschließt neuen Radweg am Rheinufer"
     assert "Bürgerversammlung" in result.text
 
@@ -241,7 +169,7 @@ def test_fallbacks_without_structured_data() -> None:
         + " ".join(["Die Temperaturen steigen am Wochenende auf bis zu 38 Grad."] * 8)
         + "</p></body></html>"
     )
-    result = extract_article(html)
+    result = extract_document(html)
     assert result.title == "Hitzewelle erreicht Süddeutschland"
     assert result.authors == ["Petra Probe", "AFP"]
     assert result.wire_agencies == ["AFP"]
@@ -260,7 +188,7 @@ def test_agency_in_visible_byline_only() -> None:
         f'<h1>Neue Pläne für die Bahn</h1><p class="byline">Von Anna Beispiel (dpa)</p>{paragraphs}'
         "</article></body></html>"
     )
-    result = extract_article(html)
+    result = extract_document(html)
     assert result.authors[0] == "Anna Beispiel"
     assert result.wire_agencies == ["dpa"]
     assert "Von Anna Beispiel" not in result.text
@@ -305,17 +233,6 @@ def test_detect_wire_agencies(text: str, expected: list[str]) -> None:
     assert detect_wire_agencies(text) == expected
 
 
-def test_parse_datetime() -> None:
-    assert parse_datetime("2024-05-16T09:26:10.847123456Z") == datetime.fromisoformat(
-        "2024-05-16T09:26:10.847123+00:00"
-    )
-    assert parse_datetime("2024-05-16T09:26:10+0200") == datetime.fromisoformat("2024-05-16T09:26:10+02:00")
-    naive = parse_datetime("16.05.2024, 11:30")
-    assert naive is not None and naive.tzinfo is not None and naive.hour == 11
-    assert parse_datetime("gestern") is None
-    assert parse_datetime("0001-01-01") is None
-
-
 # ---- hostile input ------------------------------------------------------------------------------
 
 HOSTILE = {
@@ -337,7 +254,7 @@ HOSTILE = {
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_hostile_input_does_not_crash(name: str) -> None:
-    result = extract_article(HOSTILE[name])
+    result = extract_document(HOSTILE[name])
     assert isinstance(result, ExtractedArticle)
     assert isinstance(result.text, str)
     if not result.text:
@@ -345,7 +262,7 @@ def test_hostile_input_does_not_crash(name: str) -> None:
 
 
 def test_binary_bytes_do_not_crash() -> None:
-    result = extract_article(os.urandom(200_000))
+    result = extract_document(os.urandom(200_000))
     assert isinstance(result, ExtractedArticle)
     text, _ = decode_html(os.urandom(50_000), "text/html; charset=utf-8")
     assert isinstance(text, str)
@@ -355,20 +272,20 @@ def test_20_mb_input_is_capped() -> None:
     huge = "<html><body><article>" + "<p>Ein Absatz mit etwas Text, der sich endlos wiederholt.</p>" * 350_000
     assert len(huge) > 20_000_000
     started = time.perf_counter()
-    result = extract_article(huge + "</article></body></html>")
+    result = extract_document(huge + "</article></body></html>")
     assert time.perf_counter() - started < 60
     assert any("truncated" in warning for warning in result.warnings)
 
 
 def test_20_mb_plain_text_does_not_crash() -> None:
-    result = extract_article("Nur Text ohne Auszeichnung. " * 800_000)
+    result = extract_document("Nur Text ohne Auszeichnung. " * 800_000)
     assert isinstance(result, ExtractedArticle)
     assert any("truncated" in warning for warning in result.warnings)
     assert result.text.startswith("Nur Text ohne Auszeichnung.")
 
 
 def test_wrong_input_type_is_reported() -> None:
-    result = extract_article(None)  # type: ignore[arg-type]
+    result = extract_document(None)  # type: ignore[arg-type]
     assert result.error and not result.text
 
 
@@ -394,7 +311,7 @@ def _load(page_id: str) -> tuple[dict, bytes, dict]:
 def test_real_pages(page_id: str) -> None:
     entry, body, gold = _load(page_id)
     html, _ = decode_html(body, None)
-    result = extract_article(html, url=entry["url"])
+    result = extract_document(html, url=entry["url"])
     assert result.error is None
     assert result.language == "de"
     assert "Ã¤" not in result.text and "Ã¶" not in result.text and "Ã¼" not in result.text
@@ -416,7 +333,7 @@ def test_real_pages(page_id: str) -> None:
 @pytest.mark.skipif(not CORPUS.is_dir(), reason=f"shared corpus not available at {CORPUS}")
 def test_real_page_wire_agency_and_authors() -> None:
     entry, body, gold = _load("de-fundus-BSZ_2024_05_16")
-    result = extract_article(decode_html(body, None)[0], url=entry["url"])
+    result = extract_document(decode_html(body, None)[0], url=entry["url"])
     assert result.authors == gold["authors"]
     assert result.wire_agencies == ["dpa"]
     assert result.canonical_url.startswith("https://www.braunschweiger-zeitung.de/")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.feeds import FeedKind, ParsedFeed, html_to_text, parse_date, parse_feed
+from ingest.feeds import FeedKind, ParsedFeed, html_to_text, parse_feed, parse_feed_date
 from ingest.http import FEED_TYPES, FetchConfig, RobotsCache, fetch
 from tests.ingest.httpserver import LocalServer
 
@@ -508,8 +508,8 @@ CEST = timezone(timedelta(hours=2))
         ("Tue, 99 Foo 2015", None),
     ],
 )
-def test_parse_date(value: str, expected: datetime | None) -> None:
-    parsed = parse_date(value)
+def test_parse_feed_date(value: str, expected: datetime | None) -> None:
+    parsed = parse_feed_date(value)
     assert parsed == expected
     if parsed is not None:
         assert parsed.tzinfo is not None

@@ -42,10 +42,9 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from events.models import ArticleAnalysis, Claim, Event, EventArticle, Mention
 from events.tasks import analyze_article
-from ingest import dedup, services
+from ingest import services
 from ingest.extraction import canonicalize_url
 from ingest.models import Article, Outlet
-from ingest.signals import article_extracted
 from ingest.tasks import extract_article
 
 # The reference case has neither an address nor a date: Putin arrived in Pjöngjang in the
@@ -63,7 +62,6 @@ TASK_STAGES = {
 }
 # Longer than any task's time limit: a row still claimed after this was left by a dead run.
 STALE_CLAIM = timedelta(minutes=15)
-DONE = (Article.Status.ANALYZED, Article.Status.DUPLICATE, Article.Status.FAILED)
 
 
 class ItemError(Exception):
@@ -280,32 +278,6 @@ def first_sentence(text: str, limit: int = 200) -> str:
 # --- writing ---------------------------------------------------------------------------------
 
 
-def article_from_text(
-    *, url: str, title: str, text: str, outlet: Outlet | None, published: datetime | None
-) -> Article:
-    """An already extracted text as the ingest layer leaves an extracted page: text, title,
-    language, hashes, search vector, status EXTRACTED; then the analysis is announced."""
-    signature = dedup.simhash(text)
-    with transaction.atomic():
-        article = Article.objects.create(
-            url=url,
-            canonical_url=url,
-            outlet=outlet,
-            title=title[:1000],
-            text=text,
-            language="de",
-            published_at=published,
-            content_hash=dedup.content_hash(text),
-            simhash=dedup.to_signed(signature),
-            simhash_bands=dedup.bands(signature),
-            status=Article.Status.EXTRACTED,
-        )
-        services.article_index(article.pk)
-        # As after an extraction: the events app enqueues the analysis on commit.
-        article_extracted.send(sender=Article, article_id=article.pk)
-    return article
-
-
 def item_url(item: Item) -> str:
     # Pages are stored under their canonicalized address (tracking parameters removed).
     return canonicalize_url(item.url) if item.kind == "html" else item.url
@@ -457,7 +429,7 @@ class Command(BaseCommand):
         with self.clock.stage("store"):
             outlet = self.outlet(item)
             try:
-                article = article_from_text(
+                article = services.article_create_from_text(
                     url=item.url, title=item.title, text=item.text, outlet=outlet, published=item.published
                 )
             except IntegrityError:

@@ -5,7 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from ingest.extraction import decode_html, extract_article
+from ingest.decoding import decode_html
+from ingest.extraction import extract_document
 
 
 class Command(BaseCommand):
@@ -28,7 +29,7 @@ class Command(BaseCommand):
             }
             try:
                 html, _ = decode_html(path.read_bytes(), None)
-                article = extract_article(html, url)
+                article = extract_document(html, url)
             except OSError as exc:
                 record["error"] = f"cannot read file: {exc.strerror}"
                 failures += 1
