@@ -46,6 +46,14 @@ class _RequestHandler(BaseHTTPRequestHandler):
     # Bounds every socket operation of the handler: a test can never hang on the server side.
     timeout = 10
 
+    def setup(self) -> None:
+        super().setup()
+        owner = self.server.owner
+        with owner.lock:
+            owner.connections += 1  # one handler per accepted TCP connection
+        if owner.keep_alive:
+            self.protocol_version = "HTTP/1.1"
+
     def do_GET(self) -> None:
         request = Request(
             method="GET",
@@ -70,6 +78,10 @@ class _RequestHandler(BaseHTTPRequestHandler):
         streamed = not isinstance(response.body, bytes)
         if not streamed:
             self.send_header("Content-Length", str(len(response.body)))
+        elif self.protocol_version == "HTTP/1.1":
+            # Without a length, only the closed connection ends the body.
+            self.send_header("Connection", "close")
+            self.close_connection = True
         self.end_headers()
         try:
             if streamed:
@@ -99,12 +111,16 @@ class _Server(ThreadingHTTPServer):
 
 
 class LocalServer:
-    """Threaded HTTP/1.0 server on 127.0.0.1 with an ephemeral port."""
+    """Threaded HTTP/1.0 server on 127.0.0.1 with an ephemeral port (HTTP/1.1 with keep_alive)."""
 
-    def __init__(self, *, tls: tuple[str, str] | None = None) -> None:
-        """`tls`: (certificate file, key file) to serve HTTPS instead of HTTP."""
+    def __init__(self, *, tls: tuple[str, str] | None = None, keep_alive: bool = False) -> None:
+        """`tls`: (certificate file, key file) to serve HTTPS instead of HTTP; `keep_alive`:
+        speak HTTP/1.1 and keep connections open, so clients can reuse them."""
         self.routes: dict[str, Response | Handler] = {}
         self.requests: list[Request] = []
+        self.keep_alive = keep_alive
+        self.connections = 0  # TCP connections accepted so far
+        self.lock = threading.Lock()
         self.stopping = threading.Event()
         self.scheme = "https" if tls else "http"
         self._httpd = _Server(("127.0.0.1", 0), _RequestHandler)

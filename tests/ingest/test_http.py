@@ -405,13 +405,19 @@ def test_a_plain_session_gets_the_guard_mounted(server: LocalServer) -> None:
         session.close()
 
 
-def test_a_shared_session_is_reused(server: LocalServer) -> None:
-    server.add("/x", body=b"ok")
-    session = make_session(cfg())
-    try:
-        assert [fetch(server.url("/x"), config=cfg(), session=session).body for _ in range(3)] == [b"ok"] * 3
-    finally:
-        session.close()
+def test_a_shared_session_is_reused() -> None:
+    with LocalServer(keep_alive=True) as server:
+        server.add("/x", body=b"ok")
+        session = make_session(cfg())
+        try:
+            bodies = [fetch(server.url("/x"), config=cfg(), session=session).body for _ in range(3)]
+        finally:
+            session.close()
+        assert bodies == [b"ok"] * 3
+        assert server.connections == 1  # one TCP connection carried all three requests
+        # Without a shared session every fetch opens its own connection (the counter counts).
+        assert [fetch(server.url("/x"), config=cfg()).body for _ in range(2)] == [b"ok"] * 2
+        assert server.connections == 3
 
 
 # --- size caps and compression bombs ---------------------------------------------------------
