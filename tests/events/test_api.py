@@ -22,6 +22,7 @@ from events.models import Alias, Claim, Entity, Event, EventActor, EventArticle,
 from ingest.models import Article, Outlet
 from portal.roles import ANALYST, user_create
 from tests.conftest import PASSWORD
+from tests.factories import login
 
 KINDS = ("event", "entity", "claim", "article")
 LIST_URLS = {kind: reverse(f"api:{kind}-list") for kind in KINDS}
@@ -147,7 +148,7 @@ def test_token_authenticates(api, world):
 
 def test_session_authenticates(analyst, world):
     client = Client()
-    client.login(username=analyst.username, password=PASSWORD)
+    login(client, analyst)
     response = client.get(LIST_URLS["event"], HTTP_ACCEPT="application/json")
     assert response.status_code == 200
     assert response.json()["count"] == 2
@@ -155,7 +156,7 @@ def test_session_authenticates(analyst, world):
 
 def test_session_user_gets_the_browsable_api(analyst, world):
     client = Client()
-    client.login(username=analyst.username, password=PASSWORD)
+    login(client, analyst)
     response = client.get(LIST_URLS["event"], HTTP_ACCEPT="text/html")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
@@ -414,7 +415,7 @@ def test_schema_served_as_json_and_yaml(api):
 
 def test_docs_page_uses_packaged_assets_only(analyst):
     client = Client()
-    client.login(username=analyst.username, password=PASSWORD)
+    login(client, analyst)
     html = client.get(reverse("api:docs")).content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
     assert "//" not in "".join(line for line in html.splitlines() if "src=" in line or "href=" in line)
@@ -428,7 +429,7 @@ def test_docs_page_uses_packaged_assets_only(analyst):
 @pytest.fixture
 def logged_in(analyst) -> Client:
     client = Client(enforce_csrf_checks=True)
-    client.login(username=analyst.username, password=PASSWORD)
+    login(client, analyst)
     return client
 
 

@@ -8,8 +8,7 @@ import pytest
 from django.utils import timezone
 
 from events.models import Claim, Curation
-from tests.conftest import PASSWORD
-from tests.events.test_filters import article, claim, entity, outlet
+from tests.factories import article, claim, entity, login, outlet
 
 pytestmark = pytest.mark.django_db
 
@@ -43,14 +42,14 @@ def _ids(page: str) -> list[int]:
 
 @pytest.mark.parametrize("status", ["unverified", "confirmed", "disputed"])
 def test_review_filter(client, analyst, claims, status):
-    client.login(username=analyst.username, password=PASSWORD)
+    login(client, analyst)
     page = client.get(f"/claims/?review={status}").content.decode()
     expected = {"unverified": "said", "confirmed": "confirmed", "disputed": "reported"}[status]
     assert _ids(page) == [claims[expected].pk]
 
 
 def test_kind_and_speaker_filters(client, analyst, claims):
-    client.login(username=analyst.username, password=PASSWORD)
+    login(client, analyst)
     assert _ids(client.get("/claims/?kind=hearsay").content.decode()) == [claims["reported"].pk]
     page = client.get(f"/claims/?speaker={claims['putin'].pk}&sort=date").content.decode()
     assert set(_ids(page)) == {claims["said"].pk, claims["confirmed"].pk}
@@ -59,7 +58,7 @@ def test_kind_and_speaker_filters(client, analyst, claims):
 
 
 def test_a_row_shows_speaker_content_source_article_and_review(client, analyst, claims):
-    client.login(username=analyst.username, password=PASSWORD)
+    login(client, analyst)
     page = client.get("/claims/").content.decode()
     said = re.search(rf'id="claim-{claims["said"].pk}".*?</tr>', page, re.S).group(0)
     assert f'href="/entities/{claims["putin"].pk}/"' in said and "Wladimir Putin" in said and "sagte" in said
@@ -73,13 +72,13 @@ def test_a_row_shows_speaker_content_source_article_and_review(client, analyst, 
 
 
 def test_analysts_get_no_review_buttons(client, analyst, claims):
-    client.login(username=analyst.username, password=PASSWORD)
+    login(client, analyst)
     page = client.get("/claims/").content.decode()
     assert "review-form" not in page
 
 
 def test_editors_review_from_the_list_and_come_back(client, editor, claims):
-    client.login(username=editor.username, password=PASSWORD)
+    login(client, editor)
     page = client.get("/claims/?review=unverified&kind=indirect_speech").content.decode()
     said = claims["said"]
     form = re.search(
@@ -118,6 +117,6 @@ def test_editors_review_from_the_list_and_come_back(client, editor, claims):
 
 
 def test_claim_search(client, analyst, claims):
-    client.login(username=analyst.username, password=PASSWORD)
+    login(client, analyst)
     assert _ids(client.get("/claims/?q=Sanktion").content.decode()) == [claims["said"].pk]
     assert _ids(client.get("/claims/?q=Treffen&review=disputed").content.decode()) == [claims["reported"].pk]

@@ -9,7 +9,7 @@ from events.models import Claim, Curation, Entity, Event, EventArticle
 from events.selectors.events import reported_by
 from events.services.clustering import Detected, article_cluster
 from ingest.models import Article, Outlet
-from tests.conftest import PASSWORD
+from tests.factories import login
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +78,7 @@ def test_wire_copies_join_their_twin_and_do_not_inflate_counts(entities):
 
 
 def test_editors_merge_and_split_events_with_history(client, editor, entities):
-    client.login(username=editor.username, password=PASSWORD)
+    login(client, editor)
     a, b, c = article(1), article(2), article(3)
     one = article_cluster(a, [visit(entities)])[0]
     two = article_cluster(b, [visit(entities, actors=("scholz",), place="berlin")])[0]
@@ -102,7 +102,7 @@ def test_editors_merge_and_split_events_with_history(client, editor, entities):
 
 
 def test_an_analyst_cannot_merge_events(client, analyst, entities):
-    client.login(username=analyst.username, password=PASSWORD)
+    login(client, analyst)
     one = article_cluster(article(1), [visit(entities)])[0]
     two = article_cluster(article(2), [visit(entities, actors=("scholz",), place="berlin")])[0]
     assert client.post(f"/events/{two.pk}/merge/", {"target": one.pk}).status_code == 403
@@ -110,7 +110,7 @@ def test_an_analyst_cannot_merge_events(client, analyst, entities):
 
 
 def test_claim_review_keeps_reviewer_time_and_reason(client, editor, entities):
-    client.login(username=editor.username, password=PASSWORD)
+    login(client, editor)
     a = article(1)
     a.text = "Putin sagte, man wolle die Sanktionen überwinden."
     a.save()

@@ -11,7 +11,7 @@ from events.models import Alias, Claim, Entity, Event, EventActor, Mention
 from events.views.crossref import MAX_ENTITIES, claims_between, pair_counts, resolve_entities
 from ingest.models import Article
 from portal.roles import ADMIN, ANALYST, EDITOR
-from tests.conftest import PASSWORD
+from tests.factories import cast, login
 
 pytestmark = pytest.mark.django_db
 
@@ -22,17 +22,8 @@ TEXT = "Kim Jong Un sagte, Wladimir Putin sei ein Freund. Putin lobte Kim Jong U
 
 @pytest.fixture
 def world(db):
-    make = Entity.objects.create
-    w = {
-        "putin": make(key="t:putin", kind="person", name="Wladimir Putin", country="RU"),
-        "kim": make(key="t:kim", kind="person", name="Kim Jong Un", country="KP"),
-        "lawrow": make(key="t:lawrow", kind="person", name="Sergej Lawrow", country="RU"),
-        "choe": make(key="t:choe", kind="person", name="Choe Son Hui", country="KP"),
-        "pj": make(
-            key="t:pj", kind="place", name="Pjöngjang", country="KP", latitude=39.03, longitude=125.75
-        ),
-        "kp": make(key="t:kp", kind="country", name="Nordkorea", country="KP", iso_code="KP"),
-    }
+    # Nordkorea without coordinates, as this page's tests have always had it.
+    w = cast("putin", "kim", "lawrow", "choe", "pj", "kp", kp={"latitude": None, "longitude": None})
     Alias.objects.create(entity=w["putin"], text="Putin", normalized="putin")
     return w
 
@@ -70,11 +61,6 @@ def add_events(w, n: int, start: int = 0) -> None:
 
 def url(*entities) -> str:
     return "/crossref/?" + "&".join(f"entity={e.pk if hasattr(e, 'pk') else e}" for e in entities)
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 @pytest.mark.parametrize(

@@ -8,11 +8,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from events.models import Claim, Entity, Event, EventActor, Mention
+from events.models import Claim, Event, EventActor, Mention
 from events.views.entities import claims_about
 from ingest.models import Article, Outlet
 from portal.roles import ADMIN, ANALYST, EDITOR
-from tests.conftest import PASSWORD
+from tests.factories import cast, login
 
 pytestmark = pytest.mark.django_db
 
@@ -27,17 +27,10 @@ CONTENT = (19, 48)
 
 @pytest.fixture
 def world(db):
-    make = Entity.objects.create
     return {
-        "putin": make(key="t:putin", kind="person", name="Wladimir Putin", country="RU"),
-        "kim": make(key="t:kim", kind="person", name="Kim Jong Un", country="KP"),
-        "schoigu": make(key="t:schoigu", kind="person", name="Sergej Schoigu", country="RU"),
-        "pj": make(key="t:pj", kind="place", name="Pjöngjang", country="KP", latitude=39.03, longitude=125.75),
-        "wonsan": make(key="t:wonsan", kind="place", name="Wonsan", country="KP", latitude=39.15, longitude=127.44),
-        "kp": make(key="t:kp", kind="country", name="Nordkorea", country="KP", iso_code="KP", latitude=39.0,
-                   longitude=125.7),
+        **cast("putin", "kim", "schoigu", "pj", "wonsan", "kp"),
         "outlet": Outlet.objects.create(name="Kurier", domain="kurier.example"),
-    }  # fmt: skip
+    }
 
 
 def article(w, i: int) -> Article:
@@ -79,11 +72,6 @@ def add_events(w, n: int, start: int = 0) -> list[Event]:
         kim_says_about_putin(w, a)
         events.append(event)
     return events
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def svg_of(page: str, kind: str) -> ET.Element:

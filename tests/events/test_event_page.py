@@ -8,10 +8,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from events.models import Claim, Entity, Event, EventActor, EventArticle
+from events.models import Claim, Event, EventActor, EventArticle
 from ingest.models import Article, Outlet
 from portal.roles import ADMIN, ANALYST, EDITOR
 from tests.conftest import PASSWORD
+from tests.factories import cast, login
 
 pytestmark = pytest.mark.django_db
 
@@ -20,19 +21,12 @@ TEXT = "Wladimir Putin traf Kim Jong Un in Pjöngjang. Putin sagte, man wolle di
 
 @pytest.fixture
 def world(db):
-    make = Entity.objects.create
-    w = {
-        "putin": make(key="t:putin", kind="person", name="Wladimir Putin", country="RU"),
-        "kim": make(key="t:kim", kind="person", name="Kim Jong Un", country="KP"),
-        "lawrow": make(key="t:lawrow", kind="person", name="Sergej Lawrow", country="RU"),
-        "pjoengjang": make(
-            key="t:pj", kind="place", name="Pjöngjang", country="KP", latitude=39.03, longitude=125.75
-        ),
-        "kp": make(key="t:kp", kind="country", name="Nordkorea", country="KP", iso_code="KP", latitude=39.0,
-                   longitude=125.7),
+    w = cast("putin", "kim", "lawrow", "pj", "kp")
+    w["pjoengjang"] = w.pop("pj")
+    w |= {
         "outlet": Outlet.objects.create(name="Kurier", domain="kurier.example"),
         "other_outlet": Outlet.objects.create(name="Blatt", domain="blatt.example"),
-    }  # fmt: skip
+    }
     event = Event.objects.create(
         type="meet", title="Treffen: Putin und Kim", date=date(2024, 6, 19), place=w["pjoengjang"]
     )
@@ -73,11 +67,6 @@ def add_related(w, n: int) -> list[Event]:
             EventActor.objects.create(event=other, entity=w["kim"], role="participant")
         events.append(other)
     return events
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 @pytest.mark.parametrize(

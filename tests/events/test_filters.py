@@ -1,95 +1,28 @@
 """The list filters (events/lists.py, events/selectors/): every parameter of every list, bad
 values ignored, German full text, facets.
 
-The helpers at the top build records the way the pipeline leaves them; the other list-page
-tests (test_search_pages, test_exports, test_claim_list) import them.
+Records are built with tests.factories, the way the pipeline leaves them (the other list-page
+tests build theirs with the same functions).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 
 import pytest
 from django.http import QueryDict
-from django.utils import timezone
 
 from events.lists import KINDS, filtered
-from events.models import Claim, Entity, Event, EventActor, EventArticle, Mention, Tag, Tagging
+from events.models import Claim, Entity, Mention
 from events.presentation.highlight import highlight
 from events.selectors.facets import active_filters, event_facets
 from events.selectors.lists import snippets
 from events.selectors.parameters import adding, querystring
-from ingest.models import Article, Outlet
+from tests.factories import article, claim, entity, event, outlet, tag, tagged
 
 pytestmark = pytest.mark.django_db
 
-_serial = itertools.count(1)
-
-
-# --- building records --------------------------------------------------------------------------
-
-
-def index(*articles: Article) -> None:
-    """Fill search_vector exactly as the ingest layer does."""
-    from ingest.services import article_index
-
-    for article in articles:
-        article_index(article.pk)
-
-
-def outlet(name: str = "Tagesschau", country: str = "DE") -> Outlet:
-    return Outlet.objects.create(
-        name=name, domain=f"{name.lower().replace(' ', '')}-{next(_serial)}.de", country=country
-    )
-
-
-def article(
-    title: str, text: str, source: Outlet | None = None, day: dt.date | None = None, **extra
-) -> Article:
-    n = next(_serial)
-    published = timezone.make_aware(dt.datetime.combine(day, dt.time(12))) if day else None
-    created = Article.objects.create(
-        url=f"https://example.org/{n}", canonical_url=f"https://example.org/{n}", title=title, text=text,
-        outlet=source, published_at=published, status=Article.Status.ANALYZED, **extra,
-    )  # fmt: skip
-    index(created)
-    return created
-
-
-def entity(name: str, kind: str = "person", country: str = "", **extra) -> Entity:
-    return Entity.objects.create(
-        key=f"test:{kind}:{name}:{next(_serial)}", kind=kind, name=name, country=country, **extra
-    )
-
-
-def event(title: str, type: str = "meet", day=None, place=None, actors=(), articles=()) -> Event:
-    created = Event.objects.create(title=title, type=type, date=day, place=place)
-    for actor in actors:
-        EventActor.objects.create(event=created, entity=actor)
-    for linked in articles:
-        EventArticle.objects.create(event=created, article=linked)
-    return created
-
-
-def claim(
-    source_article: Article, content: str, speaker=None, review="unverified", kind="indirect_speech", **extra
-):
-    start = source_article.text.find(content)
-    start = max(start, 0)
-    return Claim.objects.create(
-        article=source_article, kind=kind, evidential="reported", start=start, end=start + len(content),
-        content_start=start, content_end=start + len(content), content=content, speaker=speaker,
-        speaker_text=speaker.name if speaker else "", review_status=review, **extra,
-    )  # fmt: skip
-
-
-def tag(name: str, parent: Tag | None = None) -> Tag:
-    return Tag.objects.create(name=name, slug=name.lower(), parent=parent)
-
-
-def tagged(the_tag: Tag, **target) -> Tagging:
-    return Tagging.objects.create(tag=the_tag, **target)
+# --- building records: tests.factories (the other list-page tests use them too) ----------------
 
 
 def ids(queryset) -> list[int]:

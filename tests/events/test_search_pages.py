@@ -13,8 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
 from portal.roles import ADMIN, ANALYST, EDITOR
-from tests.conftest import PASSWORD
-from tests.events.test_filters import article, claim, entity, event, outlet, tag, tagged
+from tests.factories import article, claim, entity, event, login, outlet, tag, tagged
 
 pytestmark = pytest.mark.django_db
 
@@ -198,7 +197,7 @@ def test_bulk_tagging_bar_for_editors_only(client, analyst, editor, url, kind, s
     except NoReverseMatch:
         pytest.skip("the tags view has not landed yet")
     populate(2)
-    client.login(username=editor.username, password=PASSWORD)
+    login(client, editor)
     page = client.get(f"{url}?q={search}&page=1").content.decode()
     form = re.search(r'<form id="bulk-tag".*?</form>', page, re.S).group(0)
     assert f'action="{apply_url}"' in form and 'method="post"' in form
@@ -210,7 +209,7 @@ def test_bulk_tagging_bar_for_editors_only(client, analyst, editor, url, kind, s
     assert page.count('name="ids"') == page.count('class="result-row') > 0
     assert 'form="bulk-tag"' in page
     client.logout()
-    client.login(username=analyst.username, password=PASSWORD)
+    login(client, analyst)
     page = client.get(f"{url}?q={search}").content.decode()
     assert 'id="bulk-tag"' not in page and 'name="ids"' not in page
 

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from events.models import Claim, Entity, Event, Tag, Tagging
 from ingest.models import Article
 from portal.roles import ADMIN, ANALYST, EDITOR, is_editor
-from tests.conftest import PASSWORD
+from tests.factories import login
 
 pytestmark = pytest.mark.django_db
 
@@ -38,11 +38,6 @@ def world(db):
         speaker_text="Seoul", content_start=0, content_end=35, content="Nordkorea hat eine Rakete gestartet",
     )  # fmt: skip
     return locals()
-
-
-def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def apply(client, world, **data):

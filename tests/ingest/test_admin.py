@@ -6,14 +6,14 @@ import pytest
 from django.utils import timezone
 
 from ingest.models import Article, FetchLog, Source
-from tests.conftest import PASSWORD
+from tests.factories import login
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def admin_client(client, admin_user):
-    client.login(username=admin_user.username, password=PASSWORD)
+    login(client, admin_user)
     return client
 
 
@@ -82,7 +82,7 @@ def test_an_admin_adds_a_source(admin_client, outlet):
 
 
 def test_an_editor_submits_a_url(client, editor, django_capture_on_commit_callbacks):
-    client.login(username=editor.username, password=PASSWORD)
+    login(client, editor)
     with django_capture_on_commit_callbacks() as callbacks:
         response = client.post(
             "/ingest/submit/", {"url": "https://www.example.org/artikel?utm_source=x"}, follow=True
@@ -94,7 +94,7 @@ def test_an_editor_submits_a_url(client, editor, django_capture_on_commit_callba
 
 
 def test_a_bad_url_is_refused_with_a_message(client, editor):
-    client.login(username=editor.username, password=PASSWORD)
+    login(client, editor)
     response = client.post("/ingest/submit/", {"url": "ftp://example.org/x"})
     assert response.status_code == 200 and Article.objects.count() == 0
     assert 'class="error"' in response.content.decode()

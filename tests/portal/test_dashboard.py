@@ -7,6 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from tests.factories import login
+
 pytestmark = pytest.mark.django_db
 
 
@@ -33,10 +35,9 @@ def make_world(n: int, *, published=None):
 
 
 def test_dashboard_shows_latest_events_and_active_actors(client, analyst):
-    from tests.conftest import PASSWORD
 
     make_world(3)
-    client.login(username=analyst.username, password=PASSWORD)
+    login(client, analyst)
     page = client.get("/").content.decode()
     assert "Treffen 2" in page
     # Akteur 0 is named in all three articles: first in the list.
@@ -46,14 +47,13 @@ def test_dashboard_shows_latest_events_and_active_actors(client, analyst):
 
 def test_an_archive_shows_its_newest_week(client, analyst):
     from portal import overview
-    from tests.conftest import PASSWORD
 
     long_ago = timezone.now() - timedelta(days=400)
     make_world(2, published=long_ago)
     active = overview.most_active_actors()
     assert active.shifted and active.until == long_ago
     assert active.actors[0].name == "Akteur 0" and active.actors[0].week_articles == 2
-    client.login(username=analyst.username, password=PASSWORD)
+    login(client, analyst)
     assert client.get("/").status_code == 200
 
 
@@ -75,18 +75,16 @@ def test_ingestion_line_counts_failing_and_paused_sources():
 
 
 def test_editors_see_what_waits_for_review(client, editor, analyst):
-    from tests.conftest import PASSWORD
 
-    client.login(username=editor.username, password=PASSWORD)
+    login(client, editor)
     assert 'class="card review-line"' in client.get("/").content.decode()
-    client.login(username=analyst.username, password=PASSWORD)
+    login(client, analyst)
     assert 'class="card review-line"' not in client.get("/").content.decode()
 
 
 def test_query_count_does_not_grow_with_rows(client, editor):
-    from tests.conftest import PASSWORD
 
-    client.login(username=editor.username, password=PASSWORD)
+    login(client, editor)
     make_world(3)
     client.get("/")  # warm caches (content types, sessions)
     with CaptureQueriesContext(connection) as few:

@@ -3,6 +3,7 @@
 import pytest
 
 from portal.roles import ADMIN, ANALYST, EDITOR
+from tests.factories import login
 
 ANON = None
 ALL = [ANON, ANALYST, EDITOR, ADMIN]
@@ -58,9 +59,8 @@ def test_groups_carry_the_role_permissions():
 
 
 def test_logout_needs_post(client, analyst):
-    from tests.conftest import PASSWORD
 
-    client.login(username=analyst.username, password=PASSWORD)
+    login(client, analyst)
     assert client.get("/logout/").status_code == 405
     assert client.post("/logout/").status_code == 302
     assert client.get("/").status_code == 302
