@@ -20,6 +20,15 @@ from ingest.politeness import reserve_host
 logger = logging.getLogger(__name__)
 
 
+def _row_or_none(queryset, pk: int, kind: str):
+    """The row, or None when it is gone (deleted since the task was queued): log and skip."""
+    try:
+        return queryset.get(pk=pk)
+    except queryset.model.DoesNotExist:
+        logger.info("%s %s is gone, skipping", kind, pk)
+        return None
+
+
 @shared_task(ignore_result=True)
 def dispatch_due_sources() -> int:
     """Run by beat every minute: send every due source to the fetch queue."""
@@ -31,10 +40,8 @@ def dispatch_due_sources() -> int:
 
 @shared_task(bind=True, ignore_result=True, max_retries=None, soft_time_limit=600, time_limit=660)
 def fetch_source(self, source_id: int) -> None:
-    try:
-        source = Source.objects.select_related("outlet").get(pk=source_id)
-    except Source.DoesNotExist:
-        logger.info("source %s is gone, skipping", source_id)
+    source = _row_or_none(Source.objects.select_related("outlet"), source_id, "source")
+    if source is None:
         return
     if not source.active or source.is_paused:
         logger.info("source %s is inactive or paused, skipping", source_id)
@@ -51,10 +58,8 @@ def fetch_source(self, source_id: int) -> None:
 
 @shared_task(bind=True, ignore_result=True, max_retries=None)
 def fetch_article(self, article_id: int) -> None:
-    try:
-        article = Article.objects.select_related("source").get(pk=article_id)
-    except Article.DoesNotExist:
-        logger.info("article %s is gone, skipping", article_id)
+    article = _row_or_none(Article.objects.select_related("source"), article_id, "article")
+    if article is None:
         return
     if article.status != Article.Status.DISCOVERED:
         return  # fetched already, or another worker has it

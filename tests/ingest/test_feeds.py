@@ -246,40 +246,52 @@ def _assert_umlauts(feed: ParsedFeed) -> None:
     assert item.url == "https://koeln.example/artikel/1"
 
 
-def test_latin1_with_a_wrong_header_charset(server: LocalServer) -> None:
-    # Header says UTF-8, the declaration says ISO-8859-1, the bytes are ISO-8859-1.
-    feed = serve_and_parse(server, RSS_ISO.encode("latin-1"), "application/rss+xml; charset=utf-8")
+RSS_ISO_UNDECLARED = RSS_ISO.split("\n", 1)[1]  # without the XML declaration
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "encoding", "warning"),
+    [
+        # Header says UTF-8, the declaration says ISO-8859-1, the bytes are ISO-8859-1.
+        (
+            RSS_ISO.encode("latin-1"),
+            "application/rss+xml; charset=utf-8",
+            "iso8859-1",
+            "charset conflict: Content-Type says utf-8",
+        ),
+        (
+            RSS_ISO_UNDECLARED.encode("latin-1"),
+            "application/rss+xml",
+            "cp1252",
+            "no charset given and body is not valid UTF-8; decoded as cp1252",
+        ),
+        (RSS_ISO_UNDECLARED.encode("latin-1"), "text/xml; charset=ISO-8859-1", "iso8859-1", None),
+        (
+            RSS_ISO.replace("ISO-8859-1", "UTF-8").encode("latin-1"),
+            "application/rss+xml",
+            "cp1252",
+            "body is not valid utf-8; decoded as cp1252",
+        ),
+        # UTF-8 behind a server default of ISO-8859-1.
+        (
+            RSS_ISO_UNDECLARED.encode("utf-8"),
+            "text/xml; charset=ISO-8859-1",
+            "utf-8",
+            "body is labelled iso8859-1 but is valid UTF-8",
+        ),
+    ],
+    ids=["wrong-header", "no-charset", "header-only", "declared-utf8", "utf8-behind-latin1-default"],
+)
+def test_latin1_and_utf8_feeds_keep_their_umlauts(
+    server: LocalServer, body: bytes, content_type: str, encoding: str, warning: str | None
+) -> None:
+    feed = serve_and_parse(server, body, content_type)
     _assert_umlauts(feed)
-    assert feed.encoding == "iso8859-1"
-    assert any(w.startswith("charset conflict: Content-Type says utf-8") for w in feed.warnings)
-
-
-def test_latin1_without_any_charset(server: LocalServer) -> None:
-    body = RSS_ISO.split("\n", 1)[1].encode("latin-1")  # no declaration, no header charset
-    feed = serve_and_parse(server, body, "application/rss+xml")
-    _assert_umlauts(feed)
-    assert "no charset given and body is not valid UTF-8; decoded as cp1252" in feed.warnings
-
-
-def test_latin1_labelled_only_in_the_header(server: LocalServer) -> None:
-    body = RSS_ISO.split("\n", 1)[1].encode("latin-1")
-    feed = serve_and_parse(server, body, "text/xml; charset=ISO-8859-1")
-    _assert_umlauts(feed)
-    assert feed.warnings == []
-
-
-def test_latin1_declared_utf8(server: LocalServer) -> None:
-    body = RSS_ISO.replace("ISO-8859-1", "UTF-8").encode("latin-1")
-    feed = serve_and_parse(server, body, "application/rss+xml")
-    _assert_umlauts(feed)
-    assert "body is not valid utf-8; decoded as cp1252" in feed.warnings
-
-
-def test_utf8_behind_a_latin1_server_default(server: LocalServer) -> None:
-    body = RSS_ISO.split("\n", 1)[1].encode("utf-8")
-    feed = serve_and_parse(server, body, "text/xml; charset=ISO-8859-1")
-    _assert_umlauts(feed)
-    assert feed.encoding == "utf-8"
+    assert feed.encoding == encoding
+    if warning is None:
+        assert feed.warnings == []
+    else:
+        assert any(w.startswith(warning) for w in feed.warnings), feed.warnings
 
 
 def test_windows_1252_quotes_in_a_latin1_feed() -> None:
