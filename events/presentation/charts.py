@@ -352,6 +352,13 @@ def _svg_open(kind: str, ident: str, width: int, height: int, title: str, desc: 
     )
 
 
+def _svg_close(out: list[str]) -> SafeString:
+    """The assembled chart. Every text and attribute value in `out` went through escape();
+    numbers are formatted by us: the whole is safe to show as it is."""
+    out.append("</svg>")
+    return mark_safe("".join(out))  # noqa: S308 - assembled from escaped pieces
+
+
 def _link(url: str, inner: str) -> str:
     return f'<a href="{escape(url)}">{inner}</a>' if url else inner
 
@@ -434,8 +441,7 @@ def map_svg(
                 f'fill="#1d2430" {HALO}>{escape(marker.label)}</text>'
             )
         out.append(_link(marker.url, circle))
-    out.append("</svg>")
-    return mark_safe("".join(out))
+    return _svg_close(out)
 
 
 # --- timeline -------------------------------------------------------------------------------
@@ -599,8 +605,7 @@ def timeline_svg(
             f"{escape(_tick_label(bucket, timeline.unit, previous))}</text>"
         )
         previous = bucket
-    out.append("</svg>")
-    return mark_safe("".join(out))
+    return _svg_close(out)
 
 
 # --- co-occurrence network ------------------------------------------------------------------
@@ -636,56 +641,13 @@ def network_layout(nodes: Sequence[Node], edges: Sequence[Edge]) -> dict[int, tu
     """
     central = sorted((n for n in nodes if n.central), key=lambda n: n.id)
     outer = [n for n in nodes if not n.central]
-    positions: dict[int, tuple[float, float]] = {}
-    angles: dict[int, float] = {}
-    if len(central) == 1:
-        positions[central[0].id] = (0.0, 0.0)
-    else:
-        for i, node in enumerate(central):
-            angles[node.id] = math.pi + 2 * math.pi * i / len(central)
-            positions[node.id] = (
-                round(0.32 * math.cos(angles[node.id]), 6),
-                round(0.32 * math.sin(angles[node.id]), 6),
-            )
+    positions, angles = _central_positions(central)
     if not outer:
         return positions
-    central_ids = {n.id for n in central}
-    ties: dict[int, dict[int, int]] = {n.id: {} for n in outer}
-    for edge in edges:
-        for this, other in ((edge.a, edge.b), (edge.b, edge.a)):
-            if this in ties and other in central_ids:
-                ties[this][other] = ties[this].get(other, 0) + edge.weight
+    ties = _ties_to_central(outer, edges, {n.id for n in central})
     strength = {n.id: sum(ties[n.id].values()) or n.count for n in outer}
     strongest = max(strength.values()) or 1
-
-    def preferred(node: Node) -> float:
-        if len(central) < 2:
-            return 0.0
-        sx = sum(w * math.cos(angles[c]) for c, w in ties[node.id].items())
-        sy = sum(w * math.sin(angles[c]) for c, w in ties[node.id].items())
-        return math.atan2(sy, sx) if abs(sx) + abs(sy) > 1e-9 else -math.pi / 2
-
-    wanted = {n.id: preferred(n) for n in outer}
-    # Two columns on an ellipse, left and right of the middle, so that the labels run outwards
-    # without crossing each other: each node on the side of the chosen entities it is tied to
-    # (with one chosen entity: strongest first, by turns), top to bottom by preferred angle.
-    by_strength = sorted(outer, key=lambda n: (-strength[n.id], n.label, n.id))
-    if len(central) >= 2:
-        right = [n for n in by_strength if math.cos(wanted[n.id]) > 1e-9]
-        left = [n for n in by_strength if math.cos(wanted[n.id]) <= 1e-9]
-        limit = math.ceil(len(outer) / 2) + 3
-        while len(right) > limit:  # too lopsided: the most neutral ones go to the other side
-            moved = min(right, key=lambda n: (math.cos(wanted[n.id]), n.id))
-            right.remove(moved)
-            left.append(moved)
-        while len(left) > limit:
-            moved = max(left, key=lambda n: (math.cos(wanted[n.id]), -n.id))
-            left.remove(moved)
-            right.append(moved)
-        right.sort(key=lambda n: (round(math.sin(wanted[n.id]), 6), -strength[n.id], n.label, n.id))
-        left.sort(key=lambda n: (round(math.sin(wanted[n.id]), 6), -strength[n.id], n.label, n.id))
-    else:
-        right, left = by_strength[0::2], by_strength[1::2]
+    right, left = _columns(outer, ties, angles, strength, several=len(central) >= 2)
     for side, column in ((1, right), (-1, left)):
         for k, node in enumerate(column):
             y = -0.9 + 1.8 * (k + 0.5) / len(column)
@@ -693,6 +655,64 @@ def network_layout(nodes: Sequence[Node], edges: Sequence[Edge]) -> dict[int, tu
             reach = 0.6 + 0.4 * (1 - strength[node.id] / strongest) if len(central) < 2 else 1.0
             positions[node.id] = (round(side * reach * math.sqrt(1 - y * y), 6), round(y, 6))
     return positions
+
+
+def _central_positions(central: list[Node]) -> tuple[dict[int, tuple[float, float]], dict[int, float]]:
+    """One chosen entity in the middle; several on a small circle (with their angles)."""
+    positions: dict[int, tuple[float, float]] = {}
+    angles: dict[int, float] = {}
+    if len(central) == 1:
+        positions[central[0].id] = (0.0, 0.0)
+        return positions, angles
+    for i, node in enumerate(central):
+        angles[node.id] = math.pi + 2 * math.pi * i / len(central)
+        positions[node.id] = (
+            round(0.32 * math.cos(angles[node.id]), 6),
+            round(0.32 * math.sin(angles[node.id]), 6),
+        )
+    return positions, angles
+
+
+def _ties_to_central(
+    outer: list[Node], edges: Sequence[Edge], central_ids: set[int]
+) -> dict[int, dict[int, int]]:
+    """For each outer node: the weight of its edges to each chosen entity."""
+    ties: dict[int, dict[int, int]] = {n.id: {} for n in outer}
+    for edge in edges:
+        for this, other in ((edge.a, edge.b), (edge.b, edge.a)):
+            if this in ties and other in central_ids:
+                ties[this][other] = ties[this].get(other, 0) + edge.weight
+    return ties
+
+
+def _columns(outer: list[Node], ties: dict, angles: dict, strength: dict, several: bool) -> tuple[list, list]:
+    """Two columns on an ellipse, left and right of the middle, so that the labels run outwards
+    without crossing each other: each node on the side of the chosen entities it is tied to
+    (with one chosen entity: strongest first, by turns), top to bottom by preferred angle."""
+    by_strength = sorted(outer, key=lambda n: (-strength[n.id], n.label, n.id))
+    if not several:
+        return by_strength[0::2], by_strength[1::2]
+
+    def preferred(node: Node) -> float:
+        sx = sum(w * math.cos(angles[c]) for c, w in ties[node.id].items())
+        sy = sum(w * math.sin(angles[c]) for c, w in ties[node.id].items())
+        return math.atan2(sy, sx) if abs(sx) + abs(sy) > 1e-9 else -math.pi / 2
+
+    wanted = {n.id: preferred(n) for n in outer}
+    right = [n for n in by_strength if math.cos(wanted[n.id]) > 1e-9]
+    left = [n for n in by_strength if math.cos(wanted[n.id]) <= 1e-9]
+    limit = math.ceil(len(outer) / 2) + 3
+    while len(right) > limit:  # too lopsided: the most neutral ones go to the other side
+        moved = min(right, key=lambda n: (math.cos(wanted[n.id]), n.id))
+        right.remove(moved)
+        left.append(moved)
+    while len(left) > limit:
+        moved = max(left, key=lambda n: (math.cos(wanted[n.id]), -n.id))
+        left.remove(moved)
+        right.append(moved)
+    right.sort(key=lambda n: (round(math.sin(wanted[n.id]), 6), -strength[n.id], n.label, n.id))
+    left.sort(key=lambda n: (round(math.sin(wanted[n.id]), 6), -strength[n.id], n.label, n.id))
+    return right, left
 
 
 def _short(label: str, limit: int = 22) -> str:
@@ -743,5 +763,4 @@ def network_svg(
             f'font-size="{LABEL_SIZE}" fill="#1d2430" {HALO}>{escape(_short(node.label))}</text>'
         )
         out.append(_link(node.url, inner))
-    out.append("</svg>")
-    return mark_safe("".join(out))
+    return _svg_close(out)

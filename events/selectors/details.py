@@ -88,15 +88,20 @@ def api_event_details(queryset: QuerySet, detail: bool = False) -> QuerySet:
     return _with(
         queryset,
         article_count=SubqueryCount(links.values("pk")),
-        outlet_count=SubqueryCount(links.filter(article__outlet__isnull=False).values("article__outlet").distinct()),
+        outlet_count=SubqueryCount(
+            links.filter(article__outlet__isnull=False).values("article__outlet").distinct()
+        ),
     )
 
 
 def api_entity_details(queryset: QuerySet, detail: bool = False) -> QuerySet:
     queryset = queryset.prefetch_related(
-        Prefetch("aliases", queryset=Alias.objects.order_by("kind", "text"), to_attr="api_aliases"), _api_tags()
+        Prefetch("aliases", queryset=Alias.objects.order_by("kind", "text"), to_attr="api_aliases"),
+        _api_tags(),
     )
-    return _with(queryset, mention_count=SubqueryCount(Mention.objects.filter(entity=OuterRef("pk")).values("pk")))
+    return _with(
+        queryset, mention_count=SubqueryCount(Mention.objects.filter(entity=OuterRef("pk")).values("pk"))
+    )
 
 
 def api_claim_details(queryset: QuerySet, detail: bool = False) -> QuerySet:

@@ -181,6 +181,8 @@ PARAM_LABELS = {
     "entity": _("entity"),
     "provisional": _("provisional"),
 }
+
+
 @dataclass
 class ActiveFilter:
     param: str

@@ -285,5 +285,3 @@ def snippets(article_ids, params) -> dict[int, SafeString]:
     )
     rows = Article.objects.filter(pk__in=ids).annotate(headline=headline).values_list("pk", "headline")
     return {pk: highlight(text) for pk, text in rows}
-
-
