@@ -146,18 +146,14 @@ def test_token_authenticates(api, world):
     assert response.json()["count"] == 2
 
 
-def test_session_authenticates(analyst, world):
-    client = Client()
-    login(client, analyst)
-    response = client.get(LIST_URLS["event"], HTTP_ACCEPT="application/json")
+def test_session_authenticates(analyst_client, world):
+    response = analyst_client.get(LIST_URLS["event"], HTTP_ACCEPT="application/json")
     assert response.status_code == 200
     assert response.json()["count"] == 2
 
 
-def test_session_user_gets_the_browsable_api(analyst, world):
-    client = Client()
-    login(client, analyst)
-    response = client.get(LIST_URLS["event"], HTTP_ACCEPT="text/html")
+def test_session_user_gets_the_browsable_api(analyst_client, world):
+    response = analyst_client.get(LIST_URLS["event"], HTTP_ACCEPT="text/html")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
 
@@ -413,13 +409,11 @@ def test_schema_served_as_json_and_yaml(api):
     assert yaml.safe_load(response.content)["info"]["title"] == "Lagebild API"
 
 
-def test_docs_page_uses_packaged_assets_only(analyst):
-    client = Client()
-    login(client, analyst)
-    html = client.get(reverse("api:docs")).content.decode()
+def test_docs_page_uses_packaged_assets_only(analyst_client):
+    html = analyst_client.get(reverse("api:docs")).content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
     assert "//" not in "".join(line for line in html.splitlines() if "src=" in line or "href=" in line)
-    script = client.get(reverse("api:docs"), {"script": ""})
+    script = analyst_client.get(reverse("api:docs"), {"script": ""})
     assert script.status_code == 200 and reverse("api:schema").encode() in script.content
 
 
