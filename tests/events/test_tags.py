@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from events.models import Claim, Entity, Event, Tag, Tagging
 from ingest.models import Article
 from portal.roles import ADMIN, ANALYST, EDITOR, is_editor
+from tests import factories
 from tests.factories import login
 
 pytestmark = pytest.mark.django_db
@@ -23,9 +24,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world(db):
-    korea = Tag.objects.create(name="Nordkorea", slug="nordkorea")
-    rockets = Tag.objects.create(name="Raketentests", slug="raketentests", parent=korea)
-    unused = Tag.objects.create(name="Sanktionen", slug="sanktionen")
+    korea = factories.tag("Nordkorea")
+    rockets = factories.tag("Raketentests", parent=korea)
+    unused = factories.tag("Sanktionen")
     article = Article.objects.create(
         url="https://example.org/a", canonical_url="https://example.org/a", title="Rakete gestartet",
         text="Nordkorea hat eine Rakete gestartet, sagte Seoul.",
