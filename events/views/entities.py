@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,53 +14,17 @@ from django.views.decorators.http import require_GET, require_POST
 
 from events import services
 from events.forms import AliasForm, EntityChoiceForm, SplitForm
-from events.models import Alias, Claim, Entity, Event, EventActor, Mention, MentionCorrection
+from events.models import Alias, Claim, Mention, MentionCorrection
 from events.presentation import charts
+from events.presentation.figures import entity_map, network_of
+from events.presentation.links import crossref_url, event_list_link, events_url
+from events.selectors.entities import event_counts_by_date, events_of, events_with_role, neighbours, places_of
 from events.views.common import curate, get_entity_or_404, mention_in_context, redirect_back
-from events.views.crossref import (
-    country_code,
-    crossref_url,
-    event_counts_by_date,
-    event_filter_params,
-    event_list_link,
-    events_of,
-    neighbours,
-    network_of,
-)
 
 ENTITY_EVENTS_LISTED = 20
 ENTITY_NEIGHBOURS = 15
 ENTITY_CLAIMS_LISTED = 20
-MAP_PLACES = 200
-
-
-def claims_about(entity: Entity) -> QuerySet[Claim]:
-    """Claims whose content names the entity (a mention of it inside the content's offsets)."""
-    return Claim.objects.about(entity.pk)
-
-
-def entity_map(entity: Entity, events: QuerySet[Event]) -> dict | None:
-    """The places of the entity's events as markers (a place entity among them), its country
-    highlighted for places and countries; None when there is nothing to show."""
-    places = list(
-        Entity.objects.filter(events_here__in=events, latitude__isnull=False, longitude__isnull=False)
-        .exclude(kind=Entity.Kind.COUNTRY)  # a country's coordinates are its capital's
-        .annotate(n=Count("events_here", distinct=True))
-        .order_by("-n", "name")[:MAP_PLACES]
-    )
-    markers = [charts.Marker(p.latitude, p.longitude, p.name, p.get_absolute_url(), p.n) for p in places]
-    is_place = (
-        entity.kind == Entity.Kind.PLACE and entity.latitude is not None and entity.longitude is not None
-    )
-    if is_place and all(p.pk != entity.pk for p in places):
-        markers.append(
-            charts.Marker(entity.latitude, entity.longitude, entity.name, entity.get_absolute_url(), 1)
-        )
-    code = country_code(entity) or (entity.country if entity.kind == Entity.Kind.PLACE else "")
-    highlight = [code] if code else []
-    if not markers and not highlight:
-        return None
-    return {"markers": markers, "highlight": highlight}
+NEWEST = (F("article__published_at").desc(nulls_last=True), "-pk")
 
 
 @require_GET
@@ -81,8 +44,7 @@ def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event_total = sum(n for _day, n in by_date)
     near = neighbours([entity], limit=ENTITY_NEIGHBOURS)
     made = Claim.objects.filter(speaker=entity)
-    about = claims_about(entity)
-    newest = (F("article__published_at").desc(nulls_last=True), "-pk")
+    about = Claim.objects.about(entity.pk)
     return render(
         request,
         "events/entity_detail.html",
@@ -94,28 +56,22 @@ def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "mention_total": mentions.count(),
             "event_total": event_total,
             "timeline": charts.timeline_buckets(by_date, link=event_list_link([entity])),
-            "events": events.select_related("place")
-            .annotate(
-                role=Subquery(
-                    EventActor.objects.filter(event=OuterRef("pk"), entity=entity).values("role")[:1]
-                )
-            )
-            .order_by(F("date").desc(nulls_last=True), "-pk")[:ENTITY_EVENTS_LISTED],
-            "events_url": f"{reverse('events:events')}?{urlencode(event_filter_params([entity]))}",
+            "events": events_with_role(events, entity)[:ENTITY_EVENTS_LISTED],
+            "events_url": events_url([entity]),
             "neighbours": [
                 {**row, "compare_url": crossref_url([entity.pk, row["entity_id"]])} for row in near
             ],
             "network": network_of([entity], near, {(entity.pk, entity.pk): event_total}),
-            "claims_made": made.select_related("article", "article__outlet", "source").order_by(*newest)[
+            "claims_made": made.select_related("article", "article__outlet", "source").order_by(*NEWEST)[
                 :ENTITY_CLAIMS_LISTED
             ],
             "claims_made_total": made.count(),
-            "claims_about": about.select_related("article", "article__outlet", "speaker").order_by(*newest)[
+            "claims_about": about.select_related("article", "article__outlet", "speaker").order_by(*NEWEST)[
                 :ENTITY_CLAIMS_LISTED
             ],
             "claims_about_total": about.count(),
             "claims_url": reverse("events:claims"),
-            "map": entity_map(entity, events),
+            "map": entity_map(entity, places_of(events)),
             "alias_form": AliasForm(),
             "merge_form": EntityChoiceForm(),
             "curations": entity.curations.select_related("user")[:20],

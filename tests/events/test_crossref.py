@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from events.models import Alias, Claim, Entity, Event, EventActor, Mention
-from events.views.crossref import MAX_ENTITIES, claims_between, pair_counts, resolve_entities
+from events.selectors.entities import claims_between, pair_counts, resolve_entities
+from events.views.crossref import MAX_ENTITIES
 from ingest.models import Article
 from portal.roles import ADMIN, ANALYST, EDITOR
 from tests.factories import cast, login

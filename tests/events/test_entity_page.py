@@ -9,7 +9,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from events.models import Claim, Event, EventActor, Mention
-from events.views.entities import claims_about
 from ingest.models import Article, Outlet
 from portal.roles import ADMIN, ANALYST, EDITOR
 from tests.factories import cast, login
@@ -104,10 +103,11 @@ def test_claims_about_need_a_mention_inside_the_content(world):
         article=article(world, 4), kind="indirect_speech", evidential="reported", start=0, end=49,
         content_start=CONTENT[0], content_end=CONTENT[1], content="…",
     )  # fmt: skip
-    assert list(claims_about(world["putin"])) == [inside]
-    assert outside not in claims_about(world["putin"]) and other not in claims_about(world["putin"])
+    about_putin = Claim.objects.about(world["putin"].pk)
+    assert list(about_putin) == [inside]
+    assert outside not in about_putin and other not in about_putin
     # The speaker's own name is outside the content: Kim's claims are not about Kim.
-    assert not claims_about(world["kim"]).exists()
+    assert not Claim.objects.about(world["kim"].pk).exists()
 
 
 def test_a_person_page_has_timeline_neighbours_claims_and_mentions(client, analyst, world):
