@@ -69,9 +69,12 @@ def list_context(request: HttpRequest, kind: str, records) -> dict:
     suffix = f"?{query}" if query else ""
     # This list's address without the empty fields a form sends: for the address bar and `next`.
     here = querystring(request.GET, page=request.GET.get("page") or None)
-    export = LISTS[kind].export_url
+    list_kind = LISTS[kind]
+    export = list_kind.export_url
     return {
         "kind": kind,
+        "list_url": reverse(list_kind.list_url),
+        "results_template": list_kind.results_template,
         "page": page,
         "here": request.path + (f"?{here}" if here else ""),
         "params": request.GET,
@@ -80,7 +83,7 @@ def list_context(request: HttpRequest, kind: str, records) -> dict:
         "active_filters": active_filters(kind, request.GET),
         "export_csv": reverse(export, kwargs={"fmt": "csv"}) + suffix,
         "export_json": reverse(export, kwargs={"fmt": "json"}) + suffix,
-        "sorts": [(value, SORT_LABELS[value]) for value in LISTS[kind].sorts],
+        "sorts": [(value, SORT_LABELS[value]) for value in list_kind.sorts],
         "sort": request.GET.get("sort", ""),
         # Lazy: queried only where the bulk tagging bar is shown (editors, admins).
         "all_tags": Tag.objects.all(),
