@@ -52,27 +52,33 @@ def index(*articles) -> None:
         article_index(one.pk)
 
 
-def outlet(name: str = "Tagesschau", country: str = "DE"):
+def outlet(name: str = "Tagesschau", country: str = "DE", domain: str | None = None):
     from ingest.models import Outlet
 
-    return Outlet.objects.create(
-        name=name, domain=f"{name.lower().replace(' ', '')}-{next(_serial)}.de", country=country
-    )
+    domain = domain or f"{name.lower().replace(' ', '')}-{next(_serial)}.de"
+    return Outlet.objects.create(name=name, domain=domain, country=country)
 
 
-def article(title: str, text: str, source=None, day: dt.date | None = None, **extra):
-    """An analysed, indexed article published at noon of `day` (local time)."""
+def article(
+    title: str, text: str, source=None, day: dt.date | None = None, *, indexed: bool = True, **fields
+):
+    """An analysed article published at noon of `day` (local time), indexed unless `indexed` is
+    False; `fields` set anything else or replace these defaults (status, url, published_at)."""
     from django.utils import timezone
 
     from ingest.models import Article
 
-    n = next(_serial)
+    url = fields.pop("url", f"https://example.org/{next(_serial)}")
     published = timezone.make_aware(dt.datetime.combine(day, dt.time(12))) if day else None
-    created = Article.objects.create(
-        url=f"https://example.org/{n}", canonical_url=f"https://example.org/{n}", title=title, text=text,
-        outlet=source, published_at=published, status=Article.Status.ANALYZED, **extra,
-    )  # fmt: skip
-    index(created)
+    defaults = {
+        "url": url,
+        "canonical_url": url,
+        "status": Article.Status.ANALYZED,
+        "published_at": published,
+    }
+    created = Article.objects.create(title=title, text=text, outlet=source, **{**defaults, **fields})
+    if indexed:
+        index(created)
     return created
 
 
@@ -84,27 +90,66 @@ def entity(name: str, kind: str = "person", country: str = "", **extra):
     )
 
 
-def event(title: str, type: str = "meet", day=None, place=None, actors=(), articles=()):
-    from events.models import Event, EventActor, EventArticle
+def event(title: str, type: str = "meet", day=None, place=None, actors=(), articles=(), **fields):
+    """An event; each of `actors` is an entity (a participant) or an (entity, role) pair."""
+    from events.models import Event
 
-    created = Event.objects.create(title=title, type=type, date=day, place=place)
+    created = Event.objects.create(title=title, type=type, date=day, place=place, **fields)
     for actor in actors:
-        EventActor.objects.create(event=created, entity=actor)
+        one, role = actor if isinstance(actor, tuple) else (actor, "participant")
+        event_actor(created, one, role)
     for linked in articles:
-        EventArticle.objects.create(event=created, article=linked)
+        event_article(created, linked)
     return created
 
 
-def claim(source_article, content: str, speaker=None, review="unverified", kind="indirect_speech", **extra):
-    """A claim whose span and content are `content`, found in the article's text."""
+def event_actor(the_event, the_entity, role: str = "participant"):
+    from events.models import EventActor
+
+    return EventActor.objects.create(event=the_event, entity=the_entity, role=role)
+
+
+def event_article(the_event, the_article, trigger: str = ""):
+    from events.models import EventArticle
+
+    return EventArticle.objects.create(event=the_event, article=the_article, trigger=trigger)
+
+
+def mention(the_article, the_entity, text: str, start: int | None = None, label: str = "PER", **fields):
+    """A mention of `text`, at `start` or where the article's text first has it."""
+    from events.models import Mention
+
+    start = the_article.text.find(text) if start is None else start
+    return Mention.objects.create(
+        article=the_article, entity=the_entity, label=label, start=start, end=start + len(text), text=text,
+        **fields,
+    )  # fmt: skip
+
+
+def alias(the_entity, text: str, **fields):
+    from events.models import Alias
+
+    return Alias.objects.create(entity=the_entity, text=text, normalized=text.lower(), **fields)
+
+
+def claim(source_article, content: str, speaker=None, review="unverified", kind="indirect_speech", *,
+          reviewer=None, reason: str = "", **fields):  # fmt: skip
+    """A claim whose span and content are `content`, found in the article's text; `fields` set
+    anything else or replace these defaults (e.g. a wider span: start, end). A `reviewer` set
+    the review as of now, with its `reason`."""
+    from django.utils import timezone
+
     from events.models import Claim
 
     start = max(source_article.text.find(content), 0)
-    return Claim.objects.create(
-        article=source_article, kind=kind, evidential="reported", start=start, end=start + len(content),
-        content_start=start, content_end=start + len(content), content=content, speaker=speaker,
-        speaker_text=speaker.name if speaker else "", review_status=review, **extra,
-    )  # fmt: skip
+    defaults = {
+        "kind": kind, "evidential": "reported", "start": start, "end": start + len(content),
+        "content_start": start, "content_end": start + len(content), "speaker": speaker,
+        "speaker_text": speaker.name if speaker else "", "review_status": review,
+    }  # fmt: skip
+    if reviewer is not None:
+        defaults |= {"reviewed_by": reviewer, "reviewed_at": timezone.now(), "review_reason": reason}
+    return Claim.objects.create(article=source_article, content=content, **{**defaults, **fields})
 
 
 def tag(name: str, parent=None):

@@ -18,11 +18,12 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from events.api.pagination import PageNumberPagination
-from events.models import Alias, Claim, Entity, Event, EventActor, EventArticle, Mention, Tag, Tagging
+from events.models import Claim, Entity, Event, EventArticle, Tag
 from ingest.models import Article, Outlet
 from portal.roles import ANALYST, user_create
+from tests import factories
 from tests.conftest import PASSWORD
-from tests.factories import login
+from tests.factories import NO_ROLE, login
 
 KINDS = ("event", "entity", "claim", "article")
 LIST_URLS = {kind: reverse(f"api:{kind}-list") for kind in KINDS}
@@ -32,55 +33,55 @@ LIST_URLS = {kind: reverse(f"api:{kind}-list") for kind in KINDS}
 
 
 class World:
-    """n events, each with a place, two actors, two articles in two outlets, a claim and tags."""
+    """n events, each with a place, two actors, two articles in two outlets, a claim and tags.
 
-    def __init__(self, n: int, prefix: str = "w"):
-        self.tag = Tag.objects.get_or_create(name="Sanktionen", slug="sanktionen")[0]
-        self.tag2 = Tag.objects.get_or_create(name="Nordkorea", slug="nordkorea")[0]
+    The tags, the two outlets and the reviewer are shared: a second World in the same test reuses
+    them. The articles are not indexed (the full-text test indexes the one it searches).
+    """
+
+    def __init__(self, n: int):
+        self.tag = Tag.objects.filter(slug="sanktionen").first() or factories.tag("Sanktionen")
+        self.tag2 = Tag.objects.filter(slug="nordkorea").first() or factories.tag("Nordkorea")
         self.outlets = [
-            Outlet.objects.get_or_create(domain=f"{name}.example", defaults={"name": name, "country": "DE"})[
-                0
-            ]
+            Outlet.objects.filter(domain=f"{name}.example").first()
+            or factories.outlet(name, domain=f"{name}.example")
             for name in ("tagesschau", "spiegel")
         ]
-        self.reviewer = User.objects.get_or_create(username="reviewer")[0]
+        reviewer = User.objects.filter(username="reviewer").first()
+        self.reviewer = reviewer or factories.user(NO_ROLE, "reviewer")
         self.events, self.articles, self.claims, self.entities = [], [], [], []
         for i in range(n):
-            place = Entity.objects.create(key=f"{prefix}:place:{i}", kind="place", name=f"Ort {i}", country="KP",
-                                          latitude=39.0 + i / 100, longitude=125.7, geonames_id=1000 + i)  # fmt: skip
-            putin = Entity.objects.create(key=f"{prefix}:person:{i}", kind="person", name=f"Person {i}",
-                                          country="RU", wikidata=f"Q{i}")  # fmt: skip
-            org = Entity.objects.create(key=f"{prefix}:org:{i}", kind="organization", name=f"Org {i}")
-            Alias.objects.create(entity=putin, text=f"Persons {i}", normalized=f"persons {i}")
-            Alias.objects.create(entity=putin, text=f"P{i}", normalized=f"p{i}", kind="abbreviation")
-            event = Event.objects.create(type="meet", title=f"Treffen {i}", date=dt.date(2024, 6, 1 + i % 28),
-                                         place=place)  # fmt: skip
-            EventActor.objects.create(event=event, entity=putin, role="source")
-            EventActor.objects.create(event=event, entity=org, role="target")
-            for j, outlet in enumerate(self.outlets):
-                article = Article.objects.create(
-                    outlet=outlet, url=f"https://{outlet.domain}/{prefix}/{i}/{j}",
-                    canonical_url=f"https://{outlet.domain}/{prefix}/{i}/{j}", title=f"Artikel {i}.{j}",
-                    text=f"Person {i} traf Org {i} in Ort {i}. „Wir sind Freunde“, sagte Person {i}.",
-                    language="de", status="analyzed", published_at=timezone.now(), authors=["A. Autor"],
-                )  # fmt: skip
-                EventArticle.objects.create(event=event, article=article)
-                Mention.objects.create(article=article, entity=putin, label="PER", start=0, end=8,
-                                       text=f"Person {i}")  # fmt: skip
-                Tagging.objects.create(tag=self.tag, article=article)
-                self.articles.append(article)
-            claim = Claim.objects.create(
-                article=article, kind="direct_quote", evidential="asserted", start=30, end=60, cue="sagte",
-                speaker=putin, speaker_text=f"Person {i}", source_text="dpa", content="Wir sind Freunde",
-                content_start=34, content_end=50, review_status="confirmed", reviewed_by=self.reviewer,
-                reviewed_at=timezone.now(), review_reason="Video",
+            self._add(i)
+
+    def _add(self, i: int) -> None:
+        place = factories.entity(f"Ort {i}", "place", "KP", latitude=39.0 + i / 100, longitude=125.7,
+                                 geonames_id=1000 + i)  # fmt: skip
+        putin = factories.entity(f"Person {i}", "person", "RU", wikidata=f"Q{i}")
+        org = factories.entity(f"Org {i}", "organization")
+        factories.alias(putin, f"Persons {i}")
+        factories.alias(putin, f"P{i}", kind="abbreviation")
+        event = factories.event(f"Treffen {i}", "meet", dt.date(2024, 6, 1 + i % 28), place,
+                                actors=[(putin, "source"), (org, "target")])  # fmt: skip
+        text = f"Person {i} traf Org {i} in Ort {i}. „Wir sind Freunde“, sagte Person {i}."
+        for j, outlet in enumerate(self.outlets):
+            article = factories.article(
+                f"Artikel {i}.{j}", text, outlet, indexed=False, language="de", published_at=timezone.now(),
+                authors=["A. Autor"],
             )  # fmt: skip
-            for target in ({"event": event}, {"claim": claim}, {"entity": putin}):
-                Tagging.objects.create(tag=self.tag, **target)
-                Tagging.objects.create(tag=self.tag2, **target)
-            self.events.append(event)
-            self.claims.append(claim)
-            self.entities += [place, putin, org]
+            factories.event_article(event, article)
+            factories.mention(article, putin, f"Person {i}")
+            factories.tagged(self.tag, article=article)
+            self.articles.append(article)
+        claim = factories.claim(
+            article, "Wir sind Freunde", putin, "confirmed", "direct_quote", reviewer=self.reviewer,
+            reason="Video", evidential="asserted", start=30, end=60, cue="sagte", source_text="dpa",
+        )  # fmt: skip
+        for target in ({"event": event}, {"claim": claim}, {"entity": putin}):
+            factories.tagged(self.tag, **target)
+            factories.tagged(self.tag2, **target)
+        self.events.append(event)
+        self.claims.append(claim)
+        self.entities += [place, putin, org]
 
 
 @pytest.fixture
@@ -362,12 +363,12 @@ def test_page_size_is_capped(api, world, monkeypatch):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_list_queries_do_not_grow_with_rows(api, kind):
-    World(1, prefix="few")
+    World(1)
     with CaptureQueriesContext(connection) as few:
         response = api.get(LIST_URLS[kind], {"page_size": 200})
     assert response.status_code == 200
     count_few = response.json()["count"]
-    World(10, prefix="many")
+    World(10)
     with CaptureQueriesContext(connection) as many:
         response = api.get(LIST_URLS[kind], {"page_size": 200})
     assert response.json()["count"] >= 10 * count_few

@@ -18,7 +18,7 @@ from events.presentation.highlight import highlight
 from events.selectors.facets import active_filters, event_facets
 from events.selectors.lists import snippets
 from events.selectors.parameters import adding, querystring
-from tests.factories import article, claim, entity, event, outlet, tag, tagged
+from tests.factories import article, claim, entity, event, mention, outlet, tag, tagged
 
 pytestmark = pytest.mark.django_db
 
@@ -67,9 +67,9 @@ def world():
     tagged(sanctions, article=a1)
     tagged(sanctions, claim=c1)
     tagged(sanctions, entity=kim)
-    Mention.objects.create(article=a1, entity=kim, label="PER", start=12, end=15, text="Kim")
-    Mention.objects.create(article=a1, entity=putin, label="PER", start=0, end=5, text="Putin")
-    Mention.objects.create(article=a3, entity=putin, label="PER", start=0, end=5, text="Putin")
+    mention(a1, kim, "Kim", start=12)  # a1 has "Kim" at 11; 12 is the offset this world always had
+    mention(a1, putin, "Putin")
+    mention(a3, putin, "Putin")
     return locals()
 
 
