@@ -7,7 +7,7 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
-from events import services
+from events.services.analysis import article_analyze
 from ingest.models import Article
 
 logger = logging.getLogger(__name__)
@@ -24,7 +24,7 @@ def analyze_article(article_id: int) -> None:
         return
     article = Article.objects.get(pk=article_id)
     try:
-        services.article_analyze(article)
+        article_analyze(article)
     except Exception as exc:
         # The text stays; the article goes back to EXTRACTED with the error, ready to re-run.
         logger.exception("analysis of article %s failed", article_id)

@@ -8,9 +8,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from events import services
 from events.lists import LISTS
 from events.models import Claim
+from events.services import curation
 from events.views.common import redirect_back
 from events.views.search import list_context, render_list, wants_fragment
 from ingest.models import Outlet
@@ -39,7 +39,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
 def claim_review(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_object_or_404(Claim, pk=pk)
     try:
-        services.claim_review(
+        curation.claim_review(
             claim=claim,
             status=request.POST.get("status", ""),
             reason=request.POST.get("reason", ""),

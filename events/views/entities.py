@@ -12,13 +12,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from events import services
 from events.forms import AliasForm, EntityChoiceForm, SplitForm
 from events.models import Alias, Claim, Mention, MentionCorrection
 from events.presentation import charts
 from events.presentation.figures import entity_map, network_of
 from events.presentation.links import crossref_url, event_list_link, events_url
 from events.selectors.entities import event_counts_by_date, events_of, events_with_role, neighbours, places_of
+from events.services import curation
 from events.views.common import curate, get_entity_or_404, mention_in_context, redirect_back
 
 ENTITY_EVENTS_LISTED = 20
@@ -85,7 +85,7 @@ def alias_add(request: HttpRequest, pk: int) -> HttpResponse:
     entity = get_entity_or_404(pk)
     form = AliasForm(request.POST)
     if form.is_valid():
-        services.alias_add(
+        curation.alias_add(
             entity=entity, text=form.cleaned_data["text"], kind=form.cleaned_data["kind"], user=request.user
         )
         messages.success(request, _("Alias added; articles are linked again in the background."))
@@ -98,7 +98,7 @@ def alias_add(request: HttpRequest, pk: int) -> HttpResponse:
 @curate
 def alias_remove(request: HttpRequest, pk: int) -> HttpResponse:
     alias = get_object_or_404(Alias, pk=pk)
-    services.alias_remove(alias=alias, user=request.user)
+    curation.alias_remove(alias=alias, user=request.user)
     messages.success(request, _("Alias removed."))
     return redirect("events:entity", pk=alias.entity_id)
 
@@ -112,7 +112,7 @@ def entity_merge(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose the entity to merge into."))
         return redirect("events:entity", pk=pk)
     try:
-        target = services.entity_merge(source=entity, target=form.cleaned_data["target"], user=request.user)
+        target = curation.entity_merge(source=entity, target=form.cleaned_data["target"], user=request.user)
     except ValueError as exc:
         messages.error(request, str(exc))
         return redirect("events:entity", pk=pk)
@@ -129,7 +129,7 @@ def entity_split(request: HttpRequest, pk: int) -> HttpResponse:
     choices = [(str(m.pk), m.text) for m in mentions]
     form = SplitForm(request.POST or None, entity=entity, mention_choices=choices)
     if request.method == "POST" and form.is_valid():
-        new = services.entity_split(
+        new = curation.entity_split(
             entity=entity,
             name=form.cleaned_data["name"],
             alias_ids=[a.pk for a in form.cleaned_data["aliases"]],
@@ -150,7 +150,7 @@ def entity_split(request: HttpRequest, pk: int) -> HttpResponse:
 @curate
 def entity_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     entity = get_entity_or_404(pk)
-    services.entity_confirm(entity=entity, user=request.user)
+    curation.entity_confirm(entity=entity, user=request.user)
     messages.success(request, _("%s is confirmed.") % entity.name)
     return redirect("events:entity", pk=pk)
 
@@ -160,7 +160,7 @@ def entity_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 def mention_wrong(request: HttpRequest, pk: int) -> HttpResponse:
     mention = get_object_or_404(Mention, pk=pk)
     entity_id = mention.entity_id
-    services.mention_mark_wrong(mention=mention, user=request.user)
+    curation.mention_mark_wrong(mention=mention, user=request.user)
     messages.success(request, _("Marked as wrong; it stays out when the article is analysed again."))
     return redirect_back(request, ("events:entity", entity_id) if entity_id else ("events:entities",))
 
@@ -177,7 +177,7 @@ def mention_relink(request: HttpRequest, pk: int) -> HttpResponse:
             if mention.entity_id
             else redirect("events:entities")
         )
-    services.mention_relink(mention=mention, entity=form.cleaned_data["target"], user=request.user)
+    curation.mention_relink(mention=mention, entity=form.cleaned_data["target"], user=request.user)
     messages.success(request, _("Mention linked to %s.") % form.cleaned_data["target"].name)
     return redirect("events:entity", pk=form.cleaned_data["target"].pk)
 

@@ -8,11 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from events import services
 from events.models import Event, EventActor
 from events.presentation.figures import event_map
 from events.selectors.details import type_label
 from events.selectors.events import claims_in, event_actors, event_articles, related_events, reported_by
+from events.services import curation
 from portal.roles import editor_required
 
 CLAIMS_LISTED = 100
@@ -60,7 +60,7 @@ def event_merge(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose the event to merge into."))
         return redirect("events:event", pk=pk)
     try:
-        services.event_merge(source=event, target=target, user=request.user)
+        curation.event_merge(source=event, target=target, user=request.user)
     except ValueError as exc:
         messages.error(request, str(exc))
         return redirect("events:event", pk=pk)
@@ -76,7 +76,7 @@ def event_split(request: HttpRequest, pk: int) -> HttpResponse:
     if not article_ids:
         messages.error(request, _("Choose the articles that report another event."))
         return redirect("events:event", pk=pk)
-    new = services.event_split(
+    new = curation.event_split(
         event=event, article_ids=article_ids, title=request.POST.get("title", ""), user=request.user
     )
     messages.success(request, _("Split off %s.") % new.title)

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from events import services
 from events.lists import LISTS, filtered
 from events.models import TAGGING_TARGETS, Tag
+from events.services import tags as tag_services
 from events.views.common import redirect_back
 from portal.roles import editor_required
 
@@ -106,10 +106,10 @@ def tags_apply(request: HttpRequest) -> HttpResponse:
             LISTS[kind].model.objects.filter(pk__in=[int(v) for v in raw]).values_list("pk", flat=True)
         )
     if action == "add":
-        count = services.tags_apply(tag=tag, kind=kind, ids=ids, user=user)
+        count = tag_services.tags_apply(tag=tag, kind=kind, ids=ids, user=user)
         text = ngettext("%(count)d tagged with %(tag)s.", "%(count)d tagged with %(tag)s.", count)
     else:
-        count = services.tags_remove(tag=tag, kind=kind, ids=ids, user=user)
+        count = tag_services.tags_remove(tag=tag, kind=kind, ids=ids, user=user)
         text = ngettext("Tag %(tag)s removed from %(count)d.", "Tag %(tag)s removed from %(count)d.", count)
     messages.success(request, text % {"count": count, "tag": tag.name})
     return redirect_back(request, ("events:tag", tag.slug))

@@ -110,7 +110,7 @@ class _Nesting(HTMLParser):
 
 
 def test_analysis_stores_spacy_sentence_spans(kb):
-    from events.services import article_analyze
+    from events.services.analysis import article_analyze
 
     text = "Wladimir Putin traf Kim Jong Un in Pjöngjang.\nDort sprach Putin von Freundschaft. Kim lobte Russland."
     article = Article.objects.create(

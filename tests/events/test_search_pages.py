@@ -55,7 +55,7 @@ def populate(n: int, start: int = 0) -> None:
     # Fresh test tables have no statistics: the planner then nests loops over every facet's
     # subqueries, which takes minutes at 30 events. Production tables are analysed by
     # autovacuum (and by import_corpus after its bulk load).
-    from events.services import refresh_statistics
+    from events.services.statistics import refresh_statistics
 
     refresh_statistics()
 
