@@ -13,7 +13,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from events.models import Claim, Entity, Event, Tag, Tagging
+from events.models import Claim, Tag, Tagging
 from ingest.models import Article
 from portal.roles import ADMIN, ANALYST, EDITOR, is_editor
 from tests import factories
@@ -27,17 +27,17 @@ def world(db):
     korea = factories.tag("Nordkorea")
     rockets = factories.tag("Raketentests", parent=korea)
     unused = factories.tag("Sanktionen")
-    article = Article.objects.create(
-        url="https://example.org/a", canonical_url="https://example.org/a", title="Rakete gestartet",
-        text="Nordkorea hat eine Rakete gestartet, sagte Seoul.",
+    # As this world always had it: only discovered (not analysed, not indexed), in no outlet.
+    article = factories.article(
+        "Rakete gestartet", "Nordkorea hat eine Rakete gestartet, sagte Seoul.", indexed=False,
+        status=Article.Status.DISCOVERED,
     )  # fmt: skip
-    entity = Entity.objects.create(key="t:kp", kind="country", name="Nordkorea", country="KP")
-    event = Event.objects.create(type="test", title="Raketentest bei Pjöngjang")
-    others = [Event.objects.create(type="test", title=f"Test {i}") for i in range(3)]
-    claim = Claim.objects.create(
-        article=article, kind="indirect_speech", evidential="reported", start=0, end=48, cue="sagte",
-        speaker_text="Seoul", content_start=0, content_end=35, content="Nordkorea hat eine Rakete gestartet",
-    )  # fmt: skip
+    entity = factories.entity("Nordkorea", "country", "KP")
+    event = factories.event("Raketentest bei Pjöngjang", "test")
+    others = [factories.event(f"Test {i}", "test") for i in range(3)]
+    claim = factories.claim(
+        article, "Nordkorea hat eine Rakete gestartet", end=48, cue="sagte", speaker_text="Seoul"
+    )
     return locals()
 
 
@@ -192,15 +192,12 @@ def _populate(n: int, editor, prefix: str) -> Tag:
     tag = Tag.objects.create(name=f"{prefix} child", slug=f"{prefix}-child", parent=parent)
     for i in range(n):
         Tag.objects.create(name=f"{prefix} {i}", slug=f"{prefix}-{i}", parent=parent if i % 2 else None)
-        article = Article.objects.create(
-            url=f"https://x.example/{prefix}{i}", canonical_url=f"https://x.example/{prefix}{i}"
-        )
-        entity = Entity.objects.create(key=f"t:{prefix}{i}", kind="person", name=f"Person {i}")
-        event = Event.objects.create(type="test", title=f"Ereignis {i}", place=entity)
-        claim = Claim.objects.create(article=article, kind="report", evidential="reported", start=0, end=1,
-                                     speaker=entity, content_start=0, content_end=1, content="x")  # fmt: skip
+        article = factories.article("", "", indexed=False, status=Article.Status.DISCOVERED)
+        entity = factories.entity(f"Person {i}")
+        event = factories.event(f"Ereignis {i}", "test", place=entity)
+        claim = factories.claim(article, "x", entity, kind="report", speaker_text="")
         for target in ({"article": article}, {"entity": entity}, {"event": event}, {"claim": claim}):
-            Tagging.objects.create(tag=tag, user=editor, **target)
+            factories.tagged(tag, user=editor, **target)
     return tag
 
 

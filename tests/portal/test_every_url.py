@@ -37,35 +37,24 @@ class Route:
 
 def _world():
     """One of everything a URL can point at."""
-    from events.models import Alias, Claim, Entity, Event, EventActor, EventArticle, Mention, Tag
-    from ingest.models import Article, Outlet
+    from tests import factories as make
 
-    outlet = Outlet.objects.create(domain="example.org", name="Example")
     text = "Wladimir Putin traf Kim Jong Un in Pjöngjang. Putin sagte, man wolle die Sanktionen überwinden."
-    article = Article.objects.create(
-        url="https://example.org/a", canonical_url="https://example.org/a", outlet=outlet, status="analyzed",
-        title="Putin in Pjöngjang", text=text,
-    )  # fmt: skip
-    putin = Entity.objects.create(key="t:putin", kind="person", name="Wladimir Putin")
-    kim = Entity.objects.create(key="t:kim", kind="person", name="Kim Jong Un", provisional=True)
-    place = Entity.objects.create(key="t:pj", kind="place", name="Pjöngjang", latitude=39.0, longitude=125.75)
-    alias = Alias.objects.create(entity=putin, text="Putin", normalized="putin")
-    mention = Mention.objects.create(
-        article=article, entity=putin, label="PER", start=0, end=14, text="Wladimir Putin"
-    )
-    Mention.objects.create(article=article, entity=kim, label="PER", start=20, end=31, text="Kim Jong Un")
-    claim = Claim.objects.create(
-        article=article, kind="indirect_speech", evidential="reported", start=47, end=len(text), sentence_index=1,
-        cue="sagte", speaker=putin, speaker_text="Putin", content_start=60, content_end=len(text) - 1,
-        content="man wolle die Sanktionen überwinden",
-    )  # fmt: skip
-    event = Event.objects.create(type="meet", title="Treffen: Putin und Kim in Pjöngjang", place=place)
-    other = Event.objects.create(type="meet", title="Noch ein Treffen", place=place)
-    EventArticle.objects.create(event=event, article=article)
-    EventActor.objects.create(event=event, entity=putin, role="source")
-    EventActor.objects.create(event=event, entity=kim, role="target")
-    tag = Tag.objects.create(name="Gipfel", slug="gipfel")
-    return locals()
+    outlet = make.outlet("Example", country="", domain="example.org")
+    article = make.article("Putin in Pjöngjang", text, outlet, indexed=False)
+    w = make.cast("putin", "kim", "pj", putin={"country": ""}, kim={"country": "", "provisional": True},
+                  pj={"country": "", "latitude": 39.0})  # fmt: skip
+    putin, kim, place = w["putin"], w["kim"], w["pj"]
+    alias = make.alias(putin, "Putin")
+    mention = make.mention(article, putin, "Wladimir Putin")
+    make.mention(article, kim, "Kim Jong Un")
+    claim = make.claim(article, "man wolle die Sanktionen überwinden", putin, start=47, end=len(text),
+                       sentence_index=1, cue="sagte", speaker_text="Putin")  # fmt: skip
+    event = make.event("Treffen: Putin und Kim in Pjöngjang", "meet", place=place,
+                       actors=[(putin, "source"), (kim, "target")], articles=[article])  # fmt: skip
+    other = make.event("Noch ein Treffen", "meet", place=place)
+    return {**w, "outlet": outlet, "article": article, "alias": alias, "mention": mention, "claim": claim,
+            "event": event, "other": other, "tag": make.tag("Gipfel")}  # fmt: skip
 
 
 ROUTES: dict[str, Route] = {
