@@ -1,7 +1,6 @@
 """The entity page: its events over time, who it appears with, claims it made and claims about
 it (by offsets), a map for places and countries; flat in queries."""
 
-import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -12,6 +11,7 @@ from events.models import Claim, Event, EventActor, Mention
 from ingest.models import Article, Outlet
 from portal.roles import ADMIN, ANALYST, EDITOR
 from tests.factories import cast, login
+from tests.pages import svg_of
 
 pytestmark = pytest.mark.django_db
 
@@ -71,12 +71,6 @@ def add_events(w, n: int, start: int = 0) -> list[Event]:
         kim_says_about_putin(w, a)
         events.append(event)
     return events
-
-
-def svg_of(page: str, kind: str) -> ET.Element:
-    start = page.index(f'class="chart {kind}"')
-    start = page.rindex("<svg", 0, start)
-    return ET.fromstring(page[start : page.index("</svg>", start) + 6])  # noqa: S314 - a page we rendered
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,6 @@
 """The event page: facts, map, actors by role, the articles that reported it, claims linking to
 their sentences, related events, curation for editors; flat in queries."""
 
-import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -13,6 +12,7 @@ from ingest.models import Article, Outlet
 from portal.roles import ADMIN, ANALYST, EDITOR
 from tests.conftest import PASSWORD
 from tests.factories import cast, login
+from tests.pages import svg_of
 
 pytestmark = pytest.mark.django_db
 
@@ -94,12 +94,11 @@ def test_the_page_shows_actors_by_role_the_map_and_the_claims(client, analyst, w
     for key in ("putin", "kim", "lawrow"):
         assert f'href="/entities/{world[key].pk}/"' in page
     # The map: the place as a linked marker, its country highlighted, credited.
-    svg = page[page.index('<svg xmlns="http://www.w3.org/2000/svg" class="chart map"') :]
-    root = ET.fromstring(svg[: svg.index("</svg>") + 6])  # noqa: S314 - an SVG we rendered
+    root = svg_of(page, "map")
     assert [a.get("href") for a in root.iter("{http://www.w3.org/2000/svg}a")] == [
         f"/entities/{world['pjoengjang'].pk}/"
     ]
-    assert 'class="country highlight"' in svg[: svg.index("</svg>")]
+    assert any(shape.get("class") == "country highlight" for shape in root.iter())
     assert "Natural Earth" in page
     # Every article with its outlet and a link; every claim links to its sentence.
     for article in articles:
