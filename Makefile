@@ -66,6 +66,6 @@ bench: $(STAMP)
 	$(BIN)/python bench/nlp_speed.py
 	$(BIN)/python bench/spkatt_eval.py
 
-# Trains the German pipeline from ../shared/data into ingest/nlp/model (see its README).
+# Trains the German pipeline from ../shared/data into events/nlp/model (see its README).
 model: $(STAMP)
-	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python -m ingest.nlp.train
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python -m events.nlp.train

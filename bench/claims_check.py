@@ -27,8 +27,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=BASE / "bench" / "results" / "claims_check.tsv")
     args = parser.parse_args()
     setup_django()
-    from events.kb.index import get_kb
-    from events.services import analyze_text
+    from events.analysis.pipeline import analyze_text
+    from events.kb.loader import get_kb
     from ingest.decoding import decode_html
     from ingest.extraction import extract_document
 
@@ -41,7 +41,7 @@ def main() -> None:
             html, _ = decode_html((CORPUS / f"{page}.html").read_bytes(), None)
             article = extract_document(html)
             claims = analyze_text(
-                article.text, article.published.date() if article.published else None
+                article.text, kb, article.published.date() if article.published else None
             ).claims
             for claim in claims:
                 record = claim.as_contract(kb)

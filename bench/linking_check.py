@@ -50,11 +50,11 @@ def list_mentions(pages: list[str], model: str | None, out: Path) -> None:
     setup_django()
     import spacy
 
-    from events.kb.index import get_kb
-    from events.linking import link_doc
+    from events.analysis.linking import link_doc
+    from events.kb.loader import get_kb
+    from events.nlp.pipeline import get_nlp
     from ingest.decoding import decode_html
     from ingest.extraction import extract_document
-    from ingest.nlp.pipeline import get_nlp
 
     nlp = spacy.load(model) if model else get_nlp()
     kb = get_kb()

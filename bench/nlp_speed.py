@@ -5,7 +5,7 @@
 Runs, in one process, over ../shared/corpus/text/10kGNAD_test.jsonl
 (1,028 DER STANDARD articles, test split of 10kGNAD):
   * spacy.blank("de") tokenizer only (baseline)
-  * the whole committed pipeline (ingest/nlp/model)
+  * the whole committed pipeline (events/nlp/model)
 and reports words/s (whitespace words, as counted in the corpus manifest),
 tokens/s, pipeline load time and peak RSS. Skips with a message if the
 corpus is missing. Targets: >= 5,000 words/s, < 1 GB RSS, load < 10 s.
@@ -68,7 +68,7 @@ def main(argv=None):
         print(f"SKIP: benchmark corpus {a.corpus} not found (shared/corpus/text missing)")
         return 0
     if not (a.model / "meta.json").exists():
-        print(f"SKIP: no trained pipeline at {a.model} (run `python -m ingest.nlp.train`)")
+        print(f"SKIP: no trained pipeline at {a.model} (run `python -m events.nlp.train`)")
         return 0
 
     with open(a.corpus, encoding="utf-8") as f:

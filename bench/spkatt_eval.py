@@ -10,7 +10,7 @@ Data: ``../shared/data/spkatt-gepade/<split>/*.json`` (see its SOURCE.md; CC BY-
 file is one speech: tokenised sentences and speech events with token addresses for Cue,
 Source (speaker), Message and more. Tokens are kept as given: a doc is built from them
 (joined by single spaces, gold sentence starts) and run through the pipeline's components
-without its sentence splitter. The pipeline is ``ingest/nlp/model`` when it exists, else
+without its sentence splitter. The pipeline is ``events/nlp/model`` when it exists, else
 the interim build ``.data/nlp-build/asm_quick``, else a blank German pipeline (lexical
 rules only; ``--model blank`` forces that). Mentions are the pipeline's NER spans (or those
 of the pipeline given with ``--ner``) as unlinked ``MentionData`` (no database: ``entity_id``
@@ -56,9 +56,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from events import claims as claims_module  # noqa: E402
-from events.claims import cue_lemma, extract_claims  # noqa: E402
-from events.linking import MentionData  # noqa: E402
+from events.analysis import claims as claims_module  # noqa: E402
+from events.analysis.claims import cue_lemma, extract_claims  # noqa: E402
+from events.analysis.linking import MentionData  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "spkatt-gepade"
 INTERIM = ROOT / ".data" / "nlp-build" / "asm_quick"

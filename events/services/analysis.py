@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
 
-from events.claims import ClaimData, extract_claims
-from events.detection import EventData, detect_events
-from events.kb.index import get_kb
-from events.kb.names import name_variants
-from events.linking import MentionData, link_doc
+from events.analysis.claims import ClaimData
+from events.analysis.linking import MentionData
+from events.analysis.names import name_variants
+from events.analysis.pipeline import Analysis, analyze_text, event_json
+from events.kb.loader import get_kb
 from events.models import ArticleAnalysis, Claim, Entity, Mention, MentionCorrection
-from events.sentences import char_spans, token_ranges
 from ingest.models import Article
 
 logger = logging.getLogger(__name__)
@@ -23,37 +21,9 @@ logger = logging.getLogger(__name__)
 PROVISIONAL_CONFIDENCE = 0.5
 
 
-def parse(text: str):
-    from ingest.nlp.pipeline import get_nlp
-
-    return get_nlp()(text)
-
-
 def article_day(article: Article) -> date | None:
     moment = article.published_at or article.fetched_at
     return timezone.localdate(moment) if moment else None
-
-
-@dataclass
-class Analysis:
-    mentions: list[MentionData]
-    claims: list[ClaimData]
-    events: list[EventData]
-    # [start, end] of each sentence, in the order of Mention.sentence_index.
-    sentences: list[list[int]] = field(default_factory=list)
-
-
-def analyze_text(text: str, day: date | None = None) -> Analysis:
-    """Mentions, claims and events of a text, linked to the knowledge base; nothing is written."""
-    doc = parse(text)
-    kb = get_kb()
-    mentions = link_doc(doc, kb, day)
-    return Analysis(
-        mentions,
-        extract_claims(doc, mentions, kb),
-        detect_events(doc, mentions, kb, day),
-        char_spans(doc, token_ranges(doc)),
-    )
 
 
 @transaction.atomic
@@ -62,13 +32,13 @@ def article_analyze(article: Article) -> Analysis:
     it reports for clustering. Editors' corrections and claim reviews stay."""
     from events.tasks import cluster_article
 
-    analysis = analyze_text(article.text, article_day(article))
+    analysis = analyze_text(article.text, get_kb(), article_day(article))
     if _stale_entities(analysis):
         # The knowledge base in memory names entities that were deleted meanwhile: reload it.
-        from events.kb.index import bump_version
+        from events.kb.loader import bump_version
 
         bump_version()
-        analysis = analyze_text(article.text, article_day(article))
+        analysis = analyze_text(article.text, get_kb(), article_day(article))
     for data in analysis.mentions:
         if data.entity_id is None and data.new_entity_kind:
             entity = provisional_entity(data.provisional_name or data.text, data.new_entity_kind)
@@ -95,16 +65,6 @@ def _stale_entities(analysis: Analysis) -> bool:
     ids |= {place for e in analysis.events for place in [e.place_entity_id] if place}
     ids |= {entity_id for e in analysis.events for entity_id, _ in e.actors}
     return Entity.objects.filter(pk__in=ids).count() != len(ids)
-
-
-def event_json(event: EventData) -> dict:
-    start, end, text = event.trigger
-    return {
-        "type": event.type, "title": event.title, "date": event.date.isoformat() if event.date else None,
-        "date_precision": event.date_precision or "day", "place_id": event.place_entity_id,
-        "actors": [list(actor) for actor in event.actors], "trigger": text, "trigger_start": start,
-        "trigger_end": end, "confidence": event.confidence,
-    }  # fmt: skip
 
 
 def _entity_in(span, mentions: list[Mention]) -> int | None:

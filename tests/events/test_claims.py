@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import spacy
 
-from events.claims import ClaimData, SpanRef, extract_claims
-from events.linking import MentionData, link_doc
+from events.analysis.claims import ClaimData, SpanRef, extract_claims
+from events.analysis.linking import MentionData, link_doc
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT.parent / "shared" / "seed" / "putin-kim-pjoengjang.txt"
@@ -362,12 +362,12 @@ def test_no_mentions_no_annotations(blank):
 def seed_pipeline():
     model = ROOT / "ingest" / "nlp" / "model"
     if (model / "meta.json").exists():
-        from ingest.nlp.pipeline import get_nlp
+        from events.nlp.pipeline import get_nlp
 
         return get_nlp()
     if (INTERIM / "meta.json").exists():
         return spacy.load(INTERIM)
-    pytest.skip("no German pipeline: neither ingest/nlp/model nor .data/nlp-build/asm_quick exists")
+    pytest.skip("no German pipeline: neither events/nlp/model nor .data/nlp-build/asm_quick exists")
 
 
 @pytest.mark.django_db

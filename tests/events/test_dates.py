@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 import spacy
 
-from events.dates import find_dates, is_future, resolve_date
+from events.analysis.dates import find_dates, is_future, resolve_date
 
 WEDNESDAY = date(2024, 6, 19)
 

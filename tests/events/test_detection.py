@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 import spacy
 
-from events.detection import detect_events
-from events.event_types import classify, load_taxonomy, word_keys
-from events.linking import link_doc
+from events.analysis.detection import detect_events
+from events.analysis.event_types import classify, load_taxonomy, word_keys
+from events.analysis.linking import link_doc
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "putin-kim-pjoengjang.txt"
@@ -180,13 +180,13 @@ def test_contract_shape_for_analyze_text(kb, blank):
 def _trained_pipeline():
     model = ROOT / "ingest" / "nlp" / "model"
     if (model / "meta.json").exists():
-        from ingest.nlp.pipeline import get_nlp
+        from events.nlp.pipeline import get_nlp
 
         return get_nlp()
     interim = ROOT / ".data" / "nlp-build" / "asm_quick"
     if (interim / "meta.json").exists():
         return spacy.load(interim)
-    pytest.skip("no trained pipeline: neither ingest/nlp/model/meta.json nor .data/nlp-build/asm_quick")
+    pytest.skip("no trained pipeline: neither events/nlp/model/meta.json nor .data/nlp-build/asm_quick")
 
 
 @pytest.mark.slow

@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 import spacy
 
-from events.kb.names import adjective_base, fold, name_variants, normalize
-from events.linking import link_doc
+from events.analysis.linking import link_doc
+from events.analysis.names import adjective_base, fold, name_variants, normalize
 
 pytestmark = pytest.mark.django_db
 
@@ -183,8 +183,8 @@ def test_a_country_named_does_not_pull_a_capital_to_a_small_town(kb, blank):
 
 
 def test_a_provisional_inflected_name_does_not_shadow_the_known_person(kb, blank):
-    from events.kb.index import build_from_db
-    from events.services import provisional_entity
+    from events.kb.loader import build_from_db
+    from events.services.analysis import provisional_entity
 
     # Once, "Putins" was not recognised and became a provisional entity of its own.
     provisional_entity("Putins", "person")
@@ -199,8 +199,8 @@ def test_a_provisional_inflected_name_does_not_shadow_the_known_person(kb, blank
 
 
 def test_provisional_names_match_only_where_the_ner_marks_a_name(kb, blank):
-    from events.kb.index import build_from_db
-    from events.services import provisional_entity
+    from events.kb.loader import build_from_db
+    from events.services.analysis import provisional_entity
 
     provisional_entity("Lange", "person")
     rebuilt = build_from_db()

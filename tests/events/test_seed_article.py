@@ -8,7 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from events.services import analyze_text
+from events.analysis.pipeline import analyze_text
 from tests.conftest import SHARED
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -27,7 +27,7 @@ def text():
 def analysis(text, kb):
     from datetime import date
 
-    return analyze_text(text, date(2024, 6, 19))
+    return analyze_text(text, kb, date(2024, 6, 19))
 
 
 def names(analysis, kb):

@@ -11,8 +11,8 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from events.kb.index import get_kb
-from events.services import analyze_text
+from events.analysis.pipeline import analyze_text
+from events.kb.loader import get_kb
 
 
 def entity_record(mention, kb) -> dict:
@@ -68,7 +68,7 @@ class Command(BaseCommand):
                     errors += 1
                     self.stderr.write(f"line {number}: skipped, not a JSON object with a text ({exc})")
                     continue
-                analysis = analyze_text(text, parse_day(record.get("published")))
+                analysis = analyze_text(text, kb, parse_day(record.get("published")))
                 result = {
                     "id": record.get("id", number),
                     "entities": [entity_record(m, kb) for m in analysis.mentions],

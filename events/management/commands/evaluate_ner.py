@@ -12,8 +12,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from events.kb.index import KIND_LABELS
-from ingest.nlp.evaluation import evaluate, format_table, read_germeval
+from events.analysis.labels import KIND_LABELS
+from events.nlp.evaluation import evaluate, format_table, read_germeval
 
 
 class Command(BaseCommand):
@@ -30,12 +30,12 @@ class Command(BaseCommand):
         import spacy
         from spacy.tokens import Doc
 
-        from ingest.nlp.pipeline import get_nlp
+        from events.nlp.pipeline import get_nlp
 
         nlp = spacy.load(model) if model else get_nlp()
         kb = None
         if mode != "model":
-            from events.kb.index import get_kb
+            from events.kb.loader import get_kb
 
             kb = get_kb()
 
@@ -64,7 +64,7 @@ class Command(BaseCommand):
         spans = set() if mode == "dictionary" else {(e.start, e.end, e.label_) for e in doc.ents}
         if kb is None:
             return spans
-        from events.linking import link_doc
+        from events.analysis.linking import link_doc
 
         if mode == "dictionary":
             doc.ents = []

@@ -1,13 +1,13 @@
 """Build the Lagebild German spaCy pipeline end to end.
 
-    python -m ingest.nlp.train [--build DIR] [--skip-convert] [--skip-train]
+    python -m events.nlp.train [--build DIR] [--skip-convert] [--skip-train]
                                [--no-finetune] [--threads 1]
 
 1. convert the shared data to .spacy files    (convert.py)
 2. train the NER                              (config.cfg)
 3. fine-tune the NER on GermEval-train-half   (config_ft.cfg)
 4. train senter + tagger + morphologizer      (config_ud.cfg)
-5. assemble + lookup lemmatizer -> ingest/nlp/model/   (assemble.py)
+5. assemble + lookup lemmatizer -> events/nlp/model/   (assemble.py)
 6. evaluate on the held-out GermEval half and UD part  (evaluate.py)
 
 Training uses one CPU thread (OMP/BLAS threads = 1) and fixed seeds.
@@ -46,7 +46,7 @@ def spacy_train(cfg: Path, out: Path, threads: int, **overrides):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(prog="python -m ingest.nlp.train")
+    ap = argparse.ArgumentParser(prog="python -m events.nlp.train")
     ap.add_argument("--build", type=Path, default=REPO / ".data" / "nlp-build")
     ap.add_argument("--skip-convert", action="store_true")
     ap.add_argument("--skip-train", action="store_true", help="reuse trained models in the build dir")
@@ -61,7 +61,7 @@ def main(argv=None):
 
     t = time.time()
     if not a.skip_convert:
-        from ingest.nlp.train.convert import convert
+        from events.nlp.train.convert import convert
 
         log("1/6 converting shared data ...")
         convert(corpus, log=log)
@@ -71,7 +71,7 @@ def main(argv=None):
     ner_best = a.build / "ner" / "model-best"
     vectors = a.build / "cluster_vectors"
     if not a.skip_train:
-        from ingest.nlp.train.clusters import build_cluster_vectors
+        from events.nlp.train.clusters import build_cluster_vectors
 
         build_cluster_vectors(vectors, log=log)
         log("2/6 training NER (config.cfg) ...")
@@ -126,14 +126,14 @@ def main(argv=None):
 
     t = time.time()
     log("5/6 assembling the final pipeline ...")
-    from ingest.nlp.train.assemble import assemble
+    from events.nlp.train.assemble import assemble
 
     nlp = assemble(ud_last, ner_final, MODEL_DIR, log=log)
     times["assemble"] = time.time() - t
 
     t = time.time()
     log("6/6 evaluating ...")
-    from ingest.nlp.train.evaluate import eval_ner, eval_ud, format_ner
+    from events.nlp.train.evaluate import eval_ner, eval_ud, format_ner
 
     ner = eval_ner(nlp, corpus / "ner_eval.spacy")
     ud = eval_ud(nlp, corpus / "ud_eval.spacy")

@@ -18,15 +18,24 @@ and the caller decides whether to create provisional entities.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from spacy.lang.de.stop_words import STOP_WORDS
+from events.analysis.kb import MAX_ALIAS_TOKENS, Candidate, KnowledgeBase
+from events.analysis.names import ARTICLES, name_variants, normalize
+from events.analysis.sentences import sentence_of_token, token_ranges
 
-from events.kb.index import MAX_ALIAS_TOKENS, Candidate, KnowledgeBase
-from events.kb.names import ARTICLES, name_variants, normalize
-from events.sentences import sentence_of_token, token_ranges
+
+@functools.cache
+def _stop_words() -> frozenset[str]:
+    # Imported on first use: importing spaCy takes a second and much memory, and every
+    # Django process (the fetch workers too) loads this module through events.tasks.
+    from spacy.lang.de.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
 
 LABEL_KINDS = {"PER": {"person"}, "LOC": {"country", "place"}, "ORG": {"organization"}, "MISC": set()}
 # Words that name a time, never a place ("Mitte Mai"), even where a town bears the name.
@@ -376,7 +385,7 @@ def _single_token_name(
     ordinary words, "Essen", "Halle", "Welt", need context and never get here); a small
     place only where the tagger calls the word a proper noun.
     """
-    if token.text.casefold() in COMMON_CAPITALISED or token.text.casefold() in STOP_WORDS:
+    if token.text.casefold() in COMMON_CAPITALISED or token.text.casefold() in _stop_words():
         return False  # "Dabei", "Dort" open sentences; some towns carry such alternate names
     small_places = all(
         kb.entities.get(c.entity_id)

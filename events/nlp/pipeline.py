@@ -1,8 +1,8 @@
-"""Access to the project's committed German spaCy pipeline (ingest/nlp/model).
+"""Access to the project's committed German spaCy pipeline (events/nlp/model).
 
 Pure module: no Django import. The pipeline is loaded once per process.
 
-    from ingest.nlp.pipeline import get_nlp
+    from events.nlp.pipeline import get_nlp
     doc = get_nlp()("Putin traf Kim Jong Un in Pjöngjang.")
 """
 

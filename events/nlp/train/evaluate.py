@@ -1,7 +1,7 @@
 """Evaluate a trained pipeline on the held-out GermEval half (NER) and the
 held-out quarter of UD German GSD dev (POS / morph / lemma / sentences).
 
-    python -m ingest.nlp.train.evaluate [MODEL_DIR] [CORPUS_DIR]
+    python -m events.nlp.train.evaluate [MODEL_DIR] [CORPUS_DIR]
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-from ingest.nlp.evaluation import Scores, bio_spans, read_germeval
+from events.nlp.evaluation import Scores, bio_spans, read_germeval
 
 
 def test_germeval_tags_map_to_four_labels_and_skip_deriv_and_part():

@@ -22,10 +22,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from events.dates import DateMention, find_dates
-from events.event_types import EventType, Taxonomy, classify, load_taxonomy, token_keys
-from events.kb.index import KnowledgeBase
-from events.sentences import token_ranges
+from events.analysis.dates import DateMention, find_dates
+from events.analysis.event_types import EventType, Taxonomy, classify, load_taxonomy, token_keys
+from events.analysis.kb import KnowledgeBase
+from events.analysis.sentences import token_ranges
 
 LEAD_SENTENCES = 4  # title and lead paragraph
 LATE_FACTOR = 0.85  # triggers after the lead weigh a little less

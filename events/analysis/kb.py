@@ -1,25 +1,19 @@
 """The knowledge base in memory: every alias of every active entity, for fast lookups.
 
-Loaded once per worker process from the database and reloaded when the knowledge base
-version (a Redis counter bumped by seeding and curation) changes.
+Pure: no Django. `events.kb.loader` fills it from the database (once per worker process,
+again when the knowledge base version changes); tests build small ones by hand.
 """
 
 from __future__ import annotations
 
-import logging
-import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from events.kb.names import adjective_forms, fold, name_variants, normalize
+from events.analysis.labels import KIND_LABELS
+from events.analysis.names import adjective_forms, fold, name_variants, normalize
 
-logger = logging.getLogger(__name__)
-
-VERSION_KEY = "lagebild:kb:version"
 MAX_ALIAS_TOKENS = 6
-# The NER label a mention of each kind of entity carries.
-KIND_LABELS = {"person": "PER", "organization": "ORG", "country": "LOC", "place": "LOC"}
 
 
 @dataclass(frozen=True)
@@ -165,56 +159,3 @@ class KnowledgeBase:
 def _append(bucket: list[Candidate], candidate: Candidate) -> None:
     if candidate not in bucket:
         bucket.append(candidate)
-
-
-def build_from_db() -> KnowledgeBase:
-    from events.models import Alias, Entity
-
-    kb = KnowledgeBase()
-    for row in Entity.objects.active().values(
-        "id", "kind", "name", "country", "latitude", "longitude", "population", "org_type", "provisional"
-    ):
-        row["population"] = row["population"] or 0
-        kb.entities[row["id"]] = EntityInfo(**row)
-    aliases = Alias.objects.filter(entity__merged_into__isnull=True).values_list(
-        "entity_id", "text", "kind", "valid_from", "valid_to", "needs_context"
-    )
-    for entity_id, text, kind, valid_from, valid_to, needs_context in aliases.iterator(chunk_size=20000):
-        kb.add(entity_id, text, kind, valid_from, valid_to, needs_context)
-    for info in kb.entities.values():
-        if not kb.names.get(normalize(info.name)) and not kb.context_names.get(normalize(info.name)):
-            kb.add(info.id, info.name, "name")
-    return kb
-
-
-_lock = threading.Lock()
-_cached: KnowledgeBase | None = None
-
-
-def current_version() -> int:
-    from portal.health import redis_client
-
-    try:
-        return int(redis_client().get(VERSION_KEY) or 0)
-    except Exception:  # Redis down: keep using what we have rather than fail the article
-        logger.warning("cannot read the knowledge base version; using the loaded one")
-        return _cached.version if _cached else 0
-
-
-def bump_version() -> None:
-    """Tell every worker to reload the knowledge base (after seeding or curation)."""
-    from portal.health import redis_client
-
-    redis_client().incr(VERSION_KEY)
-
-
-def get_kb() -> KnowledgeBase:
-    global _cached
-    version = current_version()
-    with _lock:
-        if _cached is None or _cached.version != version:
-            kb = build_from_db()
-            kb.version = version
-            _cached = kb
-            logger.info("knowledge base loaded: %d entities, %d names", len(kb.entities), len(kb.names))
-        return _cached

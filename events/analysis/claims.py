@@ -39,8 +39,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from events.linking import MentionData
-from events.sentences import token_ranges
+from events.analysis.linking import MentionData
+from events.analysis.sentences import token_ranges
 
 # --- lexicon -------------------------------------------------------------------------------
 

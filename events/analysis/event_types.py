@@ -6,7 +6,7 @@ lemmas are used where the pipeline set them, and every token also gets keys from
 lower-cased text with simple German suffix stripping, because the project's lookup
 lemmatizer leaves many compounds and inflected nouns as they are ("Waffenlieferungen").
 
-    from events.event_types import classify
+    from events.analysis.event_types import classify
     for type_id, confidence, span in classify(sentence):
         ...
 
@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-TAXONOMY_PATH = Path(__file__).resolve().parent / "data" / "event_taxonomy.toml"
+TAXONOMY_PATH = Path(__file__).resolve().parent.parent / "data" / "event_taxonomy.toml"
 
 # Endings stripped from nouns: plural and genitive ("Angriffe", "Sanktionen", "Treffens").
 NOUN_SUFFIXES = ("en", "es", "n", "s", "e")

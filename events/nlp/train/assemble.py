@@ -2,7 +2,7 @@
 tagger, morphologizer) and the trained NER pipeline, add a TAG->POS
 attribute ruler and a lookup lemmatizer whose tables (spacy-lookups-data,
 German lemma_lookup, extended with the UD training-part lemmas) are stored
-inside the pipeline, and write it to ingest/nlp/model/.
+inside the pipeline, and write it to events/nlp/model/.
 """
 
 from __future__ import annotations
@@ -134,7 +134,7 @@ def lemma_lookups(extra_pairs=()):
 def ud_lemma_pairs():
     from collections import Counter, defaultdict
 
-    from ingest.nlp.train.convert import ud_dev_split
+    from events.nlp.train.convert import ud_dev_split
 
     train, _held = ud_dev_split()
     c = defaultdict(Counter)
