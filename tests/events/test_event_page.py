@@ -7,9 +7,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from events.models import Claim, Event, EventActor, EventArticle
-from ingest.models import Article, Outlet
+from events.models import Claim, Event, EventActor
+from ingest.models import Article
 from portal.roles import ADMIN, ANALYST, EDITOR
+from tests import factories as make
 from tests.conftest import PASSWORD
 from tests.factories import cast, login
 from tests.pages import svg_of
@@ -24,16 +25,11 @@ def world(db):
     w = cast("putin", "kim", "lawrow", "pj", "kp")
     w["pjoengjang"] = w.pop("pj")
     w |= {
-        "outlet": Outlet.objects.create(name="Kurier", domain="kurier.example"),
-        "other_outlet": Outlet.objects.create(name="Blatt", domain="blatt.example"),
+        "outlet": make.outlet("Kurier", "", "kurier.example"),
+        "other_outlet": make.outlet("Blatt", "", "blatt.example"),
     }
-    event = Event.objects.create(
-        type="meet", title="Treffen: Putin und Kim", date=date(2024, 6, 19), place=w["pjoengjang"]
-    )
-    EventActor.objects.create(event=event, entity=w["putin"], role="source")
-    EventActor.objects.create(event=event, entity=w["kim"], role="target")
-    EventActor.objects.create(event=event, entity=w["lawrow"], role="participant")
-    w["event"] = event
+    w["event"] = make.event("Treffen: Putin und Kim", "meet", date(2024, 6, 19), w["pjoengjang"],
+                            [(w["putin"], "source"), (w["kim"], "target"), (w["lawrow"], "participant")])  # fmt: skip
     return w
 
 
@@ -41,32 +37,31 @@ def add_articles(w, n: int, start: int = 0) -> list[Article]:
     """n articles reporting the event, each with a claim by Putin."""
     articles = []
     for i in range(start, start + n):
-        article = Article.objects.create(
-            url=f"https://kurier.example/{i}", canonical_url=f"https://kurier.example/{i}", title=f"Bericht {i}",
-            outlet=w["outlet"] if i % 2 else w["other_outlet"], status=Article.Status.ANALYZED, text=TEXT,
-            published_at=datetime(2024, 6, 19, 8, tzinfo=UTC) + timedelta(hours=i),
+        article = make.article(
+            f"Bericht {i}", TEXT, w["outlet"] if i % 2 else w["other_outlet"], indexed=False,
+            url=f"https://kurier.example/{i}", published_at=datetime(2024, 6, 19, 8, tzinfo=UTC) + timedelta(hours=i),
         )  # fmt: skip
-        EventArticle.objects.create(event=w["event"], article=article, trigger="traf")
-        Claim.objects.create(
-            article=article, kind="indirect_speech", evidential="reported", start=47, end=len(TEXT),
-            sentence_index=1, cue="sagte", speaker=w["putin"], speaker_text="Putin", source=w["kim"],
-            source_text="Kim", content_start=60, content_end=len(TEXT) - 1, content=f"Sanktionen {i}",
+        make.event_article(w["event"], article, trigger="traf")
+        # The span and content offsets are the second sentence's; the content text numbers the claims.
+        make.claim(
+            article, f"Sanktionen {i}", w["putin"], start=47, end=len(TEXT), sentence_index=1, cue="sagte",
+            speaker_text="Putin", source=w["kim"], source_text="Kim", content_start=60, content_end=len(TEXT) - 1,
         )  # fmt: skip
         articles.append(article)
     return articles
 
 
 def add_related(w, n: int) -> list[Event]:
-    events = []
-    for i in range(n):
-        other = Event.objects.create(
-            type="meet", title=f"Anderes Treffen {i}", date=date(2024, 6, 1) + timedelta(i)
+    """n other events of Putin (with Kim in every other one), no place, a day apart from June 1."""
+    return [
+        make.event(
+            f"Anderes Treffen {i}",
+            "meet",
+            date(2024, 6, 1) + timedelta(i),
+            actors=[w["putin"], w["kim"]] if i % 2 else [w["putin"]],
         )
-        EventActor.objects.create(event=other, entity=w["putin"], role="participant")
-        if i % 2:
-            EventActor.objects.create(event=other, entity=w["kim"], role="participant")
-        events.append(other)
-    return events
+        for i in range(n)
+    ]
 
 
 @pytest.mark.parametrize(
