@@ -7,9 +7,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from events.models import Claim, Event, EventActor, Mention
-from ingest.models import Article, Outlet
+from events.models import Claim, Event, Mention
+from ingest.models import Article
 from portal.roles import ADMIN, ANALYST, EDITOR
+from tests import factories as make
 from tests.factories import cast, login
 from tests.pages import svg_of
 
@@ -28,47 +29,34 @@ CONTENT = (19, 48)
 def world(db):
     return {
         **cast("putin", "kim", "schoigu", "pj", "wonsan", "kp"),
-        "outlet": Outlet.objects.create(name="Kurier", domain="kurier.example"),
+        "outlet": make.outlet("Kurier", "", "kurier.example"),
     }
 
 
 def article(w, i: int) -> Article:
-    return Article.objects.create(
-        url=f"https://kurier.example/{i}", canonical_url=f"https://kurier.example/{i}", title=f"Bericht {i}",
-        outlet=w["outlet"], status=Article.Status.ANALYZED, text=TEXT,
+    return make.article(
+        f"Bericht {i}", TEXT, w["outlet"], indexed=False, url=f"https://kurier.example/{i}",
         published_at=datetime(2024, 6, 1, tzinfo=UTC) + timedelta(days=i),
     )  # fmt: skip
 
 
 def kim_says_about_putin(w, a: Article, putin_inside: bool = True) -> Claim:
-    Mention.objects.create(
-        article=a, entity=w["kim"], label="PER", start=KIM[0], end=KIM[1], text="Kim Jong Un"
-    )
+    make.mention(a, w["kim"], "Kim Jong Un", start=KIM[0])
     start, end = PUTIN_INSIDE if putin_inside else PUTIN_OUTSIDE
-    Mention.objects.create(
-        article=a, entity=w["putin"], label="PER", start=start, end=end, text=TEXT[start:end]
-    )
-    return Claim.objects.create(
-        article=a, kind="indirect_speech", evidential="reported", start=0, end=49, cue="sagte",
-        speaker=w["kim"], speaker_text="Kim Jong Un", content_start=CONTENT[0], content_end=CONTENT[1],
-        content=TEXT[CONTENT[0] : CONTENT[1]],
-    )  # fmt: skip
+    make.mention(a, w["putin"], TEXT[start:end], start=start)
+    return make.claim(a, TEXT[CONTENT[0] : CONTENT[1]], w["kim"], start=0, end=49, cue="sagte")
 
 
 def add_events(w, n: int, start: int = 0) -> list[Event]:
     """n events of Kim with Putin (and Schoigu every third), in Pjöngjang or Wonsan."""
     events = []
     for i in range(start, start + n):
-        place = w["pj"] if i % 2 else w["wonsan"]
-        event = Event.objects.create(
-            type="meet", title=f"Treffen {i}", date=date(2024, 1, 1) + timedelta(i), place=place
-        )
-        EventActor.objects.create(event=event, entity=w["kim"], role="source")
-        EventActor.objects.create(event=event, entity=w["putin"], role="target")
+        actors = [(w["kim"], "source"), (w["putin"], "target")]
         if i % 3 == 0:
-            EventActor.objects.create(event=event, entity=w["schoigu"], role="participant")
-        a = article(w, i)
-        kim_says_about_putin(w, a)
+            actors.append((w["schoigu"], "participant"))
+        place = w["pj"] if i % 2 else w["wonsan"]
+        event = make.event(f"Treffen {i}", "meet", date(2024, 1, 1) + timedelta(i), place, actors)
+        kim_says_about_putin(w, article(w, i))
         events.append(event)
     return events
 
