@@ -56,8 +56,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from events.analysis import claims as claims_module  # noqa: E402
-from events.analysis.claims import cue_lemma, extract_claims  # noqa: E402
+from events.analysis.claims import lexicon as claims_lexicon  # noqa: E402
+from events.analysis.claims import extract_claims  # noqa: E402
+from events.analysis.claims.grammar import cue_lemma  # noqa: E402
 from events.analysis.linking import MentionData  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "spkatt-gepade"
@@ -305,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
         kinds.update(c.kind for c in extract_claims(doc, mentions, None))
     rows = {name: score(results) for name, results in runs.items()}
     print(f"SpkAtt-2023 {args.split}: {len(speeches)} speeches, pipeline {pipeline}, NER {args.ner or pipeline}, "
-          f"lexicon {len(claims_module.CUE_LEMMAS)} cue lemmas")  # fmt: skip
+          f"lexicon {len(claims_lexicon.CUE_LEMMAS)} cue lemmas")  # fmt: skip
     print(table(rows))
     result = {
         "bench": "spkatt_eval",

@@ -47,7 +47,6 @@ RELATIVE_DAYS = {"vorgestern": -2, "gestern": -1, "heute": 0, "morgen": 1, "übe
 PART_OF_MONTH = {"anfang": 5, "mitte": 15, "ende": 25}
 PART_OF_YEAR = {"anfang": 1, "mitte": 7, "ende": 12}
 NEAR_FUTURE_DAYS = 60
-PRECISIONS = ("day", "week", "month", "year")
 
 _MONTH = (
     r"(?P<month>Januar|Jänner|Februar|Feber|März|April|Mai|Juni|Juli|August|September|Oktober|November"

@@ -1,0 +1,71 @@
+"""Claims: who said what, attributed to whom, as character spans of the German text.
+
+Input is a spaCy ``Doc`` (any pipeline: lemmas, morphology and POS are used when the doc has
+them, lexical rules otherwise; the project's pipeline has no dependency parser) and the
+mentions of :func:`events.analysis.linking.link_doc` (or unlinked NER mentions with
+``entity_id`` None). Passes:
+
+1. direct quotes („…“, "…", »…«, ‚…‘), over the whole text since a quote may span
+   sentences: three words or more that stand as speech (after a colon, at a sentence start,
+   or followed by ", sagte X" / ", so X"); short quoted names and titles („AP“,
+   „Unbesiegbare“) and quoted phrases inside a sentence are not speech;
+2. per sentence, speech verbs (a hand list plus the verbs SpkAtt's train split marks as
+   cues, separable ones joined: "wies … zurück"), and "sein" with a stance ("ist der
+   Überzeugung, dass"): the subject by German word order (before the finite verb, right
+   after it, after the conjunction of a verb-final clause, a relative pronoun standing for
+   the phrase before it); the content from a dass/ob clause, a colon (or the next sentence
+   after a final colon), a comma clause in Konjunktiv, the clause before ", berichtet der
+   X", or, for verbs of saying only, the object;
+3. report markers: laut X, X zufolge, nach Angaben von X, unter Berufung auf X (a reporter
+   or an originator added to a claim of the same sentence, else their own claim);
+4. hearsay: soll/sollen (with a perfect infinitive or right after a report), angeblich,
+   Berichten zufolge, heißt es;
+5. Konjunktiv sentences without a cue continue the claim of the sentence before;
+6. nested attributions become one claim with a chain ("Die AP berichtet, Putin habe gesagt"
+   -> source AP, speaker Putin, chain [AP, Putin]).
+
+Speakers and sources link to the entity of the mention they contain (persons and
+organisations; places only as the whole phrase, "Moskau erklärte"); "er"/"sie" go to the
+first person of the closest earlier sentence that names one, at lower confidence. Outlets,
+agencies (knowledge-base ``org_type``) and media words ("die nordkoreanischen Medien") are
+sources, not speakers.
+
+Split by what each part does: ``lexicon`` (cue words, verb lists), ``grammar`` (clause,
+Konjunktiv and span helpers), ``passes`` (the passes above), ``data`` (the dataclasses);
+this module is the entry. Pure: no database writes; ``kb`` may be None (then outlets are
+recognised by words only).
+"""
+
+from __future__ import annotations
+
+from events.analysis.claims.data import ClaimData, ContentSpan, SpanRef, _context
+from events.analysis.claims.passes import (
+    _attach_markers,
+    _continuation,
+    _hearsay,
+    _nest,
+    _quotes,
+    _speech_verbs,
+)
+from events.analysis.linking import MentionData
+
+__all__ = ["ClaimData", "ContentSpan", "SpanRef", "extract_claims"]
+
+
+def extract_claims(doc, mentions: list[MentionData], kb=None) -> list[ClaimData]:
+    """Every claim of the doc, in text order. ``mentions`` may be unlinked; ``kb`` may be None."""
+    ctx = _context(doc, mentions, kb)
+    claims: list[ClaimData] = []
+    quotes = _quotes(ctx)  # first: a quote may span sentences, and its cue is no other claim's
+    for index, (s, e) in enumerate(ctx.sentences):
+        a, b = doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)
+        found = [q for q in quotes if a <= q.cue_start < b] + _speech_verbs(ctx, s, e)
+        found = _attach_markers(ctx, s, e, found)
+        found += _hearsay(ctx, s, e, found, claims)
+        if not found:
+            found = _continuation(ctx, s, e, claims)
+        for claim in found:
+            claim.sentence_index = index
+        claims.extend(_nest(found))
+    claims.sort(key=lambda c: (c.start, c.cue_start))
+    return claims

@@ -1,0 +1,477 @@
+"""German grammar for claims: token predicates (cue, Konjunktiv, capitalised word), noun
+phrases and subjects by word order, clause bounds, quote pairs and content spans."""
+
+from __future__ import annotations
+
+from events.analysis.claims.data import ContentSpan, SpanRef, _Ctx
+from events.analysis.claims.lexicon import (
+    ADVERBIAL_HEADS,
+    ADVERBS,
+    AUXILIARIES,
+    BE_FORMS,
+    CLAUSE_OPENERS,
+    CONJUNCTIONS,
+    CUE_LEMMAS,
+    DETERMINERS,
+    FIRST_PERSON_AMBIGUOUS,
+    FOCUS,
+    FORM_LEMMAS,
+    FUNCTION_WORDS,
+    GENITIVE_DETERMINERS,
+    KONJUNKTIV,
+    MEDIA_HEADS,
+    NOMINATIVE,
+    NOT_NOUN_POS,
+    OBLIQUE_DETERMINERS,
+    OUTLET_TYPES,
+    PARTICLES,
+    PRONOUNS,
+    QUOTE_CHARS,
+    RELATIVES,
+    SEPARABLE,
+    SPEECH_OPENERS,
+    STANCE_WORDS,
+    STRONG_CUES,
+    SUBORDINATORS,
+)
+
+
+def _low(token) -> str:
+    return token.text.lower()
+
+
+def cue_lemma(token, has_lemma: bool = True) -> str:
+    """The lexicon lemma of a token, or its lower-cased lemma/text when not a cue."""
+    low = _low(token)
+    if low in FORM_LEMMAS:
+        return FORM_LEMMAS[low]
+    lemma = token.lemma_.lower() if has_lemma and token.lemma_ else low
+    return lemma
+
+
+def _is_cap_word(ctx: _Ctx, i: int, s: int) -> bool:
+    token = ctx.doc[i]
+    text = token.text
+    if not text[:1].isupper() or not any(ch.isalpha() for ch in text):
+        return False
+    if i == s and _low(token) in FUNCTION_WORDS:
+        return False  # "Zudem", "Die" at a sentence start
+    if ctx.has_pos and token.pos_ in NOT_NOUN_POS and i not in ctx.mention_at:
+        return False  # "Deswegen", "Natürlich" at a sentence start, by the tagger
+    return _low(token) not in FUNCTION_WORDS or i in ctx.mention_at
+
+
+def _is_adjective(ctx: _Ctx, i: int) -> bool:
+    token = ctx.doc[i]
+    low = _low(token)
+    if ctx.has_pos and token.pos_ == "ADJ":
+        return True
+    return (
+        low.isalpha()
+        and low == token.text.lower()
+        and low.endswith(("e", "en", "er", "es", "em"))
+        and low not in FUNCTION_WORDS
+        and low not in DETERMINERS
+        and low not in AUXILIARIES
+        and low not in FORM_LEMMAS
+        and len(low) > 3
+    )
+
+
+def _is_konjunktiv(ctx: _Ctx, i: int) -> bool:
+    token = ctx.doc[i]
+    low = _low(token)
+    prev = _low(ctx.doc[i - 1]) if i > 0 else ""
+    if low in KONJUNKTIV:
+        return not (low in FIRST_PERSON_AMBIGUOUS and prev == "ich")
+    if ctx.has_morph and "Sub" in token.morph.get("Mood") and low.isalpha() and low == token.text:
+        # a statistical tagger's Mood=Sub counts on verbs only (a weak model tags nouns too)
+        return not ctx.has_pos or token.pos_ in ("VERB", "AUX")
+    if ctx.has_lemma and token.text.islower() and low.endswith("e") and token.lemma_[:-1] == low:
+        # 3rd person Konjunktiv I is the infinitive minus n: "demonstriere", "verfüge"
+        return prev not in ("ich", "") and not _is_adjective(ctx, i - 1) and len(low) > 5
+    return False
+
+
+def _is_cue(ctx: _Ctx, i: int) -> bool:
+    token = ctx.doc[i]
+    low = _low(token)
+    if not low.isalpha() or (token.text[:1].isupper() and not (i == 0 or token.is_sent_start)):
+        return False  # capitalised inside a sentence: a noun ("der Bericht", "die Sage")
+    if i + 1 < len(ctx.doc) and _low(ctx.doc[i + 1]) == "zufolge":
+        return False  # "Berichten zufolge"
+    lemma = cue_lemma(token, ctx.has_lemma)
+    if lemma not in CUE_LEMMAS and not any((lemma, p) in SEPARABLE for p in PARTICLES):
+        return False
+    # participles used as adjectives: "die genannten Zahlen"
+    adjectival = low.endswith(("ten", "tes", "ter", "tem", "ene", "enen")) and i > 0
+    return not (adjectival and _low(ctx.doc[i - 1]) in DETERMINERS)
+
+
+def _span_ref(ctx: _Ctx, a: int, b: int) -> SpanRef:
+    """A SpanRef over tokens [a, b), linked to the entity of its head mention."""
+    doc = ctx.doc
+    if sum(doc[k].text in QUOTE_CHARS for k in range(a, b)) % 2:
+        # a quote mark without its partner: „AP“ cut after the opener
+        if doc[a].text in QUOTE_CHARS:
+            a += 1
+        elif doc[b - 1].text in QUOTE_CHARS:
+            b -= 1
+    entity = None
+    best = None
+    for i in range(a, b):
+        mention = ctx.mention_at.get(i)
+        if mention is None or mention.kind == "adjective":
+            continue
+        # a place speaks only as the whole phrase ("Moskau erklärte"), never inside one
+        # ("Die Regierung in Seoul"): then it is the place, not the speaker
+        head = a + (_low(doc[a]) in DETERMINERS)
+        whole = mention.start <= doc[head].idx and mention.end >= doc[b - 1].idx + len(
+            doc[b - 1].text.strip("“”«»‘")
+        )
+        rank = {"PER": 3, "ORG": 2}.get(mention.label, 1 if whole else 0)
+        if rank and (best is None or rank >= best[0]):
+            best = (rank, mention)
+    span = doc[a:b]
+    if best is not None:
+        entity = best[1].entity_id
+    else:
+        # an unlinked "Putin" after a linked "Wladimir Putin"; never an ambiguous "Kim"
+        for i in range(b - 1, a - 1, -1):
+            ids = ctx.surnames.get(doc[i].text, set())
+            if len(ids) == 1:
+                entity = next(iter(ids))
+                ctx.people.append((span.start_char, entity))
+                break
+    return SpanRef(span.text, span.start_char, span.end_char, entity)
+
+
+def _np_forward(ctx: _Ctx, i: int, e: int, s: int) -> int | None:
+    """End of a noun phrase starting at token i (exclusive), or None.
+
+    [det] adj* (Name|Noun)+ [des/der adj* Noun] with quote marks allowed around names:
+    "die nordkoreanischen Medien", "der „Telegraph“", "Russlands Präsident Wladimir Putin".
+    """
+    end = _np_phrase(ctx, i, e, s)
+    if end is None and i < e and _low(ctx.doc[i]) in PRONOUNS:
+        return i + 1
+    return end
+
+
+def _np_phrase(ctx: _Ctx, i: int, e: int, s: int) -> int | None:
+    doc = ctx.doc
+    j = i
+    if j < e and _low(doc[j]) in DETERMINERS:
+        j += 1
+    while j < e and (_is_adjective(ctx, j) or doc[j].text in QUOTE_CHARS) and not _is_cap_word(ctx, j, s):
+        j += 1
+    head_start = j
+    while j < e and (_is_cap_word(ctx, j, s) or (doc[j].text in QUOTE_CHARS and j > head_start) or
+                     (doc[j].text in QUOTE_CHARS and j + 1 < e and _is_cap_word(ctx, j + 1, s))):  # fmt: skip
+        j += 1
+    if j == head_start or not any(_is_cap_word(ctx, k, s) for k in range(head_start, j)):
+        return None
+    # one genitive attribute: "der Sprecher des Kremls", "ein Bericht der „New York Times“"
+    if j + 1 < e and _low(doc[j]) in GENITIVE_DETERMINERS:
+        j = _attribute(ctx, j + 1, e, s) or j
+    return j
+
+
+def _attribute(ctx: _Ctx, k: int, e: int, s: int) -> int | None:
+    """End of the rest of an attribute after its determiner or preposition: adj* Name+."""
+    doc = ctx.doc
+    while k < e and (_is_adjective(ctx, k) or doc[k].text in QUOTE_CHARS) and not _is_cap_word(ctx, k, s):
+        k += 1
+    if k >= e or not _is_cap_word(ctx, k, s):
+        return None
+    while k < e and (_is_cap_word(ctx, k, s) or doc[k].text in QUOTE_CHARS):
+        k += 1
+    return k
+
+
+def _subject_before(ctx: _Ctx, clause_start: int, finite: int, s: int) -> tuple[int, int] | None:
+    """The subject when it fills the first position of a verb-second clause."""
+    i = clause_start
+    while i < finite - 1 and _low(ctx.doc[i]) in FOCUS:
+        i += 1
+    if _low(ctx.doc[i]) in OBLIQUE_DETERMINERS:
+        return None
+    end = _np_forward(ctx, i, finite, s)
+    if end is not None and end < finite - 1 and _low(ctx.doc[end]) in ("in", "aus", "von", "bei"):
+        # a place or group in the subject: "Die Regierung in Seoul bestritt"
+        k = end + 1 + (_low(ctx.doc[end + 1]) in DETERMINERS)
+        end = _attribute(ctx, k, finite, s) if k < finite else None
+    if end != finite:
+        return None
+    if any(_low(ctx.doc[k]).strip("„“") in ADVERBIAL_HEADS for k in range(i, end)):
+        return None
+    return (i, end)
+
+
+def _subject_after(ctx: _Ctx, finite: int, e: int, s: int) -> tuple[int, int] | None:
+    """The subject right after the finite verb ("sagte Putin", "berichtet der „Telegraph“")."""
+    doc = ctx.doc
+    i = finite + 1
+    while i < e and _low(doc[i]) in ADVERBS:
+        i += 1
+    if i >= e or _low(doc[i]) in OBLIQUE_DETERMINERS:
+        return None
+    end = _np_forward(ctx, i, e, s)
+    if end is None:
+        return None
+    return (i, end)
+
+
+def _clause_start(ctx: _Ctx, i: int, s: int) -> int:
+    k = i
+    while k > s and ctx.doc[k - 1].text not in (",", ";", ":", "–", "—", "-"):
+        k -= 1  # dashes too: "… - ich betone: alle - …"
+    while k < i and _low(ctx.doc[k]) in CONJUNCTIONS:
+        k += 1  # "…, und ich glaube": the clause proper starts after the conjunction
+    if k + 1 < i and _low(ctx.doc[k]) in FOCUS and _low(ctx.doc[k + 1]) in SUBORDINATORS:
+        k += 1  # "auch wenn wir wissen"
+    return k
+
+
+def _content(ctx: _Ctx, a: int, b: int) -> ContentSpan | None:
+    doc = ctx.doc
+    while b > a and (doc[b - 1].is_punct or doc[b - 1].is_space) and doc[b - 1].text not in QUOTE_CHARS:
+        b -= 1
+    while a < b and (doc[a].text in (",", ":", "–", "—", "-") or doc[a].is_space):
+        a += 1
+    if b - a < 1:
+        return None
+    span = doc[a:b]
+    return ContentSpan(span.start_char, span.end_char, span.text)
+
+
+def _quote_pairs(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """(open, close) character positions of quotes inside text[a:b]."""
+    pairs, i = [], a
+    while i < b:
+        ch = text[i]
+        closers = SPEECH_OPENERS.get(ch)
+        if closers:
+            j = i + 1
+            while j < b and text[j] not in closers:
+                j += 1
+            if j < b:
+                pairs.append((i, j))
+                i = j + 1
+                continue
+        i += 1
+    return pairs
+
+
+def _sentence_of(ctx: _Ctx, i: int) -> tuple[int, int]:
+    return next(((s, e) for s, e in ctx.sentences if s <= i < e), (i, i + 1))
+
+
+def _np_backward(ctx: _Ctx, end: int, s: int) -> tuple[int, int] | None:
+    """An NP that ends right before token `end` ("Putin: „…“")."""
+    for start in range(max(s, end - 6), end):
+        if _np_forward(ctx, start, end, s) == end:
+            return (start, end)
+    return None
+
+
+def _finite_for(ctx: _Ctx, cue: int, clause_start: int) -> int:
+    """The finite verb of the cue's clause: an auxiliary before a participle ("hat ... gesagt")."""
+    doc = ctx.doc
+    low = _low(doc[cue])
+    # a verb at the end of its clause ("hat … dementiert,") is not the finite one
+    clause_final = cue + 1 >= len(doc) or doc[cue + 1].is_punct or _low(doc[cue + 1]) in AUXILIARIES
+    if clause_final or low.startswith("ge") or "zu" in low[2:6] or cue_lemma(doc[cue], ctx.has_lemma) == low:
+        for k in range(cue - 1, clause_start - 1, -1):
+            if _low(doc[k]) in AUXILIARIES:
+                return k
+    return cue
+
+
+def _find_subject(ctx: _Ctx, cue: int, s: int, limit: int) -> tuple[int, int] | None:
+    clause_start = _clause_start(ctx, cue, s)
+    finite = _finite_for(ctx, cue, clause_start)
+    if _low(ctx.doc[clause_start]) == "wie" and clause_start + 1 < finite:
+        end = _np_forward(ctx, clause_start + 1, finite, s)
+        if end:
+            return (clause_start + 1, end)
+    after = _subject_after(ctx, finite, limit, s)
+    if clause_start < finite:
+        before = _subject_before(ctx, clause_start, finite, s)
+        # "Deswegen sagen wir": a lone capitalised word in first position is more often an
+        # adverb than a subject when a nominative pronoun follows the verb
+        lone = before and before[1] - before[0] == 1 and before[0] not in ctx.mention_at
+        lone = lone and _low(ctx.doc[before[0]]) not in PRONOUNS
+        if lone and after and after[1] - after[0] == 1 and _low(ctx.doc[after[0]]) in NOMINATIVE:
+            return after
+        if before:
+            return before
+    return after
+
+
+def _particle(ctx: _Ctx, cue: int, e: int, lemma: str) -> tuple[str, int | None]:
+    """A separable verb's particle later in the clause ("wies die Vorwürfe zurück")."""
+    for k in range(cue + 1, e):
+        text = ctx.doc[k].text
+        if text in (",", ";", ":") or text in QUOTE_CHARS:
+            break
+        low = text.lower()
+        if low in PARTICLES and (lemma, low) in SEPARABLE:
+            nxt = ctx.doc[k + 1].text if k + 1 < e else "."
+            if not nxt[:1].isalnum() or nxt.lower() in ("und", "oder"):
+                return SEPARABLE[(lemma, low)], k
+    return lemma, None
+
+
+def _verb_final(ctx: _Ctx, clause_start: int, cue: int, e: int) -> bool:
+    """A subordinate or relative clause whose last verb is the cue."""
+    doc = ctx.doc
+    opener = _low(doc[clause_start])
+    relative = opener in RELATIVES and clause_start > 0 and doc[clause_start - 1].text == ","
+    if not (relative or opener in SUBORDINATORS) or opener == "wie" or clause_start >= cue - 1:
+        return False
+    if _low(doc[clause_start + 1]) in AUXILIARIES:
+        return False  # "Da muss ich fragen": verb second, so "da" is an adverb here
+    return cue + 1 >= e or doc[cue + 1].is_punct or _low(doc[cue + 1]) in AUXILIARIES
+
+
+def _subordinate(
+    ctx: _Ctx, clause_start: int, cue: int, s: int
+) -> tuple[tuple[int, int] | None, tuple[int, int]]:
+    """Subject and content of a verb-final clause: the relative pronoun (standing for the
+    phrase before the comma) or the phrase after the conjunction; then the middle field."""
+    doc = ctx.doc
+    if _low(doc[clause_start]) in RELATIVES:
+        subject: tuple[int, int] | None = (clause_start, clause_start + 1)
+    else:
+        end = _np_forward(ctx, clause_start + 1, cue, s)
+        subject = (clause_start + 1, end) if end else None
+    m = subject[1] if subject else clause_start + 1
+    while m < cue and _low(doc[m]) in ADVERBS:
+        m += 1
+    return subject, (m, cue)
+
+
+def _next_sentence(ctx: _Ctx, e: int) -> tuple[int, int] | None:
+    return next(((a, b) for a, b in ctx.sentences if a >= e), None)
+
+
+def _is_stance(ctx: _Ctx, i: int, e: int) -> bool:
+    """A form of "sein" with a stance word before the clause it introduces: "bin der festen
+    Überzeugung, dass", "ist sicher, dass", "sind uns einig:"."""
+    if _low(ctx.doc[i]) not in BE_FORMS:
+        return False
+    for k in range(i + 1, min(e, i + 8)):
+        low = _low(ctx.doc[k])
+        if low in STANCE_WORDS:
+            nxt = ctx.doc[k + 1].text.lower() if k + 1 < e else ""
+            return nxt in (",", ":") or nxt in ("davon", "darin")
+        if low in (",", ":", ";"):
+            return False
+    return False
+
+
+def _clause_end(ctx: _Ctx, i: int, e: int) -> int:
+    k = i
+    while k < e and ctx.doc[k].text not in (",", ";"):
+        k += 1
+    return k + 1 if k < e else e
+
+
+def _content_after(
+    ctx: _Ctx, lemma: str, a: int, e: int, clause_end: int, clause_only: bool = False
+) -> tuple[tuple[int, int] | None, float]:
+    """What was said, right of the cue: a dass/ob clause, a colon, a Konjunktiv clause, an object.
+
+    ``clause_only``: the cue ends a subordinate clause, and what follows is the main clause
+    unless a dass/ob clause or a colon comes right after ("wenn wir wissen, dass …")."""
+    doc = ctx.doc
+    if clause_only:
+        while a < e and _low(doc[a]) in AUXILIARIES:
+            a += 1
+        if a + 1 < e and doc[a].text == "," and _low(doc[a + 1]) in ("dass", "daß", "ob"):
+            return (a + 1, e), 0.8
+        if a + 1 < e and doc[a].text == ":":
+            return (a + 1, e), 0.8
+        return None, 0.0
+    while a < e and _low(doc[a]) in ADVERBS:
+        a += 1  # "berichtet zudem über …": the adverb belongs to the report, not its content
+    k = a
+    while k < e and doc[k].text not in (",", ":", ";") and doc[k].text not in QUOTE_CHARS:
+        if _low(doc[k]) in ("dass", "daß", "ob"):
+            return (k, e), 0.85
+        if _low(doc[k]) in ("und", "oder") and k + 1 < e and _is_cue(ctx, k + 1):
+            # "sprechen von Terror und sagen, dass …": the next verb has its own content
+            return ((a, k), 0.6) if lemma in STRONG_CUES and k > a else (None, 0.0)
+        k += 1
+    if k < e and doc[k].text == ":":
+        if k + 1 >= e or all(doc[j].is_punct for j in range(k + 1, e)):
+            following = _next_sentence(ctx, e)  # "Er hat gesagt:" and the words in the next sentence
+            return following, 0.7 if following else 0.0
+        return (k + 1, e), 0.85
+    if k < e and doc[k].text == ",":
+        nxt = _low(doc[k + 1]) if k + 1 < e else ""
+        if nxt in CLAUSE_OPENERS:
+            return (k + 1, e), 0.85
+        # "…, das die Einheit demonstriere" is a relative clause; "…, die Lage sei ernst" is not
+        after = doc[k + 2].text if k + 2 < e else ""
+        relative = nxt in ("der", "die", "das", "dem", "den", "welche", "welcher") and k > a
+        relative = relative and not (after[:1].isupper() or _is_adjective(ctx, k + 2))
+        if relative and lemma in STRONG_CUES:
+            return (a, e), 0.7  # an object and its relative clause: "bezeichneten X als Y, das …"
+        if any(_is_konjunktiv(ctx, j) for j in range(k + 1, e)):
+            return (k + 1, e), 0.8
+        if lemma in STRONG_CUES and any(
+            _low(doc[j]).startswith("zu") or "zu" in _low(doc[j])[2:5] for j in range(k + 1, min(e, k + 8))
+        ):
+            return (k + 1, e), 0.6  # "fordern, diesen Antrag abzulehnen"
+    if lemma not in STRONG_CUES:
+        return None, 0.0
+    end = clause_end if clause_end < e else e
+    if end - a < 1 or all(doc[j].is_punct for j in range(a, end)):
+        return None, 0.0
+    return (a, end), 0.6
+
+
+def _is_source_like(ctx: _Ctx, subject: tuple[int, int] | None, entity_id: int | None) -> bool:
+    """Outlets, agencies and unnamed media report; they do not make the claim themselves."""
+    if entity_id is not None and ctx.kb is not None:
+        try:
+            info = ctx.kb.info(entity_id)
+        except KeyError:
+            info = None
+        if info is not None and info.org_type in OUTLET_TYPES:
+            return True
+    if subject is None:
+        return False
+    head = ctx.doc[subject[1] - 1]
+    while head.text in QUOTE_CHARS and head.i > subject[0]:
+        head = ctx.doc[head.i - 1]
+    return _low(head) in MEDIA_HEADS
+
+
+def _perfect_infinitive(ctx: _Ctx, s: int, e: int) -> bool:
+    """Whether the sentence has a perfect infinitive ("verkauft haben", "gewesen sein",
+    "getötet worden sein"): the past that a hearsay "soll" reports."""
+    doc = ctx.doc
+    for k in range(s + 1, e):
+        if _low(doc[k]) in ("haben", "sein") and doc[k - 1].text.islower():
+            previous = _low(doc[k - 1])
+            if previous == "worden" or previous.startswith("ge") or previous.endswith(("t", "en")):
+                return True
+    return False
+
+
+def _deontic(ctx: _Ctx, i: int, s: int, e: int) -> bool:
+    """Whether "soll" is an order or a plan, not hearsay: questions, speakers talking to each
+    other ("Sie sollen …", "wir sollen"), subordinate clauses ("damit …, was … soll")."""
+    doc = ctx.doc
+    if doc[e - 1].text == "?" or _low(doc[_clause_start(ctx, i, s)]) in SUBORDINATORS | {"damit"}:
+        return True
+    persons = {"ich", "wir", "du", "ihr", "uns", "mir", "mich", "euch"}
+    return any(_low(doc[k]) in persons or (doc[k].text == "Sie" and k != s) for k in range(s, e))
+
+
+def _sentence_number(ctx: _Ctx, s: int) -> int:
+    """Index of the sentence starting at token s."""
+    return next(k for k, (a, _) in enumerate(ctx.sentences) if a == s)

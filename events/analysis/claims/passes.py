@@ -1,0 +1,394 @@
+"""The extraction passes: direct quotes, speech verbs, report markers, hearsay, continuation,
+and the nesting of attributions (see the package docstring for what each finds)."""
+
+from __future__ import annotations
+
+from events.analysis.claims.data import ClaimData, ContentSpan, SpanRef, _Ctx
+from events.analysis.claims.grammar import (
+    _clause_end,
+    _clause_start,
+    _content,
+    _content_after,
+    _deontic,
+    _find_subject,
+    _finite_for,
+    _is_cue,
+    _is_konjunktiv,
+    _is_source_like,
+    _is_stance,
+    _low,
+    _np_backward,
+    _np_forward,
+    _particle,
+    _perfect_infinitive,
+    _quote_pairs,
+    _sentence_number,
+    _sentence_of,
+    _span_ref,
+    _subject_after,
+    _subordinate,
+    _verb_final,
+    cue_lemma,
+)
+from events.analysis.claims.lexicon import (
+    ADVERBS,
+    CUE_LEMMAS,
+    DENIAL_VERBS,
+    EVIDENTIAL,
+    HEARSAY_HEADS,
+    HEARSAY_WORDS,
+    QUOTE_CHARS,
+    RELATIVES,
+    REPORT_VERBS,
+    STRONG_CUES,
+    SUBORDINATORS,
+    THIRD_PERSON,
+)
+
+
+def _quotes(ctx: _Ctx) -> list[ClaimData]:
+    doc, text = ctx.doc, ctx.text
+    claims = []
+    for open_pos, close_pos in _quote_pairs(text, 0, len(text)):
+        inner = text[open_pos + 1 : close_pos].strip()
+        if len(inner.split()) < 3:
+            continue  # names, titles and catchwords: „AP“, „Unbesiegbare“
+        span = doc.char_span(open_pos, close_pos + 1, alignment_mode="expand")
+        if span is None:
+            continue
+        q0, q1 = span.start, span.end
+        s, _ = _sentence_of(ctx, q0)
+        before = text[doc[s].idx : open_pos].rstrip()
+        standalone = not before or before.endswith((":", ",", "–", "—", "-")) or inner[-1:] in ".!?"
+        claim = None
+        # after the quote: „…“, sagte X / „…“, so X (a splitter may start a sentence at the comma)
+        k = q1
+        if k < len(doc) and doc[k].text == ",":
+            k += 1
+        if k < len(doc) and (_is_cue(ctx, k) or _low(doc[k]) == "so"):
+            e = _sentence_of(ctx, k)[1]
+            subject = _subject_after(ctx, k, e, s)
+            if subject or _is_cue(ctx, k):
+                claim = _make(ctx, "direct_quote", k, subject, (q0, q1), 0.9 if subject else 0.6)
+        # before it: X sagte: „…“ / Putin: „…“
+        if claim is None and standalone:
+            cue = next(
+                (i for i in range(q0 - 1, s - 1, -1) if _is_cue(ctx, i) and i not in ctx.claimed_cues), None
+            )
+            after = text[close_pos + 1 : doc[_sentence_of(ctx, q1 - 1)[1] - 1].idx + 1].strip()
+            if cue is not None:
+                subject = _find_subject(ctx, cue, s, q0)
+                claim = _make(ctx, "direct_quote", cue, subject, (q0, q1), 0.85 if subject else 0.5)
+            elif before.endswith(":"):
+                colon = q0 - 1
+                while colon > s and doc[colon].text != ":":
+                    colon -= 1
+                subject = _np_backward(ctx, colon, s)
+                claim = _make(ctx, "direct_quote", colon, subject, (q0, q1), 0.75 if subject else 0.4)
+            elif not before and not after.strip(".!? "):
+                claim = _make(ctx, "direct_quote", q0, None, (q0, q1), 0.3)  # who said it: unknown
+        if claim is not None:
+            claim.content = ContentSpan(open_pos + 1, close_pos, text[open_pos + 1 : close_pos])
+            ctx.quoted.append((open_pos, close_pos))
+            claims.append(claim)
+    return claims
+
+
+def _speech_verbs(ctx: _Ctx, s: int, e: int) -> list[ClaimData]:
+    doc = ctx.doc
+    claims = []
+    last_subject: tuple[int, int] | None = None
+    for i in range(s, e):
+        if i in ctx.claimed_cues or any(a < doc[i].idx < b for a, b in ctx.quoted):
+            continue  # a verb inside a quote belongs to the quoted words
+        if _is_stance(ctx, i, e):
+            lemma, particle = "sein", None
+        elif _is_cue(ctx, i):
+            lemma, particle = _particle(ctx, i, e, cue_lemma(doc[i], ctx.has_lemma))
+            if lemma not in CUE_LEMMAS:
+                continue
+        else:
+            continue
+        clause_start = _clause_start(ctx, i, s)
+        finite = _finite_for(ctx, i, clause_start)
+        content_range, subject, confidence = None, None, 0.8
+        clause_end = particle if particle is not None else e
+        wie = _low(doc[clause_start]) == "wie" and clause_start > s
+        preposed = (
+            finite == i
+            and clause_start > s
+            and doc[clause_start - 1].text == ","
+            and clause_start == i
+            and _low(doc[s]) not in SUBORDINATORS  # "Statt … zu bekennen, fordern sie …"
+        )
+        if wie or (_low(doc[clause_start]) == "wie" and clause_start == s):
+            # "…, wie die AP berichtet" / "Wie Frau Weisgerber erwähnt hat, ist …"
+            subject = _find_subject(ctx, i, s, e)
+            end = _clause_end(ctx, i, e)
+            content_range = (s, clause_start) if clause_start > s else (end, e)
+        elif preposed:
+            # "Beide Länder wollen …, berichtet der „Telegraph“."
+            subject = _subject_after(ctx, i, e, s)
+            content_range = (s, clause_start - 1)
+        elif _verb_final(ctx, clause_start, i, e):
+            # "…, der den Abzug der Truppen fordert" / "wenn wir von Lösungen sprechen" /
+            # "auch wenn wir wissen, dass …"
+            subject, middle = _subordinate(ctx, clause_start, i, s)
+            content_range, confidence = _content_after(ctx, lemma, i + 1, e, e, clause_only=True)
+            if content_range is None and lemma in STRONG_CUES and middle[0] < middle[1]:
+                content_range, confidence = middle, 0.6
+        else:
+            subject = _find_subject(ctx, i, s, e)
+            after = max(i + 1, subject[1] if subject and subject[0] > i else i + 1)
+            content_range, confidence = _content_after(ctx, lemma, after, e, clause_end)
+            if content_range is None and finite != i and lemma in STRONG_CUES:
+                # verb-final cue: what was said stands between finite verb and cue
+                # ("hat von einer Schicksalsfrage gesprochen", "hat die Sanktionen kritisiert")
+                m = subject[1] if subject and subject[0] > finite else finite + 1
+                while m < i and _low(doc[m]) in ADVERBS:
+                    m += 1
+                content_range, confidence = ((m, i), 0.5) if m < i else (None, 0.0)
+        if content_range is None or content_range[1] <= content_range[0]:
+            continue
+        if subject is None and last_subject and _low(doc[i - 1]) in ("und", "oder"):
+            subject = last_subject  # "Sie sprechen von Terror und sagen, dass …": one subject
+        last_subject = subject
+        kind = "denial" if lemma in DENIAL_VERBS else "indirect_speech"
+        claim = _make(ctx, kind, i, subject, content_range, confidence, lemma=lemma, wie=wie)
+        if claim is not None:
+            claims.append(claim)
+    return claims
+
+
+def _make(
+    ctx: _Ctx,
+    kind: str,
+    cue: int,
+    subject: tuple[int, int] | None,
+    content_range: tuple[int, int],
+    confidence: float,
+    lemma: str | None = None,
+    wie: bool = False,
+) -> ClaimData | None:
+    doc = ctx.doc
+    content = _content(ctx, *content_range)
+    if content is None:
+        return None
+    ref = None
+    if subject is not None:
+        ref = _span_ref(ctx, *subject)
+        pronoun = doc[subject[0]]
+        # "er", "sie"; a capitalised "Sie" inside a sentence is the polite "you"
+        third = _low(pronoun) in THIRD_PERSON and (pronoun.text != "Sie" or pronoun.is_sent_start)
+        if subject[1] - subject[0] == 1 and third:
+            ref, confidence = _resolve_pronoun(ctx, subject[0], ref, confidence)
+        elif subject[1] - subject[0] == 1 and _low(doc[subject[0]]) in RELATIVES and subject[0] > 1:
+            # "Peskow, der die Vorwürfe zurückwies": the pronoun stands for the phrase before
+            antecedent = _np_backward(ctx, subject[0] - 1, _sentence_of(ctx, subject[0])[0])
+            if antecedent is not None:
+                ref = SpanRef(ref.text, ref.start, ref.end, _span_ref(ctx, *antecedent).entity_id)
+                subject = antecedent
+    lemma = lemma or (cue_lemma(doc[cue], ctx.has_lemma) if doc[cue].text.isalpha() else doc[cue].text)
+    speaker, source = ref, None
+    if ref is not None and (_is_source_like(ctx, subject, ref.entity_id) or lemma in REPORT_VERBS or wie):
+        speaker, source = None, ref
+        if kind == "indirect_speech":
+            kind = "report"
+    elif kind == "indirect_speech" and lemma in REPORT_VERBS:
+        kind = "report"
+    ctx.claimed_cues.add(cue)
+    return _claim(ctx, kind, cue, lemma, speaker, source, content, confidence)
+
+
+def _claim(ctx, kind, cue, lemma, speaker, source, content, confidence, note="") -> ClaimData:
+    token = ctx.doc[cue]
+    edges = [token.idx, token.idx + len(token.text), content.start, content.end]
+    for ref in (speaker, source):
+        if ref is not None and ref.end > 0:
+            edges += [ref.start, ref.end]
+    chain = [r for r in (source, speaker) if r is not None]
+    return ClaimData(
+        start=min(edges),
+        end=max(edges),
+        kind=kind,
+        cue=token.text,
+        cue_lemma=lemma,
+        speaker=speaker,
+        source=source,
+        chain=chain,
+        content=content,
+        evidential=EVIDENTIAL[kind] if not (source and speaker) else "reported",
+        confidence=round(confidence, 2),
+        cue_start=token.idx,
+        cue_end=token.idx + len(token.text),
+        note=note,
+    )
+
+
+def _resolve_pronoun(ctx: _Ctx, i: int, ref: SpanRef, confidence: float) -> tuple[SpanRef, float]:
+    """er/sie -> the last person named in an earlier sentence, preferring a sentence's first
+    person (German subjects come early). A heuristic, so the claim's confidence drops."""
+    current = next(k for k, (s, e) in enumerate(ctx.sentences) if s <= i < e)
+    for s, e in reversed(ctx.sentences[:current]):
+        a, b = ctx.doc[s].idx, ctx.doc[e - 1].idx + 1
+        people = [(start, entity) for start, entity in ctx.people if a <= start < b and entity]
+        if people:
+            return SpanRef(ref.text, ref.start, ref.end, min(people)[1]), confidence - 0.2
+    return ref, confidence - 0.3
+
+
+def _markers(ctx: _Ctx, s: int, e: int) -> list[tuple[int, int, tuple[int, int], bool]]:
+    """(cue token, cue end, source NP, hearsay?) for laut X / X zufolge / nach Angaben X / unter Berufung auf X."""
+    doc = ctx.doc
+    found = []
+    for i in range(s, e):
+        low = _low(doc[i])
+        if low == "laut" and i + 1 < e:
+            end = _np_forward(ctx, i + 1, e, s)
+            if end:
+                found.append((i, i + 1, (i + 1, end), False))
+        elif low == "zufolge" and i > s:
+            np = _np_backward(ctx, i, s)
+            if np:
+                head = _low(doc[np[1] - 1])
+                bare = np[1] - np[0] == 1 and head in HEARSAY_HEADS
+                found.append((i, i + 1, np, bare))
+        elif low == "nach" and i + 2 < e and _low(doc[i + 1]) in ("angaben", "informationen", "darstellung"):
+            k = i + 2
+            if k < e and _low(doc[k]) == "von":
+                k += 1
+            end = _np_forward(ctx, k, e, s) if k < e else None
+            if end:
+                found.append((i, i + 2, (k, end), False))
+        elif (
+            low == "berufung"
+            and i > s
+            and _low(doc[i - 1]) == "unter"
+            and i + 2 < e
+            and _low(doc[i + 1]) == "auf"
+        ):
+            end = _np_forward(ctx, i + 2, e, s)
+            if end:
+                found.append((i - 1, i + 2, (i + 2, end), False))
+    return found
+
+
+def _attach_markers(ctx: _Ctx, s: int, e: int, claims: list[ClaimData]) -> list[ClaimData]:
+    for cue, cue_end, np, bare in _markers(ctx, s, e):
+        ref = _span_ref(ctx, *np)
+        host = next((c for c in claims if (c.source is None) != (c.speaker is None)), None)
+        if host is not None and not bare:
+            if host.source is None:
+                # "Putin sagte laut AP, …": one claim, AP reports what Putin said
+                host.source = ref
+            else:
+                # "Unter Berufung auf Diplomaten meldet die Zeitung …": the diplomats said it
+                host.speaker = ref
+            host.chain = [host.source, host.speaker]
+            host.evidential = "reported"
+            host.start, host.end = min(host.start, ref.start), max(host.end, ref.end)
+            continue
+        if any(c.start <= ctx.doc[cue].idx < c.end for c in claims):
+            continue
+        # content: the sentence without the marker phrase when it opens or closes it
+        lo, hi = min(cue, np[0]), max(cue_end, np[1])
+        a, b = (hi, e) if lo == s else (s, lo) if hi >= e - 1 else (s, e)
+        content = _content(ctx, a, b)
+        if content is None:
+            continue
+        token = ctx.doc[cue]
+        surface = ctx.doc[cue:cue_end].text
+        lemma = {"laut": "laut", "zufolge": "zufolge", "nach": "nach Angaben", "unter": "unter Berufung auf"}[
+            _low(token)
+        ]
+        kind = "hearsay" if bare else "report"
+        claim = _claim(ctx, kind, cue, lemma, None, None if bare else ref, content, 0.5 if bare else 0.8)
+        claim.cue, claim.cue_end = surface, ctx.doc[cue_end - 1].idx + len(ctx.doc[cue_end - 1].text)
+        if bare:
+            claim.start = min(claim.start, ref.start)
+        ctx.claimed_cues.add(cue)
+        claims.append(claim)
+    return claims
+
+
+def _hearsay(ctx: _Ctx, s: int, e: int, found: list[ClaimData], earlier: list[ClaimData]) -> list[ClaimData]:
+    doc = ctx.doc
+    for i in range(s, e):
+        low = _low(doc[i])
+        is_heisst = low in ("heißt", "hieß") and i + 1 < e and _low(doc[i + 1]) == "es"
+        if low not in ("soll", "sollen") and low not in HEARSAY_WORDS and not is_heisst:
+            continue
+        if any(c.content and c.content.start <= doc[i].idx < c.content.end for c in found + earlier):
+            continue  # inside someone's statement: "Putin sagte, Russland soll …"
+        index = _sentence_number(ctx, s)
+        before = [c for c in earlier if c.sentence_index == index - 1]
+        perfect = _perfect_infinitive(ctx, s, e)
+        if low in ("soll", "sollen") and (_deontic(ctx, i, s, e) or not (perfect or before)):
+            # a plain "soll" is mostly a plan ("Das Gesetz soll … gelten"): hearsay only with
+            # a perfect infinitive ("soll … verkauft haben") or right after a report
+            continue
+        content = _content(ctx, s, e)
+        if content is None:
+            continue
+        source, confidence, note = None, 0.7 if perfect or low not in ("soll", "sollen") else 0.5, ""
+        reporters = [c.source for c in before if c.source is not None]
+        if reporters:
+            # "Die AP berichtet … . Im Gegenzug soll Russland …": the report goes on, weakly
+            source, confidence, note = reporters[-1], 0.45, "source from the sentence before"
+        lemma = "sollen" if low in ("soll", "sollen") else "heißen" if is_heisst else "angeblich"
+        claim = _claim(ctx, "hearsay", i, lemma, None, source, content, confidence, note)
+        claim.start, claim.end = content.start, content.end  # an inherited source stays outside
+        ctx.claimed_cues.add(i)
+        return [claim]
+    return []
+
+
+def _continuation(ctx: _Ctx, s: int, e: int, earlier: list[ClaimData]) -> list[ClaimData]:
+    """A Konjunktiv sentence right after a claim goes on with that claim's attribution:
+    "…, berichtet der „Telegraph“. Zudem wolle man Geschlossenheit … signalisieren." """
+    index = _sentence_number(ctx, s)
+    if any(c.content and c.content.start <= ctx.doc[s].idx < c.content.end for c in earlier):
+        return []  # already the content of a claim ("Er sagte:" + this sentence)
+    previous = [c for c in earlier if c.sentence_index == index - 1 and (c.speaker or c.source)]
+    if not previous:
+        return []
+    verb = next((i for i in range(s, min(e, s + 12)) if _is_konjunktiv(ctx, i)), None)
+    if verb is None or ctx.doc[s].text in QUOTE_CHARS:
+        return []
+    last = previous[-1]
+    content = _content(ctx, s, e)
+    if content is None:
+        return []
+    kind = "indirect_speech" if last.kind == "direct_quote" else last.kind
+    if kind == "hearsay":
+        return []
+    token = ctx.doc[verb]
+    claim = _claim(ctx, kind, verb, cue_lemma(token, ctx.has_lemma), last.speaker, last.source, content, 0.45)
+    claim.chain = list(last.chain)
+    claim.note = "continues the claim of the sentence before"
+    # the extent is the sentence: the speaker stands in the sentence before
+    claim.start, claim.end = content.start, content.end
+    return [claim]
+
+
+def _nest(claims: list[ClaimData]) -> list[ClaimData]:
+    """'Die AP berichtet, Putin habe gesagt, …' -> one claim: source AP, speaker Putin."""
+    dropped = set()
+    for inner in claims:
+        if inner.speaker is None:
+            continue
+        for outer in claims:
+            if outer is inner or outer.content is None or id(outer) in dropped:
+                continue
+            if not (outer.content.start <= inner.cue_start < outer.content.end):
+                continue
+            reporter = outer.source or outer.speaker
+            if reporter is None:
+                continue
+            if inner.start <= outer.content.start + 2:
+                dropped.add(id(outer))  # the outer claim says nothing but the inner one
+            inner.source = reporter
+            inner.chain = list(outer.chain) + [inner.speaker]
+            inner.evidential = "reported"
+            inner.start, inner.end = min(inner.start, outer.start), max(inner.end, outer.end)
+    return [c for c in claims if id(c) not in dropped]
