@@ -117,10 +117,19 @@ def link_doc(doc, kb: KnowledgeBase, day: date | None = None) -> list[MentionDat
     sentence_of = sentence_of_token(doc, token_ranges(doc))
     has_pos = doc.has_annotation("POS")
     taken = [False] * len(doc)
-    mentions: list[MentionData] = []
+    mentions = _ner_mentions(doc, kb, sentence_of, taken)
+    _add_kb_matches(doc, kb, day, has_pos, sentence_of, taken, mentions)
+    _link_partial_names(doc, kb, has_pos, sentence_of, taken, mentions)
+    _partials_of_unknown_people(mentions)
+    _mark_unknown(mentions)
+    mentions.sort(key=lambda m: m.start)
+    return mentions
 
-    # 1. the statistical NER's spans (a span that runs into the next word, "Kim Jong Un
-    # Gipfelgespräche", is cut back to the name the knowledge base knows)
+
+def _ner_mentions(doc, kb: KnowledgeBase, sentence_of, taken: list[bool]) -> list[MentionData]:
+    """1. the statistical NER's spans (a span that runs into the next word, "Kim Jong Un
+    Gipfelgespräche", is cut back to the name the knowledge base knows)."""
+    mentions: list[MentionData] = []
     for whole in doc.ents:
         ent = _before_dash(doc, whole)
         if ent is None:
@@ -135,8 +144,13 @@ def link_doc(doc, kb: KnowledgeBase, day: date | None = None) -> list[MentionDat
         mentions.append(mention)
         for i in range(ent.start, ent.end):
             taken[i] = True
+    return mentions
 
-    # 2. what the knowledge base knows and the NER missed
+
+def _add_kb_matches(
+    doc, kb, day, has_pos, sentence_of, taken: list[bool], mentions: list[MentionData]
+) -> None:
+    """2. what the knowledge base knows and the NER missed."""
     i = 0
     while i < len(doc):
         if taken[i]:
@@ -151,8 +165,12 @@ def link_doc(doc, kb: KnowledgeBase, day: date | None = None) -> list[MentionDat
         else:
             i += 1
 
-    # 3. partial names: a person named in full in this article, else the one person in
-    # the knowledge base with that surname ("Putin", "Selenskyj"; never "Kim")
+
+def _link_partial_names(
+    doc, kb, has_pos, sentence_of, taken: list[bool], mentions: list[MentionData]
+) -> None:
+    """3. partial names: a person named in full in this article, else the one person in
+    the knowledge base with that surname ("Putin", "Selenskyj"; never "Kim")."""
     persons_named = [
         m for m in mentions if m.entity_id and m.kind == "name" and kb.info(m.entity_id).kind == "person"
     ]
@@ -172,22 +190,16 @@ def link_doc(doc, kb: KnowledgeBase, day: date | None = None) -> list[MentionDat
         if token.text.casefold() in COMMON_CAPITALISED or (has_pos and token.pos_ not in ("PROPN", "X")):
             continue
         mention = MentionData(
-            token.idx,
-            token.idx + len(token.text),
-            token.text,
-            "PER",
-            "partial",
-            None,
-            0.0,
-            "kb",
-            "",
+            token.idx, token.idx + len(token.text), token.text, "PER", "partial", None, 0.0, "kb", "",
             sentence_of[i],
-        )
+        )  # fmt: skip
         if _resolve_partial(mention, persons_named, kb) or _resolve_surname(mention, kb):
             mentions.append(mention)
             taken[i] = True
 
-    _partials_of_unknown_people(mentions)
+
+def _mark_unknown(mentions: list[MentionData]) -> None:
+    """An unlinked name of a kind the knowledge base holds becomes a provisional entity."""
     for mention in mentions:
         if mention.entity_id is None and not mention.note:
             if mention.label in KIND_FOR_LABEL:
@@ -195,8 +207,6 @@ def link_doc(doc, kb: KnowledgeBase, day: date | None = None) -> list[MentionDat
                 mention.new_entity_kind = KIND_FOR_LABEL[mention.label]
             else:
                 mention.note = "no entity for this kind of name"
-    mentions.sort(key=lambda m: m.start)
-    return mentions
 
 
 DASHES = frozenset({"–", "—", "-"})

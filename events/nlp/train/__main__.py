@@ -41,35 +41,24 @@ def spacy_train(cfg: Path, out: Path, threads: int, **overrides):
     for k, v in overrides.items():
         cmd += [f"--{k}", str(v)]
     log("$ " + " ".join(cmd))
-    subprocess.run(cmd, check=True, env=env, cwd=REPO)
+    # The command is built here from sys.executable and fixed arguments, no outside input.
+    subprocess.run(cmd, check=True, env=env, cwd=REPO)  # noqa: S603
     return out / "model-best"
 
 
-def main(argv=None):
+def _arguments(argv):
     ap = argparse.ArgumentParser(prog="python -m events.nlp.train")
     ap.add_argument("--build", type=Path, default=REPO / ".data" / "nlp-build")
     ap.add_argument("--skip-convert", action="store_true")
     ap.add_argument("--skip-train", action="store_true", help="reuse trained models in the build dir")
     ap.add_argument("--no-finetune", action="store_true")
     ap.add_argument("--threads", type=int, default=1)
-    a = ap.parse_args(argv)
-    for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS"):
-        os.environ[v] = str(a.threads)
-    t0 = time.time()
-    times = {}
-    corpus = a.build / "corpus"
+    return ap.parse_args(argv)
 
-    t = time.time()
-    if not a.skip_convert:
-        from events.nlp.train.convert import convert
 
-        log("1/6 converting shared data ...")
-        convert(corpus, log=log)
-    times["convert"] = time.time() - t
-
-    t = time.time()
+def _train_ner(a, corpus: Path, vectors: Path) -> Path:
+    """Step 2: the NER model on the converted corpus; returns its best checkpoint."""
     ner_best = a.build / "ner" / "model-best"
-    vectors = a.build / "cluster_vectors"
     if not a.skip_train:
         from events.nlp.train.clusters import build_cluster_vectors
 
@@ -85,29 +74,32 @@ def main(argv=None):
                 "paths.vectors": vectors,
             },
         )
-    times["ner"] = time.time() - t
+    return ner_best
 
-    t = time.time()
-    ner_final = ner_best
-    if not a.no_finetune:
-        ft_best = a.build / "ner_ft" / "model-best"
-        if not a.skip_train:
-            log("3/6 fine-tuning NER on the GermEval training half (config_ft.cfg) ...")
-            ft_best = spacy_train(
-                HERE / "config_ft.cfg",
-                a.build / "ner_ft",
-                a.threads,
-                **{
-                    "paths.train": corpus / "ner_ft.spacy",
-                    "paths.dev": corpus / "ner_dev.spacy",
-                    "paths.ner_source": ner_best,
-                    "paths.vectors": vectors,
-                },
-            )
-        ner_final = ft_best
-    times["finetune"] = time.time() - t
 
-    t = time.time()
+def _finetune_ner(a, corpus: Path, vectors: Path, ner_best: Path) -> Path:
+    """Step 3: fine-tuning on the GermEval training half; returns the NER model to assemble."""
+    if a.no_finetune:
+        return ner_best
+    ft_best = a.build / "ner_ft" / "model-best"
+    if not a.skip_train:
+        log("3/6 fine-tuning NER on the GermEval training half (config_ft.cfg) ...")
+        ft_best = spacy_train(
+            HERE / "config_ft.cfg",
+            a.build / "ner_ft",
+            a.threads,
+            **{
+                "paths.train": corpus / "ner_ft.spacy",
+                "paths.dev": corpus / "ner_dev.spacy",
+                "paths.ner_source": ner_best,
+                "paths.vectors": vectors,
+            },
+        )
+    return ft_best
+
+
+def _train_ud(a, corpus: Path, vectors: Path) -> Path:
+    """Step 4: senter, tagger and morphologizer; returns the model to assemble."""
     # model-last: the UD eval part is the evaluation set, so it is not used to pick a checkpoint
     ud_last = a.build / "ud" / "model-last"
     if not a.skip_train:
@@ -122,23 +114,11 @@ def main(argv=None):
                 "paths.vectors": vectors,
             },
         )
-    times["ud"] = time.time() - t
+    return ud_last
 
-    t = time.time()
-    log("5/6 assembling the final pipeline ...")
-    from events.nlp.train.assemble import assemble
 
-    nlp = assemble(ud_last, ner_final, MODEL_DIR, log=log)
-    times["assemble"] = time.time() - t
-
-    t = time.time()
-    log("6/6 evaluating ...")
-    from events.nlp.train.evaluate import eval_ner, eval_ud, format_ner
-
-    ner = eval_ner(nlp, corpus / "ner_eval.spacy")
-    ud = eval_ud(nlp, corpus / "ud_eval.spacy")
-    (a.build / "eval.json").write_text(json.dumps({"ner": ner, "ud": ud}, indent=2))
-    times["eval"] = time.time() - t
+def _print_summary(nlp, ner: dict, ud: dict, times: dict, t0: float) -> None:
+    from events.nlp.train.evaluate import format_ner
 
     seed_ents = []
     if SEED_TEXT.exists():
@@ -166,6 +146,53 @@ def main(argv=None):
         + f"; total {total / 60:.1f} min"
     )
     print("=" * 72)
+
+
+def main(argv=None):
+    a = _arguments(argv)
+    for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS"):
+        os.environ[v] = str(a.threads)
+    t0 = time.time()
+    times = {}
+    corpus = a.build / "corpus"
+    vectors = a.build / "cluster_vectors"
+
+    t = time.time()
+    if not a.skip_convert:
+        from events.nlp.train.convert import convert
+
+        log("1/6 converting shared data ...")
+        convert(corpus, log=log)
+    times["convert"] = time.time() - t
+
+    t = time.time()
+    ner_best = _train_ner(a, corpus, vectors)
+    times["ner"] = time.time() - t
+
+    t = time.time()
+    ner_final = _finetune_ner(a, corpus, vectors, ner_best)
+    times["finetune"] = time.time() - t
+
+    t = time.time()
+    ud_last = _train_ud(a, corpus, vectors)
+    times["ud"] = time.time() - t
+
+    t = time.time()
+    log("5/6 assembling the final pipeline ...")
+    from events.nlp.train.assemble import assemble
+
+    nlp = assemble(ud_last, ner_final, MODEL_DIR, log=log)
+    times["assemble"] = time.time() - t
+
+    t = time.time()
+    log("6/6 evaluating ...")
+    from events.nlp.train.evaluate import eval_ner, eval_ud
+
+    ner = eval_ner(nlp, corpus / "ner_eval.spacy")
+    ud = eval_ud(nlp, corpus / "ud_eval.spacy")
+    (a.build / "eval.json").write_text(json.dumps({"ner": ner, "ud": ud}, indent=2))
+    times["eval"] = time.time() - t
+    _print_summary(nlp, ner, ud, times, t0)
 
 
 if __name__ == "__main__":

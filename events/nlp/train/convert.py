@@ -143,7 +143,7 @@ def split_germeval():
     as flat lists of sentence Docs; held-out is NEVER used for training."""
     docs = germeval_docs()
     idx = list(range(len(docs)))
-    random.Random(SEED).shuffle(idx)
+    random.Random(SEED).shuffle(idx)  # noqa: S311 (a seeded split for reproducibility, not crypto)
     half = len(idx) // 2
     held = sorted(idx[:half])
     train = sorted(idx[half:])
@@ -364,6 +364,24 @@ def multiconer_docs(case):
 
 # ----------------------------------------------------------------- UD
 def _read_conllu(path):
+    # collapse multiword tokens into one surface token (spaCy keeps "im" whole)
+    return [[_merged_token(t) if "mwt" in t else t for t in s] for s in _conllu_sentences(path)]
+
+
+def _conllu_token(p: list[str]) -> dict:
+    return {
+        "id": int(p[0]),
+        "form": p[1],
+        "lemma": p[2],
+        "upos": p[3],
+        "xpos": p[4],
+        "feats": p[5] if p[5] != "_" else "",
+        "space": "SpaceAfter=No" not in p[9],
+    }
+
+
+def _conllu_sentences(path):
+    """Sentences as token dicts; a multiword token ("im") holds its parts ("in", "dem")."""
     sents, toks = [], []
     for line in Path(path).read_text(encoding="utf-8").splitlines(keepends=True):
         line = line.rstrip("\n")
@@ -381,52 +399,36 @@ def _read_conllu(path):
             continue
         if "." in p[0]:
             continue
-        tok = {
-            "id": int(p[0]),
-            "form": p[1],
-            "lemma": p[2],
-            "upos": p[3],
-            "xpos": p[4],
-            "feats": p[5] if p[5] != "_" else "",
-            "space": "SpaceAfter=No" not in p[9],
-        }
+        tok = _conllu_token(p)
         if toks and "mwt" in toks[-1] and toks[-1]["mwt"][0] <= tok["id"] <= toks[-1]["mwt"][1]:
             toks[-1]["parts"].append(tok)
         else:
             toks.append(tok)
     if toks:
         sents.append(toks)
-    # collapse multiword tokens into one surface token (spaCy keeps "im" whole)
-    out = []
-    for s in sents:
-        row = []
-        for t in s:
-            if "mwt" in t:
-                parts = t["parts"]
-                feats = {}
-                for pt in parts:
-                    for kv in filter(None, pt["feats"].split("|")):
-                        k, v = kv.split("=", 1)
-                        feats.setdefault(k, v)
-                row.append(
-                    {
-                        "form": t["form"],
-                        "upos": parts[0]["upos"],
-                        "lemma": t["form"].lower(),
-                        "feats": "|".join(f"{k}={v}" for k, v in sorted(feats.items())),
-                        "space": t["space"],
-                    }
-                )
-            else:
-                row.append(t)
-        out.append(row)
-    return out
+    return sents
+
+
+def _merged_token(t: dict) -> dict:
+    parts = t["parts"]
+    feats = {}
+    for pt in parts:
+        for kv in filter(None, pt["feats"].split("|")):
+            k, v = kv.split("=", 1)
+            feats.setdefault(k, v)
+    return {
+        "form": t["form"],
+        "upos": parts[0]["upos"],
+        "lemma": t["form"].lower(),
+        "feats": "|".join(f"{k}={v}" for k, v in sorted(feats.items())),
+        "space": t["space"],
+    }
 
 
 def ud_dev_split(held_frac=0.25):
     sents = _read_conllu(DATA / "ud-german" / "de_gsd-ud-dev.conllu")
     idx = list(range(len(sents)))
-    random.Random(SEED).shuffle(idx)
+    random.Random(SEED).shuffle(idx)  # noqa: S311 (seeded split, not crypto)
     n = int(len(idx) * held_frac)
     held = set(idx[:n])
     return [s for i, s in enumerate(sents) if i not in held], [s for i, s in enumerate(sents) if i in held]
@@ -501,7 +503,7 @@ def convert(out_dir: Path, ge_oversample=4, log=print):
     out_dir.mkdir(parents=True, exist_ok=True)
     stats = {}
     ge_train, ge_held = split_germeval()
-    rnd = random.Random(SEED)
+    rnd = random.Random(SEED)  # noqa: S311 (seeded sampling, not crypto)
     ge_tr = list(ge_train)
     rnd.shuffle(ge_tr)
     n_dev = len(ge_tr) // 5
@@ -529,7 +531,7 @@ def convert(out_dir: Path, ge_oversample=4, log=print):
     for k, v in sources.items():
         log(f"  {k:11s} {len(v):6d} docs {sum(len(d) for d in v):8d} tokens")
     ner_train = [d for v in sources.values() for d in v]
-    random.Random(SEED).shuffle(ner_train)
+    random.Random(SEED).shuffle(ner_train)  # noqa: S311 (seeded shuffle, not crypto)
     stats["ner_train"] = write(ner_train, out_dir / "ner_train.spacy")
     stats["ner_dev"] = write(ge_dev, out_dir / "ner_dev.spacy")
     stats["ner_ft"] = write(ge_fit, out_dir / "ner_ft.spacy")
@@ -544,7 +546,7 @@ def convert(out_dir: Path, ge_oversample=4, log=print):
     ud_tr, ud_held = ud_dev_split()
     ud_train_docs = [ud_doc(c) for c in chunks(ud_tr, 8)]
     ud_train_docs += [ud_doc(c, with_morph=False) for c in chunks(gsd, 8)]
-    random.Random(SEED).shuffle(ud_train_docs)
+    random.Random(SEED).shuffle(ud_train_docs)  # noqa: S311 (seeded shuffle, not crypto)
     stats["ud_train"] = write(ud_train_docs, out_dir / "ud_train.spacy")
     stats["ud_eval"] = write([ud_doc(c) for c in chunks(ud_held, 8)], out_dir / "ud_eval.spacy")
     for k, (n, t) in stats.items():
