@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -36,3 +39,17 @@ def mention_in_context(mention: Mention) -> dict:
         "text": text[mention.start : mention.end],
         "after": text[mention.end : end] + ("…" if end < len(text) else ""),
     }
+
+
+def merge_and_redirect(
+    request: HttpRequest, merge: Callable, *, source, target, page: str, done: Callable[[object], str]
+) -> HttpResponse:
+    """Merge `source` into `target` with a curation service and go to the survivor's `page`;
+    a merge the service refuses (ValueError) goes back to the source's page with the reason."""
+    try:
+        survivor = merge(source=source, target=target, user=request.user)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect(page, pk=source.pk)
+    messages.success(request, done(survivor))
+    return redirect(page, pk=survivor.pk)

@@ -19,7 +19,13 @@ from events.presentation.figures import entity_map, network_of
 from events.presentation.links import crossref_url, event_list_link, events_url
 from events.selectors.entities import event_counts_by_date, events_of, events_with_role, neighbours, places_of
 from events.services import curation
-from events.views.common import curate, get_entity_or_404, mention_in_context, redirect_back
+from events.views.common import (
+    curate,
+    get_entity_or_404,
+    mention_in_context,
+    merge_and_redirect,
+    redirect_back,
+)
 
 ENTITY_EVENTS_LISTED = 20
 ENTITY_NEIGHBOURS = 15
@@ -111,13 +117,14 @@ def entity_merge(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose the entity to merge into."))
         return redirect("events:entity", pk=pk)
-    try:
-        target = curation.entity_merge(source=entity, target=form.cleaned_data["target"], user=request.user)
-    except ValueError as exc:
-        messages.error(request, str(exc))
-        return redirect("events:entity", pk=pk)
-    messages.success(request, _("Merged into %s; articles are linked again in the background.") % target.name)
-    return redirect("events:entity", pk=target.pk)
+    return merge_and_redirect(
+        request,
+        curation.entity_merge,
+        source=entity,
+        target=form.cleaned_data["target"],
+        page="events:entity",
+        done=lambda target: _("Merged into %s; articles are linked again in the background.") % target.name,
+    )
 
 
 @curate

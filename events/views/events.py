@@ -13,6 +13,7 @@ from events.presentation.figures import event_map
 from events.selectors.details import type_label
 from events.selectors.events import claims_in, event_actors, event_articles, related_events, reported_by
 from events.services import curation
+from events.views.common import merge_and_redirect
 from portal.roles import editor_required
 
 CLAIMS_LISTED = 100
@@ -59,13 +60,14 @@ def event_merge(request: HttpRequest, pk: int) -> HttpResponse:
     if target is None:
         messages.error(request, _("Choose the event to merge into."))
         return redirect("events:event", pk=pk)
-    try:
-        curation.event_merge(source=event, target=target, user=request.user)
-    except ValueError as exc:
-        messages.error(request, str(exc))
-        return redirect("events:event", pk=pk)
-    messages.success(request, _("Merged into %s.") % target.title)
-    return redirect("events:event", pk=target.pk)
+    return merge_and_redirect(
+        request,
+        curation.event_merge,
+        source=event,
+        target=target,
+        page="events:event",
+        done=lambda survivor: _("Merged into %s.") % survivor.title,
+    )
 
 
 @require_POST
