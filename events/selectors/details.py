@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.db.models import IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 
-from events.event_types import load_taxonomy
+from events.analysis.event_types import load_taxonomy
 from events.models import Alias, Entity, Event, EventActor, EventArticle, Mention, Tagging
 from events.selectors.lists import subquery_count
 

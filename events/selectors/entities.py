@@ -30,7 +30,7 @@ from django.db.models import (
 )
 from django.db.models.functions import RowNumber
 
-from events.kb.names import normalize
+from events.analysis.names import normalize
 from events.models import Alias, Claim, Entity, Event, EventActor
 
 NEIGHBOURS = 12

@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from events.event_types import load_taxonomy
+from events.analysis.event_types import load_taxonomy
 from events.models import Claim, Entity, Event, EventActor, EventArticle, Tag, Tagging
 from events.selectors import parameters as read
 from events.selectors.lists import event_conditions, events_where

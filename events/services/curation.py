@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from events.kb.names import normalize
+from events.analysis.names import normalize
 from events.models import (
     Alias,
     Claim,
@@ -39,7 +39,7 @@ def _relink_later(article_ids) -> None:
 
 
 def _curated(user, action: str, entity: Entity | None, **payload) -> Curation:
-    from events.kb.index import bump_version
+    from events.kb.loader import bump_version
 
     transaction.on_commit(bump_version)  # every worker reloads the knowledge base
     return Curation.objects.create(user=user, action=action, entity=entity, payload=payload)

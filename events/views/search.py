@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from events.event_types import load_taxonomy
+from events.analysis.event_types import load_taxonomy
 from events.lists import LISTS
 from events.models import Claim, Entity, Tag
 from events.selectors.details import actors_of, type_label

@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from events import services
 from events.models import Claim, Curation, Entity, Event, EventArticle
 from events.selectors.events import reported_by
+from events.services.analysis import store_claims
 from events.services.clustering import Detected, article_cluster
 from ingest.models import Article, Outlet
 from tests.factories import login
@@ -123,10 +123,10 @@ def test_claim_review_keeps_reviewer_time_and_reason(client, editor, entities):
     assert (claim.review_status, claim.reviewed_by, claim.review_reason) == ("disputed", editor, "Kein Beleg")
     assert claim.reviewed_at is not None
     # A fresh analysis of the article keeps the review.
-    from events.claims import ClaimData, ContentSpan
+    from events.analysis.claims import ClaimData, ContentSpan
 
     fresh = ClaimData(
         0, 49, "indirect_speech", "sagte", "sagen", None, None, content=ContentSpan(13, 49, claim.content)
     )
-    services.store_claims(a, [fresh], [])
+    store_claims(a, [fresh], [])
     assert Claim.objects.get().review_status == "disputed"

@@ -6,9 +6,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from events.linking import MentionData
+from events.analysis.linking import MentionData
 from events.models import Alias, Curation, Entity, Mention, MentionCorrection
-from events.services import apply_corrections
+from events.services.analysis import apply_corrections
 from ingest.models import Article
 
 pytestmark = pytest.mark.django_db
