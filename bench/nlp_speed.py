@@ -22,7 +22,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "text" / "10kGNAD_test.jsonl"
-DEFAULT_MODEL = REPO / "ingest" / "nlp" / "model"
+DEFAULT_MODEL = REPO / "events" / "nlp" / "model"
 
 
 def rss_mb():

@@ -63,7 +63,7 @@ from events.analysis.linking import MentionData  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "spkatt-gepade"
 INTERIM = ROOT / ".data" / "nlp-build" / "asm_quick"
-MODEL = ROOT / "ingest" / "nlp" / "model"
+MODEL = ROOT / "events" / "nlp" / "model"
 BASELINE_VERBS = frozenset(
     {"sagen", "erklären", "betonen", "äußern", "warnen", "fordern", "ankündigen", "versichern"}
     | {"bekräftigen", "mitteilen", "berichten", "melden", "schreiben", "zitieren", "bezeichnen"}

@@ -7,6 +7,7 @@ again when the knowledge base version changes); tests build small ones by hand.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -159,3 +160,17 @@ class KnowledgeBase:
 def _append(bucket: list[Candidate], candidate: Candidate) -> None:
     if candidate not in bucket:
         bucket.append(candidate)
+
+
+def build_index(entities: Iterable[EntityInfo], aliases: Iterable[tuple]) -> KnowledgeBase:
+    """The index of these entities and aliases: (entity_id, text, kind, valid_from, valid_to,
+    needs_context) rows. An entity's own name counts as an alias where no alias has it."""
+    kb = KnowledgeBase()
+    for info in entities:
+        kb.entities[info.id] = info
+    for entity_id, text, kind, valid_from, valid_to, needs_context in aliases:
+        kb.add(entity_id, text, kind, valid_from, valid_to, needs_context)
+    for info in kb.entities.values():
+        if not kb.names.get(normalize(info.name)) and not kb.context_names.get(normalize(info.name)):
+            kb.add(info.id, info.name, "name")
+    return kb

@@ -10,8 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from events.analysis.kb import EntityInfo, KnowledgeBase
-from events.analysis.names import normalize
+from events.analysis.kb import EntityInfo, KnowledgeBase, build_index
 from events.models import Alias, Entity
 
 logger = logging.getLogger(__name__)
@@ -20,21 +19,14 @@ VERSION_KEY = "lagebild:kb:version"
 
 
 def build_from_db() -> KnowledgeBase:
-    kb = KnowledgeBase()
-    for row in Entity.objects.active().values(
+    rows = Entity.objects.active().values(
         "id", "kind", "name", "country", "latitude", "longitude", "population", "org_type", "provisional"
-    ):
-        row["population"] = row["population"] or 0
-        kb.entities[row["id"]] = EntityInfo(**row)
+    )
+    entities = (EntityInfo(**{**row, "population": row["population"] or 0}) for row in rows)
     aliases = Alias.objects.filter(entity__merged_into__isnull=True).values_list(
         "entity_id", "text", "kind", "valid_from", "valid_to", "needs_context"
     )
-    for entity_id, text, kind, valid_from, valid_to, needs_context in aliases.iterator(chunk_size=20000):
-        kb.add(entity_id, text, kind, valid_from, valid_to, needs_context)
-    for info in kb.entities.values():
-        if not kb.names.get(normalize(info.name)) and not kb.context_names.get(normalize(info.name)):
-            kb.add(info.id, info.name, "name")
-    return kb
+    return build_index(entities, aliases.iterator(chunk_size=20000))
 
 
 _lock = threading.Lock()

@@ -25,7 +25,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
-MODEL_DIR = REPO / "ingest" / "nlp" / "model"
+MODEL_DIR = REPO / "events" / "nlp" / "model"
 SEED_TEXT = REPO.parent / "shared" / "seed" / "putin-kim-pjoengjang.txt"
 
 

@@ -15,7 +15,7 @@ import spacy
 from spacy.tokens import Doc, DocBin
 
 REPO = Path(__file__).resolve().parents[3]
-DEFAULT_MODEL = REPO / "ingest" / "nlp" / "model"
+DEFAULT_MODEL = REPO / "events" / "nlp" / "model"
 DEFAULT_CORPUS = REPO / ".data" / "nlp-build" / "corpus"
 LABELS = ("PER", "LOC", "ORG", "MISC")
 

@@ -10,8 +10,8 @@ from events.analysis.detection import detect_events
 from events.analysis.event_types import classify, load_taxonomy, word_keys
 from events.analysis.linking import link_doc
 
-ROOT = Path(__file__).resolve().parents[2]
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "putin-kim-pjoengjang.txt"
+ROOT = Path(__file__).resolve().parents[3]
+SEED = Path(__file__).resolve().parents[4] / "shared" / "seed" / "putin-kim-pjoengjang.txt"
 PUBLISHED = date(2024, 6, 19)  # a Wednesday
 REQUIRED_TYPES = {
     "meet", "cooperate", "military_aid", "sanction", "threaten", "attack", "accuse", "protest", "aid",
@@ -91,10 +91,7 @@ def test_negation_intentions_and_other_senses_weaken_or_block_triggers(blank):
 
 # --- events in articles (blank docs, knowledge base linking)
 
-needs_db = pytest.mark.django_db
 
-
-@needs_db
 def test_seed_article_is_one_meeting_of_putin_and_kim_in_pjoengjang(kb, blank):
     events = detect(kb, blank, SEED.read_text())
     _check_seed(kb, events)
@@ -105,7 +102,6 @@ def test_seed_article_is_one_meeting_of_putin_and_kim_in_pjoengjang(kb, blank):
     assert aid.title == "Militärhilfe: Nordkorea an Russland"
 
 
-@needs_db
 def test_sanctions_have_a_source_a_target_and_a_named_day(kb, blank):
     events = detect(kb, blank, "Die EU verhängte am Montag neue Sanktionen gegen Russland.")
     assert len(events) == 1
@@ -116,7 +112,6 @@ def test_sanctions_have_a_source_a_target_and_a_named_day(kb, blank):
     assert event.title == "Sanktionen: Europäische Union gegen Russland"
 
 
-@needs_db
 def test_a_trigger_in_passing_is_no_second_event(kb, blank):
     text = (
         "Die USA haben neue Sanktionen gegen Russland verhängt. "
@@ -125,7 +120,6 @@ def test_a_trigger_in_passing_is_no_second_event(kb, blank):
     assert [e.type for e in detect(kb, blank, text)] == ["sanction"]
 
 
-@needs_db
 def test_an_attack_happens_where_it_is_aimed(kb, blank):
     text = "Bei einem russischen Luftangriff auf Kiew sind in der Nacht zu Mittwoch drei Menschen getötet worden."
     event = detect(kb, blank, text)[0]
@@ -135,7 +129,6 @@ def test_an_attack_happens_where_it_is_aimed(kb, blank):
     assert (event.date, event.date_precision) == (PUBLISHED, "day")
 
 
-@needs_db
 def test_the_visitor_is_the_source_and_the_host_the_target(kb, blank):
     text = "Olaf Scholz ist zu einem Besuch in Peking eingetroffen. Er wurde dort von Xi Jinping empfangen."
     event = detect(kb, blank, text)[0]
@@ -145,19 +138,16 @@ def test_the_visitor_is_the_source_and_the_host_the_target(kb, blank):
     assert event.title == "Treffen: Olaf Scholz und Xi Jinping in Peking"
 
 
-@needs_db
 def test_without_triggers_or_with_background_words_only_there_is_no_event(kb, blank):
     assert detect(kb, blank, "Das Wetter in Berlin war schön.") == []
     assert detect(kb, blank, "Der Krieg dauert an.") == []
 
 
-@needs_db
 def test_a_repeated_background_word_does_not_outweigh_the_main_event(kb, blank):
     text = "Putin traf Kim Jong Un in Pjöngjang. " + "Der Krieg geht weiter. " * 8
     assert detect(kb, blank, text)[0].type == "meet"
 
 
-@needs_db
 def test_without_a_publication_date_only_absolute_dates_count(kb, blank):
     event = detect(kb, blank, "Putin traf Kim Jong Un in Pjöngjang.", published=None)[0]
     assert event.date is None and event.date_precision is None
@@ -165,7 +155,6 @@ def test_without_a_publication_date_only_absolute_dates_count(kb, blank):
     assert (event.date, event.date_precision) == (PUBLISHED, "day")
 
 
-@needs_db
 def test_contract_shape_for_analyze_text(kb, blank):
     event = detect(kb, blank, "Putin traf Kim Jong Un in Pjöngjang.")[0]
     data = event.as_contract(kb)
@@ -178,7 +167,7 @@ def test_contract_shape_for_analyze_text(kb, blank):
 
 
 def _trained_pipeline():
-    model = ROOT / "ingest" / "nlp" / "model"
+    model = ROOT / "events" / "nlp" / "model"
     if (model / "meta.json").exists():
         from events.nlp.pipeline import get_nlp
 
@@ -190,7 +179,6 @@ def _trained_pipeline():
 
 
 @pytest.mark.slow
-@needs_db
 def test_seed_article_through_the_trained_pipeline(kb):
     nlp = _trained_pipeline()
     doc = nlp(SEED.read_text())
@@ -212,7 +200,6 @@ def _check_seed(kb, events) -> None:
     assert all(e.confidence < main.confidence for e in events[1:])
 
 
-@needs_db
 def test_an_event_with_nobody_and_nowhere_is_not_reported(kb, blank):
     # A trigger alone ("Zusammenarbeit", "Treffen") is a topic, not an event an analyst can use.
     assert detect(kb, blank, "Die Zusammenarbeit soll vertieft werden. Ein Treffen ist geplant.") == []

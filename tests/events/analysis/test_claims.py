@@ -13,7 +13,7 @@ import spacy
 from events.analysis.claims import ClaimData, SpanRef, extract_claims
 from events.analysis.linking import MentionData, link_doc
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SEED = ROOT.parent / "shared" / "seed" / "putin-kim-pjoengjang.txt"
 INTERIM = ROOT / ".data" / "nlp-build" / "asm_quick"
 
@@ -360,7 +360,7 @@ def test_no_mentions_no_annotations(blank):
 
 
 def seed_pipeline():
-    model = ROOT / "ingest" / "nlp" / "model"
+    model = ROOT / "events" / "nlp" / "model"
     if (model / "meta.json").exists():
         from events.nlp.pipeline import get_nlp
 
@@ -370,7 +370,6 @@ def seed_pipeline():
     pytest.skip("no German pipeline: neither events/nlp/model nor .data/nlp-build/asm_quick exists")
 
 
-@pytest.mark.django_db
 @pytest.mark.slow
 def test_seed_article(kb):
     if not SEED.exists():

@@ -8,8 +8,6 @@ import spacy
 from events.analysis.linking import link_doc
 from events.analysis.names import adjective_base, fold, name_variants, normalize
 
-pytestmark = pytest.mark.django_db
-
 
 @pytest.fixture(scope="module")
 def blank():
@@ -180,33 +178,6 @@ def test_a_country_named_does_not_pull_a_capital_to_a_small_town(kb, blank):
     doc = parse(blank, text, [("Großbritannien", "LOC"), ("Washington", "LOC")])
     washington = next(m for m in link_doc(doc, kb) if m.text == "Washington")
     assert kb.info(washington.entity_id).country == "US"
-
-
-def test_a_provisional_inflected_name_does_not_shadow_the_known_person(kb, blank):
-    from events.kb.loader import build_from_db
-    from events.services.analysis import provisional_entity
-
-    # Once, "Putins" was not recognised and became a provisional entity of its own.
-    provisional_entity("Putins", "person")
-    rebuilt = build_from_db()
-    text = "Wladimir Putin reiste nach Peking. Putins Sprecher bestätigte die Reise."
-    mentions = link_doc(parse(blank, text, [("Wladimir Putin", "PER"), ("Putins", "PER")]), rebuilt)
-    assert ("Putins", "Wladimir Putin") in linked(rebuilt, mentions)
-    # A name only a provisional entity has still finds it.
-    provisional_entity("Kim Jong-chol", "person")
-    candidates, _ = build_from_db().lookup("Kim Jong-chol")
-    assert candidates
-
-
-def test_provisional_names_match_only_where_the_ner_marks_a_name(kb, blank):
-    from events.kb.loader import build_from_db
-    from events.services.analysis import provisional_entity
-
-    provisional_entity("Lange", "person")
-    rebuilt = build_from_db()
-    assert link_doc(parse(blank, "Lange Zeit blieb es still."), rebuilt) == []
-    marked = link_doc(parse(blank, "Lange sagte nichts.", [("Lange", "PER")]), rebuilt)
-    assert linked(rebuilt, marked) == [("Lange", "Lange")]
 
 
 def test_a_dateline_dash_ends_the_ner_span(kb, blank):
