@@ -56,8 +56,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from events.analysis.claims import lexicon as claims_lexicon  # noqa: E402
 from events.analysis.claims import extract_claims  # noqa: E402
+from events.analysis.claims import lexicon as claims_lexicon  # noqa: E402
 from events.analysis.claims.grammar import cue_lemma  # noqa: E402
 from events.analysis.linking import MentionData  # noqa: E402
 

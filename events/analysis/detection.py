@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from events.analysis.dates import DateMention, find_dates
 from events.analysis.event_types import EventType, Taxonomy, classify, load_taxonomy, token_keys
@@ -104,6 +105,17 @@ class _Placed:
     end: int
     cues: frozenset[str]
     kind: str  # the mention's kind: name, partial, adjective, descriptor
+
+
+class _Evidence(NamedTuple):
+    """What the place and the actors of one event are read from (one argument, not six)."""
+
+    event_type: EventType
+    hits: list[_Hit]
+    doc: object
+    sentences: list
+    placed: dict[int, list[_Placed]]
+    kb: KnowledgeBase
 
 
 def detect_events(
@@ -236,9 +248,10 @@ def _build_event(
 ) -> EventData:
     strongest = max(hits, key=lambda h: (h.weight, -h.start))
     sentence_indexes = sorted({h.sentence for h in hits})
-    place_id = _event_place(event_type, hits, doc, sentences, placed, kb)
+    evidence = _Evidence(event_type, hits, doc, sentences, placed, kb)
+    place_id = _event_place(evidence)
     if event_type.directed:
-        actors = _directed_actors(event_type, hits, doc, sentences, placed, kb)
+        actors = _directed_actors(evidence)
     else:
         actors = _symmetric_actors(event_type, hits, sentences, placed, kb, place_id)
     if place_id in {entity_id for entity_id, _ in actors}:
@@ -295,20 +308,14 @@ def _event_date(
 # --- place
 
 
-def _event_place(
-    event_type: EventType,
-    hits: list[_Hit],
-    doc,
-    sentences,
-    placed: dict[int, list[_Placed]],
-    kb: KnowledgeBase,
-) -> int | None:
+def _event_place(evidence: _Evidence) -> int | None:
     """The most specific place named as the event's location in its sentences.
 
     Only names after a locative preposition ("in", "nach") count: "Waffen von Pjöngjang"
     or "Sanktionen gegen Russland" do not say where something happened. Attacks also
     happen in the city they are aimed at ("Luftangriff auf Kiew", "griff Kiew an").
     """
+    event_type, hits, doc, sentences, placed, kb = evidence
     weights = _sentence_weights(hits)
     attack = event_type.id == "attack"
     found: dict[int, float] = defaultdict(float)
@@ -430,14 +437,7 @@ def _home_country_votes(votes: dict[int, Counter], place_id: int | None, kb: Kno
             votes[entity_id]["target" if home == country else "source"] += 1
 
 
-def _directed_actors(
-    event_type: EventType,
-    hits: list[_Hit],
-    doc,
-    sentences,
-    placed: dict[int, list[_Placed]],
-    kb: KnowledgeBase,
-) -> list[tuple[int, str]]:
+def _directed_actors(evidence: _Evidence) -> list[tuple[int, str]]:
     """Who acts (source) on whom (target), by prepositions and word order.
 
     Only names in the clause of a trigger count (else the whole sentence): "Die AP berichtet
@@ -447,6 +447,7 @@ def _directed_actors(
     Cities stand for their governments ("Pjöngjang liefert Munition an Moskau"); names
     after "in"/"nach" are places, not actors. Votes over all sentences decide.
     """
+    event_type, hits, doc, sentences, placed, kb = evidence
     weights = _sentence_weights(hits)
     countries: dict[str, int] | None = None  # built only when a city stands for its country
     votes: dict[int, Counter] = defaultdict(Counter)  # entity -> role -> summed weights
