@@ -11,7 +11,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from events.kb.index import KIND_LABELS
+from events.analysis.labels import KIND_LABELS
 from ingest.models import Article
 
 

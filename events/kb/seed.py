@@ -26,7 +26,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from events.kb.names import normalize
+from events.analysis.names import normalize
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ def kb_entities():
 @pytest.fixture(scope="session")
 def seeded_kb(django_db_setup, django_db_blocker, kb_entities):
     from events.kb import seed
-    from events.kb.index import bump_version
+    from events.kb.loader import bump_version
 
     with django_db_blocker.unblock():
         seed.load(kb_entities)
@@ -28,14 +28,14 @@ def seeded_kb(django_db_setup, django_db_blocker, kb_entities):
 @pytest.fixture
 def kb(seeded_kb, db, kb_entities):
     from events.kb import seed
-    from events.kb.index import build_from_db
+    from events.kb.loader import build_from_db
     from events.models import Entity
 
     if not Entity.objects.filter(key="country:DE").exists():
         # A transactional test (a real worker) emptied the tables: seed again, inside this
         # test's transaction.
         seed.load(kb_entities)
-        from events.kb.index import bump_version
+        from events.kb.loader import bump_version
 
         bump_version()  # get_kb() in the code under test reloads too
     return build_from_db()

@@ -341,17 +341,17 @@ class Command(BaseCommand):
             self.wait_for_workers()
         else:
             with self.clock.stage("load model"):
-                from ingest.nlp.pipeline import get_nlp
+                from events.nlp.pipeline import get_nlp
 
                 get_nlp()
             with self.clock.stage("load knowledge base"):
-                from events.kb.index import get_kb
+                from events.kb.loader import get_kb
 
                 get_kb()
             with eager_tasks(), self.clock.tasks():
                 self.run(items)
         # The portal's facets need table statistics before autovacuum gets round to them.
-        from events.services import refresh_statistics
+        from events.services.statistics import refresh_statistics
 
         refresh_statistics()
         self.summary(time.monotonic() - started)

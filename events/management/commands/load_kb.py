@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from events.kb import seed
-from events.kb.index import bump_version
+from events.kb.loader import bump_version
 from events.models import SeedLoad
 
 
