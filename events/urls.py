@@ -14,7 +14,12 @@ urlpatterns = [
     path("articles/", search.article_list, name="articles"),
     # --- exports (views/exports.py): the whole filtered list, fmt is csv or json ---
     *(
-        path(f"{kind.plural}/export.<str:fmt>", exports.export, {"kind": kind.name}, name=f"{kind.plural}_export")
+        path(
+            f"{kind.plural}/export.<str:fmt>",
+            exports.export,
+            {"kind": kind.name},
+            name=f"{kind.plural}_export",
+        )
         for kind in LISTS.values()
     ),
     # --- event detail and curation (views/events.py) ---

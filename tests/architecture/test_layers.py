@@ -77,5 +77,7 @@ def test_no_function_in_app_code_is_longer_than_the_limit():
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 length = node.end_lineno - node.lineno + 1
                 if length > MAX_FUNCTION_LINES:
-                    long_functions.append(f"{path.relative_to(BASE_DIR)}:{node.lineno} {node.name} ({length})")
+                    long_functions.append(
+                        f"{path.relative_to(BASE_DIR)}:{node.lineno} {node.name} ({length})"
+                    )
     assert long_functions == []

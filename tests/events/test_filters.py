@@ -129,9 +129,7 @@ def test_bad_values_are_ignored(world, garbage):
 
 
 def test_plain_dicts_work_too(world):
-    assert ids(filtered("event", {"actor": [str(world["kim"].pk)], "type": "meet"})) == [
-        world["summit"].pk
-    ]
+    assert ids(filtered("event", {"actor": [str(world["kim"].pk)], "type": "meet"})) == [world["summit"].pk]
 
 
 def test_unknown_kind_is_an_error():
@@ -293,9 +291,7 @@ def test_facets_leave_their_own_filter_out(world, django_assert_max_num_queries)
     # A chosen value's link takes it off; another's link adds it (actors add up).
     meet = next(f for f in facets["type"] if f.value == "meet")
     assert "type" not in QueryDict(meet.query)
-    kim = next(
-        f for f in event_facets(q(f"actor={w['putin'].pk}"))["actor"] if f.label == "Kim Jong Un"
-    )
+    kim = next(f for f in event_facets(q(f"actor={w['putin'].pk}"))["actor"] if f.label == "Kim Jong Un")
     assert QueryDict(kim.query).getlist("actor") == [str(w["putin"].pk), str(w["kim"].pk)]
 
 

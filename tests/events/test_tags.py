@@ -3,7 +3,6 @@ a whole filtered selection); analysts read only."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
 
 import pytest
@@ -117,9 +116,6 @@ def test_next_must_be_ours(client, editor, world):
     assert response["Location"] == "/tags/raketentests/"
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("events.lists") is None, reason="events/lists.py not there yet"
-)
 def test_all_records_a_filter_selects(client, editor, world):
     login(client, editor)
     response = apply(client, world, all="1", filters="type=test&q=")

@@ -4,6 +4,7 @@ Each input line: {"id": ..., "text": ..., "published": optional ISO date}. Each 
 line: id, entities (linked to the knowledge base), claims and events. Nothing is stored.
 """
 
+import contextlib
 import json
 import sys
 import time
@@ -50,35 +51,35 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, help="JSON Lines file, or - for standard output")
 
     def handle(self, *args, input: str, output: str, **options):
-        try:
-            source = sys.stdin if input == "-" else open(input, encoding="utf-8")
-        except OSError as exc:
-            raise CommandError(f"cannot read {input}: {exc.strerror}") from exc
-        sink = self.stdout if output == "-" else open(output, "w", encoding="utf-8")
+        with contextlib.ExitStack() as files:
+            try:
+                source = sys.stdin if input == "-" else files.enter_context(open(input, encoding="utf-8"))
+            except OSError as exc:
+                raise CommandError(f"cannot read {input}: {exc.strerror}") from exc
+            sink = self.stdout if output == "-" else files.enter_context(open(output, "w", encoding="utf-8"))
+            count, errors, seconds = self._analyse_lines(source, sink)
+        self.stderr.write(f"analysed {count} texts in {seconds:.1f} s ({errors} lines skipped)")
+
+    def _analyse_lines(self, source, sink) -> tuple[int, int, float]:
         kb = get_kb()
         started, count, errors = time.monotonic(), 0, 0
-        with source:
-            for number, line in enumerate(source, 1):
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                    text = record["text"]
-                except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                    errors += 1
-                    self.stderr.write(f"line {number}: skipped, not a JSON object with a text ({exc})")
-                    continue
-                analysis = analyze_text(text, kb, parse_day(record.get("published")))
-                result = {
-                    "id": record.get("id", number),
-                    "entities": [entity_record(m, kb) for m in analysis.mentions],
-                    "claims": [claim.as_contract(kb) for claim in analysis.claims],
-                    "events": [event.as_contract(kb) for event in analysis.events],
-                }
-                sink.write(json.dumps(result, ensure_ascii=False) + "\n")
-                count += 1
-        if sink is not self.stdout:
-            sink.close()
-        self.stderr.write(
-            f"analysed {count} texts in {time.monotonic() - started:.1f} s ({errors} lines skipped)"
-        )
+        for number, line in enumerate(source, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                text = record["text"]
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                errors += 1
+                self.stderr.write(f"line {number}: skipped, not a JSON object with a text ({exc})")
+                continue
+            analysis = analyze_text(text, kb, parse_day(record.get("published")))
+            result = {
+                "id": record.get("id", number),
+                "entities": [entity_record(m, kb) for m in analysis.mentions],
+                "claims": [claim.as_contract(kb) for claim in analysis.claims],
+                "events": [event.as_contract(kb) for event in analysis.events],
+            }
+            sink.write(json.dumps(result, ensure_ascii=False) + "\n")
+            count += 1
+        return count, errors, time.monotonic() - started

@@ -156,7 +156,7 @@ def shared_dir() -> Path:
 
 def noon(day: date) -> datetime:
     """A day as a moment that stays on that day in the portal's time zone."""
-    return timezone.make_aware(datetime(day.year, day.month, day.day, 12))
+    return datetime(day.year, day.month, day.day, 12, tzinfo=timezone.get_current_timezone())
 
 
 def parse_moment(value) -> datetime | None:
