@@ -387,48 +387,94 @@ def _content_after(
     unless a dass/ob clause or a colon comes right after ("wenn wir wissen, dass …")."""
     doc = ctx.doc
     if clause_only:
-        while a < e and _low(doc[a]) in AUXILIARIES:
-            a += 1
-        if a + 1 < e and doc[a].text == "," and _low(doc[a + 1]) in ("dass", "daß", "ob"):
-            return (a + 1, e), 0.8
-        if a + 1 < e and doc[a].text == ":":
-            return (a + 1, e), 0.8
-        return None, 0.0
+        return _content_after_subordinate(ctx, a, e)
     while a < e and _low(doc[a]) in ADVERBS:
         a += 1  # "berichtet zudem über …": the adverb belongs to the report, not its content
+    k, found = _scan_to_separator(ctx, lemma, a, e)
+    if found is not None:
+        return found
+    if k < e and doc[k].text == ":":
+        return _content_after_colon(ctx, k, e)
+    if k < e and doc[k].text == ",":
+        found = _content_after_comma(ctx, lemma, a, k, e)
+        if found is not None:
+            return found
+    return _object_content(ctx, lemma, a, e, clause_end)
+
+
+def _content_after_subordinate(ctx: _Ctx, a: int, e: int) -> tuple[tuple[int, int] | None, float]:
+    """Content after a cue that ends a subordinate clause: only a dass/ob clause or a colon
+    right after it counts, because anything else is the main clause, not what was said."""
+    doc = ctx.doc
+    while a < e and _low(doc[a]) in AUXILIARIES:
+        a += 1
+    if a + 1 < e and doc[a].text == "," and _low(doc[a + 1]) in ("dass", "daß", "ob"):
+        return (a + 1, e), 0.8
+    if a + 1 < e and doc[a].text == ":":
+        return (a + 1, e), 0.8
+    return None, 0.0
+
+
+def _scan_to_separator(
+    ctx: _Ctx, lemma: str, a: int, e: int
+) -> tuple[int, tuple[tuple[int, int] | None, float] | None]:
+    """Walk right from a to the first comma, colon, semicolon or quote mark: returns where the
+    walk stopped, and the content if a dass/ob or a coordinated cue already decides it there."""
+    doc = ctx.doc
     k = a
     while k < e and doc[k].text not in (",", ":", ";") and doc[k].text not in QUOTE_CHARS:
         if _low(doc[k]) in ("dass", "daß", "ob"):
-            return (k, e), 0.85
+            return k, ((k, e), 0.85)
         if _low(doc[k]) in ("und", "oder") and k + 1 < e and _is_cue(ctx, k + 1):
             # "sprechen von Terror und sagen, dass …": the next verb has its own content
-            return ((a, k), 0.6) if lemma in STRONG_CUES and k > a else (None, 0.0)
+            return k, (((a, k), 0.6) if lemma in STRONG_CUES and k > a else (None, 0.0))
         k += 1
-    if k < e and doc[k].text == ":":
-        if k + 1 >= e or all(doc[j].is_punct for j in range(k + 1, e)):
-            following = _next_sentence(ctx, e)  # "Er hat gesagt:" and the words in the next sentence
-            return following, 0.7 if following else 0.0
+    return k, None
+
+
+def _content_after_colon(ctx: _Ctx, k: int, e: int) -> tuple[tuple[int, int] | None, float]:
+    """Content after the colon at k: the rest of the sentence, or the next sentence when
+    nothing but punctuation follows the colon."""
+    doc = ctx.doc
+    if k + 1 >= e or all(doc[j].is_punct for j in range(k + 1, e)):
+        following = _next_sentence(ctx, e)  # "Er hat gesagt:" and the words in the next sentence
+        return following, 0.7 if following else 0.0
+    return (k + 1, e), 0.85
+
+
+def _content_after_comma(
+    ctx: _Ctx, lemma: str, a: int, k: int, e: int
+) -> tuple[tuple[int, int] | None, float] | None:
+    """Content after the comma at k: a clause opener, a Konjunktiv clause or a zu-infinitive;
+    None when the comma decides nothing, so the caller falls back to the object."""
+    doc = ctx.doc
+    nxt = _low(doc[k + 1]) if k + 1 < e else ""
+    if nxt in CLAUSE_OPENERS:
         return (k + 1, e), 0.85
-    if k < e and doc[k].text == ",":
-        nxt = _low(doc[k + 1]) if k + 1 < e else ""
-        if nxt in CLAUSE_OPENERS:
-            return (k + 1, e), 0.85
-        # "…, das die Einheit demonstriere" is a relative clause; "…, die Lage sei ernst" is not
-        after = doc[k + 2].text if k + 2 < e else ""
-        relative = nxt in ("der", "die", "das", "dem", "den", "welche", "welcher") and k > a
-        relative = relative and not (after[:1].isupper() or _is_adjective(ctx, k + 2))
-        if relative and lemma in STRONG_CUES:
-            return (a, e), 0.7  # an object and its relative clause: "bezeichneten X als Y, das …"
-        if any(_is_konjunktiv(ctx, j) for j in range(k + 1, e)):
-            return (k + 1, e), 0.8
-        if lemma in STRONG_CUES and any(
-            _low(doc[j]).startswith("zu") or "zu" in _low(doc[j])[2:5] for j in range(k + 1, min(e, k + 8))
-        ):
-            return (k + 1, e), 0.6  # "fordern, diesen Antrag abzulehnen"
+    # "…, das die Einheit demonstriere" is a relative clause; "…, die Lage sei ernst" is not
+    after = doc[k + 2].text if k + 2 < e else ""
+    relative = nxt in ("der", "die", "das", "dem", "den", "welche", "welcher") and k > a
+    relative = relative and not (after[:1].isupper() or _is_adjective(ctx, k + 2))
+    if relative and lemma in STRONG_CUES:
+        return (a, e), 0.7  # an object and its relative clause: "bezeichneten X als Y, das …"
+    if any(_is_konjunktiv(ctx, j) for j in range(k + 1, e)):
+        return (k + 1, e), 0.8
+    if lemma in STRONG_CUES and any(
+        _low(doc[j]).startswith("zu") or "zu" in _low(doc[j])[2:5] for j in range(k + 1, min(e, k + 8))
+    ):
+        return (k + 1, e), 0.6  # "fordern, diesen Antrag abzulehnen"
+    return None
+
+
+def _object_content(
+    ctx: _Ctx, lemma: str, a: int, e: int, clause_end: int
+) -> tuple[tuple[int, int] | None, float]:
+    """The fallback: a strong cue's object up to the clause end ("kritisierte die Sanktionen");
+    weak cues ("sagen") need an explicit clause, so they get nothing here."""
     if lemma not in STRONG_CUES:
         return None, 0.0
     end = clause_end if clause_end < e else e
-    if end - a < 1 or all(doc[j].is_punct for j in range(a, end)):
+    if end - a < 1 or all(ctx.doc[j].is_punct for j in range(a, end)):
         return None, 0.0
     return (a, end), 0.6
 

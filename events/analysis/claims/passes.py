@@ -60,38 +60,51 @@ def _quotes(ctx: _Ctx) -> list[ClaimData]:
         s, _ = _sentence_of(ctx, q0)
         before = text[doc[s].idx : open_pos].rstrip()
         standalone = not before or before.endswith((":", ",", "–", "—", "-")) or inner[-1:] in ".!?"
-        claim = None
-        # after the quote: „…“, sagte X / „…“, so X (a splitter may start a sentence at the comma)
-        k = q1
-        if k < len(doc) and doc[k].text == ",":
-            k += 1
-        if k < len(doc) and (_is_cue(ctx, k) or _low(doc[k]) == "so"):
-            e = _sentence_of(ctx, k)[1]
-            subject = _subject_after(ctx, k, e, s)
-            if subject or _is_cue(ctx, k):
-                claim = _make(ctx, "direct_quote", k, subject, (q0, q1), 0.9 if subject else 0.6)
-        # before it: X sagte: „…“ / Putin: „…“
+        claim = _quote_speaker_after(ctx, q0, q1, s)
         if claim is None and standalone:
-            cue = next(
-                (i for i in range(q0 - 1, s - 1, -1) if _is_cue(ctx, i) and i not in ctx.claimed_cues), None
-            )
-            after = text[close_pos + 1 : doc[_sentence_of(ctx, q1 - 1)[1] - 1].idx + 1].strip()
-            if cue is not None:
-                subject = _find_subject(ctx, cue, s, q0)
-                claim = _make(ctx, "direct_quote", cue, subject, (q0, q1), 0.85 if subject else 0.5)
-            elif before.endswith(":"):
-                colon = q0 - 1
-                while colon > s and doc[colon].text != ":":
-                    colon -= 1
-                subject = _np_backward(ctx, colon, s)
-                claim = _make(ctx, "direct_quote", colon, subject, (q0, q1), 0.75 if subject else 0.4)
-            elif not before and not after.strip(".!? "):
-                claim = _make(ctx, "direct_quote", q0, None, (q0, q1), 0.3)  # who said it: unknown
+            claim = _quote_speaker_before(ctx, close_pos, q0, q1, s, before)
         if claim is not None:
             claim.content = ContentSpan(open_pos + 1, close_pos, text[open_pos + 1 : close_pos])
             ctx.quoted.append((open_pos, close_pos))
             claims.append(claim)
     return claims
+
+
+def _quote_speaker_after(ctx: _Ctx, q0: int, q1: int, s: int) -> ClaimData | None:
+    """The speaker after the quote: „…“, sagte X / „…“, so X (a splitter may start a sentence
+    at the comma). Tried first, since a cue right after the quote is the surest attribution."""
+    doc = ctx.doc
+    k = q1
+    if k < len(doc) and doc[k].text == ",":
+        k += 1
+    if k < len(doc) and (_is_cue(ctx, k) or _low(doc[k]) == "so"):
+        e = _sentence_of(ctx, k)[1]
+        subject = _subject_after(ctx, k, e, s)
+        if subject or _is_cue(ctx, k):
+            return _make(ctx, "direct_quote", k, subject, (q0, q1), 0.9 if subject else 0.6)
+    return None
+
+
+def _quote_speaker_before(
+    ctx: _Ctx, close_pos: int, q0: int, q1: int, s: int, before: str
+) -> ClaimData | None:
+    """The speaker before a standalone quote: X sagte: „…“ / Putin: „…“, or nobody named when
+    the quote is a sentence of its own."""
+    doc, text = ctx.doc, ctx.text
+    cue = next((i for i in range(q0 - 1, s - 1, -1) if _is_cue(ctx, i) and i not in ctx.claimed_cues), None)
+    after = text[close_pos + 1 : doc[_sentence_of(ctx, q1 - 1)[1] - 1].idx + 1].strip()
+    if cue is not None:
+        subject = _find_subject(ctx, cue, s, q0)
+        return _make(ctx, "direct_quote", cue, subject, (q0, q1), 0.85 if subject else 0.5)
+    if before.endswith(":"):
+        colon = q0 - 1
+        while colon > s and doc[colon].text != ":":
+            colon -= 1
+        subject = _np_backward(ctx, colon, s)
+        return _make(ctx, "direct_quote", colon, subject, (q0, q1), 0.75 if subject else 0.4)
+    if not before and not after.strip(".!? "):
+        return _make(ctx, "direct_quote", q0, None, (q0, q1), 0.3)  # who said it: unknown
+    return None
 
 
 def _speech_verbs(ctx: _Ctx, s: int, e: int) -> list[ClaimData]:
@@ -101,53 +114,11 @@ def _speech_verbs(ctx: _Ctx, s: int, e: int) -> list[ClaimData]:
     for i in range(s, e):
         if i in ctx.claimed_cues or any(a < doc[i].idx < b for a, b in ctx.quoted):
             continue  # a verb inside a quote belongs to the quoted words
-        if _is_stance(ctx, i, e):
-            lemma, particle = "sein", None
-        elif _is_cue(ctx, i):
-            lemma, particle = _particle(ctx, i, e, cue_lemma(doc[i], ctx.has_lemma))
-            if lemma not in CUE_LEMMAS:
-                continue
-        else:
+        cue = _speech_cue(ctx, i, e)
+        if cue is None:
             continue
-        clause_start = _clause_start(ctx, i, s)
-        finite = _finite_for(ctx, i, clause_start)
-        content_range, subject, confidence = None, None, 0.8
-        clause_end = particle if particle is not None else e
-        wie = _low(doc[clause_start]) == "wie" and clause_start > s
-        preposed = (
-            finite == i
-            and clause_start > s
-            and doc[clause_start - 1].text == ","
-            and clause_start == i
-            and _low(doc[s]) not in SUBORDINATORS  # "Statt … zu bekennen, fordern sie …"
-        )
-        if wie or (_low(doc[clause_start]) == "wie" and clause_start == s):
-            # "…, wie die AP berichtet" / "Wie Frau Weisgerber erwähnt hat, ist …"
-            subject = _find_subject(ctx, i, s, e)
-            end = _clause_end(ctx, i, e)
-            content_range = (s, clause_start) if clause_start > s else (end, e)
-        elif preposed:
-            # "Beide Länder wollen …, berichtet der „Telegraph“."
-            subject = _subject_after(ctx, i, e, s)
-            content_range = (s, clause_start - 1)
-        elif _verb_final(ctx, clause_start, i, e):
-            # "…, der den Abzug der Truppen fordert" / "wenn wir von Lösungen sprechen" /
-            # "auch wenn wir wissen, dass …"
-            subject, middle = _subordinate(ctx, clause_start, i, s)
-            content_range, confidence = _content_after(ctx, lemma, i + 1, e, e, clause_only=True)
-            if content_range is None and lemma in STRONG_CUES and middle[0] < middle[1]:
-                content_range, confidence = middle, 0.6
-        else:
-            subject = _find_subject(ctx, i, s, e)
-            after = max(i + 1, subject[1] if subject and subject[0] > i else i + 1)
-            content_range, confidence = _content_after(ctx, lemma, after, e, clause_end)
-            if content_range is None and finite != i and lemma in STRONG_CUES:
-                # verb-final cue: what was said stands between finite verb and cue
-                # ("hat von einer Schicksalsfrage gesprochen", "hat die Sanktionen kritisiert")
-                m = subject[1] if subject and subject[0] > finite else finite + 1
-                while m < i and _low(doc[m]) in ADVERBS:
-                    m += 1
-                content_range, confidence = ((m, i), 0.5) if m < i else (None, 0.0)
+        lemma, particle = cue
+        subject, content_range, confidence, wie = _attribution(ctx, i, s, e, lemma, particle)
         if content_range is None or content_range[1] <= content_range[0]:
             continue
         if subject is None and last_subject and _low(doc[i - 1]) in ("und", "oder"):
@@ -158,6 +129,80 @@ def _speech_verbs(ctx: _Ctx, s: int, e: int) -> list[ClaimData]:
         if claim is not None:
             claims.append(claim)
     return claims
+
+
+def _speech_cue(ctx: _Ctx, i: int, e: int) -> tuple[str, int | None] | None:
+    """Lemma and separable particle of the speech cue at i, or None when i is no cue.
+    A stance ("ist überzeugt, dass …") counts as the cue "sein" with no particle."""
+    if _is_stance(ctx, i, e):
+        return "sein", None
+    if _is_cue(ctx, i):
+        lemma, particle = _particle(ctx, i, e, cue_lemma(ctx.doc[i], ctx.has_lemma))
+        return (lemma, particle) if lemma in CUE_LEMMAS else None
+    return None
+
+
+def _attribution(
+    ctx: _Ctx, i: int, s: int, e: int, lemma: str, particle: int | None
+) -> tuple[tuple[int, int] | None, tuple[int, int] | None, float, bool]:
+    """Subject, content range, confidence and the wie flag for the cue at i in sentence s..e.
+    Where the cue stands in its clause decides where its speaker and its content are."""
+    doc = ctx.doc
+    clause_start = _clause_start(ctx, i, s)
+    finite = _finite_for(ctx, i, clause_start)
+    clause_end = particle if particle is not None else e
+    wie = _low(doc[clause_start]) == "wie" and clause_start > s
+    preposed = (
+        finite == i
+        and clause_start > s
+        and doc[clause_start - 1].text == ","
+        and clause_start == i
+        and _low(doc[s]) not in SUBORDINATORS  # "Statt … zu bekennen, fordern sie …"
+    )
+    if wie or (_low(doc[clause_start]) == "wie" and clause_start == s):
+        # "…, wie die AP berichtet" / "Wie Frau Weisgerber erwähnt hat, ist …"
+        subject = _find_subject(ctx, i, s, e)
+        end = _clause_end(ctx, i, e)
+        return subject, ((s, clause_start) if clause_start > s else (end, e)), 0.8, wie
+    if preposed:
+        # "Beide Länder wollen …, berichtet der „Telegraph“."
+        return _subject_after(ctx, i, e, s), (s, clause_start - 1), 0.8, wie
+    if _verb_final(ctx, clause_start, i, e):
+        subject, content_range, confidence = _verb_final_attribution(ctx, lemma, clause_start, i, s, e)
+    else:
+        subject, content_range, confidence = _main_clause_attribution(ctx, lemma, finite, i, s, e, clause_end)
+    return subject, content_range, confidence, wie
+
+
+def _verb_final_attribution(
+    ctx: _Ctx, lemma: str, clause_start: int, i: int, s: int, e: int
+) -> tuple[tuple[int, int] | None, tuple[int, int] | None, float]:
+    """A cue at the end of a subordinate clause: "…, der den Abzug der Truppen fordert" /
+    "wenn wir von Lösungen sprechen" / "auch wenn wir wissen, dass …"."""
+    subject, middle = _subordinate(ctx, clause_start, i, s)
+    content_range, confidence = _content_after(ctx, lemma, i + 1, e, e, clause_only=True)
+    if content_range is None and lemma in STRONG_CUES and middle[0] < middle[1]:
+        content_range, confidence = middle, 0.6
+    return subject, content_range, confidence
+
+
+def _main_clause_attribution(
+    ctx: _Ctx, lemma: str, finite: int, i: int, s: int, e: int, clause_end: int
+) -> tuple[tuple[int, int] | None, tuple[int, int] | None, float]:
+    """A cue in a main clause: content right of it (after an inverted subject), else, for a
+    verb-final cue, what stands between the finite verb and the cue."""
+    doc = ctx.doc
+    subject = _find_subject(ctx, i, s, e)
+    after = max(i + 1, subject[1] if subject and subject[0] > i else i + 1)
+    content_range, confidence = _content_after(ctx, lemma, after, e, clause_end)
+    if content_range is None and finite != i and lemma in STRONG_CUES:
+        # verb-final cue: what was said stands between finite verb and cue
+        # ("hat von einer Schicksalsfrage gesprochen", "hat die Sanktionen kritisiert")
+        m = subject[1] if subject and subject[0] > finite else finite + 1
+        while m < i and _low(doc[m]) in ADVERBS:
+            m += 1
+        content_range, confidence = ((m, i), 0.5) if m < i else (None, 0.0)
+    return subject, content_range, confidence
 
 
 def _make(
