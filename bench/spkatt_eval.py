@@ -18,7 +18,7 @@ None, ``kb`` None).
 
 Systems:
 
-- ``claims``: :func:`events.claims.extract_claims`. Cue = the claim's cue token(s); Source =
+- ``claims``: :func:`events.analysis.claims.extract_claims`. Cue = the claim's cue token(s); Source =
   its speaker, or its source when there is no speaker; Message = its content.
 - ``baseline``: every token whose lemma is in a hand list of speech verbs (the list the
   issue names) is a cue; source = the nearest PER entity before it in the sentence; message =

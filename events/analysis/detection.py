@@ -1,7 +1,7 @@
 """Events inside one article: what happened (type), when, where, and who took part.
 
 Input: a parsed ``Doc`` (sentences if the pipeline has them), the article's linked mentions
-(``events.linking.link_doc``), the knowledge base and the publication date. Steps:
+(``events.analysis.linking.link_doc``), the knowledge base and the publication date. Steps:
 
 1. Every sentence is searched for trigger words (``events.event_types.classify``). Words
    late in the article count a little less: news put the main event in the lead.
@@ -123,7 +123,7 @@ def detect_events(
 ) -> list[EventData]:
     """The article's events, main event first."""
     taxonomy = taxonomy or load_taxonomy()
-    # The sentences that number the mentions (events.sentences), so index k is the same words.
+    # The sentences that number the mentions (events.analysis.sentences), so index k is the same words.
     sentences = [doc[s:e] for s, e in token_ranges(doc)] or [doc[:]]
     hits = _find_hits(sentences, taxonomy)
     if not hits:

@@ -38,6 +38,14 @@ class PortalUrlField(serializers.ReadOnlyField):
         return self.context["request"].build_absolute_uri(value)
 
 
+class RecordSerializer(serializers.ModelSerializer):
+    """What every listed record carries: its tags and, where the kind lists it in ``fields``,
+    the address of its portal page (DRF lets a subclass leave out fields declared on a parent)."""
+
+    tags = TagSlugsField()
+    url = PortalUrlField()
+
+
 class EntityRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Entity
@@ -63,13 +71,11 @@ class ActorSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "kind", "role"]
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(RecordSerializer):
     place = PlaceSerializer(allow_null=True)
     actors = ActorSerializer(source="api_actors", many=True)
     article_count = serializers.IntegerField()
     outlet_count = serializers.IntegerField()
-    tags = TagSlugsField()
-    url = PortalUrlField()
 
     class Meta:
         model = Event
@@ -94,14 +100,12 @@ class ExternalIdsSerializer(serializers.ModelSerializer):
         fields = ["geonames", "iso", "wikidata"]
 
 
-class EntitySerializer(serializers.ModelSerializer):
+class EntitySerializer(RecordSerializer):
     lat = serializers.FloatField(source="latitude", allow_null=True)
     lon = serializers.FloatField(source="longitude", allow_null=True)
     aliases = AliasSerializer(source="api_aliases", many=True)
     external_ids = ExternalIdsSerializer(source="*")
     mention_count = serializers.IntegerField()
-    tags = TagSlugsField()
-    url = PortalUrlField()
 
     class Meta:
         model = Entity
@@ -111,14 +115,13 @@ class EntitySerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class ClaimSerializer(serializers.ModelSerializer):
+class ClaimSerializer(RecordSerializer):
     speaker = EntityRefSerializer(allow_null=True)
     source = EntityRefSerializer(allow_null=True)
     sentence_url = PortalUrlField(
         help_text="The article's portal page with the claim's sentence highlighted."
     )
     reviewed_by = serializers.CharField(source="reviewed_by.username", allow_null=True)
-    tags = TagSlugsField()
 
     class Meta:
         model = Claim
@@ -135,10 +138,9 @@ class OutletSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "domain", "country"]
 
 
-class ArticleSerializer(serializers.ModelSerializer):
+class ArticleSerializer(RecordSerializer):
     outlet = OutletSerializer(allow_null=True)
     portal_url = serializers.SerializerMethodField()
-    tags = TagSlugsField()
 
     class Meta:
         model = Article

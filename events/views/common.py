@@ -10,10 +10,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from events.models import Entity, Mention
-from portal.roles import editor_required
 
 CONTEXT_CHARS = 120
-curate = editor_required
 
 
 def redirect_back(request: HttpRequest, fallback: tuple) -> HttpResponse:
@@ -42,10 +40,23 @@ def mention_in_context(mention: Mention) -> dict:
 
 
 def merge_and_redirect(
-    request: HttpRequest, merge: Callable, *, source, target, page: str, done: Callable[[object], str]
+    request: HttpRequest,
+    merge: Callable,
+    *,
+    source,
+    target,
+    page: str,
+    done: Callable[[object], str],
+    missing: str,
 ) -> HttpResponse:
-    """Merge `source` into `target` with a curation service and go to the survivor's `page`;
-    a merge the service refuses (ValueError) goes back to the source's page with the reason."""
+    """Merge `source` into `target` with a curation service and go to the survivor's `page`.
+
+    No target chosen (`target` is None: the form was empty or named no such record) or a merge
+    the service refuses (ValueError) goes back to the source's page with the reason.
+    """
+    if target is None:
+        messages.error(request, missing)
+        return redirect(page, pk=source.pk)
     try:
         survivor = merge(source=source, target=target, user=request.user)
     except ValueError as exc:

@@ -20,12 +20,12 @@ from events.presentation.links import crossref_url, event_list_link, events_url
 from events.selectors.entities import event_counts_by_date, events_of, events_with_role, neighbours, places_of
 from events.services import curation
 from events.views.common import (
-    curate,
     get_entity_or_404,
     mention_in_context,
     merge_and_redirect,
     redirect_back,
 )
+from portal.roles import editor_required
 
 ENTITY_EVENTS_LISTED = 20
 ENTITY_NEIGHBOURS = 15
@@ -86,7 +86,7 @@ def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@curate
+@editor_required
 def alias_add(request: HttpRequest, pk: int) -> HttpResponse:
     entity = get_entity_or_404(pk)
     form = AliasForm(request.POST)
@@ -101,7 +101,7 @@ def alias_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@curate
+@editor_required
 def alias_remove(request: HttpRequest, pk: int) -> HttpResponse:
     alias = get_object_or_404(Alias, pk=pk)
     curation.alias_remove(alias=alias, user=request.user)
@@ -110,24 +110,22 @@ def alias_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@curate
+@editor_required
 def entity_merge(request: HttpRequest, pk: int) -> HttpResponse:
     entity = get_entity_or_404(pk)
     form = EntityChoiceForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose the entity to merge into."))
-        return redirect("events:entity", pk=pk)
     return merge_and_redirect(
         request,
         curation.entity_merge,
         source=entity,
-        target=form.cleaned_data["target"],
+        target=form.cleaned_data["target"] if form.is_valid() else None,
         page="events:entity",
         done=lambda target: _("Merged into %s; articles are linked again in the background.") % target.name,
+        missing=_("Choose the entity to merge into."),
     )
 
 
-@curate
+@editor_required
 def entity_split(request: HttpRequest, pk: int) -> HttpResponse:
     entity = get_entity_or_404(pk)
     mentions = list(
@@ -154,7 +152,7 @@ def entity_split(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@curate
+@editor_required
 def entity_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     entity = get_entity_or_404(pk)
     curation.entity_confirm(entity=entity, user=request.user)
@@ -163,7 +161,7 @@ def entity_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@curate
+@editor_required
 def mention_wrong(request: HttpRequest, pk: int) -> HttpResponse:
     mention = get_object_or_404(Mention, pk=pk)
     entity_id = mention.entity_id
@@ -173,7 +171,7 @@ def mention_wrong(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@curate
+@editor_required
 def mention_relink(request: HttpRequest, pk: int) -> HttpResponse:
     mention = get_object_or_404(Mention, pk=pk)
     form = EntityChoiceForm(request.POST)
@@ -190,7 +188,7 @@ def mention_relink(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@curate
+@editor_required
 def corrections_export(request: HttpRequest) -> StreamingHttpResponse:
     """Editors' mention corrections as JSON Lines, ready to become NER training data."""
     from events.training import correction_records

@@ -57,9 +57,6 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def event_merge(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_event_or_404(pk)
     target = Event.objects.active().filter(pk=request.POST.get("target") or 0).first()
-    if target is None:
-        messages.error(request, _("Choose the event to merge into."))
-        return redirect("events:event", pk=pk)
     return merge_and_redirect(
         request,
         curation.event_merge,
@@ -67,6 +64,7 @@ def event_merge(request: HttpRequest, pk: int) -> HttpResponse:
         target=target,
         page="events:event",
         done=lambda survivor: _("Merged into %s.") % survivor.title,
+        missing=_("Choose the event to merge into."),
     )
 
 
