@@ -48,9 +48,17 @@ def main() -> None:
                 who = record["speaker"] or {}
                 source = record["source"] or {}
                 writer.writerow(
-                    [page, claim.start, claim.kind, claim.cue, who.get("name") or who.get("text") or "",
-                     source.get("name") or source.get("text") or "", (record["content"] or {}).get("text", "")[:300], ""]
-                )  # fmt: skip
+                    [
+                        page,
+                        claim.start,
+                        claim.kind,
+                        claim.cue,
+                        who.get("name") or who.get("text") or "",
+                        source.get("name") or source.get("text") or "",
+                        (record["content"] or {}).get("text", "")[:300],
+                        "",
+                    ]
+                )
             print(f"{page}: {len(claims)} claims")
     print(f"written to {args.out}")
 

@@ -82,9 +82,19 @@ def list_mentions(pages: list[str], model: str | None, out: Path) -> None:
             for m in mentions:
                 info = kb.entities.get(m.entity_id) if m.entity_id else None
                 writer.writerow(
-                    [page, m.start, m.text, m.label, m.kind, info.name if info else "", info.kind if info else "",
-                     m.confidence, m.note, ""]
-                )  # fmt: skip
+                    [
+                        page,
+                        m.start,
+                        m.text,
+                        m.label,
+                        m.kind,
+                        info.name if info else "",
+                        info.kind if info else "",
+                        m.confidence,
+                        m.note,
+                        "",
+                    ]
+                )
             print(f"{page}: {len(mentions)} mentions, {sum(1 for m in mentions if m.entity_id)} linked")
     print(f"written to {out}; fill in the judgement column, then run --score {out}")
 

@@ -43,10 +43,13 @@ def machine() -> dict:
     from django.db import connection
 
     cpu = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-         if line.startswith("model name")),
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
         platform.processor() or "unknown",
-    )  # fmt: skip
+    )
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         postgres = cursor.fetchone()[0]
@@ -102,8 +105,10 @@ def pages() -> list[tuple[str, str]]:
         ("dashboard", "/"),
         ("events", "/events/"),
         ("events q=Putin", "/events/?q=Putin"),
-        (f"events type={common_type[0]}" if common_type else "events type", f"/events/?type={common_type[0]}"
-         if common_type else None),
+        (
+            f"events type={common_type[0]}" if common_type else "events type",
+            f"/events/?type={common_type[0]}" if common_type else None,
+        ),
         ("event detail", f"/events/{event.pk}/" if event else None),
         ("entities", "/entities/"),
         ("entity Putin", f"/entities/{putin.pk}/" if putin else None),
@@ -114,7 +119,7 @@ def pages() -> list[tuple[str, str]]:
         ("tags", "/tags/"),
         ("crossref Putin+Kim", f"/crossref/?entity={putin.pk}&entity={kim.pk}" if putin and kim else None),
         ("api events", "/api/v1/events/"),
-    ]  # fmt: skip
+    ]
     return found
 
 
@@ -200,15 +205,19 @@ def main(argv=None) -> int:
     args.json.write_text(json.dumps(report, indent=2, ensure_ascii=False))
 
     m = report["machine"]
-    print(f"\nMachine: {m['cpu']}, {m['cores']} cores (load {m['load_average']}), Python {m['python']}, "
-          f"PostgreSQL {m['postgresql']}; DEBUG={settings.DEBUG}; {args.repeat} requests per page after a warm-up")  # fmt: skip
+    print(
+        f"\nMachine: {m['cpu']}, {m['cores']} cores (load {m['load_average']}), Python {m['python']}, "
+        f"PostgreSQL {m['postgresql']}; DEBUG={settings.DEBUG}; {args.repeat} requests per page after a warm-up"
+    )
     print("Rows: " + ", ".join(f"{k} {v}" for k, v in report["rows"].items()))
     header = f"| {'page':28} | status | first ms | median ms | max ms | queries | slowest SQL ms | KB |"
     print(header)
     print("|" + "|".join("-" * (len(cell) + 0) for cell in header.split("|")[1:-1]) + "|")
     for r in results:
-        print(f"| {r['name']:28} | {r['status']:6} | {r['first_ms']:8.1f} | {r['median_ms']:9.1f} | "
-              f"{r['max_ms']:6.1f} | {r['queries']:7} | {r['slowest_query_ms']:14.1f} | {r['bytes'] // 1024:2} |")  # fmt: skip
+        print(
+            f"| {r['name']:28} | {r['status']:6} | {r['first_ms']:8.1f} | {r['median_ms']:9.1f} | "
+            f"{r['max_ms']:6.1f} | {r['queries']:7} | {r['slowest_query_ms']:14.1f} | {r['bytes'] // 1024:2} |"
+        )
     for m in missing:
         print(f"| {m['name']:28} | {m['why']} |")
     print(f"\nwritten to {args.json}")

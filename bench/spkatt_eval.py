@@ -270,9 +270,10 @@ def table(rows: dict[str, dict]) -> str:
             for n in names
         )
         lines.append(f"{metric:<18}{cells}")
-    lines.append(f"{'events pred/gold':<18}" + "".join(
-        f"{rows[n]['events']['predicted']:>17}/{rows[n]['events']['gold']:<8}" for n in names
-    ))  # fmt: skip
+    lines.append(
+        f"{'events pred/gold':<18}"
+        + "".join(f"{rows[n]['events']['predicted']:>17}/{rows[n]['events']['gold']:<8}" for n in names)
+    )
     return "\n".join(lines)
 
 
@@ -305,8 +306,10 @@ def main(argv: list[str] | None = None) -> int:
             runs[name].append((predicted, speech.gold))
         kinds.update(c.kind for c in extract_claims(doc, mentions, None))
     rows = {name: score(results) for name, results in runs.items()}
-    print(f"SpkAtt-2023 {args.split}: {len(speeches)} speeches, pipeline {pipeline}, NER {args.ner or pipeline}, "
-          f"lexicon {len(claims_lexicon.CUE_LEMMAS)} cue lemmas")  # fmt: skip
+    print(
+        f"SpkAtt-2023 {args.split}: {len(speeches)} speeches, pipeline {pipeline}, NER {args.ner or pipeline}, "
+        f"lexicon {len(claims_lexicon.CUE_LEMMAS)} cue lemmas"
+    )
     print(table(rows))
     result = {
         "bench": "spkatt_eval",

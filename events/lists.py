@@ -65,34 +65,70 @@ class ListKind:
 
 
 EVENTS = ListKind(
-    name="event", plural="events", model=Event,
+    name="event",
+    plural="events",
+    model=Event,
     params=("q", "date_from", "date_to", "actor", "place", "country", "type", "outlet", "tag", "review"),
-    orders=lists.EVENT_ORDER, filter=lists.filter_events,
-    details=details.event_details, api_details=details.api_event_details,
-    export_row=exports.event_row, columns=exports.EVENT_COLUMNS, tag_related=("event__place",),
-)  # fmt: skip
+    orders=lists.EVENT_ORDER,
+    filter=lists.filter_events,
+    details=details.event_details,
+    api_details=details.api_event_details,
+    export_row=exports.event_row,
+    columns=exports.EVENT_COLUMNS,
+    tag_related=("event__place",),
+)
 CLAIMS = ListKind(
-    name="claim", plural="claims", model=Claim,
-    params=("q", "speaker", "source", "about", "kind", "review", "outlet", "tag", "event", "article", "date_from",
-            "date_to"),
-    orders=lists.CLAIM_ORDER, filter=lists.filter_claims,
-    details=details.claim_details, api_details=details.api_claim_details,
-    export_row=exports.claim_row, columns=exports.CLAIM_COLUMNS, tag_related=("claim__speaker", "claim__article"),
-)  # fmt: skip
+    name="claim",
+    plural="claims",
+    model=Claim,
+    params=(
+        "q",
+        "speaker",
+        "source",
+        "about",
+        "kind",
+        "review",
+        "outlet",
+        "tag",
+        "event",
+        "article",
+        "date_from",
+        "date_to",
+    ),
+    orders=lists.CLAIM_ORDER,
+    filter=lists.filter_claims,
+    details=details.claim_details,
+    api_details=details.api_claim_details,
+    export_row=exports.claim_row,
+    columns=exports.CLAIM_COLUMNS,
+    tag_related=("claim__speaker", "claim__article"),
+)
 ENTITIES = ListKind(
-    name="entity", plural="entities", model=Entity,
+    name="entity",
+    plural="entities",
+    model=Entity,
     params=("q", "kind", "country", "provisional", "tag"),
-    orders=lists.ENTITY_ORDER, filter=lists.filter_entities,
-    details=details.entity_details, api_details=details.api_entity_details,
-    export_row=exports.entity_row, columns=exports.ENTITY_COLUMNS, tag_related=(),
-)  # fmt: skip
+    orders=lists.ENTITY_ORDER,
+    filter=lists.filter_entities,
+    details=details.entity_details,
+    api_details=details.api_entity_details,
+    export_row=exports.entity_row,
+    columns=exports.ENTITY_COLUMNS,
+    tag_related=(),
+)
 ARTICLES = ListKind(
-    name="article", plural="articles", model=Article,
+    name="article",
+    plural="articles",
+    model=Article,
     params=("q", "outlet", "date_from", "date_to", "entity", "event", "tag"),
-    orders=lists.ARTICLE_ORDER, filter=lists.filter_articles,
-    details=details.article_details, api_details=details.api_article_details,
-    export_row=exports.article_row, columns=exports.ARTICLE_COLUMNS, tag_related=("article__outlet",),
-)  # fmt: skip
+    orders=lists.ARTICLE_ORDER,
+    filter=lists.filter_articles,
+    details=details.article_details,
+    api_details=details.api_article_details,
+    export_row=exports.article_row,
+    columns=exports.ARTICLE_COLUMNS,
+    tag_related=("article__outlet",),
+)
 
 LISTS: dict[str, ListKind] = {kind.name: kind for kind in (EVENTS, CLAIMS, ENTITIES, ARTICLES)}
 KINDS = tuple(LISTS)

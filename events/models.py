@@ -484,6 +484,7 @@ class Tagging(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("tagging")
         verbose_name_plural = _("taggings")
+        # Laid out by hand: the four Q rows are a truth table, one aligned column per target.
         constraints = [
             models.CheckConstraint(
                 name="tagging_exactly_one_target",

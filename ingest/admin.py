@@ -35,18 +35,33 @@ class FetchLogInline(admin.TabularInline):
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
     list_display = [
-        "name", "outlet", "kind", "health", "last_fetch_at", "last_outcome", "consecutive_failures",
-        "next_fetch_at", "articles_24h",
-    ]  # fmt: skip
+        "name",
+        "outlet",
+        "kind",
+        "health",
+        "last_fetch_at",
+        "last_outcome",
+        "consecutive_failures",
+        "next_fetch_at",
+        "articles_24h",
+    ]
     list_filter = ["kind", "active", "last_outcome", "outlet"]
     search_fields = ["name", "url", "outlet__name"]
     list_select_related = ["outlet"]
     actions = ["fetch_now", "pause", "resume"]
     inlines = [FetchLogInline]
     readonly_fields = [
-        "last_fetch_at", "last_outcome", "last_error", "consecutive_failures", "next_fetch_at", "paused_reason",
-        "paused_at", "etag", "last_modified", "last_unconditional_at",
-    ]  # fmt: skip
+        "last_fetch_at",
+        "last_outcome",
+        "last_error",
+        "consecutive_failures",
+        "next_fetch_at",
+        "paused_reason",
+        "paused_at",
+        "etag",
+        "last_modified",
+        "last_unconditional_at",
+    ]
     fieldsets = [
         (None, {"fields": ["outlet", "name", "url", "kind", "active", "interval_minutes"]}),
         (_("Requests"), {"fields": ["user_agent", "cookie"], "classes": ["collapse"]}),
@@ -66,7 +81,7 @@ class SourceAdmin(admin.ModelAdmin):
                     "last_unconditional_at",
                 ]
             },
-        ),  # fmt: skip
+        ),
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -152,9 +167,18 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     exclude = ["raw_html", "search_vector", "simhash_bands"]
     readonly_fields = [
-        "url", "canonical_url", "status", "error", "attempts", "fetched_at", "content_hash", "simhash",
-        "duplicate_of", "near_duplicate_group", "raw_content_type",
-    ]  # fmt: skip
+        "url",
+        "canonical_url",
+        "status",
+        "error",
+        "attempts",
+        "fetched_at",
+        "content_hash",
+        "simhash",
+        "duplicate_of",
+        "near_duplicate_group",
+        "raw_content_type",
+    ]
 
     @admin.display(description=_("title"))
     def title_or_url(self, article: Article) -> str:

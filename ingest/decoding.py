@@ -343,15 +343,43 @@ _GERMAN_WHOLE = re.compile(
     r"^(?:\w+,?\s+)?(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?(?:\s*Uhr)?$"
 )
 _DE_MONTHS = {
-    "januar": "Jan", "jänner": "Jan", "februar": "Feb", "märz": "Mar", "maerz": "Mar", "mär": "Mar",
-    "mrz": "Mar", "april": "Apr", "mai": "May", "juni": "Jun", "juli": "Jul", "august": "Aug",
-    "september": "Sep", "sept": "Sep", "oktober": "Oct", "okt": "Oct", "november": "Nov",
-    "dezember": "Dec", "dez": "Dec",
-}  # fmt: skip
+    "januar": "Jan",
+    "jänner": "Jan",
+    "februar": "Feb",
+    "märz": "Mar",
+    "maerz": "Mar",
+    "mär": "Mar",
+    "mrz": "Mar",
+    "april": "Apr",
+    "mai": "May",
+    "juni": "Jun",
+    "juli": "Jul",
+    "august": "Aug",
+    "september": "Sep",
+    "sept": "Sep",
+    "oktober": "Oct",
+    "okt": "Oct",
+    "november": "Nov",
+    "dezember": "Dec",
+    "dez": "Dec",
+}
 _DE_WEEKDAYS = {
-    "montag", "mo", "dienstag", "di", "mittwoch", "mi", "donnerstag", "do", "freitag", "fr",
-    "samstag", "sonnabend", "sa", "sonntag", "so",
-}  # fmt: skip
+    "montag",
+    "mo",
+    "dienstag",
+    "di",
+    "mittwoch",
+    "mi",
+    "donnerstag",
+    "do",
+    "freitag",
+    "fr",
+    "samstag",
+    "sonnabend",
+    "sa",
+    "sonntag",
+    "so",
+}
 _TZ_NAMES = {
     "MEZ": "+0100",
     "MESZ": "+0200",

@@ -181,6 +181,7 @@ def start_redis() -> None:
     sock.parent.mkdir(parents=True, exist_ok=True)
     sock.unlink(missing_ok=True)
     # The argv is ours: the wheel's own redis-server binary and paths under .data/.
+    # Laid out by hand: one option and its value a line.
     subprocess.run(  # noqa: S603
         [
             _redis_server_binary(),

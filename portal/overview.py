@@ -43,9 +43,13 @@ def ingestion(now: datetime | None = None) -> Ingestion:
         last_fetch=Max("last_fetch_at"),
     )
     in_progress = [
-        Article.Status.DISCOVERED, Article.Status.FETCHING, Article.Status.FETCHED,
-        Article.Status.EXTRACTING, Article.Status.EXTRACTED, Article.Status.ANALYZING,
-    ]  # fmt: skip
+        Article.Status.DISCOVERED,
+        Article.Status.FETCHING,
+        Article.Status.FETCHED,
+        Article.Status.EXTRACTING,
+        Article.Status.EXTRACTED,
+        Article.Status.ANALYZING,
+    ]
     articles = Article.objects.aggregate(
         new=Count("pk", filter=Q(created_at__gte=day)),
         analysed=Count("pk", filter=Q(created_at__gte=day, status=Article.Status.ANALYZED)),
@@ -54,10 +58,16 @@ def ingestion(now: datetime | None = None) -> Ingestion:
         newest=Max("published_at"),
     )
     return Ingestion(
-        sources_active=sources["n_active"], sources_failing=sources["n_failing"], sources_paused=sources["n_paused"],
-        articles_24h=articles["new"], analysed_24h=articles["analysed"], failed_24h=articles["failed"],
-        pending=articles["pending"], last_fetch_at=sources["last_fetch"], newest_article_at=articles["newest"],
-    )  # fmt: skip
+        sources_active=sources["n_active"],
+        sources_failing=sources["n_failing"],
+        sources_paused=sources["n_paused"],
+        articles_24h=articles["new"],
+        analysed_24h=articles["analysed"],
+        failed_24h=articles["failed"],
+        pending=articles["pending"],
+        last_fetch_at=sources["last_fetch"],
+        newest_article_at=articles["newest"],
+    )
 
 
 def latest_events(limit: int = 10) -> list[Event]:
@@ -94,9 +104,11 @@ def most_active_actors(now: datetime | None = None, limit: int = 12) -> ActiveAc
             until, shifted = newest, True
     since = until - WEEK
     in_week = Mention.objects.filter(
-        article__published_at__gt=since, article__published_at__lte=until, entity__kind__in=ACTOR_KINDS,
+        article__published_at__gt=since,
+        article__published_at__lte=until,
+        entity__kind__in=ACTOR_KINDS,
         entity__merged_into__isnull=True,
-    )  # fmt: skip
+    )
     rows = list(
         in_week.values("entity_id")
         .annotate(articles=Count("article_id", distinct=True), mentions=Count("pk"))

@@ -104,14 +104,18 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     }
     redis_client().flushdb()
     log = open(BASE_DIR / ".data" / "test-worker.log", "w")  # noqa: SIM115
+    # Laid out by hand: the argv keeps each option beside its value.
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "portal", "worker", "-Q", "fetch,nlp",
          "-P", "threads", "-c", "2", "-n", hostname, "--loglevel", "INFO"],
         cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     try:
-        wait_for(lambda: redis_client().exists(HEARTBEAT_PREFIX + hostname) or proc.poll() is not None,
-                 timeout=60, message="the test worker's heartbeat")  # fmt: skip
+        wait_for(
+            lambda: redis_client().exists(HEARTBEAT_PREFIX + hostname) or proc.poll() is not None,
+            timeout=60,
+            message="the test worker's heartbeat",
+        )
         if proc.poll() is not None:
             raise RuntimeError("the test worker exited; see .data/test-worker.log")
         yield proc

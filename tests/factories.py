@@ -121,9 +121,14 @@ def mention(the_article, the_entity, text: str, start: int | None = None, label:
 
     start = the_article.text.find(text) if start is None else start
     return Mention.objects.create(
-        article=the_article, entity=the_entity, label=label, start=start, end=start + len(text), text=text,
+        article=the_article,
+        entity=the_entity,
+        label=label,
+        start=start,
+        end=start + len(text),
+        text=text,
         **fields,
-    )  # fmt: skip
+    )
 
 
 def alias(the_entity, text: str, **fields):
@@ -132,8 +137,17 @@ def alias(the_entity, text: str, **fields):
     return Alias.objects.create(entity=the_entity, text=text, normalized=text.lower(), **fields)
 
 
-def claim(source_article, content: str, speaker=None, review="unverified", kind="indirect_speech", *,
-          reviewer=None, reason: str = "", **fields):  # fmt: skip
+def claim(
+    source_article,
+    content: str,
+    speaker=None,
+    review="unverified",
+    kind="indirect_speech",
+    *,
+    reviewer=None,
+    reason: str = "",
+    **fields,
+):
     """A claim whose span and content are `content`, found in the article's text; `fields` set
     anything else or replace these defaults (e.g. a wider span: start, end). A `reviewer` set
     the review as of now, with its `reason`."""
@@ -143,10 +157,16 @@ def claim(source_article, content: str, speaker=None, review="unverified", kind=
 
     start = max(source_article.text.find(content), 0)
     defaults = {
-        "kind": kind, "evidential": "reported", "start": start, "end": start + len(content),
-        "content_start": start, "content_end": start + len(content), "speaker": speaker,
-        "speaker_text": speaker.name if speaker else "", "review_status": review,
-    }  # fmt: skip
+        "kind": kind,
+        "evidential": "reported",
+        "start": start,
+        "end": start + len(content),
+        "content_start": start,
+        "content_end": start + len(content),
+        "speaker": speaker,
+        "speaker_text": speaker.name if speaker else "",
+        "review_status": review,
+    }
     if reviewer is not None:
         defaults |= {"reviewed_by": reviewer, "reviewed_at": timezone.now(), "review_reason": reason}
     return Claim.objects.create(article=source_article, content=content, **{**defaults, **fields})
@@ -172,13 +192,32 @@ CAST = {
     "lawrow": {"key": "t:lawrow", "kind": "person", "name": "Sergej Lawrow", "country": "RU"},
     "schoigu": {"key": "t:schoigu", "kind": "person", "name": "Sergej Schoigu", "country": "RU"},
     "choe": {"key": "t:choe", "kind": "person", "name": "Choe Son Hui", "country": "KP"},
-    "pj": {"key": "t:pj", "kind": "place", "name": "Pjöngjang", "country": "KP", "latitude": 39.03,
-           "longitude": 125.75},
-    "wonsan": {"key": "t:wonsan", "kind": "place", "name": "Wonsan", "country": "KP", "latitude": 39.15,
-               "longitude": 127.44},
-    "kp": {"key": "t:kp", "kind": "country", "name": "Nordkorea", "country": "KP", "iso_code": "KP",
-           "latitude": 39.0, "longitude": 125.7},
-}  # fmt: skip
+    "pj": {
+        "key": "t:pj",
+        "kind": "place",
+        "name": "Pjöngjang",
+        "country": "KP",
+        "latitude": 39.03,
+        "longitude": 125.75,
+    },
+    "wonsan": {
+        "key": "t:wonsan",
+        "kind": "place",
+        "name": "Wonsan",
+        "country": "KP",
+        "latitude": 39.15,
+        "longitude": 127.44,
+    },
+    "kp": {
+        "key": "t:kp",
+        "kind": "country",
+        "name": "Nordkorea",
+        "country": "KP",
+        "iso_code": "KP",
+        "latitude": 39.0,
+        "longitude": 125.7,
+    },
+}
 
 
 def cast(*names: str, **changes: dict) -> dict:

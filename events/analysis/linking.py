@@ -136,9 +136,17 @@ def _ner_mentions(doc, kb: KnowledgeBase, sentence_of, taken: list[bool]) -> lis
             continue
         span, candidates, inflected = _trimmed(doc, ent, kb)
         mention = MentionData(
-            span.start_char, span.end_char, span.text, ent.label_, "name", None, 0.0, "model",
-            "" if span == ent else f"span cut from {ent.text!r}", sentence_of[ent.start],
-        )  # fmt: skip
+            span.start_char,
+            span.end_char,
+            span.text,
+            ent.label_,
+            "name",
+            None,
+            0.0,
+            "model",
+            "" if span == ent else f"span cut from {ent.text!r}",
+            sentence_of[ent.start],
+        )
         if candidates:
             _decide(mention, candidates, kb, mentions, inflected)
         mentions.append(mention)
@@ -190,9 +198,17 @@ def _link_partial_names(
         if token.text.casefold() in COMMON_CAPITALISED or (has_pos and token.pos_ not in ("PROPN", "X")):
             continue
         mention = MentionData(
-            token.idx, token.idx + len(token.text), token.text, "PER", "partial", None, 0.0, "kb", "",
+            token.idx,
+            token.idx + len(token.text),
+            token.text,
+            "PER",
+            "partial",
+            None,
+            0.0,
+            "kb",
+            "",
             sentence_of[i],
-        )  # fmt: skip
+        )
         if _resolve_partial(mention, persons_named, kb) or _resolve_surname(mention, kb):
             mentions.append(mention)
             taken[i] = True

@@ -57,8 +57,14 @@ def event_json(event: EventData) -> dict:
     """A detected event as stored for clustering (ArticleAnalysis.detected_events)."""
     start, end, text = event.trigger
     return {
-        "type": event.type, "title": event.title, "date": event.date.isoformat() if event.date else None,
-        "date_precision": event.date_precision or "day", "place_id": event.place_entity_id,
-        "actors": [list(actor) for actor in event.actors], "trigger": text, "trigger_start": start,
-        "trigger_end": end, "confidence": event.confidence,
-    }  # fmt: skip
+        "type": event.type,
+        "title": event.title,
+        "date": event.date.isoformat() if event.date else None,
+        "date_precision": event.date_precision or "day",
+        "place_id": event.place_entity_id,
+        "actors": [list(actor) for actor in event.actors],
+        "trigger": text,
+        "trigger_start": start,
+        "trigger_end": end,
+        "confidence": event.confidence,
+    }

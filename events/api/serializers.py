@@ -80,9 +80,21 @@ class EventSerializer(RecordSerializer):
     class Meta:
         model = Event
         fields = [
-            "id", "type", "title", "date", "date_precision", "place", "actors", "article_count",
-            "outlet_count", "tags", "url", "first_seen", "last_seen", "merged_into",
-        ]  # fmt: skip
+            "id",
+            "type",
+            "title",
+            "date",
+            "date_precision",
+            "place",
+            "actors",
+            "article_count",
+            "outlet_count",
+            "tags",
+            "url",
+            "first_seen",
+            "last_seen",
+            "merged_into",
+        ]
 
 
 class AliasSerializer(serializers.ModelSerializer):
@@ -110,9 +122,21 @@ class EntitySerializer(RecordSerializer):
     class Meta:
         model = Entity
         fields = [
-            "id", "kind", "name", "description", "country", "lat", "lon", "aliases", "external_ids",
-            "provisional", "mention_count", "tags", "url", "merged_into",
-        ]  # fmt: skip
+            "id",
+            "kind",
+            "name",
+            "description",
+            "country",
+            "lat",
+            "lon",
+            "aliases",
+            "external_ids",
+            "provisional",
+            "mention_count",
+            "tags",
+            "url",
+            "merged_into",
+        ]
 
 
 class ClaimSerializer(RecordSerializer):
@@ -126,10 +150,23 @@ class ClaimSerializer(RecordSerializer):
     class Meta:
         model = Claim
         fields = [
-            "id", "kind", "evidential", "cue", "speaker", "speaker_text", "source", "source_text",
-            "content", "article", "sentence_url", "review_status", "reviewed_by", "reviewed_at",
-            "review_reason", "tags",
-        ]  # fmt: skip
+            "id",
+            "kind",
+            "evidential",
+            "cue",
+            "speaker",
+            "speaker_text",
+            "source",
+            "source_text",
+            "content",
+            "article",
+            "sentence_url",
+            "review_status",
+            "reviewed_by",
+            "reviewed_at",
+            "review_reason",
+            "tags",
+        ]
 
 
 class OutletSerializer(serializers.ModelSerializer):
@@ -145,9 +182,20 @@ class ArticleSerializer(RecordSerializer):
     class Meta:
         model = Article
         fields = [
-            "id", "url", "canonical_url", "portal_url", "title", "authors", "outlet", "published_at",
-            "language", "status", "near_duplicate_group", "duplicate_of", "tags",
-        ]  # fmt: skip
+            "id",
+            "url",
+            "canonical_url",
+            "portal_url",
+            "title",
+            "authors",
+            "outlet",
+            "published_at",
+            "language",
+            "status",
+            "near_duplicate_group",
+            "duplicate_of",
+            "tags",
+        ]
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_portal_url(self, article: Article) -> str:

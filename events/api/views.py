@@ -39,27 +39,47 @@ TAG = _param("tag", description="Tag slug.")
 REVIEW = _param("review", description="Claim review status.", enum=[c.value for c in Claim.Review])
 
 EVENT_FILTERS = [
-    Q_PARAM, DATE_FROM, DATE_TO,
-    _param("actor", OpenApiTypes.INT, "Entity id of an actor; repeat it: every actor must take part.", many=True),
+    Q_PARAM,
+    DATE_FROM,
+    DATE_TO,
+    _param(
+        "actor", OpenApiTypes.INT, "Entity id of an actor; repeat it: every actor must take part.", many=True
+    ),
     _param("place", OpenApiTypes.INT, "Entity id of the event's place."),
     _param("country", description="ISO 3166 alpha-2 code of the event's place or of an actor."),
     _param("type", description="Event type."),
-    OUTLET, TAG,
-    _param("review", description="Events with claims in this review status.", enum=[c.value for c in Claim.Review]),
-    _param("sort", description="Default -date; relevance (the default with q) needs q.", enum=LISTS["event"].sorts),
-]  # fmt: skip
+    OUTLET,
+    TAG,
+    _param(
+        "review",
+        description="Events with claims in this review status.",
+        enum=[c.value for c in Claim.Review],
+    ),
+    _param(
+        "sort",
+        description="Default -date; relevance (the default with q) needs q.",
+        enum=LISTS["event"].sorts,
+    ),
+]
 CLAIM_FILTERS = [
     Q_PARAM,
     _param("speaker", OpenApiTypes.INT, "Entity id of the speaker."),
     _param("source", OpenApiTypes.INT, "Entity id of the attributed source."),
     _param("about", OpenApiTypes.INT, "Entity id the claim is about."),
     _param("kind", description="Claim kind.", enum=[c.value for c in Claim.Kind]),
-    REVIEW, OUTLET, TAG,
+    REVIEW,
+    OUTLET,
+    TAG,
     _param("event", OpenApiTypes.INT, "Event id."),
     _param("article", OpenApiTypes.INT, "Article id."),
-    DATE_FROM, DATE_TO,
-    _param("sort", description="Default -date; relevance (the default with q) needs q.", enum=LISTS["claim"].sorts),
-]  # fmt: skip
+    DATE_FROM,
+    DATE_TO,
+    _param(
+        "sort",
+        description="Default -date; relevance (the default with q) needs q.",
+        enum=LISTS["claim"].sorts,
+    ),
+]
 ENTITY_FILTERS = [
     _param("q", description="Name or alias."),
     _param("kind", description="Entity kind.", enum=[c.value for c in Entity.Kind]),
@@ -73,12 +93,19 @@ ENTITY_FILTERS = [
     _param("sort", description="Default -mentions.", enum=LISTS["entity"].sorts),
 ]
 ARTICLE_FILTERS = [
-    Q_PARAM, OUTLET, DATE_FROM, DATE_TO,
+    Q_PARAM,
+    OUTLET,
+    DATE_FROM,
+    DATE_TO,
     _param("entity", OpenApiTypes.INT, "Entity id mentioned in the article."),
     _param("event", OpenApiTypes.INT, "Event id."),
     TAG,
-    _param("sort", description="Default -date; relevance (the default with q) needs q.", enum=LISTS["article"].sorts),
-]  # fmt: skip
+    _param(
+        "sort",
+        description="Default -date; relevance (the default with q) needs q.",
+        enum=LISTS["article"].sorts,
+    ),
+]
 
 
 class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):

@@ -163,10 +163,16 @@ def places(cities: dict) -> Iterator[SeedEntity]:
         name = row.get("name_de") or (capital_de[0] if capital_de else city["name"])
         ambiguous = set(row.get("ambiguous", []))
         entity = SeedEntity(
-            key=f"place:{geonameid}", kind="place", name=name, country=city["countrycode"],
-            latitude=city["latitude"], longitude=city["longitude"], population=city["population"],
-            geonames_id=geonameid, description="city",
-        )  # fmt: skip
+            key=f"place:{geonameid}",
+            kind="place",
+            name=name,
+            country=city["countrycode"],
+            latitude=city["latitude"],
+            longitude=city["longitude"],
+            population=city["population"],
+            geonames_id=geonameid,
+            description="city",
+        )
         # Names that are also ordinary words ("Essen", "Halle", "Zug") need the NER's say-so.
         entity.alias(name, needs_context=name in ambiguous)
         entity.alias(city["name"], "exonym", language="", needs_context=city["name"] in ambiguous)
@@ -179,9 +185,14 @@ def places(cities: dict) -> Iterator[SeedEntity]:
         yield entity
     for row in data.get("place", []):
         entity = SeedEntity(
-            key=f"place:{row['key']}", kind="place", name=row["name_de"], country=row.get("country", ""),
-            latitude=row.get("lat"), longitude=row.get("lon"), description=row.get("note") or row.get("kind", ""),
-        )  # fmt: skip
+            key=f"place:{row['key']}",
+            kind="place",
+            name=row["name_de"],
+            country=row.get("country", ""),
+            latitude=row.get("lat"),
+            longitude=row.get("lon"),
+            description=row.get("note") or row.get("kind", ""),
+        )
         ambiguous = set(row.get("ambiguous", []))
         for alias in [row["name_de"], *row.get("aliases", [])]:
             entity.alias(alias, needs_context=alias in ambiguous)
@@ -193,10 +204,15 @@ def actors() -> Iterator[SeedEntity]:
         prefix = "person" if row["kind"] == "person" else "org"
         roles = row.get("roles", [])
         entity = SeedEntity(
-            key=f"{prefix}:{row['key']}", kind=row["kind"], name=row["name"], country=row.get("country", ""),
-            org_type=row.get("org_type", ""), wikidata=row.get("wikidata", ""), roles=roles,
+            key=f"{prefix}:{row['key']}",
+            kind=row["kind"],
+            name=row["name"],
+            country=row.get("country", ""),
+            org_type=row.get("org_type", ""),
+            wikidata=row.get("wikidata", ""),
+            roles=roles,
             description=(roles[-1].get("title", "") if roles else row.get("org_type", "")),
-        )  # fmt: skip
+        )
         ambiguous = set(row.get("ambiguous_aliases", []))
         entity.alias(row["name"], needs_context=row["name"] in ambiguous)
         for alias in row.get("aliases", []):
@@ -235,9 +251,19 @@ def load(
     from events.models import Alias, Entity
 
     fields = [
-        "kind", "name", "country", "description", "org_type", "latitude", "longitude", "population",
-        "geonames_id", "iso_code", "wikidata", "roles",
-    ]  # fmt: skip
+        "kind",
+        "name",
+        "country",
+        "description",
+        "org_type",
+        "latitude",
+        "longitude",
+        "population",
+        "geonames_id",
+        "iso_code",
+        "wikidata",
+        "roles",
+    ]
     # A key that editors merged away stays merged: its row is updated but not revived.
     rows = [Entity(key=e.key, **{f: getattr(e, f) for f in fields}) for e in entities]
     for n in range(0, len(rows), 5000):
@@ -255,9 +281,18 @@ def load(
                 continue
             seen.add(key)
             aliases.append(
-                Alias(entity_id=key[0], text=text[:300], normalized=key[1][:300], kind=kind, language=language,
-                      origin=Alias.Origin.SEED, valid_from=valid_from, valid_to=valid_to, needs_context=needs_context)
-            )  # fmt: skip
+                Alias(
+                    entity_id=key[0],
+                    text=text[:300],
+                    normalized=key[1][:300],
+                    kind=kind,
+                    language=language,
+                    origin=Alias.Origin.SEED,
+                    valid_from=valid_from,
+                    valid_to=valid_to,
+                    needs_context=needs_context,
+                )
+            )
     for n in range(0, len(aliases), 20000):
         Alias.objects.bulk_create(aliases[n : n + 20000], ignore_conflicts=True)
         progress(f"aliases {min(n + 20000, len(aliases))}/{len(aliases)}")

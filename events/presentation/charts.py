@@ -558,9 +558,14 @@ def _tick_label(bucket: Bucket, unit: str, previous: Bucket | None) -> str:
 
 
 def timeline_svg(
-    timeline: Timeline, *, title: str = "", desc: str = "", ident: str = "timeline", width: int = 800,
+    timeline: Timeline,
+    *,
+    title: str = "",
+    desc: str = "",
+    ident: str = "timeline",
+    width: int = 800,
     height: int = 170,
-) -> SafeString:  # fmt: skip
+) -> SafeString:
     """Bars per bucket, each a link to what it counts, with a date axis and the maximum."""
     left, right, top, bottom = 34, 12, 10, 26
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -720,9 +725,14 @@ def _short(label: str, limit: int = 22) -> str:
 
 
 def network_svg(
-    network: Network, *, title: str = "", desc: str = "", ident: str = "network", width: int = 800,
+    network: Network,
+    *,
+    title: str = "",
+    desc: str = "",
+    ident: str = "network",
+    width: int = 800,
     height: int = 460,
-) -> SafeString:  # fmt: skip
+) -> SafeString:
     """Entities as circles sized by their count, ties as lines by their weight; each circle
     links to its entity's page."""
     nodes, edges = network.nodes, network.edges

@@ -115,15 +115,80 @@ def article_row(article, absolute: Callable[[str], str]) -> dict:
 
 # The CSV header (and the JSON keys) of each kind: stable, so that analysts' scripts keep
 # working. An empty export still has its header.
-EVENT_COLUMNS = ("id", "date", "date_precision", "title", "type", "type_label", "place_id", "place", "place_country",
-                 "actor_ids", "actors", "article_count", "outlet_count", "tags", "first_seen", "last_seen", "url")  # fmt: skip
-CLAIM_COLUMNS = ("id", "article_id", "article_title", "outlet", "published_at", "speaker_id", "speaker", "speaker_text",
-                 "cue", "kind", "evidential", "content", "source_id", "source", "source_text", "review_status",
-                 "reviewed_by", "reviewed_at", "review_reason", "confidence", "tags", "url")  # fmt: skip
-ENTITY_COLUMNS = ("id", "name", "kind", "country", "provisional", "mention_count", "description", "iso_code",
-                  "wikidata", "geonames_id", "latitude", "longitude", "tags", "url")  # fmt: skip
-ARTICLE_COLUMNS = ("id", "published_at", "title", "outlet_id", "outlet", "authors", "language", "status",
-                   "description", "original_url", "canonical_url", "tags", "url")  # fmt: skip
+EVENT_COLUMNS = (
+    "id",
+    "date",
+    "date_precision",
+    "title",
+    "type",
+    "type_label",
+    "place_id",
+    "place",
+    "place_country",
+    "actor_ids",
+    "actors",
+    "article_count",
+    "outlet_count",
+    "tags",
+    "first_seen",
+    "last_seen",
+    "url",
+)
+CLAIM_COLUMNS = (
+    "id",
+    "article_id",
+    "article_title",
+    "outlet",
+    "published_at",
+    "speaker_id",
+    "speaker",
+    "speaker_text",
+    "cue",
+    "kind",
+    "evidential",
+    "content",
+    "source_id",
+    "source",
+    "source_text",
+    "review_status",
+    "reviewed_by",
+    "reviewed_at",
+    "review_reason",
+    "confidence",
+    "tags",
+    "url",
+)
+ENTITY_COLUMNS = (
+    "id",
+    "name",
+    "kind",
+    "country",
+    "provisional",
+    "mention_count",
+    "description",
+    "iso_code",
+    "wikidata",
+    "geonames_id",
+    "latitude",
+    "longitude",
+    "tags",
+    "url",
+)
+ARTICLE_COLUMNS = (
+    "id",
+    "published_at",
+    "title",
+    "outlet_id",
+    "outlet",
+    "authors",
+    "language",
+    "status",
+    "description",
+    "original_url",
+    "canonical_url",
+    "tags",
+    "url",
+)
 
 
 def _plain(value):

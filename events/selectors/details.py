@@ -70,8 +70,11 @@ class SubqueryCount(Subquery):
 
 
 def _api_tags() -> Prefetch:
-    return Prefetch("taggings", queryset=Tagging.objects.select_related("tag").order_by("tag__slug"),
-                    to_attr="api_taggings")  # fmt: skip
+    return Prefetch(
+        "taggings",
+        queryset=Tagging.objects.select_related("tag").order_by("tag__slug"),
+        to_attr="api_taggings",
+    )
 
 
 def _with(queryset: QuerySet, **annotations) -> QuerySet:

@@ -99,10 +99,15 @@ def article_cluster(article: Article, detections: list[Detected]) -> list[Event]
     for detected in detections:
         event = _wire_twin_event(article, detected) or _best_match(detected) or _new_event(detected)
         EventArticle.objects.get_or_create(
-            event=event, article=article,
-            defaults={"trigger": detected.trigger[:200], "trigger_start": detected.trigger_start,
-                      "trigger_end": detected.trigger_end, "confidence": detected.confidence},
-        )  # fmt: skip
+            event=event,
+            article=article,
+            defaults={
+                "trigger": detected.trigger[:200],
+                "trigger_start": detected.trigger_start,
+                "trigger_end": detected.trigger_end,
+                "confidence": detected.confidence,
+            },
+        )
         for entity_id, role in detected.actors:
             EventActor.objects.get_or_create(event=event, entity_id=entity_id, role=role)
         _refine(event, detected)
@@ -141,9 +146,13 @@ def _best_match(detected: Detected) -> Event | None:
 
 def _new_event(detected: Detected) -> Event:
     return Event.objects.create(
-        type=detected.type, title=detected.title[:300], date=detected.date, date_precision=detected.date_precision,
-        place_id=detected.place_id, confidence=detected.confidence,
-    )  # fmt: skip
+        type=detected.type,
+        title=detected.title[:300],
+        date=detected.date,
+        date_precision=detected.date_precision,
+        place_id=detected.place_id,
+        confidence=detected.confidence,
+    )
 
 
 def _refine(event: Event, detected: Detected) -> None:

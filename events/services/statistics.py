@@ -4,9 +4,17 @@ from __future__ import annotations
 
 # The tables the list pages and their facets join.
 BROWSED_TABLES = (
-    "ingest_outlet", "ingest_article", "events_entity", "events_mention", "events_claim", "events_event",
-    "events_eventactor", "events_eventarticle", "events_tag", "events_tagging",
-)  # fmt: skip
+    "ingest_outlet",
+    "ingest_article",
+    "events_entity",
+    "events_mention",
+    "events_claim",
+    "events_event",
+    "events_eventactor",
+    "events_eventarticle",
+    "events_tag",
+    "events_tagging",
+)
 
 
 def refresh_statistics() -> None:

@@ -146,9 +146,13 @@ def entity_split(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "events/entity_split.html",
-        {"entity": entity, "form": form, "aliases": entity.aliases.order_by("text"),
-         "mentions": [mention_in_context(m) for m in mentions]},
-    )  # fmt: skip
+        {
+            "entity": entity,
+            "form": form,
+            "aliases": entity.aliases.order_by("text"),
+            "mentions": [mention_in_context(m) for m in mentions],
+        },
+    )
 
 
 @require_POST

@@ -16,9 +16,12 @@ def entities(db):
     from ingest.models import Article
 
     article = Article.objects.create(
-        url="https://example.org/a", canonical_url="https://example.org/a", status="analyzed",
-        title="Putn in Pjöngjang", text="Wladimir Putn traf Kim Jong Un in Pjöngjang.",
-    )  # fmt: skip
+        url="https://example.org/a",
+        canonical_url="https://example.org/a",
+        status="analyzed",
+        title="Putn in Pjöngjang",
+        text="Wladimir Putn traf Kim Jong Un in Pjöngjang.",
+    )
     putin = Entity.objects.create(key="t:putin", kind="person", name="Wladimir Putin")
     typo = Entity.objects.create(key="t:putn", kind="person", name="Wladimir Putn", provisional=True)
     Mention.objects.create(article=article, entity=typo, label="PER", start=0, end=13, text="Wladimir Putn")

@@ -6,12 +6,26 @@ def kb_entities():
     """The seed entities, with places cut to big cities and named ones (keeps tests fast)."""
     from events.kb import seed
 
-    keep = {("Pjöngjang", "KP"), ("Moskau", "RU"), ("Kiew", "UA"), ("Washington", "US"), ("Seoul", "KR"),
-            ("Peking", "CN"), ("Essen", "DE"), ("Halle (Saale)", "DE"), ("Halle", "DE"), ("Washington", "GB")}  # fmt: skip
+    keep = {
+        ("Pjöngjang", "KP"),
+        ("Moskau", "RU"),
+        ("Kiew", "UA"),
+        ("Washington", "US"),
+        ("Seoul", "KR"),
+        ("Peking", "CN"),
+        ("Essen", "DE"),
+        ("Halle (Saale)", "DE"),
+        ("Halle", "DE"),
+        ("Washington", "GB"),
+    }
     return [
-        e for e in seed.all_seed_entities()
-        if e.kind != "place" or (e.population or 0) >= 1_000_000 or (e.name, e.country) in keep or not e.geonames_id
-    ]  # fmt: skip
+        e
+        for e in seed.all_seed_entities()
+        if e.kind != "place"
+        or (e.population or 0) >= 1_000_000
+        or (e.name, e.country) in keep
+        or not e.geonames_id
+    ]
 
 
 @pytest.fixture(scope="session")

@@ -22,9 +22,13 @@ def claims(editor):
     said = claim(source, "die Sanktionen <b>wirkten</b> nicht", speaker=putin, cue="sagte")
     reported = claim(source, "soll ein Treffen geplant sein", kind="hearsay", review="disputed")
     Claim.objects.filter(pk=reported.pk).update(
-        source=ap, speaker_text="", source_text="AP", reviewed_by=editor, reviewed_at=timezone.now(),
+        source=ap,
+        speaker_text="",
+        source_text="AP",
+        reviewed_by=editor,
+        reviewed_at=timezone.now(),
         review_reason="Kein Beleg",
-    )  # fmt: skip
+    )
     confirmed = claim(source, "Putin sagte", speaker=putin, review="confirmed")
     return {
         "said": said,

@@ -35,9 +35,13 @@ def world(db):
 
 def article(w, i: int) -> Article:
     return make.article(
-        f"Bericht {i}", TEXT, w["outlet"], indexed=False, url=f"https://kurier.example/{i}",
+        f"Bericht {i}",
+        TEXT,
+        w["outlet"],
+        indexed=False,
+        url=f"https://kurier.example/{i}",
         published_at=datetime(2024, 6, 1, tzinfo=UTC) + timedelta(days=i),
-    )  # fmt: skip
+    )
 
 
 def kim_says_about_putin(w, a: Article, putin_inside: bool = True) -> Claim:
@@ -82,9 +86,15 @@ def test_claims_about_need_a_mention_inside_the_content(world):
     elsewhere = article(world, 3)
     Mention.objects.create(article=elsewhere, entity=world["putin"], label="PER", start=19, end=33, text="x")
     other = Claim.objects.create(
-        article=article(world, 4), kind="indirect_speech", evidential="reported", start=0, end=49,
-        content_start=CONTENT[0], content_end=CONTENT[1], content="…",
-    )  # fmt: skip
+        article=article(world, 4),
+        kind="indirect_speech",
+        evidential="reported",
+        start=0,
+        end=49,
+        content_start=CONTENT[0],
+        content_end=CONTENT[1],
+        content="…",
+    )
     about_putin = Claim.objects.about(world["putin"].pk)
     assert list(about_putin) == [inside]
     assert outside not in about_putin and other not in about_putin

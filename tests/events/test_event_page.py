@@ -28,8 +28,13 @@ def world(db):
         "outlet": make.outlet("Kurier", "", "kurier.example"),
         "other_outlet": make.outlet("Blatt", "", "blatt.example"),
     }
-    w["event"] = make.event("Treffen: Putin und Kim", "meet", date(2024, 6, 19), w["pjoengjang"],
-                            [(w["putin"], "source"), (w["kim"], "target"), (w["lawrow"], "participant")])  # fmt: skip
+    w["event"] = make.event(
+        "Treffen: Putin und Kim",
+        "meet",
+        date(2024, 6, 19),
+        w["pjoengjang"],
+        [(w["putin"], "source"), (w["kim"], "target"), (w["lawrow"], "participant")],
+    )
     return w
 
 
@@ -38,15 +43,29 @@ def add_articles(w, n: int, start: int = 0) -> list[Article]:
     articles = []
     for i in range(start, start + n):
         article = make.article(
-            f"Bericht {i}", TEXT, w["outlet"] if i % 2 else w["other_outlet"], indexed=False,
-            url=f"https://kurier.example/{i}", published_at=datetime(2024, 6, 19, 8, tzinfo=UTC) + timedelta(hours=i),
-        )  # fmt: skip
+            f"Bericht {i}",
+            TEXT,
+            w["outlet"] if i % 2 else w["other_outlet"],
+            indexed=False,
+            url=f"https://kurier.example/{i}",
+            published_at=datetime(2024, 6, 19, 8, tzinfo=UTC) + timedelta(hours=i),
+        )
         make.event_article(w["event"], article, trigger="traf")
         # The span and content offsets are the second sentence's; the content text numbers the claims.
         make.claim(
-            article, f"Sanktionen {i}", w["putin"], start=47, end=len(TEXT), sentence_index=1, cue="sagte",
-            speaker_text="Putin", source=w["kim"], source_text="Kim", content_start=60, content_end=len(TEXT) - 1,
-        )  # fmt: skip
+            article,
+            f"Sanktionen {i}",
+            w["putin"],
+            start=47,
+            end=len(TEXT),
+            sentence_index=1,
+            cue="sagte",
+            speaker_text="Putin",
+            source=w["kim"],
+            source_text="Kim",
+            content_start=60,
+            content_end=len(TEXT) - 1,
+        )
         articles.append(article)
     return articles
 

@@ -117,11 +117,23 @@ def test_events_sorting(world):
 @pytest.mark.parametrize(
     "garbage",
     [
-        "date_from=2024-13-45", "date_to=gestern", "date_from=2024-6-1", "actor=abc", "actor=1;DROP",
-        "place=-1x", "outlet=%F0%9F%92%A5", "country=Deutschland", "country=1", "review=maybe",
-        "sort=evil", "page=x", "actor=99999999999999999999", "type=", "q=",
+        "date_from=2024-13-45",
+        "date_to=gestern",
+        "date_from=2024-6-1",
+        "actor=abc",
+        "actor=1;DROP",
+        "place=-1x",
+        "outlet=%F0%9F%92%A5",
+        "country=Deutschland",
+        "country=1",
+        "review=maybe",
+        "sort=evil",
+        "page=x",
+        "actor=99999999999999999999",
+        "type=",
+        "q=",
     ],
-)  # fmt: skip
+)
 def test_bad_values_are_ignored(world, garbage):
     for kind in KINDS:
         assert list(filtered(kind, q(garbage))) is not None
@@ -213,8 +225,14 @@ def test_claims_by_each_parameter(world):
     assert ids(filtered("claim", q("date_from=2024-06-30"))) == [c2]
     assert ids(filtered("claim", q("date_to=2024-06-30"))) == [c1]
     assert ids(filtered("claim", q(f"about={w['kim'].pk}"))) == []  # "Kim" is outside the content
-    Mention.objects.create(article=w["a1"], entity=w["kim"], label="LOC", start=w["c1"].content_start + 40,
-                           end=w["c1"].content_start + 50, text="Nordkorea")  # fmt: skip
+    Mention.objects.create(
+        article=w["a1"],
+        entity=w["kim"],
+        label="LOC",
+        start=w["c1"].content_start + 40,
+        end=w["c1"].content_start + 50,
+        text="Nordkorea",
+    )
     assert ids(filtered("claim", q(f"about={w['kim'].pk}"))) == [c1]
     source = entity("AP", kind="organization")
     Claim.objects.filter(pk=c2).update(source=source)
@@ -304,8 +322,10 @@ def test_facets_with_search(world, django_assert_max_num_queries):
 
 def test_active_filters_name_what_is_set(world):
     w = world
-    params = q(f"q=Sanktion&actor={w['putin'].pk}&actor={w['kim'].pk}&outlet={w['ts'].pk}&tag=sanktionen"
-               "&review=disputed&type=meet&date_from=bad&page=2")  # fmt: skip
+    params = q(
+        f"q=Sanktion&actor={w['putin'].pk}&actor={w['kim'].pk}&outlet={w['ts'].pk}&tag=sanktionen"
+        "&review=disputed&type=meet&date_from=bad&page=2"
+    )
     active = active_filters("event", params)
     labels = {(f.param, f.label) for f in active}
     assert ("actor", "Wladimir Putin") in labels and ("actor", "Kim Jong Un") in labels

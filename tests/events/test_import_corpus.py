@@ -28,16 +28,31 @@ def corpus(tmp_path):
     pages = [dict(p, file=str(CORPUS / p["file"])) for p in manifest["pages"] if p["id"] in PAGES]
     (tmp_path / "broken.html").write_bytes(b"\x00\x01\x02 not a page \xff\xfe")
     pages += [
-        {"id": "missing", "file": str(tmp_path / "missing.html"), "url": "https://example.org/missing",
-         "outlet": "example.org", "publisher": None, "article_date": None},
-        {"id": "broken", "file": "broken.html", "url": "https://example.org/broken",
-         "outlet": "example.org", "publisher": "ExampleOrg", "article_date": "2024-01-02"},
-    ]  # fmt: skip
+        {
+            "id": "missing",
+            "file": str(tmp_path / "missing.html"),
+            "url": "https://example.org/missing",
+            "outlet": "example.org",
+            "publisher": None,
+            "article_date": None,
+        },
+        {
+            "id": "broken",
+            "file": "broken.html",
+            "url": "https://example.org/broken",
+            "outlet": "example.org",
+            "publisher": "ExampleOrg",
+            "article_date": "2024-01-02",
+        },
+    ]
     (tmp_path / "html").mkdir()
     (tmp_path / "html" / "manifest.json").write_text(json.dumps({"pages": pages}))
     wanted = {*TEXTS, OTHER_CATEGORY}
-    lines = [line for line in (CORPUS / "text" / "10kGNAD_test.jsonl").read_text().splitlines()
-             if json.loads(line)["id"] in wanted]  # fmt: skip
+    lines = [
+        line
+        for line in (CORPUS / "text" / "10kGNAD_test.jsonl").read_text().splitlines()
+        if json.loads(line)["id"] in wanted
+    ]
     (tmp_path / "texts.jsonl").write_text("\n".join([*lines, "{not json"]) + "\n")
     return {
         "html": str(tmp_path / "html" / "manifest.json"),

@@ -189,8 +189,15 @@ def test_export_links_carry_the_filters(analyst_client):
 # --- bulk tagging ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("url", "kind", "search"), [("/events/", "event", "Sanktion"), ("/claims/", "claim", "Sanktion"),
-                                               ("/articles/", "article", "Sanktion"), ("/entities/", "entity", "Person")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("url", "kind", "search"),
+    [
+        ("/events/", "event", "Sanktion"),
+        ("/claims/", "claim", "Sanktion"),
+        ("/articles/", "article", "Sanktion"),
+        ("/entities/", "entity", "Person"),
+    ],
+)
 def test_bulk_tagging_bar_for_editors_only(client, analyst, editor, url, kind, search):
     try:
         apply_url = reverse("events:tags_apply")

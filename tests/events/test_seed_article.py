@@ -37,9 +37,20 @@ def names(analysis, kb):
 def test_every_actor_and_place_is_found_and_linked(analysis, kb):
     found = names(analysis, kb)
     expected = {
-        "Wladimir Putin", "Kim Jong Un", "Choe Son Hui", "Jo Yong Won", "Kim Yo Jong",
-        "Russland", "Nordkorea", "USA", "Ukraine", "Pjöngjang", "Moskau", "The Telegraph", "AP",
-    }  # fmt: skip
+        "Wladimir Putin",
+        "Kim Jong Un",
+        "Choe Son Hui",
+        "Jo Yong Won",
+        "Kim Yo Jong",
+        "Russland",
+        "Nordkorea",
+        "USA",
+        "Ukraine",
+        "Pjöngjang",
+        "Moskau",
+        "The Telegraph",
+        "AP",
+    }
     assert expected <= found, expected - found
 
 
@@ -63,8 +74,11 @@ def test_putin_wants_to_overcome_the_sanctions(analysis, kb):
 
 
 def test_sources_are_attributed(analysis, kb):
-    sources = [(c.source.text, kb.info(c.source.entity_id).name if c.source.entity_id else None)
-               for c in analysis.claims if c.source]  # fmt: skip
+    sources = [
+        (c.source.text, kb.info(c.source.entity_id).name if c.source.entity_id else None)
+        for c in analysis.claims
+        if c.source
+    ]
     linked = {name for _, name in sources}
     assert {"AP", "The Telegraph"} <= linked, sources
     media = [c for c in analysis.claims if c.source and "nordkoreanischen Medien" in c.source.text]

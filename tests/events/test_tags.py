@@ -28,9 +28,11 @@ def world(db):
     unused = factories.tag("Sanktionen")
     # As this world always had it: only discovered (not analysed, not indexed), in no outlet.
     article = factories.article(
-        "Rakete gestartet", "Nordkorea hat eine Rakete gestartet, sagte Seoul.", indexed=False,
+        "Rakete gestartet",
+        "Nordkorea hat eine Rakete gestartet, sagte Seoul.",
+        indexed=False,
         status=Article.Status.DISCOVERED,
-    )  # fmt: skip
+    )
     entity = factories.entity("Nordkorea", "country", "KP")
     event = factories.event("Raketentest bei Pjöngjang", "test")
     others = [factories.event(f"Test {i}", "test") for i in range(3)]
@@ -140,12 +142,17 @@ def test_the_taxonomy_page_is_a_tree_with_counts(client, analyst, admin_user, ed
     page = client.get("/tags/").content.decode()
     rows = re.findall(r'<tr class="depth-(\d)" data-tag="([^"]+)">(.*?)</tr>', page, re.S)
     assert [(depth, slug) for depth, slug, _ in rows] == [
-        ("0", "nordkorea"), ("1", "raketentests"), ("0", "sanktionen")
-    ]  # fmt: skip
+        ("0", "nordkorea"),
+        ("1", "raketentests"),
+        ("0", "sanktionen"),
+    ]
     counts = {slug: re.findall(r'<td class="num">(\d+)</td>', cells) for _, slug, cells in rows}
     # events, articles, claims, entities
-    assert counts == {"nordkorea": ["0", "0", "0", "1"], "raketentests": ["1", "0", "1", "0"],
-                      "sanktionen": ["0", "0", "0", "0"]}  # fmt: skip
+    assert counts == {
+        "nordkorea": ["0", "0", "0", "1"],
+        "raketentests": ["1", "0", "1", "0"],
+        "sanktionen": ["0", "0", "0", "0"],
+    }
     assert "/admin/events/tag/" not in page
     client.logout()
     login(client, admin_user)
@@ -242,9 +249,14 @@ def test_the_article_page_carries_the_tag_box(client, editor, world):
     # Tagging from the page comes back to it.
     response = client.post(
         "/tags/apply/",
-        {"tag": world["unused"].pk, "kind": "article", "action": "add", "ids": world["article"].pk,
-         "next": f"/articles/{world['article'].pk}/"},
-    )  # fmt: skip
+        {
+            "tag": world["unused"].pk,
+            "kind": "article",
+            "action": "add",
+            "ids": world["article"].pk,
+            "next": f"/articles/{world['article'].pk}/",
+        },
+    )
     assert response["Location"] == f"/articles/{world['article'].pk}/"
     assert Tagging.objects.filter(article=world["article"]).count() == 2
 
@@ -262,7 +274,7 @@ def test_the_tag_box_in_a_loop_uses_prefetched_taggings(rf: RequestFactory, edit
             content_start=0,
             content_end=1,
             content=str(i),
-        )  # fmt: skip
+        )
         for i in range(3)
     ]
     for claim in claims:

@@ -72,11 +72,18 @@ def test_an_admin_adds_a_source(admin_client, outlet):
     response = admin_client.post(
         "/admin/ingest/source/add/",
         {
-            "outlet": outlet.pk, "name": "Tagesschau", "url": "https://www.tagesschau.de/xml/rss2/",
-            "kind": "feed", "active": "on", "interval_minutes": 15, "user_agent": "", "cookie": "",
-            "fetch_logs-TOTAL_FORMS": 0, "fetch_logs-INITIAL_FORMS": 0,
+            "outlet": outlet.pk,
+            "name": "Tagesschau",
+            "url": "https://www.tagesschau.de/xml/rss2/",
+            "kind": "feed",
+            "active": "on",
+            "interval_minutes": 15,
+            "user_agent": "",
+            "cookie": "",
+            "fetch_logs-TOTAL_FORMS": 0,
+            "fetch_logs-INITIAL_FORMS": 0,
         },
-    )  # fmt: skip
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Source.objects.get().interval_minutes == 15
 

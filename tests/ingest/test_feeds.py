@@ -75,8 +75,12 @@ def test_corpus_feed_is_fetched_and_parsed(server: LocalServer, entry: dict, gzi
     headers = {"ETag": '"corpus"'}
     if gzipped:
         headers["Content-Encoding"] = "gzip"
-    server.add(path, body=gzip.compress(raw) if gzipped else raw, content_type=CONTENT_TYPES[entry["format"]],
-               headers=headers)  # fmt: skip
+    server.add(
+        path,
+        body=gzip.compress(raw) if gzipped else raw,
+        content_type=CONTENT_TYPES[entry["format"]],
+        headers=headers,
+    )
 
     # Through the whole polite path, robots.txt included (the server has none: 404, allowed).
     result = fetch(server.url(path), config=replace(CONFIG, respect_robots=True), robots=RobotsCache())
@@ -448,13 +452,22 @@ def test_json_feed_11(server: LocalServer) -> None:
         "home_page_url": "https://l.example/",
         "authors": [{"name": "Redaktion"}],
         "items": [
-            {"id": "1", "url": "/a/1", "title": "Fähre", "content_html": "<p>Über <b>Elbe</b></p>",
-             "date_published": "2025-06-01T12:00:00+02:00"},
-            {"id": 2, "external_url": "https://x.example/2", "content_text": "Text",
-             "authors": [{"name": "Jörg"}]},
+            {
+                "id": "1",
+                "url": "/a/1",
+                "title": "Fähre",
+                "content_html": "<p>Über <b>Elbe</b></p>",
+                "date_published": "2025-06-01T12:00:00+02:00",
+            },
+            {
+                "id": 2,
+                "external_url": "https://x.example/2",
+                "content_text": "Text",
+                "authors": [{"name": "Jörg"}],
+            },
             {"id": "no-url"},
         ],
-    }  # fmt: skip
+    }
     body = json.dumps(data, ensure_ascii=False).encode("utf-8")
     feed = serve_and_parse(server, body, "application/feed+json", path="/feed.json")
     assert feed.kind == FeedKind.JSON_FEED

@@ -22,8 +22,15 @@ def make_world(n: int, *, published=None):
     first = Entity.objects.get_or_create(key="t:actor0", defaults={"kind": "person", "name": "Akteur 0"})[0]
     for i in range(n):
         url = f"https://example.org/{published:%Y%m%d}/{i}"
-        article = Article.objects.create(url=url, canonical_url=url, outlet=outlet, status="analyzed",
-                                         title=f"Artikel {i}", text="x" * 50, published_at=published)  # fmt: skip
+        article = Article.objects.create(
+            url=url,
+            canonical_url=url,
+            outlet=outlet,
+            status="analyzed",
+            title=f"Artikel {i}",
+            text="x" * 50,
+            published_at=published,
+        )
         actor = Entity.objects.get_or_create(
             key=f"t:actor{i}", defaults={"kind": "person", "name": f"Akteur {i}"}
         )[0]

@@ -42,19 +42,47 @@ def _world():
     text = "Wladimir Putin traf Kim Jong Un in Pjöngjang. Putin sagte, man wolle die Sanktionen überwinden."
     outlet = make.outlet("Example", country="", domain="example.org")
     article = make.article("Putin in Pjöngjang", text, outlet, indexed=False)
-    w = make.cast("putin", "kim", "pj", putin={"country": ""}, kim={"country": "", "provisional": True},
-                  pj={"country": "", "latitude": 39.0})  # fmt: skip
+    w = make.cast(
+        "putin",
+        "kim",
+        "pj",
+        putin={"country": ""},
+        kim={"country": "", "provisional": True},
+        pj={"country": "", "latitude": 39.0},
+    )
     putin, kim, place = w["putin"], w["kim"], w["pj"]
     alias = make.alias(putin, "Putin")
     mention = make.mention(article, putin, "Wladimir Putin")
     make.mention(article, kim, "Kim Jong Un")
-    claim = make.claim(article, "man wolle die Sanktionen überwinden", putin, start=47, end=len(text),
-                       sentence_index=1, cue="sagte", speaker_text="Putin")  # fmt: skip
-    event = make.event("Treffen: Putin und Kim in Pjöngjang", "meet", place=place,
-                       actors=[(putin, "source"), (kim, "target")], articles=[article])  # fmt: skip
+    claim = make.claim(
+        article,
+        "man wolle die Sanktionen überwinden",
+        putin,
+        start=47,
+        end=len(text),
+        sentence_index=1,
+        cue="sagte",
+        speaker_text="Putin",
+    )
+    event = make.event(
+        "Treffen: Putin und Kim in Pjöngjang",
+        "meet",
+        place=place,
+        actors=[(putin, "source"), (kim, "target")],
+        articles=[article],
+    )
     other = make.event("Noch ein Treffen", "meet", place=place)
-    return {**w, "outlet": outlet, "article": article, "alias": alias, "mention": mention, "claim": claim,
-            "event": event, "other": other, "tag": make.tag("Gipfel")}  # fmt: skip
+    return {
+        **w,
+        "outlet": outlet,
+        "article": article,
+        "alias": alias,
+        "mention": mention,
+        "claim": claim,
+        "event": event,
+        "other": other,
+        "tag": make.tag("Gipfel"),
+    }
 
 
 ROUTES: dict[str, Route] = {
@@ -131,7 +159,7 @@ ROUTES: dict[str, Route] = {
             "ids": [w["article"].pk],
             "next": "/",
         },
-    ),  # fmt: skip
+    ),
     # --- API (token or session; analysts and up) ---
     "api:event-list": Route(lambda w: f"/api/v1/events/?actor={w['putin'].pk}&type=meet", API),
     "api:event-detail": Route(lambda w: f"/api/v1/events/{w['event'].pk}/", API),
@@ -175,8 +203,10 @@ def test_each_url_answers_each_role(name, persona, request):
     response = getattr(persona, route.method)(route.url(world), route.data(world))
     expected = route.expect[role]
     assert response.status_code in (expected if isinstance(expected, tuple) else (expected,)), (
-        name, role, response.status_code,
-    )  # fmt: skip
+        name,
+        role,
+        response.status_code,
+    )
     if role is ANON and expected == 302 and name not in {"logout", "set_language"}:
         assert response["Location"].startswith("/login/"), response["Location"]
 

@@ -21,8 +21,12 @@ def test_production_settings_pass_check_deploy():
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # a test-only switch; production never has it
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

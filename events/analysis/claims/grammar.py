@@ -166,8 +166,11 @@ def _np_phrase(ctx: _Ctx, i: int, e: int, s: int) -> int | None:
     while j < e and (_is_adjective(ctx, j) or doc[j].text in QUOTE_CHARS) and not _is_cap_word(ctx, j, s):
         j += 1
     head_start = j
-    while j < e and (_is_cap_word(ctx, j, s) or (doc[j].text in QUOTE_CHARS and j > head_start) or
-                     (doc[j].text in QUOTE_CHARS and j + 1 < e and _is_cap_word(ctx, j + 1, s))):  # fmt: skip
+    while j < e and (
+        _is_cap_word(ctx, j, s)
+        or (doc[j].text in QUOTE_CHARS and j > head_start)
+        or (doc[j].text in QUOTE_CHARS and j + 1 < e and _is_cap_word(ctx, j + 1, s))
+    ):
         j += 1
     if j == head_start or not any(_is_cap_word(ctx, k, s) for k in range(head_start, j)):
         return None

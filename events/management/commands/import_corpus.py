@@ -302,22 +302,41 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         shared = shared_dir()
-        parser.add_argument("--html", default=str(shared / "corpus" / "html" / "manifest.json"),
-                            help="manifest of HTML pages (empty: none)")  # fmt: skip
-        parser.add_argument("--text", default=str(shared / "corpus" / "text" / "10kGNAD_test.jsonl"),
-                            help="JSON Lines of plain texts {id, category, text} (empty: none)")  # fmt: skip
-        parser.add_argument("--seed", default=str(shared / "seed" / "putin-kim-pjoengjang.txt"),
-                            help="the reference case, first line the title (empty: none)")  # fmt: skip
-        parser.add_argument("--categories", default=DEFAULT_CATEGORIES,
-                            help="categories of the plain texts to load, comma-separated (empty: all)")  # fmt: skip
+        parser.add_argument(
+            "--html",
+            default=str(shared / "corpus" / "html" / "manifest.json"),
+            help="manifest of HTML pages (empty: none)",
+        )
+        parser.add_argument(
+            "--text",
+            default=str(shared / "corpus" / "text" / "10kGNAD_test.jsonl"),
+            help="JSON Lines of plain texts {id, category, text} (empty: none)",
+        )
+        parser.add_argument(
+            "--seed",
+            default=str(shared / "seed" / "putin-kim-pjoengjang.txt"),
+            help="the reference case, first line the title (empty: none)",
+        )
+        parser.add_argument(
+            "--categories",
+            default=DEFAULT_CATEGORIES,
+            help="categories of the plain texts to load, comma-separated (empty: all)",
+        )
         parser.add_argument("--limit", type=int, default=None, help="at most N items of each input")
         parser.add_argument(
             "--reanalyze", action="store_true", help="analyse and cluster existing articles again"
         )
-        parser.add_argument("--via-workers", action="store_true",
-                            help="enqueue the tasks for the Celery workers and wait for them")  # fmt: skip
-        parser.add_argument("--wait-timeout", type=float, default=600.0,
-                            help="with --via-workers: give up after this many seconds without progress")  # fmt: skip
+        parser.add_argument(
+            "--via-workers",
+            action="store_true",
+            help="enqueue the tasks for the Celery workers and wait for them",
+        )
+        parser.add_argument(
+            "--wait-timeout",
+            type=float,
+            default=600.0,
+            help="with --via-workers: give up after this many seconds without progress",
+        )
         parser.add_argument("--progress-every", type=int, default=25, help="a progress line every N items")
 
     def handle(self, *args, **options):
@@ -502,9 +521,12 @@ class Command(BaseCommand):
         if domain not in self.outlets:
             outlet, created = Outlet.objects.get_or_create(
                 domain=domain,
-                defaults={"name": info["name"][:200], "country": info.get("country") or "",
-                          "language": info.get("language") or "de"},
-            )  # fmt: skip
+                defaults={
+                    "name": info["name"][:200],
+                    "country": info.get("country") or "",
+                    "language": info.get("language") or "de",
+                },
+            )
             if not created and outlet.name == domain and info["name"] != domain:
                 # Named by its domain by an earlier item without a publisher; a name is better.
                 outlet.name = info["name"][:200]
@@ -566,10 +588,12 @@ class Command(BaseCommand):
         gone = ids - rows.keys()
         failed = set(
             Article.objects.filter(pk__in=ids)
-            .filter(Q(status__in=[Article.Status.FAILED, Article.Status.DUPLICATE])
-                    | Q(status=Article.Status.EXTRACTED, error__startswith="analysis failed"))
+            .filter(
+                Q(status__in=[Article.Status.FAILED, Article.Status.DUPLICATE])
+                | Q(status=Article.Status.EXTRACTED, error__startswith="analysis failed")
+            )
             .values_list("pk", flat=True)
-        )  # fmt: skip
+        )
         analysed = [pk for pk, status in rows.items() if status == Article.Status.ANALYZED]
         # Analysed in this run, and clustered: each detected event has its article link.
         fresh = dict(
@@ -613,8 +637,10 @@ class Command(BaseCommand):
             provisional=Count("pk", filter=Q(entity__provisional=True)),
         )
         total = mentions["total"] or 1
-        out(f"  mentions     {mentions['total']}: linked to the knowledge base {mentions['linked'] / total:.0%}, "
-            f"provisional entities {mentions['provisional'] / total:.0%}")  # fmt: skip
+        out(
+            f"  mentions     {mentions['total']}: linked to the knowledge base {mentions['linked'] / total:.0%}, "
+            f"provisional entities {mentions['provisional'] / total:.0%}"
+        )
         claims = Counter(
             dict(
                 Claim.objects.filter(article_id__in=ids)
@@ -634,8 +660,10 @@ class Command(BaseCommand):
             )
         )
         in_events = EventArticle.objects.filter(article_id__in=ids).values("article_id").distinct().count()
-        out(f"  events       {events.total()} (articles in an event: {in_events}): "
-            + ", ".join(f"{t} {n}" for t, n in events.most_common()))  # fmt: skip
+        out(
+            f"  events       {events.total()} (articles in an event: {in_events}): "
+            + ", ".join(f"{t} {n}" for t, n in events.most_common())
+        )
         out(f"  time         {format_duration(elapsed)} ({elapsed:.1f} s)")
         for name, seconds in sorted(self.clock.seconds.items(), key=lambda pair: -pair[1]):
             runs = self.clock.runs[name]

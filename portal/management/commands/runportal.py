@@ -33,6 +33,7 @@ class Command(BaseCommand):
     def handle(self, *args, addr, port, fetch_threads, nlp_processes, **options):
         login_hint = self._ensure_first_admin()
         celery = [sys.executable, "-m", "celery", "-A", "portal"]
+        # Laid out by hand: in these argv lists each option stays beside its value.
         commands = {
             "web": [sys.executable, "manage.py", "runserver", f"{addr}:{port}", "--noreload"],
             "fetch": celery + ["worker", "-Q", "fetch", "-P", "threads", "-c", str(fetch_threads),

@@ -15,10 +15,16 @@ def kb(kb_entities):
     for entity_id, entity in enumerate(kb_entities, 1):
         infos.append(
             EntityInfo(
-                entity_id, entity.kind, entity.name, entity.country, entity.latitude, entity.longitude,
-                entity.population or 0, entity.org_type,
+                entity_id,
+                entity.kind,
+                entity.name,
+                entity.country,
+                entity.latitude,
+                entity.longitude,
+                entity.population or 0,
+                entity.org_type,
             )
-        )  # fmt: skip
+        )
         for text, kind, _language, valid_from, valid_to, needs_context in entity.aliases:
             key = (entity_id, normalize(text), kind, valid_from)
             if key in seen or not key[1]:

@@ -14,9 +14,21 @@ ROOT = Path(__file__).resolve().parents[3]
 SEED = Path(__file__).resolve().parents[4] / "shared" / "seed" / "putin-kim-pjoengjang.txt"
 PUBLISHED = date(2024, 6, 19)  # a Wednesday
 REQUIRED_TYPES = {
-    "meet", "cooperate", "military_aid", "sanction", "threaten", "attack", "accuse", "protest", "aid",
-    "demand", "reject", "investigate", "election", "other",
-}  # fmt: skip
+    "meet",
+    "cooperate",
+    "military_aid",
+    "sanction",
+    "threaten",
+    "attack",
+    "accuse",
+    "protest",
+    "aid",
+    "demand",
+    "reject",
+    "investigate",
+    "election",
+    "other",
+}
 
 
 @pytest.fixture(scope="module")
