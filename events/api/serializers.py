@@ -39,10 +39,16 @@ class PortalUrlField(serializers.ReadOnlyField):
 
 
 class RecordSerializer(serializers.ModelSerializer):
-    """What every listed record carries: its tags and, where the kind lists it in ``fields``,
-    the address of its portal page (DRF lets a subclass leave out fields declared on a parent)."""
+    """What every listed record carries: the slugs of its tags."""
 
     tags = TagSlugsField()
+
+
+class PageRecordSerializer(RecordSerializer):
+    """A record with a portal page of its own (events, entities): its address as ``url``.
+
+    Not for articles, whose ``url`` is the original address of the article."""
+
     url = PortalUrlField()
 
 
@@ -71,7 +77,7 @@ class ActorSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "kind", "role"]
 
 
-class EventSerializer(RecordSerializer):
+class EventSerializer(PageRecordSerializer):
     place = PlaceSerializer(allow_null=True)
     actors = ActorSerializer(source="api_actors", many=True)
     article_count = serializers.IntegerField()
@@ -112,7 +118,7 @@ class ExternalIdsSerializer(serializers.ModelSerializer):
         fields = ["geonames", "iso", "wikidata"]
 
 
-class EntitySerializer(RecordSerializer):
+class EntitySerializer(PageRecordSerializer):
     lat = serializers.FloatField(source="latitude", allow_null=True)
     lon = serializers.FloatField(source="longitude", allow_null=True)
     aliases = AliasSerializer(source="api_aliases", many=True)
