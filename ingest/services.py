@@ -194,16 +194,10 @@ def _source_succeeded(source: Source, result: FetchResult, now: datetime, *, unc
     source.next_fetch_at = now + _jittered(timedelta(minutes=source.interval_minutes))
     source.save(
         update_fields=[
-            "last_fetch_at",
-            "last_outcome",
-            "last_error",
-            "consecutive_failures",
-            "etag",
-            "last_modified",
-            "last_unconditional_at",
-            "next_fetch_at",
+            "last_fetch_at", "last_outcome", "last_error", "consecutive_failures", "etag",
+            "last_modified", "last_unconditional_at", "next_fetch_at",
         ]
-    )
+    )  # fmt: skip
 
 
 def _source_failed(source: Source, result: FetchResult, now: datetime, *, error: str | None = None) -> None:
@@ -227,15 +221,10 @@ def _source_failed(source: Source, result: FetchResult, now: datetime, *, error:
     source.next_fetch_at = next_at
     source.save(
         update_fields=[
-            "last_fetch_at",
-            "last_outcome",
-            "last_error",
-            "consecutive_failures",
-            "next_fetch_at",
-            "paused_reason",
-            "paused_at",
+            "last_fetch_at", "last_outcome", "last_error", "consecutive_failures", "next_fetch_at",
+            "paused_reason", "paused_at",
         ]
-    )
+    )  # fmt: skip
 
 
 def _pause(source: Source, reason: str, now: datetime) -> None:

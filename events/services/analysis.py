@@ -92,36 +92,22 @@ def store_claims(article: Article, claims: list[ClaimData], mentions: list[Menti
         speaker, source = data.speaker, data.source
         rows.append(
             Claim(
-                article=article,
-                kind=data.kind,
-                evidential=data.evidential,
-                start=data.start,
-                end=data.end,
-                sentence_index=data.sentence_index,
-                cue=data.cue[:200],
-                cue_lemma=data.cue_lemma[:100],
-                speaker_id=_entity_in(speaker, mentions),
-                speaker_text=speaker.text[:300] if speaker else "",
-                speaker_start=speaker.start if speaker else None,
-                speaker_end=speaker.end if speaker else None,
-                source_id=_entity_in(source, mentions),
-                source_text=source.text[:300] if source else "",
-                source_start=source.start if source else None,
-                source_end=source.end if source else None,
-                chain=[
-                    {"text": r.text, "start": r.start, "end": r.end, "entity_id": _entity_in(r, mentions)}
-                    for r in data.chain
-                ],
-                content_start=data.content.start,
-                content_end=data.content.end,
-                content=data.content.text,
+                article=article, kind=data.kind, evidential=data.evidential, start=data.start, end=data.end,
+                sentence_index=data.sentence_index, cue=data.cue[:200], cue_lemma=data.cue_lemma[:100],
+                speaker_id=_entity_in(speaker, mentions), speaker_text=speaker.text[:300] if speaker else "",
+                speaker_start=speaker.start if speaker else None, speaker_end=speaker.end if speaker else None,
+                source_id=_entity_in(source, mentions), source_text=source.text[:300] if source else "",
+                source_start=source.start if source else None, source_end=source.end if source else None,
+                chain=[{"text": r.text, "start": r.start, "end": r.end, "entity_id": _entity_in(r, mentions)}
+                       for r in data.chain],
+                content_start=data.content.start, content_end=data.content.end, content=data.content.text,
                 confidence=data.confidence,
                 review_status=reviewed.review_status if reviewed else Claim.Review.UNVERIFIED,
                 reviewed_by_id=reviewed.reviewed_by_id if reviewed else None,
                 reviewed_at=reviewed.reviewed_at if reviewed else None,
                 review_reason=reviewed.review_reason if reviewed else "",
             )
-        )
+        )  # fmt: skip
     Claim.objects.bulk_create(rows)
 
 
@@ -146,18 +132,10 @@ def apply_corrections(article: Article, mentions: list[MentionData]) -> list[Men
         if correction and correction.wrong:
             continue
         row = Mention(
-            article=article,
-            entity_id=data.entity_id,
-            label=data.label,
-            kind=data.kind,
-            start=data.start,
-            end=data.end,
-            sentence_index=data.sentence_index,
-            text=data.text[:500],
-            confidence=data.confidence,
-            origin=data.origin,
-            note=data.note[:300],
-        )
+            article=article, entity_id=data.entity_id, label=data.label, kind=data.kind, start=data.start,
+            end=data.end, sentence_index=data.sentence_index, text=data.text[:500], confidence=data.confidence,
+            origin=data.origin, note=data.note[:300],
+        )  # fmt: skip
         if correction:
             row.entity_id, row.origin, row.confidence, row.note = (
                 correction.entity_id,
@@ -170,16 +148,8 @@ def apply_corrections(article: Article, mentions: list[MentionData]) -> list[Men
         if not correction.wrong and correction.entity_id:
             # A mention the model missed and an editor added.
             rows.append(
-                Mention(
-                    article=article,
-                    entity_id=correction.entity_id,
-                    label=correction.label or "MISC",
-                    start=correction.start,
-                    end=correction.end,
-                    text=correction.text,
-                    confidence=1.0,
-                    origin="editor",
-                    note="added by an editor",
-                )
-            )
+                Mention(article=article, entity_id=correction.entity_id, label=correction.label or "MISC",
+                        start=correction.start, end=correction.end, text=correction.text, confidence=1.0,
+                        origin="editor", note="added by an editor")
+            )  # fmt: skip
     return rows

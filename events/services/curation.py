@@ -76,10 +76,8 @@ def entity_split(*, entity: Entity, name: str, alias_ids: list[int], mention_ids
     """Split off a new entity with the chosen aliases; the chosen mentions now mean it."""
     new = Entity.objects.create(
         key=f"editor:{entity.kind}:{normalize(name)}:{timezone.now():%Y%m%d%H%M%S}"[:200],
-        kind=entity.kind,
-        name=name,
-        country=entity.country,
-    )
+        kind=entity.kind, name=name, country=entity.country,
+    )  # fmt: skip
     moved = list(Alias.objects.filter(entity=entity, pk__in=alias_ids))
     for alias in moved:
         alias_add(entity=new, text=alias.text, kind=alias.kind, user=None, record=False)
@@ -87,15 +85,8 @@ def entity_split(*, entity: Entity, name: str, alias_ids: list[int], mention_ids
     alias_add(entity=new, text=name, kind=Alias.Kind.NAME, user=None, record=False)
     for mention in Mention.objects.filter(entity=entity, pk__in=mention_ids).select_related("article"):
         _correct(mention, entity=new, wrong=False, user=user)
-    _curated(
-        user,
-        Curation.Action.SPLIT,
-        entity,
-        new_id=new.pk,
-        new_name=name,
-        aliases=[a.text for a in moved],
-        mentions=mention_ids,
-    )
+    _curated(user, Curation.Action.SPLIT, entity, new_id=new.pk, new_name=name, aliases=[a.text for a in moved],
+             mentions=mention_ids)  # fmt: skip
     _relink_later(_affected_articles(entity, new))
     return new
 
@@ -107,12 +98,9 @@ def alias_add(
     if not text:
         raise ValueError("an alias needs a text")
     alias, _ = Alias.objects.get_or_create(
-        entity=entity,
-        normalized=normalize(text)[:300],
-        kind=kind,
-        valid_from=None,
+        entity=entity, normalized=normalize(text)[:300], kind=kind, valid_from=None,
         defaults={"text": text[:300], "origin": Alias.Origin.EDITOR},
-    )
+    )  # fmt: skip
     if record:
         _curated(user, Curation.Action.ALIAS_ADD, entity, text=text, kind=kind)
         # Articles that use the new name may now link it.
@@ -133,17 +121,9 @@ def alias_remove(*, alias: Alias, user) -> None:
 
 def _correct(mention: Mention, *, entity: Entity | None, wrong: bool, user) -> MentionCorrection:
     correction, _ = MentionCorrection.objects.update_or_create(
-        article=mention.article,
-        start=mention.start,
-        end=mention.end,
-        defaults={
-            "text": mention.text,
-            "label": mention.label,
-            "entity": entity,
-            "wrong": wrong,
-            "user": user,
-        },
-    )
+        article=mention.article, start=mention.start, end=mention.end,
+        defaults={"text": mention.text, "label": mention.label, "entity": entity, "wrong": wrong, "user": user},
+    )  # fmt: skip
     if wrong:
         mention.delete()
     else:
@@ -155,30 +135,15 @@ def _correct(mention: Mention, *, entity: Entity | None, wrong: bool, user) -> M
 
 @transaction.atomic
 def mention_mark_wrong(*, mention: Mention, user) -> None:
-    _curated(
-        user,
-        Curation.Action.MENTION_WRONG,
-        mention.entity,
-        article_id=mention.article_id,
-        start=mention.start,
-        end=mention.end,
-        text=mention.text,
-    )
+    _curated(user, Curation.Action.MENTION_WRONG, mention.entity, article_id=mention.article_id,
+             start=mention.start, end=mention.end, text=mention.text)  # fmt: skip
     _correct(mention, entity=None, wrong=True, user=user)
 
 
 @transaction.atomic
 def mention_relink(*, mention: Mention, entity: Entity, user) -> None:
-    _curated(
-        user,
-        Curation.Action.MENTION_RELINK,
-        entity,
-        article_id=mention.article_id,
-        start=mention.start,
-        end=mention.end,
-        text=mention.text,
-        previous=mention.entity_id,
-    )
+    _curated(user, Curation.Action.MENTION_RELINK, entity, article_id=mention.article_id, start=mention.start,
+             end=mention.end, text=mention.text, previous=mention.entity_id)  # fmt: skip
     _correct(mention, entity=entity, wrong=False, user=user)
 
 
@@ -196,16 +161,10 @@ def event_merge(*, source: Event, target: Event, user) -> Event:
         raise ValueError("an event cannot be merged into itself")
     for link in EventArticle.objects.filter(event=source):
         EventArticle.objects.get_or_create(
-            event=target,
-            article_id=link.article_id,
-            defaults={
-                "trigger": link.trigger,
-                "trigger_start": link.trigger_start,
-                "trigger_end": link.trigger_end,
-                "confidence": link.confidence,
-                "pinned": True,
-            },
-        )
+            event=target, article_id=link.article_id,
+            defaults={"trigger": link.trigger, "trigger_start": link.trigger_start, "trigger_end": link.trigger_end,
+                      "confidence": link.confidence, "pinned": True},
+        )  # fmt: skip
     EventArticle.objects.filter(
         event=target, article_id__in=source.event_articles.values("article_id")
     ).update(pinned=True)
@@ -215,37 +174,23 @@ def event_merge(*, source: Event, target: Event, user) -> Event:
     move_taggings("event", source.pk, target.pk)
     source.merged_into = target
     source.save(update_fields=["merged_into"])
-    Curation.objects.create(
-        user=user,
-        action=Curation.Action.EVENT_MERGE,
-        event=target,
-        payload={"source_id": source.pk, "source_title": source.title},
-    )
+    Curation.objects.create(user=user, action=Curation.Action.EVENT_MERGE, event=target,
+                            payload={"source_id": source.pk, "source_title": source.title})  # fmt: skip
     return target
 
 
 @transaction.atomic
 def event_split(*, event: Event, article_ids: list[int], title: str, user) -> Event:
     """Some of an event's articles report another happening: they get an event of their own."""
-    new = Event.objects.create(
-        type=event.type,
-        title=title or event.title,
-        date=event.date,
-        date_precision=event.date_precision,
-        place=event.place,
-        confidence=event.confidence,
-    )
+    new = Event.objects.create(type=event.type, title=title or event.title, date=event.date,
+                               date_precision=event.date_precision, place=event.place, confidence=event.confidence)  # fmt: skip
     moved = EventArticle.objects.filter(event=event, article_id__in=article_ids)
     moved_ids = list(moved.values_list("article_id", flat=True))
     moved.update(event=new, pinned=True)
     for actor in EventActor.objects.filter(event=event):
         EventActor.objects.get_or_create(event=new, entity_id=actor.entity_id, role=actor.role)
-    Curation.objects.create(
-        user=user,
-        action=Curation.Action.EVENT_SPLIT,
-        event=event,
-        payload={"new_id": new.pk, "articles": moved_ids, "title": new.title},
-    )
+    Curation.objects.create(user=user, action=Curation.Action.EVENT_SPLIT, event=event,
+                            payload={"new_id": new.pk, "articles": moved_ids, "title": new.title})  # fmt: skip
     return new
 
 
@@ -256,9 +201,6 @@ def claim_review(*, claim: Claim, status: str, reason: str, user) -> Claim:
     claim.review_status, claim.review_reason = status, reason
     claim.reviewed_by, claim.reviewed_at = user, timezone.now()
     claim.save(update_fields=["review_status", "review_reason", "reviewed_by", "reviewed_at"])
-    Curation.objects.create(
-        user=user,
-        action=Curation.Action.CLAIM_REVIEW,
-        payload={"claim_id": claim.pk, "article_id": claim.article_id, "status": status, "reason": reason},
-    )
+    Curation.objects.create(user=user, action=Curation.Action.CLAIM_REVIEW, payload={
+        "claim_id": claim.pk, "article_id": claim.article_id, "status": status, "reason": reason})  # fmt: skip
     return claim

@@ -54,49 +54,28 @@ class World:
             self._add(i)
 
     def _add(self, i: int) -> None:
-        place = factories.entity(
-            f"Ort {i}", "place", "KP", latitude=39.0 + i / 100, longitude=125.7, geonames_id=1000 + i
-        )
+        place = factories.entity(f"Ort {i}", "place", "KP", latitude=39.0 + i / 100, longitude=125.7,
+                                 geonames_id=1000 + i)  # fmt: skip
         putin = factories.entity(f"Person {i}", "person", "RU", wikidata=f"Q{i}")
         org = factories.entity(f"Org {i}", "organization")
         factories.alias(putin, f"Persons {i}")
         factories.alias(putin, f"P{i}", kind="abbreviation")
-        event = factories.event(
-            f"Treffen {i}",
-            "meet",
-            dt.date(2024, 6, 1 + i % 28),
-            place,
-            actors=[(putin, "source"), (org, "target")],
-        )
+        event = factories.event(f"Treffen {i}", "meet", dt.date(2024, 6, 1 + i % 28), place,
+                                actors=[(putin, "source"), (org, "target")])  # fmt: skip
         text = f"Person {i} traf Org {i} in Ort {i}. „Wir sind Freunde“, sagte Person {i}."
         for j, outlet in enumerate(self.outlets):
             article = factories.article(
-                f"Artikel {i}.{j}",
-                text,
-                outlet,
-                indexed=False,
-                language="de",
-                published_at=timezone.now(),
+                f"Artikel {i}.{j}", text, outlet, indexed=False, language="de", published_at=timezone.now(),
                 authors=["A. Autor"],
-            )
+            )  # fmt: skip
             factories.event_article(event, article)
             factories.mention(article, putin, f"Person {i}")
             factories.tagged(self.tag, article=article)
             self.articles.append(article)
         claim = factories.claim(
-            article,
-            "Wir sind Freunde",
-            putin,
-            "confirmed",
-            "direct_quote",
-            reviewer=self.reviewer,
-            reason="Video",
-            evidential="asserted",
-            start=30,
-            end=60,
-            cue="sagte",
-            source_text="dpa",
-        )
+            article, "Wir sind Freunde", putin, "confirmed", "direct_quote", reviewer=self.reviewer,
+            reason="Video", evidential="asserted", start=30, end=60, cue="sagte", source_text="dpa",
+        )  # fmt: skip
         for target in ({"event": event}, {"claim": claim}, {"entity": putin}):
             factories.tagged(self.tag, **target)
             factories.tagged(self.tag2, **target)
@@ -259,30 +238,13 @@ def test_event_fields(api, world):
     event = world.events[0]
     item = next(e for e in api.get(LIST_URLS["event"]).json()["results"] if e["id"] == event.pk)
     assert set(item) == {
-        "id",
-        "type",
-        "title",
-        "date",
-        "date_precision",
-        "place",
-        "actors",
-        "article_count",
-        "outlet_count",
-        "tags",
-        "url",
-        "first_seen",
-        "last_seen",
-        "merged_into",
-    }
+        "id", "type", "title", "date", "date_precision", "place", "actors", "article_count", "outlet_count",
+        "tags", "url", "first_seen", "last_seen", "merged_into",
+    }  # fmt: skip
     assert item["type"] == "meet" and item["title"] == event.title and item["date"] == event.date.isoformat()
     place = event.place
-    assert item["place"] == {
-        "id": place.pk,
-        "name": place.name,
-        "lat": place.latitude,
-        "lon": place.longitude,
-        "country": "KP",
-    }
+    assert item["place"] == {"id": place.pk, "name": place.name, "lat": place.latitude, "lon": place.longitude,
+                             "country": "KP"}  # fmt: skip
     actors = {(a["id"], a["name"], a["kind"], a["role"]) for a in item["actors"]}
     assert actors == {
         (ea.entity.pk, ea.entity.name, ea.entity.kind, ea.role) for ea in event.event_actors.all()
@@ -296,10 +258,8 @@ def test_event_fields(api, world):
 
 def test_event_without_place_or_outlets(api, db):
     event = Event.objects.create(type="other", title="Ohne Ort")
-    EventArticle.objects.create(
-        event=event,
-        article=Article.objects.create(url="https://x.example/1", canonical_url="https://x.example/1"),
-    )
+    EventArticle.objects.create(event=event, article=Article.objects.create(url="https://x.example/1",
+                                                                           canonical_url="https://x.example/1"))  # fmt: skip
     item = api.get(detail_url("event", event.pk)).json()
     assert item["place"] is None and item["actors"] == [] and item["tags"] == []
     assert item["article_count"] == 1 and item["outlet_count"] == 0
@@ -309,21 +269,9 @@ def test_entity_fields(api, world):
     person = world.entities[1]
     item = api.get(detail_url("entity", person.pk)).json()
     assert set(item) == {
-        "id",
-        "kind",
-        "name",
-        "description",
-        "country",
-        "lat",
-        "lon",
-        "aliases",
-        "external_ids",
-        "provisional",
-        "mention_count",
-        "tags",
-        "url",
-        "merged_into",
-    }
+        "id", "kind", "name", "description", "country", "lat", "lon", "aliases", "external_ids", "provisional",
+        "mention_count", "tags", "url", "merged_into",
+    }  # fmt: skip
     assert item["kind"] == "person" and item["name"] == person.name and item["country"] == "RU"
     assert item["lat"] is None and item["lon"] is None
     assert {a["text"] for a in item["aliases"]} == {"Persons 0", "P0"}
@@ -340,23 +288,9 @@ def test_claim_fields(api, world):
     claim = world.claims[0]
     item = next(c for c in api.get(LIST_URLS["claim"]).json()["results"] if c["id"] == claim.pk)
     assert set(item) == {
-        "id",
-        "kind",
-        "evidential",
-        "cue",
-        "speaker",
-        "speaker_text",
-        "source",
-        "source_text",
-        "content",
-        "article",
-        "sentence_url",
-        "review_status",
-        "reviewed_by",
-        "reviewed_at",
-        "review_reason",
-        "tags",
-    }
+        "id", "kind", "evidential", "cue", "speaker", "speaker_text", "source", "source_text", "content",
+        "article", "sentence_url", "review_status", "reviewed_by", "reviewed_at", "review_reason", "tags",
+    }  # fmt: skip
     assert item["kind"] == "direct_quote" and item["evidential"] == "asserted" and item["cue"] == "sagte"
     assert item["speaker"] == {"id": claim.speaker_id, "name": claim.speaker.name}
     assert item["source"] is None and item["source_text"] == "dpa"
@@ -380,29 +314,14 @@ def test_article_fields_text_only_on_detail(api, world):
     article = world.articles[0]
     item = next(a for a in api.get(LIST_URLS["article"]).json()["results"] if a["id"] == article.pk)
     fields = {
-        "id",
-        "url",
-        "canonical_url",
-        "portal_url",
-        "title",
-        "authors",
-        "outlet",
-        "published_at",
-        "language",
-        "status",
-        "near_duplicate_group",
-        "duplicate_of",
-        "tags",
-    }
+        "id", "url", "canonical_url", "portal_url", "title", "authors", "outlet", "published_at", "language",
+        "status", "near_duplicate_group", "duplicate_of", "tags",
+    }  # fmt: skip
     assert set(item) == fields
     assert item["url"] == article.url and item["canonical_url"] == article.canonical_url
     assert item["portal_url"] == f"http://testserver/articles/{article.pk}/"
-    assert item["outlet"] == {
-        "id": article.outlet_id,
-        "name": "tagesschau",
-        "domain": "tagesschau.example",
-        "country": "DE",
-    }
+    assert item["outlet"] == {"id": article.outlet_id, "name": "tagesschau", "domain": "tagesschau.example",
+                              "country": "DE"}  # fmt: skip
     assert item["status"] == "analyzed" and item["language"] == "de" and item["tags"] == ["sanktionen"]
     detail = api.get(detail_url("article", article.pk)).json()
     assert set(detail) == fields | {"text"}
@@ -471,38 +390,11 @@ def test_schema_generates_without_warnings(db, tmp_path):
         assert set(path_) == {"get"}
     assert {"tokenAuth", "cookieAuth"} <= set(schema["components"]["securitySchemes"])
     event_params = {p["name"] for p in paths["/api/v1/events/"]["get"]["parameters"]}
-    assert {
-        "q",
-        "date_from",
-        "date_to",
-        "actor",
-        "place",
-        "country",
-        "type",
-        "outlet",
-        "tag",
-        "review",
-        "sort",
-        "page",
-        "page_size",
-    } <= event_params
+    assert {"q", "date_from", "date_to", "actor", "place", "country", "type", "outlet", "tag", "review",
+            "sort", "page", "page_size"} <= event_params  # fmt: skip
     claim_params = {p["name"] for p in paths["/api/v1/claims/"]["get"]["parameters"]}
-    assert {
-        "q",
-        "speaker",
-        "source",
-        "about",
-        "kind",
-        "review",
-        "outlet",
-        "tag",
-        "event",
-        "article",
-        "date_from",
-        "date_to",
-        "sort",
-        "page",
-    } <= claim_params
+    assert {"q", "speaker", "source", "about", "kind", "review", "outlet", "tag", "event", "article",
+            "date_from", "date_to", "sort", "page"} <= claim_params  # fmt: skip
     entity_params = {p["name"] for p in paths["/api/v1/entities/"]["get"]["parameters"]}
     assert {"q", "kind", "country", "provisional", "tag", "sort", "page"} <= entity_params
     article_params = {p["name"] for p in paths["/api/v1/articles/"]["get"]["parameters"]}
@@ -661,9 +553,8 @@ def test_entity_filters(api, world):
         world.entities[4].pk,
     }
     assert set(ids(api.get(LIST_URLS["entity"], {"country": "RU", "tag": "sanktionen"}))) == {
-        world.entities[1].pk,
-        world.entities[4].pk,
-    }
+        world.entities[1].pk, world.entities[4].pk
+    }  # fmt: skip
     Entity.objects.filter(pk=world.entities[2].pk).update(provisional=True)
     assert ids(api.get(LIST_URLS["entity"], {"provisional": "1"})) == [world.entities[2].pk]
 
@@ -681,13 +572,9 @@ def test_article_filters(api, world):
 
 @pytest.mark.parametrize(
     "kind, params",
-    [
-        ("event", {"sort": "-articles", "actor": "x"}),
-        ("claim", {"sort": "speaker"}),
-        ("entity", {"sort": "name"}),
-        ("article", {"sort": "title", "date_to": "2999-01-01"}),
-    ],
-)
+    [("event", {"sort": "-articles", "actor": "x"}), ("claim", {"sort": "speaker"}), ("entity", {"sort": "name"}),
+     ("article", {"sort": "title", "date_to": "2999-01-01"})],
+)  # fmt: skip
 def test_lists_match_the_portal_filter(api, world, kind, params):
     from django.http import QueryDict
 

@@ -45,14 +45,9 @@ def korea(db):
 @pytest.fixture
 def article(outlet):
     article = Article.objects.create(
-        url="https://example.org/a",
-        canonical_url="https://example.org/a",
-        outlet=outlet,
-        status=Article.Status.ANALYZED,
-        title="Putin in Pjöngjang",
-        text=TEXT,
-        authors=["A. Autor"],
-    )
+        url="https://example.org/a", canonical_url="https://example.org/a", outlet=outlet,
+        status=Article.Status.ANALYZED, title="Putin in Pjöngjang", text=TEXT, authors=["A. Autor"],
+    )  # fmt: skip
     ArticleAnalysis.objects.create(article=article, sentences=[S0, S1])
     return article
 
@@ -64,41 +59,20 @@ def records(article, putin, korea):
     )
     speaker_at = span(TEXT, "Putin", 46)
     speaker = Mention.objects.create(
-        article=article,
-        entity=putin,
-        label="PER",
-        start=speaker_at[0],
-        end=speaker_at[1],
-        text="Putin",
+        article=article, entity=putin, label="PER", start=speaker_at[0], end=speaker_at[1], text="Putin",
         sentence_index=1,
-    )
+    )  # fmt: skip
     korea_at = span(TEXT, "Nordkorea")
     inside = Mention.objects.create(
-        article=article,
-        entity=korea,
-        label="LOC",
-        start=korea_at[0],
-        end=korea_at[1],
-        text="Nordkorea",
+        article=article, entity=korea, label="LOC", start=korea_at[0], end=korea_at[1], text="Nordkorea",
         sentence_index=1,
-    )
+    )  # fmt: skip
     content = span(TEXT, "man wolle Nordkorea helfen")
     claim = Claim.objects.create(
-        article=article,
-        kind="indirect_speech",
-        evidential="reported",
-        start=S1[0],
-        end=S1[1],
-        sentence_index=1,
-        cue="sagte",
-        speaker=putin,
-        speaker_text="Putin",
-        speaker_start=speaker_at[0],
-        speaker_end=speaker_at[1],
-        content_start=content[0],
-        content_end=content[1],
-        content=TEXT[content[0] : content[1]],
-    )
+        article=article, kind="indirect_speech", evidential="reported", start=S1[0], end=S1[1], sentence_index=1,
+        cue="sagte", speaker=putin, speaker_text="Putin", speaker_start=speaker_at[0], speaker_end=speaker_at[1],
+        content_start=content[0], content_end=content[1], content=TEXT[content[0] : content[1]],
+    )  # fmt: skip
     return {"first": first, "speaker": speaker, "inside": inside, "claim": claim}
 
 
@@ -207,12 +181,9 @@ def test_a_mention_in_the_first_sentence_focuses_it(analyst_client, article, rec
 def test_hostile_text_is_escaped(analyst_client, outlet, putin):
     text = 'Er schrieb <script>alert("x")</script> & <b>fett</b> > alles.\nZweite Zeile <img src=x onerror=alert(1)>.'
     article = Article.objects.create(
-        url="javascript:alert(1)",
-        canonical_url="https://example.org/h",
-        outlet=outlet,
-        text=text,
+        url="javascript:alert(1)", canonical_url="https://example.org/h", outlet=outlet, text=text,
         title="<script>alert(2)</script>",
-    )
+    )  # fmt: skip
     at = span(text, "<script>")
     Mention.objects.create(
         article=article, entity=putin, label="PER", start=at[0], end=at[1], text="<script>"
@@ -237,12 +208,8 @@ def test_without_stored_sentences_a_simple_splitter_is_used(analyst_client, outl
     assert 'class="hint sentence-hint"' in page
     sentences = re.findall(r'<span id="s-(\d+)" class="sentence" data-s="\d+">([^<]*)</span>', page)
     assert [s for _, s in sentences] == [
-        "Erster Satz über Kiew.",
-        "Zweiter Satz?",
-        "Ja!",
-        "„Dritter Satz“, sagte er.",
-        "Neuer Absatz.",
-    ]
+        "Erster Satz über Kiew.", "Zweiter Satz?", "Ja!", "„Dritter Satz“, sagte er.", "Neuer Absatz."
+    ]  # fmt: skip
 
 
 def test_a_sentence_across_a_line_break_is_split_with_one_id(analyst_client, outlet):
@@ -268,9 +235,8 @@ def test_wire_copies_and_near_duplicates_are_listed(analyst_client, article, out
     )
 
     def make(name: str, **fields) -> Article:
-        return Article.objects.create(
-            url=f"https://x.example/{name}", canonical_url=f"https://x.example/{name}", title=name, **fields
-        )
+        return Article.objects.create(url=f"https://x.example/{name}", canonical_url=f"https://x.example/{name}",
+                                      title=name, **fields)  # fmt: skip
 
     same_group = make("gruppe", near_duplicate_group=article.pk)
     copy = make("kopie", duplicate_of=article)
@@ -299,34 +265,15 @@ def _fill(article: Article, n: int) -> None:
         entity = Entity.objects.create(key=f"t:{article.pk}:{i}", kind="person", name=word)
         source = Entity.objects.create(key=f"t:{article.pk}:s{i}", kind="organization", name=f"Quelle {i}")
         start, end = span(text, f"{word} sagte, {word} komme.")
-        Mention.objects.create(
-            article=article,
-            entity=entity,
-            label="PER",
-            start=start,
-            end=start + len(word),
-            text=word,
-            sentence_index=i,
-        )
+        Mention.objects.create(article=article, entity=entity, label="PER", start=start, end=start + len(word),
+                               text=word, sentence_index=i)  # fmt: skip
         content = span(text, f"{word} komme", start + 1)
         Claim.objects.create(
-            article=article,
-            kind="indirect_speech",
-            evidential="reported",
-            start=start,
-            end=end,
-            sentence_index=i,
-            cue="sagte",
-            speaker=entity,
-            source=source,
-            source_text=f"Quelle {i}",
-            speaker_text=word,
-            speaker_start=start,
-            speaker_end=start + len(word),
-            content_start=content[0],
-            content_end=content[1],
+            article=article, kind="indirect_speech", evidential="reported", start=start, end=end, sentence_index=i,
+            cue="sagte", speaker=entity, source=source, source_text=f"Quelle {i}", speaker_text=word,
+            speaker_start=start, speaker_end=start + len(word), content_start=content[0], content_end=content[1],
             content=f"{word} komme",
-        )
+        )  # fmt: skip
         event = Event.objects.create(type="meet", title=f"Ereignis {i}")
         EventArticle.objects.create(event=event, article=article)
         tag = Tag.objects.create(name=f"Tag {article.pk}-{i}", slug=f"tag-{article.pk}-{i}")

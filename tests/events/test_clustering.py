@@ -29,30 +29,19 @@ def entities(db):
 
 def article(n: int, outlet: Outlet | None = None, group: int | None = None) -> Article:
     return Article.objects.create(
-        url=f"https://example.org/{n}",
-        canonical_url=f"https://example.org/{n}",
-        status=Article.Status.ANALYZED,
-        outlet=outlet,
-        near_duplicate_group=group,
-        title=f"Artikel {n}",
-    )
+        url=f"https://example.org/{n}", canonical_url=f"https://example.org/{n}", status=Article.Status.ANALYZED,
+        outlet=outlet, near_duplicate_group=group, title=f"Artikel {n}",
+    )  # fmt: skip
 
 
 def visit(
     entities, *, day=date(2024, 6, 19), place="pyongyang", actors=("putin", "kim"), type_="meet"
 ) -> Detected:
     return Detected(
-        type=type_,
-        title="Treffen: Wladimir Putin und Kim Jong Un in Pjöngjang",
-        date=day,
-        date_precision="day",
-        place_id=entities[place].pk,
-        actors=[(entities[a].pk, "participant") for a in actors],
-        trigger="empfangen",
-        trigger_start=0,
-        trigger_end=9,
-        confidence=0.9,
-    )
+        type=type_, title="Treffen: Wladimir Putin und Kim Jong Un in Pjöngjang", date=day, date_precision="day",
+        place_id=entities[place].pk, actors=[(entities[a].pk, "participant") for a in actors], trigger="empfangen",
+        trigger_start=0, trigger_end=9, confidence=0.9,
+    )  # fmt: skip
 
 
 def test_articles_about_the_same_visit_share_one_event(entities):
@@ -126,16 +115,9 @@ def test_claim_review_keeps_reviewer_time_and_reason(client, editor, entities):
     a.text = "Putin sagte, man wolle die Sanktionen überwinden."
     a.save()
     claim = Claim.objects.create(
-        article=a,
-        kind="indirect_speech",
-        evidential="reported",
-        start=0,
-        end=49,
-        content_start=13,
-        content_end=49,
-        content="man wolle die Sanktionen überwinden",
-        speaker=entities["putin"],
-    )
+        article=a, kind="indirect_speech", evidential="reported", start=0, end=49, content_start=13,
+        content_end=49, content="man wolle die Sanktionen überwinden", speaker=entities["putin"],
+    )  # fmt: skip
     client.post(f"/claims/{claim.pk}/review/", {"status": "disputed", "reason": "Kein Beleg"})
     claim.refresh_from_db()
     assert (claim.review_status, claim.reviewed_by, claim.review_reason) == ("disputed", editor, "Kein Beleg")

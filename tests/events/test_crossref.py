@@ -43,41 +43,21 @@ def add_events(w, n: int, start: int = 0) -> None:
         if i % 3 == 0:
             EventActor.objects.create(event=event, entity=w["choe"], role="participant")
         article = Article.objects.create(
-            url=f"https://x.example/{i}",
-            canonical_url=f"https://x.example/{i}",
-            text=TEXT,
-            title=f"A {i}",
-            status=Article.Status.ANALYZED,
-            published_at=datetime(2024, 1, 1, tzinfo=UTC) + timedelta(days=i),
-        )
+            url=f"https://x.example/{i}", canonical_url=f"https://x.example/{i}", text=TEXT, title=f"A {i}",
+            status=Article.Status.ANALYZED, published_at=datetime(2024, 1, 1, tzinfo=UTC) + timedelta(days=i),
+        )  # fmt: skip
         for entity, start_, end in (("kim", 0, 11), ("putin", 19, 33), ("putin", 50, 55), ("kim", 62, 73)):
             Mention.objects.create(
                 article=article, entity=w[entity], label="PER", start=start_, end=end, text="x"
             )
         Claim.objects.create(
-            article=article,
-            kind="indirect_speech",
-            evidential="reported",
-            start=0,
-            end=49,
-            cue="sagte",
-            speaker=w["kim"],
-            content_start=19,
-            content_end=48,
-            content=TEXT[19:48],
-        )
+            article=article, kind="indirect_speech", evidential="reported", start=0, end=49, cue="sagte",
+            speaker=w["kim"], content_start=19, content_end=48, content=TEXT[19:48],
+        )  # fmt: skip
         Claim.objects.create(
-            article=article,
-            kind="report",
-            evidential="asserted",
-            start=50,
-            end=86,
-            cue="lobte",
-            speaker=w["putin"],
-            content_start=56,
-            content_end=85,
-            content=TEXT[56:85],
-        )
+            article=article, kind="report", evidential="asserted", start=50, end=86, cue="lobte",
+            speaker=w["putin"], content_start=56, content_end=85, content=TEXT[56:85],
+        )  # fmt: skip
 
 
 def url(*entities) -> str:
@@ -99,7 +79,7 @@ def test_each_role_gets_the_page_and_the_suggestions(persona, status, world):
         response = persona.get(address)
         assert response.status_code == status, address
         if status == 302:
-            assert response["Location"].startswith("/login/")
+            assert response["Location"].startswith("/login/")  # fmt: skip
 
 
 def test_no_entity_and_one_entity_get_a_helpful_empty_state(client, analyst, world):
