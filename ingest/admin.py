@@ -32,6 +32,21 @@ class FetchLogInline(admin.TabularInline):
         return qs.filter(pk__in=ids)
 
 
+# What the fetcher writes about a source: shown read-only in the "Health" section of its form.
+SOURCE_HEALTH_FIELDS = [
+    "last_fetch_at",
+    "last_outcome",
+    "last_error",
+    "consecutive_failures",
+    "next_fetch_at",
+    "paused_reason",
+    "paused_at",
+    "etag",
+    "last_modified",
+    "last_unconditional_at",
+]
+
+
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
     list_display = [
@@ -50,38 +65,11 @@ class SourceAdmin(admin.ModelAdmin):
     list_select_related = ["outlet"]
     actions = ["fetch_now", "pause", "resume"]
     inlines = [FetchLogInline]
-    readonly_fields = [
-        "last_fetch_at",
-        "last_outcome",
-        "last_error",
-        "consecutive_failures",
-        "next_fetch_at",
-        "paused_reason",
-        "paused_at",
-        "etag",
-        "last_modified",
-        "last_unconditional_at",
-    ]
+    readonly_fields = SOURCE_HEALTH_FIELDS
     fieldsets = [
         (None, {"fields": ["outlet", "name", "url", "kind", "active", "interval_minutes"]}),
         (_("Requests"), {"fields": ["user_agent", "cookie"], "classes": ["collapse"]}),
-        (
-            _("Health"),
-            {
-                "fields": [
-                    "last_fetch_at",
-                    "last_outcome",
-                    "last_error",
-                    "consecutive_failures",
-                    "next_fetch_at",
-                    "paused_reason",
-                    "paused_at",
-                    "etag",
-                    "last_modified",
-                    "last_unconditional_at",
-                ]
-            },
-        ),
+        (_("Health"), {"fields": SOURCE_HEALTH_FIELDS}),
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
