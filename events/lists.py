@@ -145,8 +145,3 @@ def list_kind(kind: str) -> ListKind:
 def filtered(kind: str, params) -> QuerySet:
     """The records of `kind` (event|claim|entity|article) that `params` select, sorted."""
     return list_kind(kind).filter(params)
-
-
-def with_details(kind: str, records: QuerySet) -> QuerySet:
-    """`records` with what a list row or an export line shows, in a fixed number of queries."""
-    return list_kind(kind).details(records)
