@@ -1,5 +1,6 @@
 from events.tasks import analyze_article
+from ingest.pipeline import send_on_commit
 
 
 def analyze_after_extraction(sender, article_id: int, **kwargs) -> None:
-    analyze_article.delay_on_commit(article_id)
+    send_on_commit(analyze_article, article_id)

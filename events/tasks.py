@@ -5,32 +5,45 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
-from django.utils import timezone
 
 from events.services.analysis import article_analyze
+from ingest import pipeline
 from ingest.models import Article
+from ingest.retrying import TRANSIENT_ERRORS, retry_options
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(ignore_result=True, soft_time_limit=300, time_limit=360)
-def analyze_article(article_id: int) -> None:
-    claimed = Article.objects.filter(
-        pk=article_id, status__in=[Article.Status.EXTRACTED, Article.Status.ANALYZED]
-    ).update(status=Article.Status.ANALYZING, updated_at=timezone.now())
-    if claimed != 1:
+@shared_task(bind=True, ignore_result=True, soft_time_limit=300, time_limit=360, **retry_options())
+def analyze_article(self, article_id: int) -> None:
+    if not pipeline.claim(
+        article_id,
+        waiting=[Article.Status.EXTRACTED, Article.Status.ANALYZED],
+        running=Article.Status.ANALYZING,
+        task_id=self.request.id,
+    ):
         if not Article.objects.filter(pk=article_id).exists():
             logger.info("article %s is gone, skipping", article_id)
         return
     article = Article.objects.get(pk=article_id)
     try:
         article_analyze(article)
+    except TRANSIENT_ERRORS:
+        # The database or broker went away: retried with backoff, the article stays pending.
+        pipeline.release(article_id, to=Article.Status.EXTRACTED, error="connection lost, retrying")
+        raise
     except Exception as exc:
-        # The text stays; the article goes back to EXTRACTED with the error, ready to re-run.
+        # The text stays; the article goes back to EXTRACTED with the error, for another try
+        # (a few, then FAILED with this reason).
         logger.exception("analysis of article %s failed", article_id)
-        Article.objects.filter(pk=article_id).update(
-            status=Article.Status.EXTRACTED, error=f"analysis failed: {type(exc).__name__}: {exc}"[:2000]
+        pipeline.run_failed(
+            article_id,
+            running=Article.Status.ANALYZING,
+            to=Article.Status.EXTRACTED,
+            error=f"analysis failed: {type(exc).__name__}: {exc}",
         )
+    else:
+        pipeline.step_done(article_id)
 
 
 @shared_task(ignore_result=True, soft_time_limit=900, time_limit=960)

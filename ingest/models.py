@@ -139,9 +139,17 @@ class Article(models.Model):
     # Unique: the same article under URLs that differ only in tracking parameters, or under
     # its rel=canonical address, is one article.
     canonical_url = models.URLField(_("canonical URL"), max_length=2000, unique=True)
+    # Every address the article is known by: the feed's link, the page after redirects, the
+    # page's rel=canonical. A feed item matching any of them is this article, not a new one.
+    known_urls = ArrayField(models.CharField(max_length=2000), default=list, blank=True, editable=False)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DISCOVERED)
     error = models.TextField(_("error"), blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The task running the current step (a redelivered message carries the same id, so it
+    # may take its own step over), and how many runs of a step never finished (worker
+    # killed, crash): ingest/pipeline.py gives up on an article after a few.
+    task_id = models.CharField(max_length=64, blank=True, editable=False)
+    restarts = models.PositiveSmallIntegerField(default=0, editable=False)
     title = models.CharField(_("title"), max_length=1000, blank=True)
     authors = ArrayField(
         models.CharField(max_length=200), default=list, blank=True, verbose_name=_("authors")
@@ -176,6 +184,7 @@ class Article(models.Model):
         indexes = [
             GinIndex(fields=["search_vector"], name="article_search_gin"),
             GinIndex(fields=["simhash_bands"], name="article_simhash_bands_gin"),
+            GinIndex(fields=["known_urls"], name="article_known_urls_gin"),
             models.Index(fields=["status", "updated_at"], name="article_status_idx"),
         ]
 

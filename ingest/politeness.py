@@ -1,12 +1,19 @@
 """Being a well-behaved crawler across many worker processes and machines.
 
 The minimum delay per host lives in Redis (SET NX with an expiry), so two workers on two
-machines never hit one host back to back. robots.txt is cached per process by
+machines never hit one host back to back. So does the number of requests in flight per
+host (:func:`host_slot`): a slow server that trickles its bytes can hold a few fetch
+threads, never all of them. robots.txt is cached per process by
 :func:`ingest.http.fetch` (its shared :class:`ingest.http.RobotsCache`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 
 import redis
@@ -15,6 +22,27 @@ from django.conf import settings
 from ingest.http import FetchConfig
 
 THROTTLE_PREFIX = "lagebild:host:"
+SLOTS_PREFIX = "lagebild:hostslots:"
+
+# Take a slot if fewer than ARGV[1] unexpired ones are held: one sorted set per host, each
+# member a holder, its score the moment its lease ends (a killed worker's slot expires).
+TAKE_SLOT = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
+  redis.call('ZADD', KEYS[1], ARGV[2], ARGV[4])
+  redis.call('EXPIRE', KEYS[1], ARGV[5])
+  return 1
+end
+return 0
+"""
+
+
+class HostBusy(Exception):
+    """Every fetch slot of the host is taken: try again in `retry_in` seconds."""
+
+    def __init__(self, host: str, retry_in: float):
+        super().__init__(f"{host}: all {settings.INGEST_HOST_CONCURRENCY} fetch slots busy")
+        self.retry_in = retry_in
 
 
 @cache
@@ -32,6 +60,29 @@ def reserve_host(host: str, delay: float | None = None) -> float:
         return 0.0
     remaining_ms = _redis().pttl(key)
     return max(remaining_ms, 50) / 1000.0
+
+
+@contextmanager
+def host_slot(host: str, holder: str | None = None) -> Iterator[None]:
+    """Hold one of the host's INGEST_HOST_CONCURRENCY fetch slots, or raise HostBusy."""
+    limit = settings.INGEST_HOST_CONCURRENCY
+    if limit <= 0 or not host:
+        yield
+        return
+    key = SLOTS_PREFIX + host.lower()
+    member = f"{holder or 'run'}:{uuid.uuid4().hex[:8]}"
+    # A lease longer than any fetch may take (total timeout plus robots.txt and margin).
+    lease = settings.INGEST_TOTAL_TIMEOUT * 2 + 30
+    now = time.time()
+    taken = _redis().eval(TAKE_SLOT, 1, key, limit, now + lease, now, member, int(lease) + 60)
+    if not taken:
+        raise HostBusy(host, retry_in=min(30.0, max(2.0, settings.INGEST_TOTAL_TIMEOUT / 4)))
+    try:
+        yield
+    finally:
+        # If Redis is away, the lease runs out on its own.
+        with contextlib.suppress(redis.RedisError):
+            _redis().zrem(key, member)
 
 
 def fetch_config(

@@ -17,17 +17,16 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
-from ingest import dedup
+from ingest import dedup, pipeline
 from ingest.decoding import decode_html
 from ingest.extraction import ExtractedArticle, canonicalize_url, extract_document
 from ingest.feeds import FeedItem, FeedKind, parse_feed
 from ingest.http import FEED_TYPES, HTML_TYPES, ConditionalState, ErrorKind, FetchResult, fetch
 from ingest.models import Article, FetchLog, Outlet, Source
 from ingest.politeness import fetch_config
-from ingest.signals import article_extracted
 
 logger = logging.getLogger(__name__)
 
@@ -202,10 +201,14 @@ def _source_succeeded(source: Source, result: FetchResult, now: datetime, *, unc
 
 def _source_failed(source: Source, result: FetchResult, now: datetime, *, error: str | None = None) -> None:
     message = error or result.error or "unknown error"
+    # Counted in the database: two failures at the same moment both count.
+    Source.objects.filter(pk=source.pk).update(consecutive_failures=F("consecutive_failures") + 1)
+    source.consecutive_failures = (
+        Source.objects.filter(pk=source.pk).values_list("consecutive_failures", flat=True).first() or 1
+    )
     source.last_fetch_at = now
     source.last_outcome = "error"
     source.last_error = message
-    source.consecutive_failures += 1
     if result.status == 410:
         _pause(source, f"410 Gone: the server says this feed no longer exists ({message})", now)
     elif source.consecutive_failures >= settings.SOURCE_MAX_FAILURES:
@@ -221,8 +224,7 @@ def _source_failed(source: Source, result: FetchResult, now: datetime, *, error:
     source.next_fetch_at = next_at
     source.save(
         update_fields=[
-            "last_fetch_at", "last_outcome", "last_error", "consecutive_failures", "next_fetch_at",
-            "paused_reason", "paused_at",
+            "last_fetch_at", "last_outcome", "last_error", "next_fetch_at", "paused_reason", "paused_at",
         ]
     )  # fmt: skip
 
@@ -249,10 +251,15 @@ def source_resume(source: Source) -> None:
 
 
 def source_fetch_now(source: Source) -> None:
+    """Fetch the source once, now: leased like a dispatch, so the dispatcher does not send it
+    a second time while this fetch waits in the queue."""
     from ingest.tasks import fetch_source
 
-    Source.objects.filter(pk=source.pk).update(next_fetch_at=timezone.now())
-    fetch_source.delay_on_commit(source.pk)
+    now = timezone.now()
+    Source.objects.filter(pk=source.pk).update(
+        next_fetch_at=now + timedelta(minutes=max(5, source.interval_minutes))
+    )
+    pipeline.send_on_commit(fetch_source, source.pk)
 
 
 def sources_claim_due(now: datetime | None = None) -> list[int]:
@@ -293,19 +300,36 @@ def discover_articles(source: Source | None, items: list[FeedItem]) -> list[int]
         )
         if created:
             new_ids.append(article.pk)
-            fetch_article.delay_on_commit(article.pk)
+            pipeline.send_on_commit(fetch_article, article.pk)
     return new_ids
 
 
+def article_known_by(url: str) -> Article | None:
+    """The article known by this address: its canonical URL, or any address it came by
+    (feed link, the page after redirects), so a feed poll never creates it a second time."""
+    return (
+        Article.objects.filter(Q(canonical_url=url) | Q(known_urls__contains=[url]))
+        .order_by(F("duplicate_of").asc(nulls_first=True), "pk")
+        .first()
+    )
+
+
+def _remember_url(article: Article, url: str) -> None:
+    """Keep an address the article is known by (saved with the article's next save)."""
+    url = canonicalize_url(url) if url else ""
+    if url.startswith(("http://", "https://")) and url not in article.known_urls:
+        article.known_urls = [*article.known_urls, url[:2000]]
+
+
 def _get_or_create_article(url: str, *, source: Source | None, **defaults) -> tuple[Article, bool]:
-    existing = Article.objects.filter(canonical_url=url).first()
+    existing = article_known_by(url)
     if existing:
         return existing, False
     outlet = source.outlet if source else outlet_for_url(url)
     try:
         with transaction.atomic():
             article = Article.objects.create(
-                url=url, canonical_url=url, source=source, outlet=outlet, **defaults
+                url=url, canonical_url=url, known_urls=[url], source=source, outlet=outlet, **defaults
             )
         return article, True
     except IntegrityError:
@@ -320,7 +344,7 @@ def _article_from_page(source: Source, result: FetchResult) -> tuple[Article, bo
     article, created = _get_or_create_article(canonicalize_url(source.url), source=source)
     if created or article.status in (Article.Status.DISCOVERED, Article.Status.FAILED):
         _store_page(article, result.body, result.headers.get("content-type"))
-        extract_article.delay_on_commit(article.pk)
+        pipeline.send_on_commit(extract_article, article.pk)
     return article, created
 
 
@@ -338,6 +362,7 @@ def _store_page(article: Article, body: bytes, content_type: str | None) -> None
             "status",
             "error",
             "attempts",
+            "known_urls",
             "updated_at",
         ]
     )
@@ -358,7 +383,7 @@ def article_submit_url(url: str, *, source: Source | None = None, user=None) -> 
             Article.objects.filter(pk=article.pk).update(
                 status=Article.Status.DISCOVERED, attempts=0, error=""
             )
-        fetch_article.delay_on_commit(article.pk)
+        pipeline.send_on_commit(fetch_article, article.pk)
     return article, created
 
 
@@ -378,8 +403,9 @@ def article_fetch(article: Article) -> ArticleFetchOutcome:
         log = _log(result, article=article, source=article.source)
         article.attempts += 1
         if result.ok:
+            _remember_url(article, result.url)
             _store_page(article, result.body, result.headers.get("content-type"))
-            extract_article.delay_on_commit(article.pk)
+            pipeline.send_on_commit(extract_article, article.pk)
             return ArticleFetchOutcome(log)
         retry = is_transient(result) and article.attempts < settings.ARTICLE_MAX_ATTEMPTS
         # Only status, attempts and error change: text and raw HTML already stored stay.
@@ -465,7 +491,7 @@ def article_store_extracted(
         article_index(article.pk)
         if article.status == Article.Status.EXTRACTED:
             # The next step (analysis, in the events app) listens; duplicates are not analysed.
-            article_extracted.send(sender=Article, article_id=article.pk)
+            pipeline.announce_extracted(article.pk)
 
 
 def article_index(article_id: int) -> None:
@@ -483,6 +509,7 @@ def _apply_canonical(article: Article, page_canonical: str) -> None:
     canonical = canonicalize_url(page_canonical)
     if canonical == article.canonical_url or not canonical.startswith(("http://", "https://")):
         return
+    _remember_url(article, canonical)
     other = Article.objects.filter(canonical_url=canonical).exclude(pk=article.pk).first()
     if other:
         # The page says it is another article we already have: keep one, point here to it.
@@ -530,27 +557,3 @@ def _apply_duplicates(article: Article) -> None:
             near_duplicate_group=group
         )
     article.near_duplicate_group = group
-
-
-def articles_requeue_stalled(*, older_than: timedelta) -> int:
-    """Articles stuck mid-step (their worker died) go back to the step's start."""
-    from ingest.tasks import extract_article, fetch_article
-
-    cutoff = timezone.now() - older_than
-    steps = [
-        (Article.Status.FETCHING, Article.Status.DISCOVERED, fetch_article),
-        (Article.Status.EXTRACTING, Article.Status.FETCHED, extract_article),
-    ]
-    count = 0
-    for stuck, restart, task in steps:
-        with transaction.atomic():
-            ids = list(
-                Article.objects.select_for_update(skip_locked=True)
-                .filter(status=stuck, updated_at__lt=cutoff)
-                .values_list("pk", flat=True)
-            )
-            Article.objects.filter(pk__in=ids).update(status=restart, updated_at=timezone.now())
-            for pk in ids:
-                task.delay_on_commit(pk)
-        count += len(ids)
-    return count

@@ -32,8 +32,12 @@ app.conf.beat_schedule = {
     "beat-heartbeat": {"task": "portal.tasks.beat_heartbeat", "schedule": 30.0},
     # Sends every source whose next fetch time has come to the fetch queue.
     "dispatch-due-sources": {"task": "ingest.tasks.dispatch_due_sources", "schedule": 60.0},
-    # Articles whose worker died mid-step go back in line.
-    "requeue-stalled-articles": {"task": "ingest.tasks.requeue_stalled", "schedule": 600.0},
+    # The database is the record of pending work: articles whose message was lost or whose
+    # worker died are sent again (ingest/pipeline.py).
+    "sweep-pipeline": {
+        "task": "ingest.tasks.sweep_pipeline",
+        "schedule": float(os.getenv("PIPELINE_SWEEP_SECONDS", "120")),
+    },
     # Django never deletes expired sessions by itself.
     "clear-expired-sessions": {"task": "portal.tasks.clear_expired_sessions", "schedule": 6 * 3600.0},
 }

@@ -176,6 +176,9 @@ INGEST_ALLOW_PRIVATE_HOSTS = envlist("INGEST_ALLOW_PRIVATE_HOSTS", "")
 INGEST_RESPECT_ROBOTS = envbool("INGEST_RESPECT_ROBOTS", "true")
 # Minimum seconds between two requests to one host, across all workers.
 INGEST_HOST_DELAY = float(os.getenv("INGEST_HOST_DELAY", "2"))
+# Fetches in flight per host, across all workers: a slow host holds at most this many
+# threads (0: no limit).
+INGEST_HOST_CONCURRENCY = envint("INGEST_HOST_CONCURRENCY", "2")
 # A source is paused after this many failures in a row (410 Gone pauses at once).
 SOURCE_MAX_FAILURES = envint("SOURCE_MAX_FAILURES", "8")
 SOURCE_MAX_BACKOFF_HOURS = envint("SOURCE_MAX_BACKOFF_HOURS", "48")
@@ -183,6 +186,14 @@ SOURCE_MAX_BACKOFF_HOURS = envint("SOURCE_MAX_BACKOFF_HOURS", "48")
 SOURCE_UNCONDITIONAL_HOURS = envint("SOURCE_UNCONDITIONAL_HOURS", "24")
 SITEMAP_MAX_CHILDREN = envint("SITEMAP_MAX_CHILDREN", "20")
 ARTICLE_MAX_ATTEMPTS = envint("ARTICLE_MAX_ATTEMPTS", "4")
+# The sweep (ingest/pipeline.py) re-sends an article that waited this long for its task
+# (the message was lost: broker restart, worker killed) ...
+PIPELINE_STALE_WAITING_SECONDS = envint("PIPELINE_STALE_WAITING_SECONDS", str(20 * 60))
+# ... or whose step has been running longer than any task may run (its worker died).
+PIPELINE_STALE_RUNNING_SECONDS = envint("PIPELINE_STALE_RUNNING_SECONDS", str(12 * 60))
+# (How often beat runs the sweep, PIPELINE_SWEEP_SECONDS, is read by portal/celery.py.)
+# A step whose runs die or crash this many times ends as FAILED with its reason.
+PIPELINE_MAX_RESTARTS = envint("PIPELINE_MAX_RESTARTS", "3")
 
 # --- Auth --------------------------------------------------------------------------------
 
