@@ -203,7 +203,9 @@ def sweep(*, queue_lengths=None, limit: int = 2000) -> SweepResult:
 
 
 def _give_up(pk: int, running: str, runs: int, error: str) -> None:
-    reason = f"gave up after {runs} unfinished runs while {Article.Status(running).label}"
+    # Stored errors are in English, like every other error text of the pipeline.
+    step = {S.FETCHING: "fetching", S.EXTRACTING: "extracting", S.ANALYZING: "analysing"}[running]
+    reason = f"gave up after {runs} unfinished runs while {step}"
     if error:
         reason += f"; last error: {error}"
     Article.objects.filter(pk=pk).update(

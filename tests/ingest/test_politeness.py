@@ -36,3 +36,46 @@ def test_a_throttled_fetch_is_retried_without_claiming_the_article(settings, eag
         fetch_article.apply(args=[article.pk], throw=True)
     article.refresh_from_db()
     assert article.status == Article.Status.DISCOVERED
+
+
+def test_a_host_has_a_limited_number_of_fetch_slots(settings):
+    from ingest.politeness import HostBusy, host_slot
+
+    settings.INGEST_HOST_CONCURRENCY = 2
+    host = f"{uuid.uuid4().hex}.example"
+    with host_slot(host, "a"), host_slot(host, "b"):
+        with pytest.raises(HostBusy) as busy, host_slot(host, "c"):
+            pass
+        assert busy.value.retry_in > 0
+        with host_slot(f"other-{host}", "d"):
+            pass  # another host is not held up
+    with host_slot(host, "c"):
+        pass  # released on exit
+
+
+def test_a_dead_holders_slot_expires(settings):
+    """A worker killed while fetching cannot hold its slot for ever: the lease runs out."""
+    from ingest.politeness import SLOTS_PREFIX, _redis, host_slot
+
+    settings.INGEST_HOST_CONCURRENCY = 1
+    host = f"{uuid.uuid4().hex}.example"
+    _redis().zadd(SLOTS_PREFIX + host, {"killed-worker": 1.0})  # a lease that ended long ago
+    with host_slot(host, "next"):
+        pass
+
+
+@pytest.mark.django_db
+def test_a_busy_host_frees_the_thread_and_retries_the_fetch_later(settings, eager_tasks):
+    from celery.exceptions import Retry
+
+    from ingest.models import Article
+    from ingest.politeness import host_slot
+
+    settings.INGEST_HOST_DELAY = 0
+    settings.INGEST_HOST_CONCURRENCY = 1
+    host = f"{uuid.uuid4().hex}.example"
+    article = Article.objects.create(url=f"https://{host}/a", canonical_url=f"https://{host}/a")
+    with host_slot(host, "slow-feed"), pytest.raises(Retry):
+        fetch_article.apply(args=[article.pk], throw=True)
+    article.refresh_from_db()
+    assert article.status == Article.Status.DISCOVERED

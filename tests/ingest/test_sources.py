@@ -251,3 +251,52 @@ def test_a_sitemap_index_is_followed(server, make_source):
     services.source_fetch(make_source(server.url("/sitemap.xml"), kind=Source.Kind.SITEMAP))
     article = Article.objects.get()
     assert article.title == "Gipfel in Pjöngjang" and article.published_at is not None
+
+
+def test_a_feed_whose_pages_declare_another_canonical_never_recreates_them(server, make_source):
+    """Items are checked against every address an article is known by (feed link, final URL,
+    canonical URL): polling again creates nothing and downloads no page again."""
+    from tests.ingest.conftest import GERMAN_PARAGRAPHS, article_html
+
+    links = [server.url(f"/feed-link/{n}") for n in range(3)]
+    for n, link in enumerate(links):
+        paragraphs = [f"Meldung {n}: " + GERMAN_PARAGRAPHS[n], *GERMAN_PARAGRAPHS]
+        html = article_html(f"Artikel {n}", paragraphs, canonical=f"https://www.example.org/artikel-{n}")
+        server.add(f"/feed-link/{n}", body=html.encode(), content_type="text/html")
+    server.add("/feed.xml", body=rss(*links), content_type="application/rss+xml")
+    source = make_source(server.url("/feed.xml"))
+
+    for _ in range(3):
+        for pk in services.source_fetch(Source.objects.get(pk=source.pk)).new_article_ids:
+            article = Article.objects.get(pk=pk)
+            Article.objects.filter(pk=pk).update(status=Article.Status.FETCHING)
+            article.status = Article.Status.FETCHING
+            services.article_fetch(article)
+            services.article_extract(Article.objects.get(pk=pk))
+
+    assert Article.objects.count() == 3
+    assert sorted(Article.objects.values_list("canonical_url", flat=True)) == [
+        f"https://www.example.org/artikel-{n}" for n in range(3)
+    ]
+    assert {a.status for a in Article.objects.all()} == {Article.Status.EXTRACTED}
+    page_requests = [r for r in server.requests if r.path.startswith("/feed-link/")]
+    assert len(page_requests) == 3
+
+
+def test_fetch_now_sends_one_fetch_and_the_dispatcher_none(make_source, django_capture_on_commit_callbacks):
+    source = make_source("https://example.org/feed.xml")
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.source_fetch_now(source)
+    assert len(callbacks) == 1
+    assert services.sources_claim_due() == []  # the dispatcher does not send it a second time
+
+
+def test_concurrent_failures_are_all_counted(server, make_source):
+    """Two fetches of a source failing at once (a stale copy each) count two failures."""
+    server.add("/feed.xml", body=b"down", status=503)
+    source = make_source(server.url("/feed.xml"))
+    first, second = Source.objects.get(pk=source.pk), Source.objects.get(pk=source.pk)
+    services.source_fetch(first)
+    services.source_fetch(second)
+    source.refresh_from_db()
+    assert source.consecutive_failures == 2
