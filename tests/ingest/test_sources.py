@@ -259,7 +259,7 @@ def test_a_feed_whose_pages_declare_another_canonical_never_recreates_them(serve
     from tests.ingest.conftest import GERMAN_PARAGRAPHS, article_html
 
     links = [server.url(f"/feed-link/{n}") for n in range(3)]
-    for n, link in enumerate(links):
+    for n in range(len(links)):
         paragraphs = [f"Meldung {n}: " + GERMAN_PARAGRAPHS[n], *GERMAN_PARAGRAPHS]
         html = article_html(f"Artikel {n}", paragraphs, canonical=f"https://www.example.org/artikel-{n}")
         server.add(f"/feed-link/{n}", body=html.encode(), content_type="text/html")
