@@ -1,7 +1,9 @@
-"""Health of the services Lagebild depends on, as shown by /healthz.
+"""Health of the services Lagebild depends on, as shown by /healthz and the overview.
 
 Workers publish a heartbeat key with a time-to-live into Redis; a worker whose key has
-expired is considered gone. Beat proves itself alive by a periodic task.
+expired is considered gone. Beat proves itself alive by a periodic task: without it no
+source is fetched and nothing lost is found again, so a beat that stopped ticking is a
+failure. Work that the sweep should have moved and did not is reported as stalled.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from django.db import connection
 
 HEARTBEAT_PREFIX = "lagebild:heartbeat:worker:"
 BEAT_KEY = "lagebild:heartbeat:beat"
+# Beat records itself every 30 s; four missed ticks mean it has stopped.
+BEAT_MAX_AGE_SECONDS = 120
 
 
 @cache
@@ -91,23 +95,43 @@ def check_workers(redis_ok: bool) -> dict:
     served = {queue for worker in workers for queue in worker["queues"]}
     missing = [queue for queue in settings.CELERY_REQUIRED_QUEUES if queue not in served]
     beat_age = round(now - float(last_beat), 1) if last_beat else None
-    return {
-        "ok": not missing,
-        "workers": workers,
-        "missing_queues": missing,
-        # Informational: beat may run on another machine and ticks only every 30 s.
-        "beat": {"last_seen_seconds_ago": beat_age},
-    }
+    beat_ok = beat_age is not None and beat_age <= BEAT_MAX_AGE_SECONDS
+    beat = {"ok": beat_ok, "last_seen_seconds_ago": beat_age}
+    if not beat_ok:
+        beat["error"] = "beat has not run yet" if beat_age is None else f"beat stopped {int(beat_age)} s ago"
+    return {"ok": not missing and beat_ok, "workers": workers, "missing_queues": missing, "beat": beat}
+
+
+def check_pipeline(database_ok: bool) -> dict:
+    """Articles whose work is overdue even for the sweep (it re-sends stale work every
+    PIPELINE_SWEEP_SECONDS): lost messages nobody re-sent, steps nobody restarted."""
+    if not database_ok:
+        return {"ok": False, "error": "database unreachable", "stalled": {}, "stalled_total": 0}
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ingest.pipeline import stalled_counts
+
+    # Two sweeps' grace: work that just became overdue is the sweep's, not yet a problem.
+    grace = timedelta(seconds=2 * settings.PIPELINE_SWEEP_SECONDS)
+    try:
+        stalled = stalled_counts(timezone.now() - grace)
+    except Exception as exc:  # the database went away between the checks
+        return {"ok": False, "error": str(exc).strip()[:200], "stalled": {}, "stalled_total": 0}
+    return {"ok": not stalled, "stalled": stalled, "stalled_total": sum(stalled.values())}
 
 
 def overall() -> dict:
     database = check_database()
     redis_state = check_redis()
     celery_state = check_workers(redis_state["ok"])
-    ok = database["ok"] and redis_state["ok"] and celery_state["ok"]
+    pipeline_state = check_pipeline(database["ok"])
+    ok = database["ok"] and redis_state["ok"] and celery_state["ok"] and pipeline_state["ok"]
     return {
         "status": "ok" if ok else "fail",
         "database": database,
         "redis": redis_state,
         "celery": celery_state,
+        "pipeline": pipeline_state,
     }

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from events.models import Claim, Entity, Event, Mention
 from ingest.models import Article, Source
+from ingest.pipeline import stale_filter
 
 ACTOR_KINDS = (Entity.Kind.PERSON, Entity.Kind.ORGANIZATION, Entity.Kind.COUNTRY)
 WEEK = timedelta(days=7)
@@ -25,12 +26,15 @@ class Ingestion:
     analysed_24h: int
     failed_24h: int
     pending: int
+    # Pending articles whose work is overdue (ingest/pipeline.py): "in progress" is not true
+    # of them until the sweep has sent them again.
+    stalled: int
     last_fetch_at: datetime | None
     newest_article_at: datetime | None
 
     @property
     def ok(self) -> bool:
-        return self.sources_failing == 0 and self.failed_24h == 0
+        return self.sources_failing == 0 and self.failed_24h == 0 and self.stalled == 0
 
 
 def ingestion(now: datetime | None = None) -> Ingestion:
@@ -55,6 +59,7 @@ def ingestion(now: datetime | None = None) -> Ingestion:
         analysed=Count("pk", filter=Q(created_at__gte=day, status=Article.Status.ANALYZED)),
         failed=Count("pk", filter=Q(created_at__gte=day, status=Article.Status.FAILED)),
         pending=Count("pk", filter=Q(status__in=in_progress)),
+        stalled=Count("pk", filter=stale_filter(now)),
         newest=Max("published_at"),
     )
     return Ingestion(
@@ -65,6 +70,7 @@ def ingestion(now: datetime | None = None) -> Ingestion:
         analysed_24h=articles["analysed"],
         failed_24h=articles["failed"],
         pending=articles["pending"],
+        stalled=articles["stalled"],
         last_fetch_at=sources["last_fetch"],
         newest_article_at=articles["newest"],
     )

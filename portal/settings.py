@@ -191,7 +191,9 @@ ARTICLE_MAX_ATTEMPTS = envint("ARTICLE_MAX_ATTEMPTS", "4")
 PIPELINE_STALE_WAITING_SECONDS = envint("PIPELINE_STALE_WAITING_SECONDS", str(20 * 60))
 # ... or whose step has been running longer than any task may run (its worker died).
 PIPELINE_STALE_RUNNING_SECONDS = envint("PIPELINE_STALE_RUNNING_SECONDS", str(12 * 60))
-# (How often beat runs the sweep, PIPELINE_SWEEP_SECONDS, is read by portal/celery.py.)
+# How often beat runs the sweep (portal/celery.py reads the variable itself: it is
+# imported before these settings).
+PIPELINE_SWEEP_SECONDS = envint("PIPELINE_SWEEP_SECONDS", "120")
 # A step whose runs die or crash this many times ends as FAILED with its reason.
 PIPELINE_MAX_RESTARTS = envint("PIPELINE_MAX_RESTARTS", "3")
 

@@ -14,11 +14,13 @@ def fresh_redis_client():
 
 
 def test_it_is_green_with_database_redis_and_worker(client, celery_worker_process):
+    health.record_beat()  # what beat's heartbeat task does every 30 s
     response = client.get("/healthz")
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["status"] == "ok"
     assert body["database"]["ok"] and body["redis"]["ok"] and body["celery"]["ok"]
+    assert body["pipeline"] == {"ok": True, "stalled": {}, "stalled_total": 0}
     assert {"fetch", "nlp"} <= {q for w in body["celery"]["workers"] for q in w["queues"]}
 
 
@@ -63,3 +65,37 @@ def test_it_is_503_when_the_database_is_down(client, tmp_path):
     assert response.status_code == 503
     body = response.json()
     assert body["database"]["ok"] is False and "connection" in body["database"]["error"]
+
+
+def test_a_beat_that_stopped_ticking_fails_the_check(client, settings):
+    """Without beat nothing is fetched and nothing lost is sent again: not healthy."""
+    import time
+
+    health.record_beat()
+    health.redis_client().set(health.BEAT_KEY, str(time.time() - 10 * 60))
+    body = client.get("/healthz").json()
+    assert body["status"] == "fail"
+    assert body["celery"]["beat"]["ok"] is False
+    assert "beat stopped" in body["celery"]["beat"]["error"]
+
+
+def test_stalled_work_fails_the_check_and_shows_on_the_overview(client, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ingest.models import Article
+    from tests import factories
+
+    health.record_beat()
+    stuck = Article.objects.create(
+        url="https://example.org/a", canonical_url="https://example.org/a", status=Article.Status.ANALYZING
+    )
+    Article.objects.filter(pk=stuck.pk).update(updated_at=timezone.now() - timedelta(hours=2))
+    body = client.get("/healthz").json()
+    assert body["status"] == "fail"
+    assert body["pipeline"] == {"ok": False, "stalled": {"analyzing": 1}, "stalled_total": 1}
+
+    factories.login(client, factories.user("analyst", "stalled-analyst"))
+    page = client.get("/").content.decode()
+    assert "1 hängt fest" in page or "1 stalled" in page
