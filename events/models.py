@@ -324,6 +324,10 @@ class Claim(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_reason = models.TextField(blank=True)
+    # Set when a new analysis of the article no longer finds this claim but an editor had
+    # reviewed or tagged it: the row (and its id, review and tags) stays, marked, until an
+    # analysis finds it again. Claims nobody touched are simply deleted.
+    lost_at = models.DateTimeField(_("no longer found by the analysis"), null=True, blank=True)
 
     objects = ClaimQuerySet.as_manager()
 
@@ -368,6 +372,9 @@ class Event(models.Model):
     merged_into = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged"
     )
+    # Set when no article reports the event any more but editors had worked on it (tags,
+    # merges, splits, reviews): it stays, marked, instead of being deleted.
+    orphaned_at = models.DateTimeField(_("no longer reported since"), null=True, blank=True)
 
     objects = EventQuerySet.as_manager()
 
@@ -389,9 +396,16 @@ class EventActor(models.Model):
         TARGET = "target", _("target")
         PARTICIPANT = "participant", _("participant")
 
+    class Origin(models.TextChoices):
+        # Recomputed from the current detections of the event's articles on every clustering.
+        ANALYSIS = "analysis", _("analysis")
+        # Added by an editor's merge or split: kept whatever the analysis says later.
+        CURATION = "curation", _("curation")
+
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="event_actors")
     entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="event_roles")
     role = models.CharField(max_length=12, choices=Role.choices, default=Role.PARTICIPANT)
+    origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.ANALYSIS)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["event", "entity", "role"], name="event_actor_unique")]
@@ -416,6 +430,34 @@ class EventArticle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} ← {self.article}"
+
+
+class EventTombstone(models.Model):
+    """What is left of a deleted event, so that its address answers "removed on ..." (410)
+    or leads to the event it was merged into, instead of a bare 404. Event ids are never
+    reused (a PostgreSQL sequence), so the old id is the key."""
+
+    class Reason(models.TextChoices):
+        UNREPORTED = "unreported", _("no article reports it any more")
+        MERGED = "merged", _("merged into another event")
+        DELETED = "deleted", _("deleted by an administrator")
+
+    event_id = models.PositiveBigIntegerField(_("event id"), unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    type = models.CharField(_("type"), max_length=40, blank=True)
+    date = models.DateField(_("date"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
+    # For MERGED: the event it went into (a plain id: that one may be gone too).
+    merged_into_id = models.PositiveBigIntegerField(null=True, blank=True)
+    removed_at = models.DateTimeField(_("removed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-removed_at"]
+        verbose_name = _("removed event")
+        verbose_name_plural = _("removed events")
+
+    def __str__(self) -> str:
+        return f"{self.event_id}: {self.title} ({self.reason})"
 
 
 class ArticleAnalysis(models.Model):

@@ -46,11 +46,40 @@ def analyze_article(self, article_id: int) -> None:
         pipeline.step_done(article_id)
 
 
-@shared_task(ignore_result=True, soft_time_limit=900, time_limit=960)
+# While one of these steps runs, a relink waits: the run may have read the knowledge base
+# from before the curation, and a second analysis cannot claim the article now.
+BUSY = (Article.Status.FETCHING, Article.Status.EXTRACTING, Article.Status.ANALYZING)
+RELINK_WAIT_SECONDS = 30
+
+
+@shared_task(
+    bind=True, ignore_result=True, soft_time_limit=30, time_limit=60, **retry_options(max_retries=20)
+)
+def relink_article(self, article_id: int) -> None:
+    """After a curation: analyse one affected article again (editors' corrections stay).
+
+    One task per article (curation fans out); safe to re-run: the analysis updates the
+    article's records in place. It only sends the article's analysis task, so the heavy
+    work keeps the analysis task's claim, retries and time limits.
+    """
+    status = Article.objects.filter(pk=article_id).values_list("status", flat=True).first()
+    if status is None:
+        logger.info("article %s is gone, skipping its relink", article_id)
+        return
+    if status in BUSY:
+        raise self.retry(countdown=RELINK_WAIT_SECONDS)
+    if status not in (Article.Status.EXTRACTED, Article.Status.ANALYZED):
+        # Not analysed yet (it will be, with the curated knowledge base), or never will be
+        # (failed, duplicate).
+        return
+    pipeline.send(analyze_article, article_id)
+
+
+@shared_task(ignore_result=True)
 def relink_articles(article_ids: list[int]) -> None:
-    """After a curation: analyse the affected articles again (editors' corrections stay)."""
+    """Messages of the batched relink queued before an upgrade: one relink per article."""
     for article_id in article_ids:
-        analyze_article(article_id)
+        pipeline.send(relink_article, article_id)
 
 
 @shared_task(ignore_result=True, soft_time_limit=120, time_limit=150)

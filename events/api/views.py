@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -16,13 +16,14 @@ from django.views.decorators.http import require_http_methods
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularSwaggerView
-from rest_framework import viewsets
+from rest_framework import status, viewsets
 from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.permissions import SAFE_METHODS
+from rest_framework.response import Response
 
 from events.api import serializers, tokens
 from events.lists import LISTS
-from events.models import Claim, Entity
+from events.models import Claim, Entity, EventTombstone
 
 # --- filter parameters, as documented in the schema (names shared with the portal) --------
 
@@ -137,10 +138,31 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 
 @extend_schema_view(list=extend_schema(parameters=EVENT_FILTERS))
 class EventViewSet(ReadOnlyViewSet):
-    """Events: typed, dated and placed happenings with their actors (merged ones only by id)."""
+    """Events: typed, dated and placed happenings with their actors (merged ones only by id,
+    with `merged_into`; a deleted one answers 410 with when and why)."""
 
     kind = "event"
     serializer_class = serializers.EventSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        try:
+            return super().retrieve(request, *args, **kwargs)
+        except Http404:
+            pk = str(kwargs.get(self.lookup_url_kwarg or self.lookup_field, ""))
+            tombstone = EventTombstone.objects.filter(event_id=int(pk)).first() if pk.isdigit() else None
+            if tombstone is None:
+                raise
+            return Response(
+                {
+                    "detail": "This event was removed.",
+                    "id": tombstone.event_id,
+                    "title": tombstone.title,
+                    "removed_at": tombstone.removed_at,
+                    "reason": tombstone.reason,
+                    "merged_into": tombstone.merged_into_id,
+                },
+                status=status.HTTP_410_GONE,
+            )
 
 
 @extend_schema_view(list=extend_schema(parameters=ENTITY_FILTERS))

@@ -20,11 +20,36 @@ from django.db.models import (
     When,
 )
 
-from events.models import Claim, Event, EventActor, EventArticle, Tagging
+from events.models import Claim, Event, EventActor, EventArticle, EventTombstone, Tagging
 from ingest.models import Article
 
 RELATED_EVENTS = 10
 RELATED_DAYS = 60  # "nearby": within two months either side
+
+
+def event_survivor(event: Event) -> tuple[Event | None, int | None]:
+    """Where a merged event went: the end of its chain of merges, and that event's id.
+
+    The event is None when the chain ends at an id that no longer exists (then the id says
+    which one, for its tombstone) or goes round in a circle (then both are None).
+    """
+    seen = {event.pk}
+    target_id = event.merged_into_id
+    while target_id is not None:
+        if target_id in seen:
+            return None, None
+        seen.add(target_id)
+        target = Event.objects.select_related("place").filter(pk=target_id).first()
+        if target is None:
+            return None, target_id
+        if target.merged_into_id is None:
+            return target, target_id
+        target_id = target.merged_into_id
+    return event, event.pk
+
+
+def event_tombstone(pk: int) -> EventTombstone | None:
+    return EventTombstone.objects.filter(event_id=pk).first()
 
 
 def reported_by(event: Event) -> dict[str, int]:

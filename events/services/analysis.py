@@ -6,6 +6,7 @@ import logging
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from events.analysis.claims import ClaimData
@@ -26,27 +27,66 @@ def article_day(article: Article) -> date | None:
     return timezone.localdate(moment) if moment else None
 
 
-@transaction.atomic
-def article_analyze(article: Article) -> Analysis:
-    """Replace an article's mentions and claims with a fresh analysis, and record the events
-    it reports for clustering. Editors' corrections and claim reviews stay."""
-    from events.tasks import cluster_article
+# How often an analysis starts over when the article's text changed while it ran.
+ANALYSIS_ATTEMPTS = 3
+# Steps that rewrite the text: while one runs, this analysis gives way (it sends a new one).
+REWRITING = (Article.Status.FETCHING, Article.Status.EXTRACTING)
 
-    analysis = analyze_text(article.text, get_kb(), article_day(article))
+
+class TextChanged(RuntimeError):
+    """The article's text kept changing under the analysis."""
+
+
+def article_analyze(article: Article) -> Analysis | None:
+    """Analyse the article and update its mentions and claims in place (same ids where the
+    span is unchanged), and record the events it reports for clustering. Editors'
+    corrections, claim reviews and claim tags stay.
+
+    The NLP runs outside any transaction; its results are written in one short transaction
+    that first locks the article row and checks that the text is still the one analysed.
+    If it changed meanwhile the analysis starts over; if a re-extraction is running now, this
+    run gives way and returns None (the extraction sends a fresh analysis when it is done).
+    """
+    for _attempt in range(ANALYSIS_ATTEMPTS):
+        text = article.text
+        analysis = _analyze(text, article_day(article))
+        with transaction.atomic():
+            current = Article.objects.select_for_update().filter(pk=article.pk).first()
+            if current is None:
+                logger.info("article %s was deleted during its analysis", article.pk)
+                return None
+            if current.status in REWRITING:
+                logger.info("article %s is being extracted again; its analysis gives way", article.pk)
+                return None
+            if current.text != text:
+                article = current
+                continue
+            _store(current, analysis)
+            return analysis
+    raise TextChanged(f"the text of article {article.pk} changed during {ANALYSIS_ATTEMPTS} analyses")
+
+
+def _analyze(text: str, day: date | None) -> Analysis:
+    analysis = analyze_text(text, get_kb(), day)
     if _stale_entities(analysis):
         # The knowledge base in memory names entities that were deleted meanwhile: reload it.
         from events.kb.loader import bump_version
 
         bump_version()
-        analysis = analyze_text(article.text, get_kb(), article_day(article))
+        analysis = analyze_text(text, get_kb(), day)
+    return analysis
+
+
+def _store(article: Article, analysis: Analysis) -> None:
+    """Write one analysis of the article (inside the caller's transaction)."""
+    from events.tasks import cluster_article
+
     for data in analysis.mentions:
         if data.entity_id is None and data.new_entity_kind:
             entity = provisional_entity(data.provisional_name or data.text, data.new_entity_kind)
             data.entity_id, data.confidence = entity.pk, PROVISIONAL_CONFIDENCE
             data.note = "provisional entity, waiting for review"
-    rows = apply_corrections(article, analysis.mentions)
-    Mention.objects.filter(article=article).delete()
-    Mention.objects.bulk_create(rows)
+    rows = store_mentions(article, apply_corrections(article, analysis.mentions))
     store_claims(article, analysis.claims, rows)
     ArticleAnalysis.objects.update_or_create(
         article=article,
@@ -57,7 +97,6 @@ def article_analyze(article: Article) -> Analysis:
     )
     Article.objects.filter(pk=article.pk).update(status=Article.Status.ANALYZED, error="")
     cluster_article.delay_on_commit(article.pk)
-    return analysis
 
 
 def _stale_entities(analysis: Analysis) -> bool:
@@ -65,6 +104,41 @@ def _stale_entities(analysis: Analysis) -> bool:
     ids |= {place for e in analysis.events for place in [e.place_entity_id] if place}
     ids |= {entity_id for e in analysis.events for entity_id, _ in e.actors}
     return Entity.objects.filter(pk__in=ids).count() != len(ids)
+
+
+# --- mentions: matched by span and surface text ------------------------------------------
+
+MENTION_FIELDS = ["entity_id", "label", "kind", "sentence_index", "confidence", "origin", "note"]
+
+
+def store_mentions(article: Article, rows: list[Mention]) -> list[Mention]:
+    """Make the article's mentions these `rows`, keeping the id of every mention whose span
+    and words are unchanged (updated in place); new ones are inserted, vanished ones deleted.
+    Returns the rows, each with its id."""
+    old: dict[tuple, list[Mention]] = {}
+    for mention in Mention.objects.filter(article=article).order_by("pk"):
+        old.setdefault((mention.start, mention.end, mention.text), []).append(mention)
+    changed, new = [], []
+    for row in rows:
+        same = old.get((row.start, row.end, row.text))
+        if not same:
+            new.append(row)
+            continue
+        previous = same.pop(0)
+        row.pk = previous.pk
+        if any(getattr(row, f) != getattr(previous, f) for f in MENTION_FIELDS):
+            changed.append(row)
+    gone = [m.pk for rest in old.values() for m in rest]
+    if gone:
+        Mention.objects.filter(pk__in=gone).delete()
+    if changed:
+        Mention.objects.bulk_update(changed, MENTION_FIELDS)
+    if new:
+        Mention.objects.bulk_create(new)
+    return rows
+
+
+# --- claims: matched by span, content offsets and content --------------------------------
 
 
 def _entity_in(span, mentions: list[Mention]) -> int | None:
@@ -77,38 +151,124 @@ def _entity_in(span, mentions: list[Mention]) -> int | None:
     return inside[0].entity_id if inside else None
 
 
+# What an analysis decides about a claim; review, tags and lost_at belong to the editors.
+CLAIM_FIELDS = [
+    "kind", "evidential", "start", "end", "sentence_index", "cue", "cue_lemma",
+    "speaker_id", "speaker_text", "speaker_start", "speaker_end",
+    "source_id", "source_text", "source_start", "source_end",
+    "chain", "content_start", "content_end", "content", "confidence", "lost_at",
+]  # fmt: skip
+
+
+def _claim_row(article: Article, data: ClaimData, mentions: list[Mention]) -> Claim:
+    speaker, source = data.speaker, data.source
+    return Claim(
+        article=article, kind=data.kind, evidential=data.evidential, start=data.start, end=data.end,
+        sentence_index=data.sentence_index, cue=data.cue[:200], cue_lemma=data.cue_lemma[:100],
+        speaker_id=_entity_in(speaker, mentions), speaker_text=speaker.text[:300] if speaker else "",
+        speaker_start=speaker.start if speaker else None, speaker_end=speaker.end if speaker else None,
+        source_id=_entity_in(source, mentions), source_text=source.text[:300] if source else "",
+        source_start=source.start if source else None, source_end=source.end if source else None,
+        chain=[{"text": r.text, "start": r.start, "end": r.end, "entity_id": _entity_in(r, mentions)}
+               for r in data.chain],
+        content_start=data.content.start, content_end=data.content.end, content=data.content.text,
+        confidence=data.confidence,
+    )  # fmt: skip
+
+
+def _match_claims(old: list[Claim], new: list[Claim]) -> list[tuple[Claim, Claim]]:
+    """Pair stored claims with fresh detections, most certain first: the same spans and
+    words; the same words elsewhere (the text moved), nearest first; the same claim span
+    with a refined content span. Each row is paired at most once."""
+    passes = [
+        lambda c: (c.start, c.end, c.content_start, c.content_end, c.content),
+        lambda c: c.content,
+        lambda c: (c.start, c.end),
+    ]
+    pairs: list[tuple[Claim, Claim]] = []
+    left_old, left_new = list(old), list(new)
+    for key in passes:
+        waiting: dict = {}
+        for claim in left_old:
+            waiting.setdefault(key(claim), []).append(claim)
+        unpaired = []
+        for fresh in left_new:
+            same = waiting.get(key(fresh))
+            if not same:
+                unpaired.append(fresh)
+                continue
+            nearest = min(same, key=lambda c: abs(c.content_start - fresh.content_start))
+            same.remove(nearest)
+            pairs.append((nearest, fresh))
+        paired = {id(stored) for stored, _ in pairs}
+        left_old = [c for c in left_old if id(c) not in paired]
+        left_new = unpaired
+    return pairs
+
+
 def store_claims(article: Article, claims: list[ClaimData], mentions: list[Mention]) -> None:
-    """Replace the article's claims; a claim an editor reviewed keeps its review."""
-    reviews = {
-        (c.start, c.end): c
-        for c in Claim.objects.filter(article=article).exclude(review_status=Claim.Review.UNVERIFIED)
-    }
-    Claim.objects.filter(article=article).delete()
-    rows = []
-    for data in claims:
-        if data.content is None:
+    """Make the article's claims the detected ones, keeping ids: a stored claim that a fresh
+    detection matches (see `_match_claims`) is updated in place and keeps its review and tags;
+    a new detection is inserted. A stored claim that nothing matches is deleted, unless an
+    editor reviewed or tagged it: then it stays with ``lost_at`` set (shown marked)."""
+    fresh = [_claim_row(article, data, mentions) for data in claims if data.content is not None]
+    stored = list(Claim.objects.filter(article=article).annotate(tag_count=Count("taggings")).order_by("pk"))
+    pairs = _match_claims(stored, fresh)
+    changed = []
+    for previous, row in pairs:
+        row.pk, row.lost_at = previous.pk, None
+        if any(getattr(row, f) != getattr(previous, f) for f in CLAIM_FIELDS):
+            changed.append(row)
+    paired = {previous.pk for previous, _ in pairs}
+    now = timezone.now()
+    gone = []
+    for claim in stored:
+        if claim.pk in paired:
             continue
-        reviewed = reviews.get((data.start, data.end))
-        speaker, source = data.speaker, data.source
-        rows.append(
-            Claim(
-                article=article, kind=data.kind, evidential=data.evidential, start=data.start, end=data.end,
-                sentence_index=data.sentence_index, cue=data.cue[:200], cue_lemma=data.cue_lemma[:100],
-                speaker_id=_entity_in(speaker, mentions), speaker_text=speaker.text[:300] if speaker else "",
-                speaker_start=speaker.start if speaker else None, speaker_end=speaker.end if speaker else None,
-                source_id=_entity_in(source, mentions), source_text=source.text[:300] if source else "",
-                source_start=source.start if source else None, source_end=source.end if source else None,
-                chain=[{"text": r.text, "start": r.start, "end": r.end, "entity_id": _entity_in(r, mentions)}
-                       for r in data.chain],
-                content_start=data.content.start, content_end=data.content.end, content=data.content.text,
-                confidence=data.confidence,
-                review_status=reviewed.review_status if reviewed else Claim.Review.UNVERIFIED,
-                reviewed_by_id=reviewed.reviewed_by_id if reviewed else None,
-                reviewed_at=reviewed.reviewed_at if reviewed else None,
-                review_reason=reviewed.review_reason if reviewed else "",
-            )
-        )  # fmt: skip
-    Claim.objects.bulk_create(rows)
+        if _claim_touched(claim):
+            moved = _relocate(claim, article.text)
+            if claim.lost_at is None or moved:
+                claim.lost_at = claim.lost_at or now
+                changed.append(claim)
+        else:
+            gone.append(claim.pk)
+    if gone:
+        Claim.objects.filter(pk__in=gone).delete()
+    if changed:
+        Claim.objects.bulk_update(changed, CLAIM_FIELDS)
+    matched = {id(row) for _, row in pairs}
+    new = [row for row in fresh if id(row) not in matched]
+    if new:
+        Claim.objects.bulk_create(new)
+
+
+def _claim_touched(claim: Claim) -> bool:
+    return (
+        claim.review_status != Claim.Review.UNVERIFIED
+        or claim.reviewed_at is not None
+        or getattr(claim, "tag_count", 0) > 0
+    )
+
+
+def _relocate(claim: Claim, text: str) -> bool:
+    """A kept claim whose words moved (the text changed): shift its offsets to where its
+    content now stands, if it still does (once). Returns whether anything moved."""
+    if text[claim.content_start : claim.content_end] == claim.content:
+        return False
+    at = text.find(claim.content)
+    if at < 0:
+        return False
+    shift = at - claim.content_start
+
+    def moved(offset):
+        return None if offset is None else max(0, offset + shift)
+
+    claim.start, claim.end = moved(claim.start), moved(claim.end)
+    claim.content_start, claim.content_end = at, at + len(claim.content)
+    claim.speaker_start, claim.speaker_end = moved(claim.speaker_start), moved(claim.speaker_end)
+    claim.source_start, claim.source_end = moved(claim.source_start), moved(claim.source_end)
+    claim.chain = [{**r, "start": moved(r.get("start")), "end": moved(r.get("end"))} for r in claim.chain]
+    return True
 
 
 def provisional_entity(surface: str, kind: str) -> Entity:

@@ -4,6 +4,11 @@ An article's detected event joins an existing event of the same type when their 
 close, and they share actors or a place; otherwise it opens a new event. A wire copy (same
 near-duplicate group) joins wherever its twin went. Articles an editor placed (pinned)
 stay where they are.
+
+Analysing an article again keeps its events: the event of the same type it already belongs
+to is updated, not re-created (links to `/events/<id>/`, tags and merges stay). An event
+is deleted only when no article reports it and nobody worked on it; a tombstone then
+answers for its address.
 """
 
 from __future__ import annotations
@@ -12,9 +17,20 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
+from django.utils import timezone
 
-from events.models import Entity, Event, EventActor, EventArticle
+from events.models import (
+    ArticleAnalysis,
+    Claim,
+    Curation,
+    Entity,
+    Event,
+    EventActor,
+    EventArticle,
+    EventTombstone,
+    Tagging,
+)
 from ingest.models import Article
 
 WINDOW_DAYS = {"day": 2, "week": 7, "month": 31, "year": 366}
@@ -86,33 +102,217 @@ def candidates(detected: Detected) -> list[Event]:
 
 @transaction.atomic
 def article_cluster(article: Article, detections: list[Detected]) -> list[Event]:
-    """Attach the article to one event per detected event; safe to run again."""
-    # Forget where this article went last time (unless an editor put it there).
-    previous = list(
-        EventArticle.objects.filter(article=article, pinned=False).values_list("event_id", flat=True)
-    )
-    EventArticle.objects.filter(article=article, pinned=False).delete()
-    Event.objects.filter(pk__in=previous).annotate(n=Count("event_articles")).filter(n=0).delete()
-    if EventArticle.objects.filter(article=article, pinned=True).exists():
+    """Attach the article to one event per detected event; safe to run again.
+
+    Events keep their id through re-analysis: a detection of the same type as an event the
+    article already belongs to (an unpinned link) keeps that link and updates the event
+    (`_previous_link`, `_update_event`); only links that no detection matches any more are
+    removed, and an event left without articles is deleted (with a tombstone) unless
+    editors worked on it (`event_touched`), in which case it stays, marked orphaned.
+    """
+    links = list(EventArticle.objects.filter(article=article).select_related("event"))
+    loose = [link for link in links if not link.pinned]
+    if len(loose) < len(links):
+        # An editor put the article where it belongs: the analysis' own links go.
+        _unlink(article, loose)
         return list(Event.objects.filter(event_articles__article=article))
-    events = []
+    events: list[Event] = []
+    found: dict[int, list[Detected]] = {}  # event id -> this article's detections of it
     for detected in detections:
-        event = _wire_twin_event(article, detected) or _best_match(detected) or _new_event(detected)
-        EventArticle.objects.get_or_create(
-            event=event,
-            article=article,
-            defaults={
-                "trigger": detected.trigger[:200],
-                "trigger_start": detected.trigger_start,
-                "trigger_end": detected.trigger_end,
-                "confidence": detected.confidence,
-            },
-        )
-        for entity_id, role in detected.actors:
-            EventActor.objects.get_or_create(event=event, entity_id=entity_id, role=role)
-        _refine(event, detected)
-        events.append(event)
+        link = _previous_link(detected, loose)
+        if link is not None:
+            loose.remove(link)
+            event = link.event
+            _update_link(link, detected)
+            _update_event(event, article, detected)
+        else:
+            event = _wire_twin_event(article, detected) or _best_match(detected) or _new_event(detected)
+            EventArticle.objects.get_or_create(
+                event=event,
+                article=article,
+                defaults={
+                    "trigger": detected.trigger[:200],
+                    "trigger_start": detected.trigger_start,
+                    "trigger_end": detected.trigger_end,
+                    "confidence": detected.confidence,
+                },
+            )
+            _refine(event, detected)
+        if event.pk not in found:
+            events.append(event)
+        found.setdefault(event.pk, []).append(detected)
+    _unlink(article, loose)
+    for event in events:
+        _sync_actors(event, article, found[event.pk])
     return events
+
+
+def _previous_link(detected: Detected, links: list[EventArticle]) -> EventArticle | None:
+    """The article's earlier link that this detection still describes: the event of the
+    same type (an article rarely reports two of a kind); among several, the one with the
+    same trigger words, then the most similar."""
+    same = [link for link in links if link.event.type == detected.type and not link.event.merged_into_id]
+    if len(same) <= 1:
+        return same[0] if same else None
+    places = {link.event.place_id for link in same} | {detected.place_id}
+    place_country = dict(Entity.objects.filter(pk__in=places - {None}).values_list("pk", "country"))
+    actors: dict[int, set[int]] = {}
+    for event_id, entity_id in EventActor.objects.filter(
+        event__in=[link.event_id for link in same]
+    ).values_list("event_id", "entity_id"):
+        actors.setdefault(event_id, set()).add(entity_id)
+
+    def score(link: EventArticle) -> tuple:
+        trigger = link.trigger_start is not None and link.trigger_start == detected.trigger_start
+        return (trigger, similarity(detected, link.event, actors.get(link.event_id, set()), place_country))
+
+    return max(same, key=score)
+
+
+def _update_link(link: EventArticle, detected: Detected) -> None:
+    values = {
+        "trigger": detected.trigger[:200],
+        "trigger_start": detected.trigger_start,
+        "trigger_end": detected.trigger_end,
+        "confidence": detected.confidence,
+    }
+    changed = [name for name, value in values.items() if getattr(link, name) != value]
+    for name in changed:
+        setattr(link, name, values[name])
+    if changed:
+        link.save(update_fields=changed)
+
+
+def _update_event(event: Event, article: Article, detected: Detected) -> None:
+    """An event reported by this article alone follows its current detection (date, place,
+    title: the analysis may have improved); one that other articles report too only takes
+    refinements (`_refine`), so one article cannot pull it away from the others."""
+    if EventArticle.objects.filter(event=event).exclude(article=article).exists():
+        _refine(event, detected)
+        return
+    values = {
+        "date": detected.date,
+        "date_precision": detected.date_precision,
+        "place_id": detected.place_id,
+        "confidence": detected.confidence,
+        "orphaned_at": None,
+    }
+    if not _title_by_editor(event):
+        values["title"] = detected.title[:300]
+    changed = [name for name, value in values.items() if getattr(event, name) != value]
+    for name in changed:
+        setattr(event, name, values[name])
+    if changed:
+        event.save(update_fields=[*("place" if n == "place_id" else n for n in changed), "last_seen"])
+
+
+def _title_by_editor(event: Event) -> bool:
+    """A split-off event carries the title the editor gave it."""
+    return Curation.objects.filter(action=Curation.Action.EVENT_SPLIT, payload__new_id=event.pk).exists()
+
+
+def _unlink(article: Article, links: list[EventArticle]) -> None:
+    """Remove the article's links that no detection matches any more; an event left without
+    articles goes (tombstone) or, if editors worked on it, stays marked orphaned."""
+    if not links:
+        return
+    EventArticle.objects.filter(pk__in=[link.pk for link in links]).delete()
+    for event in Event.objects.select_for_update().filter(pk__in={link.event_id for link in links}):
+        if EventArticle.objects.filter(event=event).exists():
+            _sync_actors(event, article, [])  # what only this article said goes with it
+        elif event_touched(event, [article.pk]):
+            if event.orphaned_at is None:
+                event.orphaned_at = timezone.now()
+                event.save(update_fields=["orphaned_at", "last_seen"])
+        else:
+            event_remove(event, reason=EventTombstone.Reason.UNREPORTED)
+
+
+def event_touched(event: Event, former_article_ids: list[int]) -> bool:
+    """Did a user work on the event? Tagged, merged into or from, split, an article pinned,
+    named by a curation, or a reviewed or tagged claim in one of its (former) articles."""
+    if event.merged_into_id:
+        return True
+    event_actions = [Curation.Action.EVENT_MERGE, Curation.Action.EVENT_SPLIT]
+    named = Q(event=event) | Q(action__in=event_actions) & (
+        Q(payload__source_id=event.pk) | Q(payload__new_id=event.pk)
+    )
+    worked_claims = Claim.objects.filter(article_id__in=former_article_ids).filter(
+        Q(reviewed_at__isnull=False) | ~Q(review_status=Claim.Review.UNVERIFIED) | Q(taggings__isnull=False)
+    )
+    return (
+        Tagging.objects.filter(event=event).exists()
+        or Event.objects.filter(merged_into=event).exists()
+        or EventArticle.objects.filter(event=event, pinned=True).exists()
+        or EventActor.objects.filter(event=event, origin=EventActor.Origin.CURATION).exists()
+        or Curation.objects.filter(named).exists()
+        or worked_claims.exists()
+    )
+
+
+def event_remove(event: Event, *, reason: str) -> EventTombstone:
+    """Delete an event, leaving a tombstone so that its address says what became of it."""
+    tombstone, _ = EventTombstone.objects.update_or_create(
+        event_id=event.pk,
+        defaults={
+            "title": event.title[:300],
+            "type": event.type,
+            "date": event.date,
+            "reason": reason,
+            "merged_into_id": event.merged_into_id,
+        },
+    )
+    event.delete()
+    return tombstone
+
+
+def _sync_actors(event: Event, article: Article, detections: list[Detected]) -> None:
+    """The event's actors from the analysis: the union of the current detections of its
+    articles (this article's `detections`, the others' stored analyses), merged entities
+    counted as their survivor. Actors an editor's merge or split added (origin CURATION)
+    are never removed; analysis actors are removed only when every other article's
+    detection is known (an article without a stored analysis only adds)."""
+    rows = list(EventActor.objects.filter(event=event))
+    wanted = {(entity_id, role) for detected in detections for entity_id, role in detected.actors}
+    doubtful = {(a.entity_id, a.role) for a in rows if a.origin == EventActor.Origin.ANALYSIS} - wanted
+    complete = True
+    if doubtful:
+        others = dict(
+            EventArticle.objects.filter(event=event)
+            .exclude(article=article)
+            .values_list("article_id", "trigger_start")
+        )
+        stored = ArticleAnalysis.objects.filter(article_id__in=others).values_list(
+            "article_id", "detected_events"
+        )
+        seen = 0
+        for article_id, detected_events in stored:
+            same = [Detected.from_json(d) for d in detected_events if d.get("type") == event.type]
+            exact = [d for d in same if d.trigger_start == others[article_id]]
+            if not same:
+                complete = False
+            for detected in exact or same[:1]:
+                wanted |= set(detected.actors)
+            seen += 1
+        complete = complete and seen == len(others)
+    survivors = dict(
+        Entity.objects.filter(pk__in={entity_id for entity_id, _ in wanted}).values_list(
+            "pk", "merged_into_id"
+        )
+    )
+    wanted = {(survivors[e] or e, role) for e, role in wanted if e in survivors}
+    have = {(a.entity_id, a.role) for a in rows}
+    missing = [EventActor(event=event, entity_id=e, role=role) for e, role in sorted(wanted - have)]
+    if missing:
+        EventActor.objects.bulk_create(missing, ignore_conflicts=True)
+    if complete:
+        stale = [
+            a.pk
+            for a in rows
+            if a.origin == EventActor.Origin.ANALYSIS and (a.entity_id, a.role) not in wanted
+        ]
+        if stale:
+            EventActor.objects.filter(pk__in=stale).delete()
 
 
 def _wire_twin_event(article: Article, detected: Detected) -> Event | None:
@@ -174,3 +374,7 @@ def _refine(event: Event, detected: Detected) -> None:
         changed.append("confidence")
     if changed:
         event.save(update_fields=[*changed, "last_seen"])
+    if event.orphaned_at:
+        # Reported again: no longer an orphan.
+        Event.objects.filter(pk=event.pk).update(orphaned_at=None)
+        event.orphaned_at = None

@@ -21,21 +21,28 @@ from events.models import (
 )
 from events.services.tags import move_taggings
 from ingest.models import Article
+from ingest.pipeline import send_on_commit
+
+# At most this many articles are analysed again after one curation.
+RELINK_LIMIT = 5000
 
 
 def _affected_articles(*entities: Entity) -> list[int]:
     return list(
-        Mention.objects.filter(entity__in=entities).values_list("article_id", flat=True).distinct()[:5000]
+        Mention.objects.filter(entity__in=entities)
+        .values_list("article_id", flat=True)
+        .distinct()[:RELINK_LIMIT]
     )
 
 
 def _relink_later(article_ids) -> None:
-    """Re-link the articles in the background, once the curation is committed."""
-    from events.tasks import relink_articles
+    """Re-link the articles in the background once the curation is committed: one small
+    task per article (safe to re-run; a broker outage leaves the work to a later analysis
+    instead of failing the curation)."""
+    from events.tasks import relink_article
 
-    ids = sorted(set(article_ids))
-    for n in range(0, len(ids), 100):
-        relink_articles.delay_on_commit(ids[n : n + 100])
+    for article_id in sorted(set(article_ids))[:RELINK_LIMIT]:
+        send_on_commit(relink_article, article_id)
 
 
 def _curated(user, action: str, entity: Entity | None, **payload) -> Curation:
@@ -59,6 +66,7 @@ def entity_merge(*, source: Entity, target: Entity, user) -> Entity:
         alias_add(entity=target, text=text, kind=Alias.Kind.NAME, user=None, record=False)
     Mention.objects.filter(entity=source).update(entity=target)
     MentionCorrection.objects.filter(entity=source).update(entity=target)
+    _move_event_roles(source, target)
     move_taggings("entity", source.pk, target.pk)
     Entity.objects.filter(merged_into=source).update(merged_into=target)
     source.merged_into = target
@@ -69,6 +77,19 @@ def entity_merge(*, source: Entity, target: Entity, user) -> Entity:
     _curated(user, Curation.Action.MERGE, target, source_id=source.pk, source_name=source.name)
     _relink_later(affected)
     return target
+
+
+def _move_event_roles(source: Entity, target: Entity) -> None:
+    """Events and claims name the survivor at once (the relink confirms it from the text)."""
+    for actor in EventActor.objects.filter(entity=source):
+        if EventActor.objects.filter(event_id=actor.event_id, entity=target, role=actor.role).exists():
+            actor.delete()
+        else:
+            actor.entity = target
+            actor.save(update_fields=["entity"])
+    Event.objects.filter(place=source).update(place=target)
+    Claim.objects.filter(speaker=source).update(speaker=target)
+    Claim.objects.filter(source=source).update(source=target)
 
 
 @transaction.atomic
@@ -107,7 +128,7 @@ def alias_add(
         ids = Article.objects.filter(status=Article.Status.ANALYZED, text__icontains=text).values_list(
             "pk", flat=True
         )
-        _relink_later(list(ids[:5000]))
+        _relink_later(list(ids[:RELINK_LIMIT]))
     return alias
 
 
@@ -169,8 +190,14 @@ def event_merge(*, source: Event, target: Event, user) -> Event:
         event=target, article_id__in=source.event_articles.values("article_id")
     ).update(pinned=True)
     for actor in EventActor.objects.filter(event=source):
-        EventActor.objects.get_or_create(event=target, entity_id=actor.entity_id, role=actor.role)
+        # Kept whatever later analyses say (origin CURATION).
+        EventActor.objects.update_or_create(
+            event=target, entity_id=actor.entity_id, role=actor.role,
+            defaults={"origin": EventActor.Origin.CURATION},
+        )  # fmt: skip
     EventArticle.objects.filter(event=source).delete()
+    # A merged event answers with a redirect to its target (views); it is not deleted.
+    Event.objects.filter(pk=target.pk).update(orphaned_at=None)
     move_taggings("event", source.pk, target.pk)
     source.merged_into = target
     source.save(update_fields=["merged_into"])
@@ -188,7 +215,12 @@ def event_split(*, event: Event, article_ids: list[int], title: str, user) -> Ev
     moved_ids = list(moved.values_list("article_id", flat=True))
     moved.update(event=new, pinned=True)
     for actor in EventActor.objects.filter(event=event):
-        EventActor.objects.get_or_create(event=new, entity_id=actor.entity_id, role=actor.role)
+        EventActor.objects.get_or_create(
+            event=new,
+            entity_id=actor.entity_id,
+            role=actor.role,
+            defaults={"origin": EventActor.Origin.CURATION},
+        )
     Curation.objects.create(user=user, action=Curation.Action.EVENT_SPLIT, event=event,
                             payload={"new_id": new.pk, "articles": moved_ids, "title": new.title})  # fmt: skip
     return new

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -11,7 +11,15 @@ from django.views.decorators.http import require_GET, require_POST
 from events.models import Event, EventActor
 from events.presentation.figures import event_map
 from events.selectors.details import type_label
-from events.selectors.events import claims_in, event_actors, event_articles, related_events, reported_by
+from events.selectors.events import (
+    claims_in,
+    event_actors,
+    event_articles,
+    event_survivor,
+    event_tombstone,
+    related_events,
+    reported_by,
+)
 from events.services import curation
 from events.views.common import merge_and_redirect
 from portal.roles import editor_required
@@ -25,9 +33,17 @@ def get_event_or_404(pk: int) -> Event:
 
 @require_GET
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    event = get_event_or_404(pk)
+    """The event's page. A merged event leads to the event it ended in (302, along the whole
+    chain); a deleted one answers 410 with what became of it; never a bare 404 for an id
+    that once existed."""
+    event = Event.objects.select_related("place", "merged_into").filter(pk=pk).first()
+    if event is None:
+        return _event_gone(request, pk)
     if event.merged_into_id:
-        return redirect("events:event", pk=event.merged_into_id)
+        survivor, survivor_id = event_survivor(event)
+        if survivor is not None:
+            return redirect("events:event", pk=survivor.pk)
+        return _event_gone(request, survivor_id, merged=event)
     links = event_articles(event)
     actors = event_actors(event)
     return render(
@@ -50,6 +66,27 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "curations": event.curations.select_related("user")[:20],
         },
     )
+
+
+def _event_gone(request: HttpRequest, pk: int | None, merged: Event | None = None) -> HttpResponse:
+    """410 for an event that was deleted (its tombstone says when and why), or merged into
+    one that is gone; 404 only for an id that never was an event."""
+    tombstone = event_tombstone(pk) if pk is not None else None
+    if merged is None and tombstone is None:
+        raise Http404(_("No such event."))
+    if merged is None and tombstone.merged_into_id:
+        survivor = Event.objects.filter(pk=tombstone.merged_into_id).first()
+        if survivor is not None:
+            survivor, _survivor_id = event_survivor(survivor)
+        if survivor is not None:
+            return redirect("events:event", pk=survivor.pk)
+    context = {
+        "event_id": merged.pk if merged else tombstone.event_id,
+        "title": merged.title if merged else tombstone.title,
+        "tombstone": tombstone,
+        "merged": merged,
+    }
+    return render(request, "events/event_gone.html", context, status=410)
 
 
 @require_POST
