@@ -251,7 +251,12 @@ def event_touched(event: Event, former_article_ids: list[int]) -> bool:
 
 
 def event_remove(event: Event, *, reason: str) -> EventTombstone:
-    """Delete an event, leaving a tombstone so that its address says what became of it."""
+    """Delete an event, leaving a tombstone so that its address says what became of it.
+
+    Events merged into it go too (their tombstones say into which), so that none of them
+    looks like an event of its own again once its pointer is gone."""
+    for source in Event.objects.filter(merged_into=event):
+        event_remove(source, reason=EventTombstone.Reason.MERGED)
     tombstone, _ = EventTombstone.objects.update_or_create(
         event_id=event.pk,
         defaults={
