@@ -289,6 +289,7 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.test import Client
     from django.test.utils import setup_test_environment
     from django.utils import timezone
@@ -298,6 +299,15 @@ def main() -> None:
     from portal.roles import EDITOR, user_create
 
     setup_test_environment()  # the test client's host and response.context
+    from django.test.utils import override_settings
+
+    # The test client speaks plain HTTP (production settings would redirect it to HTTPS),
+    # and the pages it renders need no collected, hashed static files.
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    override_settings(SECURE_SSL_REDIRECT=False, STORAGES=storages).enable()
     stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
     url = f"https://identity-check.example.org/{stamp}/putin-kim"
     user = user_create(username=f"identity-check-{stamp}", role=EDITOR, password=f"x-{stamp}-Y")
@@ -312,10 +322,15 @@ def main() -> None:
     print(table(run))
     if not options.keep:
         from events.kb.loader import bump_version
-        from events.models import Curation, Entity
+        from events.models import Curation, Entity, EventArticle
 
-        Event.objects.filter(event_articles__article_id=run.article_id).delete()
+        # Only what this run made: the article may have joined events of a wire twin (the
+        # reference case imported by import_corpus has the same text).
+        event_ids = list(
+            EventArticle.objects.filter(article_id=run.article_id).values_list("event_id", flat=True)
+        )
         Article.objects.filter(pk=run.article_id).delete()
+        Event.objects.filter(pk__in=event_ids, event_articles__isnull=True).delete()
         Tag.objects.filter(slug=run.tag_slug).delete()
         Entity.objects.filter(key__startswith="editor:person:identity-check:").delete()
         Entity.objects.filter(key__startswith="provisional:", name__contains=EXTRA_PERSON).delete()

@@ -67,6 +67,11 @@ def relink_article(self, article_id: int) -> None:
         logger.info("article %s is gone, skipping its relink", article_id)
         return
     if status in BUSY:
+        if self.request.retries >= self.max_retries:
+            # Stuck in a step for this long: the sweep restarts that step, with the curated
+            # knowledge base.
+            logger.warning("article %s stayed busy (%s); its relink is left to the sweep", article_id, status)
+            return
         raise self.retry(countdown=RELINK_WAIT_SECONDS)
     if status not in (Article.Status.EXTRACTED, Article.Status.ANALYZED):
         # Not analysed yet (it will be, with the curated knowledge base), or never will be

@@ -3,6 +3,23 @@
 from django.db import migrations, models
 
 
+def mark_curated_actors(apps, schema_editor):
+    """Actors of events that an editor's merge or split made were copied by hand: keep them
+    (origin curation) when clustering starts to recompute analysis actors. This keeps a few
+    analysis actors too (the merge target's own), which only errs on the side of keeping."""
+    Curation = apps.get_model("events", "Curation")
+    EventActor = apps.get_model("events", "EventActor")
+    event_ids = set()
+    for action, event_id, payload in Curation.objects.filter(
+        action__in=["event_merge", "event_split"]
+    ).values_list("action", "event_id", "payload"):
+        if action == "event_merge" and event_id:
+            event_ids.add(event_id)
+        elif action == "event_split" and isinstance(payload, dict) and payload.get("new_id"):
+            event_ids.add(payload["new_id"])
+    EventActor.objects.filter(event_id__in=event_ids).update(origin="curation")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -43,4 +60,5 @@ class Migration(migrations.Migration):
             name='origin',
             field=models.CharField(choices=[('analysis', 'analysis'), ('curation', 'curation')], default='analysis', max_length=8),
         ),
+        migrations.RunPython(mark_curated_actors, migrations.RunPython.noop),
     ]

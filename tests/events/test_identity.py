@@ -325,3 +325,28 @@ def test_a_merge_sends_one_relink_per_affected_article(
     assert not any(name == "relink_articles" for name, _ in runs)
     assert Mention.objects.filter(entity=target, text="Wladimir Putn").count() == 3
     assert Curation.objects.filter(action="merge").count() == 1
+
+
+def test_a_relink_waits_while_the_article_is_busy_and_skips_a_gone_one(kb):
+    from events.tasks import relink_article
+
+    article = factories.article(
+        "Besuch", "Wladimir Putin traf Kim Jong Un.", indexed=False, status=Article.Status.ANALYZING
+    )
+    runs = []
+
+    def seen(task=None, **kwargs):
+        runs.append(task.name)
+
+    task_prerun.connect(seen, weak=False)
+    try:
+        result = relink_article.apply(args=(article.pk,))
+    finally:
+        task_prerun.disconnect(seen)
+    # Tried again later (eagerly: at once) while the analysis runs, never run over it; in
+    # the end left to the sweep.
+    assert result.state == "SUCCESS" and runs == ["events.tasks.relink_article"] * (
+        relink_article.max_retries + 1
+    )
+    assert not Mention.objects.exists()
+    assert relink_article.apply(args=(article.pk + 1000,)).state == "SUCCESS"  # gone: nothing to do
