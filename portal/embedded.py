@@ -21,6 +21,7 @@ import hashlib
 import logging
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -146,6 +147,8 @@ def stop_postgres() -> bool:
 
 # --- Redis -------------------------------------------------------------------------------
 
+AOF_NAME = "appendonly.aof"
+
 
 def _redis_server_binary() -> str:
     with warnings.catch_warnings():
@@ -172,6 +175,33 @@ def _redis_ping(path: Path) -> bool:
         return False
 
 
+def redis_server_args(directory: Path, sock: Path, *, appendonly: bool = True) -> list[str]:
+    """The embedded Redis's command line: a Unix socket only, and data that survives a crash.
+
+    Each option and each of its values is an argument of its own: ``"--save", "300 1"``
+    made Redis 6.2 read the whole string as one value and fall back to ``save ""``, so
+    nothing was ever written to disk.
+    """
+    # Laid out by hand: one option and its values a line.
+    return [
+        _redis_server_binary(),
+        "--port", "0",  # Unix socket only
+        "--unixsocket", str(sock),
+        "--unixsocketperm", "700",
+        "--daemonize", "yes",
+        "--pidfile", str(directory / "redis.pid"),
+        "--logfile", str(directory / "redis.log"),
+        "--dir", str(directory),
+        # Snapshots bound how long a restart takes to load; the append-only file is what
+        # keeps queued tasks through a hard kill: every write, flushed to disk each second.
+        "--save", "300", "1",
+        "--save", "60", "1000",
+        "--appendonly", "yes" if appendonly else "no",
+        "--appendfilename", AOF_NAME,
+        "--appendfsync", "everysec",
+    ]  # fmt: skip
+
+
 def start_redis() -> None:
     if redis_running():
         return
@@ -180,34 +210,28 @@ def start_redis() -> None:
     sock = redis_socket()
     sock.parent.mkdir(parents=True, exist_ok=True)
     sock.unlink(missing_ok=True)
-    # The argv is ours: the wheel's own redis-server binary and paths under .data/.
-    # Laid out by hand: one option and its value a line.
+    # A data directory from before the append-only file has at most a snapshot. Started with
+    # appendonly yes, Redis would load the (missing, so empty) AOF and ignore the snapshot;
+    # so it starts from the snapshot and switches the AOF on at run time, which writes the
+    # loaded data into a new AOF first.
+    migrate = (directory / "dump.rdb").exists() and not (directory / AOF_NAME).exists()
+    # S603: the argv is ours: the wheel's own redis-server binary and paths under .data/.
     subprocess.run(  # noqa: S603
-        [
-            _redis_server_binary(),
-            "--port", "0",  # Unix socket only
-            "--unixsocket", str(sock),
-            "--unixsocketperm", "700",
-            "--daemonize", "yes",
-            "--pidfile", str(directory / "redis.pid"),
-            "--logfile", str(directory / "redis.log"),
-            "--dir", str(directory),
-            # Snapshot now and then so queued tasks survive a restart of `make run`.
-            "--save", "300 1",
-        ],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    deadline = time.monotonic() + 10
+        redis_server_args(directory, sock, appendonly=not migrate), check=True, stdout=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 30  # loading a large AOF after a crash takes a moment
     while not redis_running():
         if time.monotonic() > deadline:
             log = directory / "redis.log"
             tail = log.read_text()[-2000:] if log.exists() else ""
             raise RuntimeError(f"embedded Redis did not start; its log says:\n{tail}")
         time.sleep(0.05)
+    if migrate:
+        _redis_client().config_set("appendonly", "yes")
 
 
 def stop_redis() -> bool:
+    """Shut the embedded Redis down cleanly (it writes its snapshot and AOF first)."""
     if not redis_running():
         return False
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
@@ -220,6 +244,39 @@ def stop_redis() -> bool:
     while redis_running() and time.monotonic() < deadline:
         time.sleep(0.05)
     return True
+
+
+def redis_pid() -> int | None:
+    """The embedded Redis's process id, or None when it is not running."""
+    pidfile = redis_dir() / "redis.pid"
+    if not _pid_alive(pidfile):
+        return None
+    return int(pidfile.read_text().split()[0])
+
+
+def kill_redis(sig: int = signal.SIGKILL) -> bool:
+    """Kill the embedded Redis without letting it save (a crash, for fault tests)."""
+    pid = redis_pid()
+    if pid is None:
+        return False
+    os.kill(pid, sig)
+    # Wait for the socket to go dead rather than for the pid: a daemon's parent may be slow
+    # to reap it, and a zombie still answers kill(pid, 0).
+    deadline = time.monotonic() + 10
+    while redis_running() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return True
+
+
+def redis_config(name: str) -> str:
+    """One setting of the running embedded Redis (``CONFIG GET``), e.g. ``save``."""
+    return _redis_client().config_get(name).get(name, "")
+
+
+def _redis_client():
+    import redis  # here, not at the top: settings import this module on every start
+
+    return redis.Redis(unix_socket_path=str(redis_socket()), socket_timeout=10, decode_responses=True)
 
 
 def _pid_alive(pidfile: Path) -> bool:
