@@ -469,6 +469,9 @@ class ArticleAnalysis(models.Model):
     # that gives Mention.sentence_index; the article page renders the text sentence by sentence.
     sentences = models.JSONField(default=list)
     analyzed_at = models.DateTimeField(auto_now=True)
+    # When these detections were clustered into events; empty while the clustering task is
+    # pending, so a lost clustering message is found again (events.tasks.sweep_clustering).
+    clustered_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"analysis of {self.article_id}"

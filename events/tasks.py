@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
 
+from events.models import ArticleAnalysis
 from events.services.analysis import article_analyze
 from ingest import pipeline
 from ingest.models import Article
@@ -87,10 +92,9 @@ def relink_articles(article_ids: list[int]) -> None:
         pipeline.send(relink_article, article_id)
 
 
-@shared_task(ignore_result=True, soft_time_limit=120, time_limit=150)
+@shared_task(ignore_result=True, soft_time_limit=120, time_limit=150, **retry_options())
 def cluster_article(article_id: int) -> None:
     """Attach the article to events (an existing one, or a new one) from what analysis found."""
-    from events.models import ArticleAnalysis
     from events.services.clustering import Detected, article_cluster
 
     try:
@@ -101,4 +105,31 @@ def cluster_article(article_id: int) -> None:
     article = analysis.article
     if article.status != Article.Status.ANALYZED:
         return
-    article_cluster(article, [Detected.from_json(d) for d in analysis.detected_events])
+    with transaction.atomic():
+        article_cluster(article, [Detected.from_json(d) for d in analysis.detected_events])
+        # Only if no newer analysis replaced these detections meanwhile (it sends its own).
+        ArticleAnalysis.objects.filter(pk=analysis.pk, analyzed_at=analysis.analyzed_at).update(
+            clustered_at=timezone.now()
+        )
+
+
+@shared_task(ignore_result=True, **retry_options())
+def sweep_clustering(limit: int = 2000) -> int:
+    """Run by beat: analysed articles whose clustering message was lost are clustered.
+
+    Like the ingest sweep, it waits until the clustering is overdue and the nlp queue is
+    drained, so a long but healthy backlog is not doubled.
+    """
+    cutoff = timezone.now() - timedelta(seconds=settings.PIPELINE_STALE_WAITING_SECONDS)
+    if pipeline.broker_queue_length("nlp"):
+        return 0
+    ids = list(
+        ArticleAnalysis.objects.filter(
+            clustered_at__isnull=True, analyzed_at__lt=cutoff, article__status=Article.Status.ANALYZED
+        ).values_list("article_id", flat=True)[:limit]
+    )
+    for article_id in ids:
+        pipeline.send(cluster_article, article_id)
+    if ids:
+        logger.warning("re-sent the clustering of %d articles", len(ids))
+    return len(ids)

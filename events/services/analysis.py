@@ -16,6 +16,7 @@ from events.analysis.pipeline import Analysis, analyze_text, event_json
 from events.kb.loader import get_kb
 from events.models import ArticleAnalysis, Claim, Entity, Mention, MentionCorrection
 from ingest.models import Article
+from ingest.pipeline import send_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -93,10 +94,11 @@ def _store(article: Article, analysis: Analysis) -> None:
         defaults={
             "detected_events": [event_json(e) for e in analysis.events],
             "sentences": analysis.sentences,
+            "clustered_at": None,
         },
     )
     Article.objects.filter(pk=article.pk).update(status=Article.Status.ANALYZED, error="")
-    cluster_article.delay_on_commit(article.pk)
+    send_on_commit(cluster_article, article.pk)
 
 
 def _stale_entities(analysis: Analysis) -> bool:

@@ -130,3 +130,33 @@ def test_claim_review_keeps_reviewer_time_and_reason(client, editor, entities):
     )
     store_claims(a, [fresh], [])
     assert Claim.objects.get().review_status == "disputed"
+
+
+def test_a_lost_clustering_message_is_found_again_by_the_sweep(entities, monkeypatch, eager_tasks):
+    """Analysis committed but its clustering message was lost (broker restart): the sweep
+    clusters the article once the message is overdue, and marks it clustered."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from events import tasks
+    from events.models import ArticleAnalysis
+
+    monkeypatch.setattr(tasks.pipeline, "broker_queue_length", lambda queue: 0)
+    lost = article(1)
+    detected = visit(entities)
+    stored = {
+        "type": detected.type, "title": detected.title, "date": detected.date.isoformat(), "date_precision": "day",
+        "place_id": detected.place_id, "actors": detected.actors, "trigger": detected.trigger, "trigger_start": 0,
+        "trigger_end": 9, "confidence": 0.9,
+    }  # fmt: skip
+    analysis = ArticleAnalysis.objects.create(article=lost, detected_events=[stored])
+    ArticleAnalysis.objects.filter(pk=analysis.pk).update(analyzed_at=timezone.now() - timedelta(hours=1))
+    fresh = ArticleAnalysis.objects.create(article=article(2), detected_events=[stored])
+
+    assert tasks.sweep_clustering.apply().get() == 1  # eager tasks: the re-sent one runs here
+    analysis.refresh_from_db()
+    fresh.refresh_from_db()
+    assert analysis.clustered_at is not None and fresh.clustered_at is None
+    assert EventArticle.objects.filter(article=lost).count() == 1
+    assert tasks.sweep_clustering.apply().get() == 0  # done: not sent again
