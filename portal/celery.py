@@ -4,8 +4,10 @@ Start workers with ``celery -A portal worker -Q fetch -P threads -c 8`` and
 ``celery -A portal worker -Q nlp -c <cores>``, and one ``celery -A portal beat``.
 """
 
+import logging
 import os
 
+import redis
 from celery import Celery, bootsteps
 
 from portal import embedded
@@ -14,6 +16,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 # A worker or beat started by hand on a machine without configured servers uses the
 # embedded ones, like manage.py does.
 embedded.autostart()
+
+logger = logging.getLogger(__name__)
 
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -59,7 +63,14 @@ class WorkerHeartbeat(bootsteps.StartStopStep):
 
         def beat():
             queues = sorted(q.name for q in worker.app.amqp.queues.consume_from.values())
-            publish_worker_heartbeat(worker.hostname, queues)
+            try:
+                publish_worker_heartbeat(worker.hostname, queues)
+            except redis.RedisError as exc:
+                # Redis is down (it is also the broker): the consumer is reconnecting by
+                # itself. Raised here, the error killed a worker that started before Redis
+                # ("Unrecoverable error"), and in the event loop it would restart a healthy
+                # broker connection. /healthz sees the missing heartbeat anyway.
+                logger.warning("worker heartbeat not written: %r", exc)
 
         beat()
         self.tref = worker.timer.call_repeatedly(settings.WORKER_HEARTBEAT_INTERVAL, beat, priority=10)

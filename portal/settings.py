@@ -149,9 +149,25 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = envint("CELERY_TASK_SOFT_TIME_LIMIT", "300")
 CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", "360")
+# A lost broker is retried for ever, at startup and later: Celery's default gives up after
+# 100 tries and the worker exits, so a long Redis outage would end every worker.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Must exceed the longest countdown/eta we use, or Redis redelivers such tasks early.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_CONNECTION_TIMEOUT = 5
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Must exceed the longest countdown/eta we use, or Redis redelivers such tasks early.
+    "visibility_timeout": 6 * 3600,
+    # A Redis that hangs (stopped, or the network gone) rather than closing the socket is
+    # noticed within these bounds instead of blocking a worker for ever. socket_timeout
+    # must stay above kombu's 1 s BRPOP wait.
+    "socket_connect_timeout": 5,
+    "socket_timeout": 30,
+    "socket_keepalive": True,  # TCP only; kombu drops it for a Unix socket
+    # Ping pooled connections idle this long before use, so a publish after a Redis restart
+    # takes a fresh connection instead of failing on the dead one (kombu's default, pinned).
+    "health_check_interval": 25,
+}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", "false")
 CELERY_TIMEZONE = "Europe/Berlin"
