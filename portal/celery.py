@@ -42,6 +42,11 @@ app.conf.beat_schedule = {
         "task": "ingest.tasks.sweep_pipeline",
         "schedule": float(os.getenv("PIPELINE_SWEEP_SECONDS", "120")),
     },
+    # ... and analysed articles whose clustering message was lost are clustered.
+    "sweep-clustering": {
+        "task": "events.tasks.sweep_clustering",
+        "schedule": float(os.getenv("PIPELINE_SWEEP_SECONDS", "120")),
+    },
     # Django never deletes expired sessions by itself.
     "clear-expired-sessions": {"task": "portal.tasks.clear_expired_sessions", "schedule": 6 * 3600.0},
 }
