@@ -25,6 +25,8 @@ app.autodiscover_tasks()
 
 # Routing by task name keeps the callers free of queue names.
 app.conf.task_routes = {
+    # Cheap bookkeeping goes to the fast queue: behind an NLP backlog it would pile up.
+    "events.tasks.sweep_clustering": {"queue": "fetch"},
     "events.tasks.*": {"queue": "nlp"},
     "ingest.tasks.*": {"queue": "fetch"},
     "portal.tasks.*": {"queue": "fetch"},
