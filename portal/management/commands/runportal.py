@@ -39,13 +39,17 @@ class Command(BaseCommand):
     def handle(self, *args, addr, port, fetch_threads, nlp_processes, **options):
         login_hint = self._ensure_first_admin()
         celery = [sys.executable, "-m", "celery", "-A", "portal"]
+        # Gossip and mingle talk to the other workers over broadcast queues; Lagebild uses
+        # neither (workers report through their own heartbeat, portal/health.py), and their
+        # channels are what raised AttributeErrors while a worker reconnected to Redis.
+        quiet = ["--without-gossip", "--without-mingle"]
         # Laid out by hand: in these argv lists each option stays beside its value.
         commands = {
             "web": [sys.executable, "manage.py", "runserver", f"{addr}:{port}", "--noreload"],
             "fetch": celery + ["worker", "-Q", "fetch", "-P", "threads", "-c", str(fetch_threads),
-                               "-n", "fetch@%h", "--loglevel", "INFO"],
+                               "-n", "fetch@%h", "--loglevel", "INFO", *quiet],
             "nlp": celery + ["worker", "-Q", "nlp", "-c", str(nlp_processes), "-n", "nlp@%h",
-                             "--loglevel", "INFO"],
+                             "--loglevel", "INFO", *quiet],
             "beat": celery + ["beat", "--loglevel", "INFO",
                               "-s", str(embedded.data_dir() / "celerybeat-schedule")],
         }  # fmt: skip
