@@ -227,7 +227,14 @@ def start_redis() -> None:
             raise RuntimeError(f"embedded Redis did not start; its log says:\n{tail}")
         time.sleep(0.05)
     if migrate:
-        _redis_client().config_set("appendonly", "yes")
+        client = _redis_client()
+        client.config_set("appendonly", "yes")
+        # Until the rewrite has written the AOF, a crash would restart from the empty AOF
+        # (and ignore the snapshot): return only once the data is in it.
+        while client.info("persistence")["aof_rewrite_in_progress"]:
+            if time.monotonic() > deadline + 60:
+                raise RuntimeError("embedded Redis: the append-only file was not written in time")
+            time.sleep(0.05)
 
 
 def stop_redis() -> bool:
@@ -237,7 +244,9 @@ def stop_redis() -> bool:
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
         sock.settimeout(5)
         sock.connect(str(redis_socket()))
-        sock.sendall(b"SHUTDOWN\r\n")
+        # SAVE: a snapshot even from a server started before save points were configured
+        # (it had save ""), so its queued tasks reach the next start.
+        sock.sendall(b"SHUTDOWN SAVE\r\n")
         with contextlib.suppress(OSError):
             sock.recv(16)
     deadline = time.monotonic() + 10
