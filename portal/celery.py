@@ -1,7 +1,8 @@
 """The Celery app: queues ``fetch`` (I/O, threads) and ``nlp`` (CPU, one process per core).
 
-Start workers with ``celery -A portal worker -Q fetch -P threads -c 8`` and
-``celery -A portal worker -Q nlp -c <cores>``, and one ``celery -A portal beat``.
+Start workers with ``celery -A portal worker -Q fetch -P threads -c 8 --without-gossip
+--without-mingle`` and ``celery -A portal worker -Q nlp -c <cores> --without-gossip
+--without-mingle``, and one ``celery -A portal beat`` (README, Scaling out).
 """
 
 import logging
