@@ -5,7 +5,6 @@ without touching the Redis the rest of the suite (or anybody else) uses.
 """
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -17,20 +16,11 @@ from django.conf import settings
 from portal import embedded
 from portal.health import BEAT_KEY, HEARTBEAT_PREFIX
 from portal.settings import celery_broker_url
-from tests.conftest import BASE_DIR, wait_for
+from tests.conftest import BASE_DIR, stop_process, wait_for
 
 pytestmark = pytest.mark.slow
 
 DB = settings.TEST_REDIS_DB
-
-
-@pytest.fixture
-def own_redis(tmp_path, monkeypatch):
-    """The embedded Redis's functions for a data directory of this test's own (not started)."""
-    monkeypatch.setenv("LAGEBILD_DATA_DIR", str(tmp_path))
-    yield embedded
-    if embedded.redis_running():
-        embedded.stop_redis()
 
 
 @pytest.fixture
@@ -56,18 +46,8 @@ def start_worker(own_redis, tmp_path):
 
     yield start
     for proc, log in started:
-        with_timeout_kill(proc)
+        stop_process(proc)
         log.close()
-
-
-def with_timeout_kill(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 def client() -> redis.Redis:
