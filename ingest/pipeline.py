@@ -48,16 +48,24 @@ def send(task, *args) -> bool:
     if task.app.conf.task_always_eager:
         task.apply_async(args)  # runs here: its own errors must surface
         return True
+    policy = {"max_retries": 4, "interval_start": 0.5, "interval_step": 1.0, "interval_max": 3.0}
     try:
-        task.apply_async(
-            args,
-            retry=True,
-            retry_policy={"max_retries": 4, "interval_start": 0.5, "interval_step": 1.0, "interval_max": 3.0},
-        )
+        task.apply_async(args, retry=True, retry_policy=policy)
+        return True
     except Exception as exc:  # kombu/redis raise many kinds; all mean "not sent"
-        logger.warning("could not send %s%r (%s); the sweep re-sends it", task.name, args, exc)
+        first = exc
+    try:
+        # After a broker restart a pooled producer of a threaded worker can be left with a
+        # dead channel ("'NoneType' object has no attribute 'client'"): one more try on a
+        # connection of its own.
+        with task.app.connection_for_write() as connection:
+            task.apply_async(args, connection=connection, retry=True, retry_policy=policy)
+        return True
+    except Exception as exc:
+        logger.warning(
+            "could not send %s%r (%r, then %r); the sweep re-sends it", task.name, args, first, exc
+        )
         return False
-    return True
 
 
 def send_on_commit(task, *args) -> None:

@@ -10,6 +10,8 @@ threads, never all of them. robots.txt is cached per process by
 from __future__ import annotations
 
 import contextlib
+import os
+import socket
 import time
 import uuid
 from collections.abc import Iterator
@@ -70,7 +72,9 @@ def host_slot(host: str, holder: str | None = None) -> Iterator[None]:
         yield
         return
     key = SLOTS_PREFIX + host.lower()
-    member = f"{holder or 'run'}:{uuid.uuid4().hex[:8]}"
+    # Named by machine and process, so a restarted worker can free what its killed
+    # predecessor held (release_dead_holders) instead of waiting for the leases to end.
+    member = f"{socket.gethostname()}:{os.getpid()}:{holder or 'run'}:{uuid.uuid4().hex[:8]}"
     # A lease longer than any fetch may take (total timeout plus robots.txt and margin).
     lease = settings.INGEST_TOTAL_TIMEOUT * 2 + 30
     now = time.time()
@@ -83,6 +87,32 @@ def host_slot(host: str, holder: str | None = None) -> Iterator[None]:
         # If Redis is away, the lease runs out on its own.
         with contextlib.suppress(redis.RedisError):
             _redis().zrem(key, member)
+
+
+def release_dead_holders() -> int:
+    """Free the fetch slots held by processes of this machine that no longer run (a worker
+    killed mid-fetch); run when a worker starts. Returns how many were freed."""
+    machine = socket.gethostname()
+    freed = 0
+    client = _redis()
+    for key in client.scan_iter(match=SLOTS_PREFIX + "*", count=200):
+        for raw in client.zrange(key, 0, -1):
+            member = raw.decode()
+            host, _, rest = member.partition(":")
+            pid = rest.partition(":")[0]
+            if host == machine and pid.isdigit() and not _process_alive(int(pid)):
+                freed += client.zrem(key, raw)
+    return freed
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, owned by someone else
+    return True
 
 
 def fetch_config(

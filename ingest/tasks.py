@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import logging
 
+import redis
 from celery import shared_task
+from celery.signals import worker_ready
 from django.utils import timezone
 
 from ingest import pipeline, services
 from ingest.http import host_key
 from ingest.models import Article, Source
-from ingest.politeness import HostBusy, host_slot, reserve_host
+from ingest.politeness import HostBusy, host_slot, release_dead_holders, reserve_host
 from ingest.retrying import TRANSIENT_ERRORS, retry_options
 
 logger = logging.getLogger(__name__)
@@ -91,6 +93,10 @@ def fetch_article(self, article_id: int) -> None:
                 pipeline.release(article_id, to=Article.Status.DISCOVERED, error="connection lost, retrying")
                 raise
     except HostBusy as busy:
+        # Waiting for a slot is progress, not a lost message: the sweep leaves it alone.
+        Article.objects.filter(pk=article_id, status=Article.Status.DISCOVERED).update(
+            updated_at=timezone.now()
+        )
         raise self.retry(countdown=busy.retry_in, max_retries=None) from None
     if outcome.retry:
         # Transient failure (timeout, 5xx, 429): try again later, later each time.
@@ -135,3 +141,16 @@ def sweep_pipeline() -> int:
             "sweep: re-sent %s, restarted %s, gave up on %d", result.resent, result.restarted, result.failed
         )
     return result.total
+
+
+@worker_ready.connect
+def free_slots_of_killed_workers(**kwargs) -> None:
+    """A worker killed mid-fetch held per-host slots until their leases ran out (minutes);
+    its successor on this machine frees them at once."""
+    try:
+        freed = release_dead_holders()
+    except redis.RedisError as exc:
+        logger.warning("could not check for fetch slots of killed workers: %r", exc)
+        return
+    if freed:
+        logger.warning("freed %d fetch slots held by killed workers", freed)

@@ -79,3 +79,31 @@ def test_a_busy_host_frees_the_thread_and_retries_the_fetch_later(settings, eage
         fetch_article.apply(args=[article.pk], throw=True)
     article.refresh_from_db()
     assert article.status == Article.Status.DISCOVERED
+
+
+def test_slots_of_a_killed_worker_are_freed_when_its_successor_starts(settings):
+    """A killed worker's slots would block its hosts until the leases end; the next worker on
+    the machine frees them (slots of live processes stay)."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    from ingest.politeness import SLOTS_PREFIX, _redis, release_dead_holders
+    from ingest.tasks import free_slots_of_killed_workers
+
+    settings.INGEST_HOST_CONCURRENCY = 1
+    host = f"{uuid.uuid4().hex}.example"
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    machine = socket.gethostname()
+    lease = time.time() + 600
+    _redis().zadd(SLOTS_PREFIX + host, {f"{machine}:{gone.pid}:fetch:1": lease})
+    _redis().zadd(SLOTS_PREFIX + f"live-{host}", {f"{machine}:{os.getpid()}:fetch:2": lease})
+
+    free_slots_of_killed_workers()  # what the worker_ready signal runs
+
+    assert _redis().zcard(SLOTS_PREFIX + host) == 0
+    assert _redis().zcard(SLOTS_PREFIX + f"live-{host}") == 1
+    assert release_dead_holders() == 0

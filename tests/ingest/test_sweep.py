@@ -227,3 +227,22 @@ def test_a_lost_database_connection_is_retried_not_failed(monkeypatch):
         extract_article.apply(args=[row.pk], throw=True)
     row.refresh_from_db()
     assert row.status == S.FETCHED and row.task_id == ""
+
+
+def test_send_tries_once_more_on_a_connection_of_its_own(monkeypatch):
+    """After a broker restart a pooled producer can be broken while the broker is fine."""
+    calls = []
+    original = fetch_article.apply_async
+
+    def pooled_producer_broken(args, **options):
+        calls.append("connection" in options)
+        if "connection" not in options:
+            raise AttributeError("'NoneType' object has no attribute 'client'")
+        return original(args, **options)
+
+    monkeypatch.setattr(fetch_article, "apply_async", pooled_producer_broken)
+    before = pipeline.broker_queue_length("fetch")
+    assert pipeline.send(fetch_article, 999999) is True
+    assert calls == [False, True]
+    # A real message in the tests' Redis database (a worker would skip it: no such article).
+    assert pipeline.broker_queue_length("fetch") == before + 1
