@@ -21,44 +21,61 @@ def mark_curated_actors(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0004_entity_country_index'),
+        ("events", "0004_entity_country_index"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EventTombstone',
+            name="EventTombstone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event_id', models.PositiveBigIntegerField(unique=True, verbose_name='event id')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('type', models.CharField(blank=True, max_length=40, verbose_name='type')),
-                ('date', models.DateField(blank=True, null=True, verbose_name='date')),
-                ('reason', models.CharField(choices=[('unreported', 'no article reports it any more'), ('merged', 'merged into another event'), ('deleted', 'deleted by an administrator')], max_length=12, verbose_name='reason')),
-                ('merged_into_id', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('removed_at', models.DateTimeField(auto_now_add=True, verbose_name='removed at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("event_id", models.PositiveBigIntegerField(unique=True, verbose_name="event id")),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("type", models.CharField(blank=True, max_length=40, verbose_name="type")),
+                ("date", models.DateField(blank=True, null=True, verbose_name="date")),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("unreported", "no article reports it any more"),
+                            ("merged", "merged into another event"),
+                            ("deleted", "deleted by an administrator"),
+                        ],
+                        max_length=12,
+                        verbose_name="reason",
+                    ),
+                ),
+                ("merged_into_id", models.PositiveBigIntegerField(blank=True, null=True)),
+                ("removed_at", models.DateTimeField(auto_now_add=True, verbose_name="removed at")),
             ],
             options={
-                'verbose_name': 'removed event',
-                'verbose_name_plural': 'removed events',
-                'ordering': ['-removed_at'],
+                "verbose_name": "removed event",
+                "verbose_name_plural": "removed events",
+                "ordering": ["-removed_at"],
             },
         ),
         migrations.AddField(
-            model_name='claim',
-            name='lost_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='no longer found by the analysis'),
+            model_name="claim",
+            name="lost_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="no longer found by the analysis"),
         ),
         migrations.AddField(
-            model_name='event',
-            name='orphaned_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='no longer reported since'),
+            model_name="event",
+            name="orphaned_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="no longer reported since"),
         ),
         migrations.AddField(
-            model_name='eventactor',
-            name='origin',
-            field=models.CharField(choices=[('analysis', 'analysis'), ('curation', 'curation')], default='analysis', max_length=8),
+            model_name="eventactor",
+            name="origin",
+            field=models.CharField(
+                choices=[("analysis", "analysis"), ("curation", "curation")], default="analysis", max_length=8
+            ),
         ),
         migrations.RunPython(mark_curated_actors, migrations.RunPython.noop),
     ]

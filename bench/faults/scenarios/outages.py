@@ -24,42 +24,56 @@ def _wait_nlp_queue(ctx: Context) -> int:
     return queued or _nlp_queued(ctx)
 
 
-def redis_restart(ctx: Context) -> Outcome:
-    """SHUTDOWN (graceful: the append-only file is written) and start again, nlp tasks queued."""
+def _redis_outage(ctx: Context, name: str, strike, describe) -> Outcome:
+    """20 articles through the pipeline; once nlp tasks wait in Redis, `strike(lab)` takes
+    Redis away and back; `describe(at, back_after, queued, state)` says what happened."""
     started = ctx.begin()
-    batch = Batch(ctx.site, "redis-restart", ctx.pages_for("redis-restart", 20), NEWS_HOSTS, feeds=4)
+    batch = Batch(ctx.site, name, ctx.pages_for(name, 20), NEWS_HOSTS, feeds=4)
     batch.trigger()
     queued = _wait_nlp_queue(ctx)
     state = batch.describe()
-    outcome = Outcome("redis-restart")
+    outcome = Outcome(name)
     at = time.monotonic() - started
-    ctx.lab.redis.shutdown()
-    ctx.lab.redis.start()
-    outcome.fault = (
-        f"Redis SHUTDOWN and start at {at:.0f} s, back after {time.monotonic() - started - at:.1f} s, "
-        f"with {queued} nlp tasks queued ({state})"
-    )
+    strike(ctx.lab)
+    outcome.fault = describe(at, time.monotonic() - started - at, queued, state)
     log(outcome.fault)
     return ctx.finish(outcome, [batch], started)
+
+
+def redis_restart(ctx: Context) -> Outcome:
+    """SHUTDOWN (graceful: the append-only file is written) and start again, nlp tasks queued."""
+
+    def strike(lab) -> None:
+        lab.redis.shutdown()
+        lab.redis.start()
+
+    return _redis_outage(
+        ctx,
+        "redis-restart",
+        strike,
+        lambda at, back, queued, state: (
+            f"Redis SHUTDOWN and start at {at:.0f} s, back after {back:.1f} s, "
+            f"with {queued} nlp tasks queued ({state})"
+        ),
+    )
 
 
 def redis_kill(ctx: Context) -> Outcome:
     """kill -9 of Redis with nlp tasks queued; started again 5 s later from its AOF."""
-    started = ctx.begin()
-    batch = Batch(ctx.site, "redis-kill", ctx.pages_for("redis-kill", 20), NEWS_HOSTS, feeds=4)
-    batch.trigger()
-    queued = _wait_nlp_queue(ctx)
-    state = batch.describe()
-    outcome = Outcome("redis-kill")
-    at = time.monotonic() - started
-    ctx.lab.redis.kill()
-    time.sleep(5)
-    ctx.lab.redis.start()
-    outcome.fault = (
-        f"kill -9 of Redis at {at:.0f} s with {queued} nlp tasks queued ({state}); started 5 s later"
+
+    def strike(lab) -> None:
+        lab.redis.kill()
+        time.sleep(5)
+        lab.redis.start()
+
+    return _redis_outage(
+        ctx,
+        "redis-kill",
+        strike,
+        lambda at, back, queued, state: (
+            f"kill -9 of Redis at {at:.0f} s with {queued} nlp tasks queued ({state}); started 5 s later"
+        ),
     )
-    log(outcome.fault)
-    return ctx.finish(outcome, [batch], started)
 
 
 def postgres_restart(ctx: Context) -> Outcome:
