@@ -10,6 +10,7 @@ from io import StringIO
 import pytest
 from celery.signals import task_prerun
 from django.core.management import call_command
+from django.utils import timezone
 
 from bench.identity_check import EXTRA, run_sequence, table, write_manifest
 from events.analysis.claims import ClaimData, ContentSpan
@@ -142,7 +143,9 @@ def test_an_untouched_event_without_articles_is_deleted_and_answers_410(cast, an
     response = analyst_client.get(f"/events/{event.pk}/")
     assert response.status_code == 410
     page = response.content.decode()
-    assert "Treffen in Pjöngjang" in page and tombstone.removed_at.strftime("%d.%m.%Y") in page
+    # The page shows the day in the portal's time zone (Europe/Berlin), not in UTC.
+    removed_on = timezone.localtime(tombstone.removed_at).strftime("%d.%m.%Y")
+    assert "Treffen in Pjöngjang" in page and removed_on in page
     assert analyst_client.get(f"/api/v1/events/{event.pk}/").status_code == 410
     assert analyst_client.get(f"/events/{event.pk + 1000}/").status_code == 404  # never existed
 
