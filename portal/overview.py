@@ -101,7 +101,8 @@ class ActiveActors:
 
 
 def most_active_actors(now: datetime | None = None, limit: int = 12) -> ActiveActors:
-    """Actors named in the most articles of the week (people, organisations, countries)."""
+    """Actors named in the most articles of the week (people, organisations, countries),
+    confirmed ones only: provisional entities wait for an editor."""
     now = now or timezone.now()
     until, shifted = now, False
     if not Article.objects.filter(published_at__gt=now - WEEK, published_at__lte=now).exists():
@@ -114,6 +115,8 @@ def most_active_actors(now: datetime | None = None, limit: int = 12) -> ActiveAc
         article__published_at__lte=until,
         entity__kind__in=ACTOR_KINDS,
         entity__merged_into__isnull=True,
+        # An unknown name ("Donnerstag" once) counts only after an editor confirmed it.
+        entity__provisional=False,
     )
     rows = list(
         in_week.values("entity_id")

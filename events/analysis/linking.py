@@ -19,9 +19,11 @@ and the caller decides whether to create provisional entities.
 from __future__ import annotations
 
 import functools
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from events.analysis.kb import MAX_ALIAS_TOKENS, Candidate, KnowledgeBase
 from events.analysis.names import ARTICLES, name_variants, normalize
@@ -72,6 +74,33 @@ BIG_PLACE = 100_000
 QUOTES_OPEN = frozenset({"„", "“", '"', "»", "«", "‚", "'"})
 QUOTES_CLOSE = frozenset({"“", "”", '"', "«", "»", "‘", "'"})
 KIND_FOR_LABEL = {"PER": "person", "LOC": "place", "ORG": "organization"}
+WEEKDAYS = ("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonnabend", "sonntag")
+# Lower-case words inside a person's name ("Ursula von der Leyen", "Mohammed bin Salman").
+NAME_PARTICLES = frozenset(
+    {"von", "van", "der", "den", "de", "del", "della", "di", "da", "das", "do", "dos", "du", "la", "le",
+     "al", "el", "bin", "ibn", "bint", "abu", "zu", "vom", "ter", "ten", "y", "e", "und"}
+)  # fmt: skip
+# Lower-case words an organisation's or place's name holds ("Alternative für Deutschland").
+NAME_FUNCTION_POS = frozenset({"ADP", "DET", "CCONJ", "PART"})
+MAX_NAME_TOKENS = 8
+SENTENCE_END = frozenset({".", "!", "?", "…"})
+_URL = re.compile(r"(https?:|www\.|\.(de|com|at|ch|org|net)(/|$))", re.IGNORECASE)
+
+
+@functools.cache
+def _not_names() -> frozenset[str]:
+    path = Path(__file__).with_name("data") / "not_names.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().casefold() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def is_time_word(text: str) -> bool:
+    """A weekday, month or word of time, also in compounds ("Donnerstagabend", "Mai")."""
+    word = normalize(text)
+    return word in TIME_WORDS or word.startswith(WEEKDAYS) or word in TIME_LIKE
+
+
+TIME_LIKE = frozenset({"heute", "gestern", "morgen", "uhr", "wochenende", "jahr", "woche", "monat"})
 # Capitalised words that start sentences or headings and happen to be names somewhere.
 COMMON_CAPITALISED = frozenset(
     {
@@ -130,11 +159,22 @@ def _ner_mentions(doc, kb: KnowledgeBase, sentence_of, taken: list[bool]) -> lis
     """1. the statistical NER's spans (a span that runs into the next word, "Kim Jong Un
     Gipfelgespräche", is cut back to the name the knowledge base knows)."""
     mentions: list[MentionData] = []
-    for whole in doc.ents:
+    for whole in _joined_names(doc, kb):
         ent = _before_dash(doc, whole)
         if ent is None:
             continue
         span, candidates, inflected = _trimmed(doc, ent, kb)
+        genitive = False
+        if not candidates:
+            # Unknown as marked: what of it can be a new name ("Sebastian Kurz am Donnerstag"
+            # -> "Sebastian Kurz"); nothing for "Donnerstag", "Permalink" or a sentence.
+            part, genitive = name_part(doc, ent)
+            if part is None:
+                continue
+            if part != ent:
+                span, candidates, inflected = _trimmed(doc, part, kb)
+                # The junk cut off is no part of the mention (and no reason to leave it unknown).
+                ent = type(ent)(doc, span.start, span.end, label=whole.label_)
         mention = MentionData(
             span.start_char,
             span.end_char,
@@ -144,15 +184,173 @@ def _ner_mentions(doc, kb: KnowledgeBase, sentence_of, taken: list[bool]) -> lis
             None,
             0.0,
             "model",
-            "" if span == ent else f"span cut from {ent.text!r}",
+            "" if (span.start, span.end) == (ent.start, ent.end) else f"span cut from {ent.text!r}",
             sentence_of[ent.start],
         )
         if candidates:
             _decide(mention, candidates, kb, mentions, inflected)
+        elif genitive:
+            # "Selenskyjs Berater": the unknown name is "Selenskyj"; its genitive files under it.
+            mention.provisional_name = _genitive_base(span.text)
         mentions.append(mention)
         for i in range(ent.start, ent.end):
             taken[i] = True
+    _same_unknown_name(mentions)
     return mentions
+
+
+def _genitive_base(text: str) -> str:
+    if text.endswith("'s") or text.endswith("’s"):
+        return text[:-2]
+    return text[:-1] if text.endswith("s") and not text.endswith("ss") else text
+
+
+def _same_unknown_name(mentions: list[MentionData]) -> None:
+    """ "Kim Jong Un ... Kim Jong Uns": an unknown inflected name files under the article's
+    own uninflected form of it."""
+    unknown = {normalize(m.text): m.text for m in mentions if m.entity_id is None and not m.note}
+    for mention in mentions:
+        if mention.entity_id is not None or mention.provisional_name or mention.note:
+            continue
+        for variant in name_variants(mention.text)[1:]:
+            if variant in unknown and unknown[variant] != mention.text:
+                mention.provisional_name = unknown[variant]
+                break
+
+
+def _joined_names(doc, kb: KnowledgeBase) -> list:
+    """The NER's spans, with a person's name it split joined again: "Jo Yong" + "Won" (two
+    spans, or a span and the next proper noun it left out) is "Jo Yong Won", where the
+    knowledge base does not know the first part and the whole is a plausible name."""
+    ents = list(doc.ents)
+    joined, i = [], 0
+    while i < len(ents):
+        ent = ents[i]
+        if ent.label_ == "PER" and not kb.lookup(ent.text, context=True)[0]:
+            end = ent.end
+            nxt = ents[i + 1] if i + 1 < len(ents) else None
+            if (
+                nxt is not None
+                and nxt.label_ == "PER"
+                and nxt.start == end
+                and _joinable(doc, ent.start, nxt.end)
+            ):
+                end, i = nxt.end, i + 1
+            # Not after a genitive: "Jo Yong Boks Schwester" is his sister.
+            elif (end < len(doc) and (nxt is None or nxt.start > end) and not _genitive_form(doc[end - 1].text)
+                  and _joinable(doc, ent.start, end + 1)
+                  and not kb.lookup(doc[end].text)[0]):  # fmt: skip
+                end += 1
+            if end != ent.end:
+                ent = type(ent)(doc, ent.start, end, label="PER")
+        joined.append(ent)
+        i += 1
+    return joined
+
+
+def _joinable(doc, start: int, end: int) -> bool:
+    """Whether tokens start..end read as one person's name: few words, each capitalised
+    (or a name particle), no time word, no line break or punctuation between them."""
+    if end - start > 4:
+        return False
+    for token in doc[start:end]:
+        if token.is_punct or token.is_space or "\n" in token.whitespace_ or is_time_word(token.text):
+            return False
+        if not token.is_title and token.lower_ not in NAME_PARTICLES:
+            return False
+    last = doc[end - 1]
+    return last.lower_ not in _stop_words() and last.pos_ in ("PROPN", "X") and len(last.text) > 1
+
+
+def _finite_verb(token) -> bool:
+    return token.pos_ in ("VERB", "AUX") and "Fin" in token.morph.get("VerbForm") and token.is_lower
+
+
+def _name_word(token, label: str) -> bool:
+    """A word that may stand in a name of this kind."""
+    if token.is_punct:
+        return token.text in ("-", "&", "'", ".") or token.text in QUOTES_OPEN | QUOTES_CLOSE
+    if token.is_alpha and token.is_lower:
+        if label == "PER":
+            return token.lower_ in NAME_PARTICLES
+        return token.lower_ in NAME_PARTICLES or token.pos_ in NAME_FUNCTION_POS
+    return True
+
+
+def name_part(doc, ent):
+    """The part of an unknown NER span that can be a new name, and whether that part is a
+    genitive before its head noun ("Putins Autokolonne" -> "Putins", True). ``(None, False)``
+    when nothing of it is a name: a weekday or month, a web address or page furniture
+    ("Permalink", "Blitzangebot"), a sentence, or a common noun.
+    """
+    if _no_name(doc, ent.start, ent.end):
+        return None, False
+    start, end = _trim_edges(doc, ent.start, ent.end)
+    if start >= end or not all(_name_word(t, ent.label_) for t in doc[start:end]):
+        return None, False  # "English sentence about the government"
+    genitive = _genitive_end(doc, start, end)
+    if genitive:
+        return doc[start:genitive], True
+    # A common noun at the end is no part of a name ("Merkel Regierung"), unless a particle
+    # makes it one ("Van der Bellen").
+    while (
+        end > start
+        and doc[end - 1].pos_ == "NOUN"
+        and not (end - 2 >= start and doc[end - 2].lower_ in NAME_PARTICLES)
+    ):
+        end -= 1
+    return (doc[start:end], False) if start < end else (None, False)
+
+
+def _no_name(doc, start: int, end: int) -> bool:
+    """A span that holds no name at all: a sentence, an address, page furniture."""
+    if end - start > MAX_NAME_TOKENS:
+        return True  # a name this long is a sentence the NER swallowed
+    if end - start >= 3 and doc[end - 1].text in SENTENCE_END:
+        return True
+    return any(
+        token.like_url
+        or token.like_email
+        or _URL.search(token.text)
+        or normalize(token.text) in _not_names()
+        or _finite_verb(token)
+        for token in doc[start:end]
+    )
+
+
+def _trim_edges(doc, start: int, end: int) -> tuple[int, int]:
+    """A word of time ends the name ("Sebastian Kurz am Donnerstag" -> "Sebastian Kurz");
+    punctuation, articles and other lower-case words at the edges are not the name."""
+    for i in range(start, end):
+        if is_time_word(doc[i].text):
+            end = i
+            break
+
+    def edge(token, left: bool) -> bool:
+        if token.is_punct or (left and token.lower_ in ARTICLES):
+            return True
+        return token.is_lower and (not left or token.lower_ not in NAME_PARTICLES)
+
+    while start < end and edge(doc[start], True):
+        start += 1
+    while end > start and edge(doc[end - 1], False):
+        end -= 1
+    return start, end
+
+
+def _genitive_end(doc, start: int, end: int) -> int | None:
+    """Where a genitive before its head noun ends ("Moskaus Krieg" -> after "Moskaus")."""
+    for k in range(end - 2, start - 1, -1):
+        token, head = doc[k], doc[k + 1 : end]
+        if not _genitive_form(token.text) or not all(t.is_title for t in head):
+            continue
+        if any(t.pos_ == "NOUN" for t in head) or "Gen" in token.morph.get("Case"):
+            return k + 1
+    return None
+
+
+def _genitive_form(word: str) -> bool:
+    return (len(word) > 3 and word.endswith("s") and not word.endswith("ss")) or word.endswith(("'s", "’s"))
 
 
 def _add_kb_matches(
@@ -189,7 +387,8 @@ def _link_partial_names(
         single = unlinked and len(mention.text.split()) == 1 and mention.text[:1].isupper()
         if single and (
             _resolve_partial(mention, [p for p in persons_named if p is not mention], kb)
-            or (mention.label == "PER" and _resolve_surname(mention, kb))
+            # A genitive before its head noun ("Putins Autokolonne" tagged LOC) is a surname too.
+            or ((mention.label == "PER" or mention.provisional_name) and _resolve_surname(mention, kb))
         ):
             mention.label = "PER"
     for i, token in enumerate(doc):

@@ -68,7 +68,7 @@ def name_variants(surface: str) -> list[str]:
                 for last in dict.fromkeys([words[-1], *_genitive_bases(words[-1])]):
                     variants.append(" ".join([*changed, last]))
     head = base.rsplit(" ", 1)[0] + " " if " " in base else ""
-    for last in _genitive_bases(words[-1]):
+    for last in _genitive_bases(words[-1], in_name=len(words) > 1):
         variants.append(head + last)
     return list(dict.fromkeys(variants))
 
@@ -82,11 +82,14 @@ def _adjective_as(word: str, ending: str) -> str:
     return word
 
 
-def _genitive_bases(word: str) -> list[str]:
-    """ "Putins" -> ["putin"]; "Bundestages" -> ["bundestage", "bundestag"]; "Bush's" -> ["bush"]."""
+def _genitive_bases(word: str, in_name: bool = False) -> list[str]:
+    """ "Putins" -> ["putin"]; "Bundestages" -> ["bundestage", "bundestag"]; "Bush's" -> ["bush"].
+
+    The last word of a longer name may be short: "Kim Jong Uns" -> "un".
+    """
     if word.endswith("'s") or word.endswith("'"):
         return [word.rstrip("s").rstrip("'")]
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+    if len(word) > (2 if in_name else 3) and word.endswith("s") and not word.endswith("ss"):
         return [word[:-1], word[:-2]] if word.endswith("es") and len(word) > 5 else [word[:-1]]
     return []
 

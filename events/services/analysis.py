@@ -273,13 +273,58 @@ def _relocate(claim: Claim, text: str) -> bool:
     return True
 
 
+def provisional_name(surface: str) -> str:
+    """The name a provisional entity made from this surface form carries."""
+    return surface.strip().strip("„“\"'»«").strip()[:300]
+
+
+def _provisional_key(kind: str, base: str) -> str:
+    return f"provisional:{kind}:{base}"[:200]
+
+
+def find_provisional(surface: str, kind: str) -> Entity | None:
+    """The provisional entity an unknown name already has, under any of its forms: "Putins"
+    finds the one made from "Putin", "Kim Jong Un" the one made from "Kim Jong Uns" before
+    the nominative was seen. Reads only."""
+    variants = name_variants(provisional_name(surface))
+    keys = [_provisional_key(kind, v) for v in variants]
+    if " " in variants[0] or len(variants[0]) >= 4:  # "Jen" is not the nominative of "Jens"
+        keys.append(_provisional_key(kind, variants[0] + "s"))
+    found = {e.key: e for e in Entity.objects.filter(key__in=keys).select_related("merged_into")}
+    for key in keys:
+        if key in found:
+            entity = found[key]
+            return entity.merged_into if entity.merged_into_id else entity
+    return None
+
+
+def provisional_filing(surface: str, kind: str) -> tuple[Entity | None, str]:
+    """Where an unknown name would be filed: the existing provisional entity (or None for a
+    new one) and the name that entity carries then. Reads only."""
+    name = provisional_name(surface)
+    existing = find_provisional(name, kind)
+    if existing is None:
+        return None, name
+    if existing.provisional and existing.key == _provisional_key(kind, name_variants(name)[0] + "s"):
+        # Filed under a genitive ("Kim Jong Uns") before the name itself was seen: from now
+        # on it is called by the name.
+        return existing, name
+    return existing, existing.name
+
+
 def provisional_entity(surface: str, kind: str) -> Entity:
-    """The provisional entity for an unknown name, shared by every article that uses it."""
-    name = surface.strip().strip("„“\"'»«").strip()
-    base = name_variants(name)[0]
+    """The provisional entity for an unknown name, shared by every article that uses it and
+    by its inflected forms."""
+    existing, name = provisional_filing(surface, kind)
+    if existing is not None:
+        if existing.name != name:
+            # Its key stays: other rows and the review history refer to the entity.
+            Entity.objects.filter(pk=existing.pk).update(name=name)
+            existing.name = name
+        return existing
     entity, _ = Entity.objects.get_or_create(
-        key=f"provisional:{kind}:{base}"[:200],
-        defaults={"kind": kind, "name": name[:300], "provisional": True},
+        key=_provisional_key(kind, name_variants(name)[0]),
+        defaults={"kind": kind, "name": name, "provisional": True},
     )
     if entity.merged_into_id:
         return entity.merged_into

@@ -64,6 +64,27 @@ def test_an_archive_shows_its_newest_week(client, analyst):
     assert client.get("/").status_code == 200
 
 
+def test_provisional_entities_count_as_actors_only_once_confirmed():
+    from events.models import Entity, Mention
+    from portal import overview
+
+    make_world(2)
+    # "Donnerstag", once filed as a person, is named in more articles than anyone else.
+    junk = Entity.objects.create(
+        key="provisional:person:donnerstag", kind="person", name="Donnerstag", provisional=True
+    )
+    for article in Mention.objects.values_list("article", flat=True).distinct():
+        for start in (20, 30):
+            Mention.objects.create(
+                article_id=article, entity=junk, label="PER", start=start, end=start + 10, text="Donnerstag"
+            )
+    names = [e.name for e in overview.most_active_actors().actors]
+    assert "Donnerstag" not in names and names[0] == "Akteur 0"
+    # An editor confirms it (the review turns provisional off): now it counts.
+    Entity.objects.filter(pk=junk.pk).update(provisional=False)
+    assert overview.most_active_actors().actors[0].name == "Donnerstag"
+
+
 def test_ingestion_line_counts_failing_and_paused_sources():
     from ingest.models import Outlet, Source
     from portal import overview

@@ -1,7 +1,9 @@
 """`manage.py analyze_text --input IN.jsonl --output OUT.jsonl` (DESIGN.md contract).
 
 Each input line: {"id": ..., "text": ..., "published": optional ISO date}. Each output
-line: id, entities (linked to the knowledge base), claims and events. Nothing is stored.
+line: id, entities (linked to the knowledge base; `provisional` says whether the entity
+waits for an editor, and an unknown name carries the provisional entity the portal would
+file it under), claims and events. Nothing is stored.
 """
 
 import contextlib
@@ -14,20 +16,39 @@ from django.core.management.base import BaseCommand, CommandError
 
 from events.analysis.pipeline import analyze_text
 from events.kb.loader import get_kb
+from events.services.analysis import provisional_filing
 
 
-def entity_record(mention, kb) -> dict:
+def entity_record(mention, kb, filed=None) -> dict:
+    """One entity of the output. `filed(name, kind)` says where the portal would file an
+    unknown name: (the existing provisional entity or None, the name it carries)."""
     info = kb.entities.get(mention.entity_id) if mention.entity_id else None
+    if info is None and mention.new_entity_kind:
+        # Not in the knowledge base: the portal would store it as a provisional entity.
+        surface = mention.provisional_name or mention.text
+        existing, name = filed(surface, mention.new_entity_kind) if filed else (None, surface)
+        record = {
+            "entity_id": existing.pk if existing else None,
+            "name": name,
+            "kind": existing.kind if existing else mention.new_entity_kind,
+            "provisional": existing.provisional if existing else True,
+        }
+    else:
+        record = {
+            "entity_id": info.id if info else None,
+            "name": info.name if info else None,
+            "kind": info.kind if info else None,
+            "provisional": info.provisional if info else False,
+        }
+    is_place = info is not None and info.kind in ("place", "country")
     return {
         "start": mention.start,
         "end": mention.end,
         "text": mention.text,
         "label": mention.label,
-        "entity_id": info.id if info else None,
-        "name": info.name if info else None,
-        "kind": info.kind if info else None,
-        "lat": info.latitude if info and info.kind in ("place", "country") else None,
-        "lon": info.longitude if info and info.kind in ("place", "country") else None,
+        **record,
+        "lat": info.latitude if is_place else None,
+        "lon": info.longitude if is_place else None,
         # Beyond the contract: how the text refers to it, and how sure the link is.
         "mention": mention.kind,
         "confidence": mention.confidence,
@@ -76,7 +97,7 @@ class Command(BaseCommand):
             analysis = analyze_text(text, kb, parse_day(record.get("published")))
             result = {
                 "id": record.get("id", number),
-                "entities": [entity_record(m, kb) for m in analysis.mentions],
+                "entities": [entity_record(m, kb, provisional_filing) for m in analysis.mentions],
                 "claims": [claim.as_contract(kb) for claim in analysis.claims],
                 "events": [event.as_contract(kb) for event in analysis.events],
             }
