@@ -33,6 +33,9 @@ def start_worker(own_redis, tmp_path):
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "tests.settings",
             "REDIS_URL": embedded.redis_url(),  # tests.settings moves it to TEST_REDIS_DB
+            # The suite's database server: without it the worker would start an embedded
+            # PostgreSQL in this test's data directory and leave it running.
+            "DATABASE_URL": settings.DATABASE_URL,
             "PYTHONUNBUFFERED": "1",
         }
         log = open(tmp_path / f"{name}.log", "w")  # noqa: SIM115 (closed below)
