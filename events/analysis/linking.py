@@ -84,6 +84,7 @@ NAME_PARTICLES = frozenset(
 NAME_FUNCTION_POS = frozenset({"ADP", "DET", "CCONJ", "PART"})
 MAX_NAME_TOKENS = 8
 SENTENCE_END = frozenset({".", "!", "?", "…"})
+_ADJECTIVE = re.compile(r"isch(e|en|er|es|em)?$")
 _URL = re.compile(r"(https?:|www\.|\.(de|com|at|ch|org|net)(/|$))", re.IGNORECASE)
 
 
@@ -92,6 +93,25 @@ def _not_names() -> frozenset[str]:
     path = Path(__file__).with_name("data") / "not_names.txt"
     lines = path.read_text(encoding="utf-8").splitlines()
     return frozenset(line.strip().casefold() for line in lines if line.strip() and not line.startswith("#"))
+
+
+@functools.cache
+def _title_words() -> dict[str, tuple[str, ...]]:
+    """Endings of role words ("Hochkommissar") and type words ("Terrormiliz") per label."""
+    path = Path(__file__).with_name("data") / "title_words.txt"
+    lists: dict[str, list[str]] = {"PER": [], "ORG": []}
+    label = "PER"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line in ("# PER", "# ORG"):
+            label = line[2:]
+        elif line and not line.startswith("#"):
+            lists[label].append(line.casefold())
+    return {key: tuple(words) for key, words in lists.items()}
+
+
+def _title_word(token, label: str) -> bool:
+    return token.is_title and token.lower_.endswith(_title_words().get(label, ()))
 
 
 def is_time_word(text: str) -> bool:
@@ -236,6 +256,9 @@ def _joined_names(doc, kb: KnowledgeBase) -> list:
                 and _joinable(doc, ent.start, nxt.end)
             ):
                 end, i = nxt.end, i + 1
+            elif doc[end - 1].lower_ in NAME_PARTICLES and len(ent) > 1:
+                # "Alexander Van" + "der Bellen": a name the NER cut after a particle.
+                end = _after_particles(doc, end, nxt)
             # Not after a genitive: "Jo Yong Boks Schwester" is his sister.
             elif (end < len(doc) and (nxt is None or nxt.start > end) and not _genitive_form(doc[end - 1].text)
                   and _joinable(doc, ent.start, end + 1)
@@ -246,6 +269,17 @@ def _joined_names(doc, kb: KnowledgeBase) -> list:
         joined.append(ent)
         i += 1
     return joined
+
+
+def _after_particles(doc, end: int, nxt) -> int:
+    """Where a name cut after a particle ends: past more particles and one capitalised word."""
+    limit = nxt.start if nxt is not None else len(doc)
+    j = end
+    while j < limit and j - end < 2 and doc[j].lower_ in NAME_PARTICLES and doc[j].is_lower:
+        j += 1
+    if j < limit and doc[j].is_title and not is_time_word(doc[j].text) and not doc[j].is_punct:
+        return j + 1
+    return end
 
 
 def _joinable(doc, start: int, end: int) -> bool:
@@ -285,7 +319,7 @@ def name_part(doc, ent):
     """
     if _no_name(doc, ent.start, ent.end):
         return None, False
-    start, end = _trim_edges(doc, ent.start, ent.end)
+    start, end = _trim_edges(doc, ent.start, ent.end, ent.label_)
     if start >= end or not all(_name_word(t, ent.label_) for t in doc[start:end]):
         return None, False  # "English sentence about the government"
     genitive = _genitive_end(doc, start, end)
@@ -308,6 +342,8 @@ def _no_name(doc, start: int, end: int) -> bool:
         return True  # a name this long is a sentence the NER swallowed
     if end - start >= 3 and doc[end - 1].text in SENTENCE_END:
         return True
+    if end - start == 1 and doc[start].pos_ == "ADJ" and _ADJECTIVE.search(doc[start].lower_):
+        return True  # "Iranische" (Medien): an adjective, not an organisation
     return any(
         token.like_url
         or token.like_email
@@ -318,7 +354,7 @@ def _no_name(doc, start: int, end: int) -> bool:
     )
 
 
-def _trim_edges(doc, start: int, end: int) -> tuple[int, int]:
+def _trim_edges(doc, start: int, end: int, label: str) -> tuple[int, int]:
     """A word of time ends the name ("Sebastian Kurz am Donnerstag" -> "Sebastian Kurz");
     punctuation, articles and other lower-case words at the edges are not the name."""
     for i in range(start, end):
@@ -335,6 +371,10 @@ def _trim_edges(doc, start: int, end: int) -> tuple[int, int]:
         start += 1
     while end > start and edge(doc[end - 1], False):
         end -= 1
+    # A role or type before the name: "Bundesschulsprecher Maximilian Gnesda", "Premier
+    # Renzi", "Terrormiliz Islamischer Staat".
+    while end - start > 1 and _title_word(doc[start], label) and doc[start + 1].is_title:
+        start += 1
     return start, end
 
 

@@ -61,6 +61,11 @@ def test_page_furniture_and_addresses_are_no_names(nlp, kb):
     assert unknown(link_doc(doc, kb)) == []
 
 
+def test_an_adjective_is_no_name(nlp, kb):
+    doc = parse(nlp, "Iranische Medien berichten.", [("Iranische", "ORG")])
+    assert unknown(link_doc(doc, kb)) == []
+
+
 def test_a_sentence_is_no_name(nlp, kb):
     doc = parse(
         nlp,
@@ -127,3 +132,17 @@ def test_a_known_name_is_not_joined_with_the_next_one(nlp, kb):
     )
     names = [kb.info(m.entity_id).name for m in link_doc(doc, kb) if m.entity_id and m.label == "PER"]
     assert names[:2] == ["Wladimir Putin", "Kim Jong Un"]
+
+
+def test_a_role_or_type_before_a_name_is_cut(nlp, kb):
+    text = "Bundesschulsprecher Maximilian Gnesda und die Terrormiliz Ansar Dschund sprachen."
+    doc = parse(
+        nlp, text, [("Bundesschulsprecher Maximilian Gnesda", "PER"), ("Terrormiliz Ansar Dschund", "ORG")]
+    )
+    assert unknown(link_doc(doc, kb)) == [("Ansar Dschund", "organization"), ("Maximilian Gnesda", "person")]
+
+
+def test_a_name_cut_after_a_particle_is_joined(nlp, kb):
+    text = "Das sagte Gerhard van der Borgh in Wien."
+    doc = parse(nlp, text, [("Gerhard van", "PER")])
+    assert unknown(link_doc(doc, kb)) == [("Gerhard van der Borgh", "person")]
