@@ -281,7 +281,9 @@ SUBDIVISION_TYPE_DE = {
     "Voivodship": "Woiwodschaft",
 }
 # Subdivision names that are ordinary words in German news (or in the languages the
-# subdivisions are named in: "Centre", "Norte"): they link only with context.
+# subdivisions are named in: "Centre", "Norte"; "Trat", "Marken", "Freistaat"): they link
+# only with context. Found by checking every subdivision name against spaCy's German word
+# frequencies and lemma table (spacy-lookups-data) and reading the most frequent ones.
 COMMON_WORD_SUBDIVISIONS = {
     "capital",
     "center",
@@ -293,10 +295,11 @@ COMMON_WORD_SUBDIVISIONS = {
     "east",
     "eastern",
     "est",
+    "freistaat",
     "grand",
+    "hauptstadt",
     "haut",
     "haute",
-    "hauptstadt",
     "insel",
     "inseln",
     "islands",
@@ -305,7 +308,11 @@ COMMON_WORD_SUBDIVISIONS = {
     "lagunes",
     "lakes",
     "littoral",
+    "maritime",
+    "marken",
+    "maule",
     "mitte",
+    "mono",
     "nord",
     "norden",
     "norte",
@@ -315,6 +322,7 @@ COMMON_WORD_SUBDIVISIONS = {
     "osten",
     "ouest",
     "plateau",
+    "pool",
     "savanes",
     "south",
     "southern",
@@ -322,16 +330,30 @@ COMMON_WORD_SUBDIVISIONS = {
     "sur",
     "süd",
     "süden",
+    "trat",
     "upper",
     "west",
-    "western",
     "westen",
+    "western",
     "zentrum",
     "zug",
+}
+# Subdivision names that are first names German news print ("Lara", "Nelson").
+FIRST_NAME_SUBDIVISIONS = {
+    "alba",
+    "isabel",
+    "lara",
+    "magdalena",
+    "mara",
+    "miranda",
+    "nelson",
 }
 # A city this large in the same country keeps a name it shares with its subdivision
 # ("Salzburg", "Lwiw", "Bern"); the subdivision is then named with its type word.
 CITY_KEEPS_NAME_POPULATION = 100_000
+# In the German-speaking countries every seeded town keeps its name: "Luzern", "Zug",
+# "Schaffhausen", "Solothurn" in the news are the towns more often than the cantons.
+CITY_KEEPS_NAME_COUNTRIES = {"AT", "CH", "DE", "LI"}
 
 
 def _subdivision_name(raw: str) -> tuple[str, list[str]]:
@@ -383,9 +405,10 @@ def _names_in_use(cities: dict, others: list[SeedEntity]) -> tuple[set, set]:
     big_cities |= {
         (e.country, normalize(a[0]))
         for e in others
-        if e.geonames_id and (e.population or 0) >= CITY_KEEPS_NAME_POPULATION
+        if e.geonames_id
+        and ((e.population or 0) >= CITY_KEEPS_NAME_POPULATION or e.country in CITY_KEEPS_NAME_COUNTRIES)
         for a in e.aliases
-        if a[1] in ("name", "exonym") and a[2] == "de"
+        if a[1] in ("name", "exonym") and a[2] in ("de", "")
     }
     taken = {normalize(a[0]) for e in others if e.kind != "place" or not e.geonames_id for a in e.aliases}
     taken |= {normalize(city["name"]) for city in big}
@@ -421,8 +444,11 @@ def subdivisions(cities: dict, others: list[SeedEntity]) -> Iterator[SeedEntity]
         country = sub.country_code
         city_has_name = (country, normalize(name)) in big_cities
         # No "Oblast Magadanskaya oblast'": a name that holds its type word takes no prefix.
-        holds_type = type_de and (
-            type_de.split()[-1].lower() in name.lower() or sub.type.lower() in name.lower()
+        # (As a word: "Saarland" and "Rheinland-Pfalz" do not hold the type word "Land".)
+        holds_type = any(
+            re.search(rf"\b{re.escape(word)}\b", name, re.IGNORECASE)
+            for word in (type_de.split()[-1] if type_de else "", sub.type)
+            if word
         )
         prefixed = f"{type_de} {name}" if type_de and not holds_type else ""
         entity = SeedEntity(
@@ -441,6 +467,7 @@ def subdivisions(cities: dict, others: list[SeedEntity]) -> Iterator[SeedEntity]
                 text in ambiguous
                 or len(key) <= 3
                 or key in COMMON_WORD_SUBDIVISIONS
+                or key in FIRST_NAME_SUBDIVISIONS
                 or key in taken
                 or shared(key, code)
                 or (country, key) in big_cities
