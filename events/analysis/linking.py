@@ -80,8 +80,10 @@ NAME_PARTICLES = frozenset(
     {"von", "van", "der", "den", "de", "del", "della", "di", "da", "das", "do", "dos", "du", "la", "le",
      "al", "el", "bin", "ibn", "bint", "abu", "zu", "vom", "ter", "ten", "y", "e", "und"}
 )  # fmt: skip
-# Lower-case words an organisation's or place's name holds ("Alternative für Deutschland").
+# Lower-case words an organisation's or place's name holds ("Alternative für Deutschland",
+# "Church of England").
 NAME_FUNCTION_POS = frozenset({"ADP", "DET", "CCONJ", "PART"})
+NAME_FUNCTION_WORDS = frozenset({"of", "the", "and", "for", "on", "at", "in", "et", "des", "du", "la", "le"})
 MAX_NAME_TOKENS = 8
 SENTENCE_END = frozenset({".", "!", "?", "…"})
 _ADJECTIVE = re.compile(r"isch(e|en|er|es|em)?$")
@@ -184,39 +186,51 @@ def _ner_mentions(doc, kb: KnowledgeBase, sentence_of, taken: list[bool]) -> lis
         if ent is None:
             continue
         span, candidates, inflected = _trimmed(doc, ent, kb)
-        genitive = False
-        if not candidates:
-            # Unknown as marked: what of it can be a new name ("Sebastian Kurz am Donnerstag"
-            # -> "Sebastian Kurz"); nothing for "Donnerstag", "Permalink" or a sentence.
+        mention = _ner_mention(ent, span, candidates, inflected, kb, mentions, sentence_of)
+        if _unknown_or_provisional(mention, kb):
+            # Unknown as marked (or known only from such a span once): what of it can be a
+            # new name ("Sebastian Kurz am Donnerstag" -> "Sebastian Kurz"); nothing for
+            # "Donnerstag", "Permalink" or a sentence.
             part, genitive = name_part(doc, ent)
             if part is None:
                 continue
-            if part != ent:
-                span, candidates, inflected = _trimmed(doc, part, kb)
+            if (part.start, part.end) != (ent.start, ent.end):
                 # The junk cut off is no part of the mention (and no reason to leave it unknown).
-                ent = type(ent)(doc, span.start, span.end, label=whole.label_)
-        mention = MentionData(
-            span.start_char,
-            span.end_char,
-            span.text,
-            ent.label_,
-            "name",
-            None,
-            0.0,
-            "model",
-            "" if (span.start, span.end) == (ent.start, ent.end) else f"span cut from {ent.text!r}",
-            sentence_of[ent.start],
-        )
-        if candidates:
-            _decide(mention, candidates, kb, mentions, inflected)
-        elif genitive:
-            # "Selenskyjs Berater": the unknown name is "Selenskyj"; its genitive files under it.
-            mention.provisional_name = _genitive_base(span.text)
+                ent = type(ent)(doc, part.start, part.end, label=whole.label_)
+                span, candidates, inflected = _trimmed(doc, ent, kb)
+                mention = _ner_mention(ent, span, candidates, inflected, kb, mentions, sentence_of)
+            if genitive and mention.entity_id is None:
+                # "Selenskyjs Berater": the unknown name is "Selenskyj"; its genitive files under it.
+                mention.provisional_name = _genitive_base(span.text)
         mentions.append(mention)
         for i in range(ent.start, ent.end):
             taken[i] = True
     _same_unknown_name(mentions)
     return mentions
+
+
+def _ner_mention(ent, span, candidates, inflected, kb, context, sentence_of) -> MentionData:
+    mention = MentionData(
+        span.start_char,
+        span.end_char,
+        span.text,
+        ent.label_,
+        "name",
+        None,
+        0.0,
+        "model",
+        "" if (span.start, span.end) == (ent.start, ent.end) else f"span cut from {ent.text!r}",
+        sentence_of[ent.start],
+    )
+    if candidates:
+        _decide(mention, candidates, kb, context, inflected)
+    return mention
+
+
+def _unknown_or_provisional(mention: MentionData, kb: KnowledgeBase) -> bool:
+    if mention.entity_id is None:
+        return not mention.note  # a note says why it stays unlinked ("a word of time")
+    return kb.info(mention.entity_id).provisional
 
 
 def _genitive_base(text: str) -> str:
@@ -307,7 +321,7 @@ def _name_word(token, label: str) -> bool:
     if token.is_alpha and token.is_lower:
         if label == "PER":
             return token.lower_ in NAME_PARTICLES
-        return token.lower_ in NAME_PARTICLES or token.pos_ in NAME_FUNCTION_POS
+        return token.lower_ in NAME_PARTICLES | NAME_FUNCTION_WORDS or token.pos_ in NAME_FUNCTION_POS
     return True
 
 
@@ -325,15 +339,14 @@ def name_part(doc, ent):
     genitive = _genitive_end(doc, start, end)
     if genitive:
         return doc[start:genitive], True
-    # A common noun at the end is no part of a name ("Merkel Regierung"), unless a particle
-    # makes it one ("Van der Bellen").
-    while (
-        end > start
-        and doc[end - 1].pos_ == "NOUN"
-        and not (end - 2 >= start and doc[end - 2].lower_ in NAME_PARTICLES)
-    ):
-        end -= 1
-    return (doc[start:end], False) if start < end else (None, False)
+    if end - start == 1 and doc[start].pos_ == "NOUN":
+        return None, False  # a common noun ("Flüchtlingskrise", "Halbinsel")
+    if ent.label_ == "PER":
+        # A person's name does not end in a common noun ("Merkel Regierung"), unless a
+        # particle makes it one ("Van der Bellen").
+        while end - start > 1 and doc[end - 1].pos_ == "NOUN" and doc[end - 2].lower_ not in NAME_PARTICLES:
+            end -= 1
+    return doc[start:end], False
 
 
 def _no_name(doc, start: int, end: int) -> bool:
@@ -372,8 +385,12 @@ def _trim_edges(doc, start: int, end: int, label: str) -> tuple[int, int]:
     while end > start and edge(doc[end - 1], False):
         end -= 1
     # A role or type before the name: "Bundesschulsprecher Maximilian Gnesda", "Premier
-    # Renzi", "Terrormiliz Islamischer Staat".
-    while end - start > 1 and _title_word(doc[start], label) and doc[start + 1].is_title:
+    # Renzi", "des Bloggers Raif Badawi", "Terrormiliz Islamischer Staat".
+    while (
+        end - start > 1
+        and doc[start + 1].is_title
+        and (_title_word(doc[start], label) or (label == "PER" and doc[start].pos_ == "NOUN"))
+    ):
         start += 1
     return start, end
 
@@ -382,7 +399,11 @@ def _genitive_end(doc, start: int, end: int) -> int | None:
     """Where a genitive before its head noun ends ("Moskaus Krieg" -> after "Moskaus")."""
     for k in range(end - 2, start - 1, -1):
         token, head = doc[k], doc[k + 1 : end]
-        if not _genitive_form(token.text) or not all(t.is_title for t in head):
+        if (
+            not _genitive_form(token.text)
+            or token.pos_ not in ("PROPN", "X")
+            or not all(t.is_title for t in head)
+        ):
             continue
         if any(t.pos_ == "NOUN" for t in head) or "Gen" in token.morph.get("Case"):
             return k + 1

@@ -146,3 +146,32 @@ def test_a_name_cut_after_a_particle_is_joined(nlp, kb):
     text = "Das sagte Gerhard van der Borgh in Wien."
     doc = parse(nlp, text, [("Gerhard van", "PER")])
     assert unknown(link_doc(doc, kb)) == [("Gerhard van der Borgh", "person")]
+
+
+def test_organisations_keep_their_nouns_and_function_words(nlp, kb):
+    text = "Auf der Frankfurter Buchmesse sprach die Church of England über den Bloggers Hamid Sarawi."
+    doc = parse(
+        nlp,
+        text,
+        [("Frankfurter Buchmesse", "ORG"), ("Church of England", "ORG"), ("Bloggers Hamid Sarawi", "PER")],
+    )
+    assert unknown(link_doc(doc, kb)) == [
+        ("Church of England", "organization"),
+        ("Frankfurter Buchmesse", "organization"),
+        ("Hamid Sarawi", "person"),
+    ]
+
+
+def test_junk_known_only_as_a_provisional_entity_is_still_junk(nlp, kb):
+    from dataclasses import replace
+
+    from events.analysis.kb import build_index
+
+    # A database that filed "Permalink" before this rule: the knowledge base has it, provisional.
+    infos = [replace(info) for info in kb.entities.values()]
+    junk_id = max(kb.entities) + 1
+    infos.append(replace(infos[0], id=junk_id, kind="place", name="Permalink", provisional=True, country=""))
+    aliases = [(junk_id, "Permalink", "name", None, None, False)]
+    with_junk = build_index(infos, aliases)
+    doc = parse(nlp, "Permalink zum Artikel.", [("Permalink", "LOC")])
+    assert link_doc(doc, with_junk) == []
