@@ -267,6 +267,7 @@ def _joined_names(doc, kb: KnowledgeBase) -> list:
                 nxt is not None
                 and nxt.label_ == "PER"
                 and nxt.start == end
+                and len(nxt) == 1  # "Jo Yong" + "Won"; "Pep Guardiola" + "Erling Haaland" are two
                 and _joinable(doc, ent.start, nxt.end)
             ):
                 end, i = nxt.end, i + 1
@@ -338,14 +339,9 @@ def name_part(doc, ent):
         return None, False  # "English sentence about the government"
     genitive = _genitive_end(doc, start, end)
     if genitive:
-        return doc[start:genitive], True
+        return doc[genitive[0] : genitive[1]], genitive[0] == start
     if end - start == 1 and doc[start].pos_ == "NOUN":
         return None, False  # a common noun ("Flüchtlingskrise", "Halbinsel")
-    if ent.label_ == "PER":
-        # A person's name does not end in a common noun ("Merkel Regierung"), unless a
-        # particle makes it one ("Van der Bellen").
-        while end - start > 1 and doc[end - 1].pos_ == "NOUN" and doc[end - 2].lower_ not in NAME_PARTICLES:
-            end -= 1
     return doc[start:end], False
 
 
@@ -395,18 +391,25 @@ def _trim_edges(doc, start: int, end: int, label: str) -> tuple[int, int]:
     return start, end
 
 
-def _genitive_end(doc, start: int, end: int) -> int | None:
-    """Where a genitive before its head noun ends ("Moskaus Krieg" -> after "Moskaus")."""
+def _genitive_end(doc, start: int, end: int) -> tuple[int, int] | None:
+    """A genitive before its head noun: the name is the genitive ("Moskaus Krieg" -> "Moskaus"),
+    or the name after the head noun ("Südtirols Alt-Landeshauptmann Luis Durnwalder" -> "Luis
+    Durnwalder"). (start, end) of the name, or None."""
     for k in range(end - 2, start - 1, -1):
         token, head = doc[k], doc[k + 1 : end]
         if (
             not _genitive_form(token.text)
             or token.pos_ not in ("PROPN", "X")
-            or not all(t.is_title for t in head)
+            or not all(t.is_title or t.text == "-" for t in head)
         ):
             continue
         if any(t.pos_ == "NOUN" for t in head) or "Gen" in token.morph.get("Case"):
-            return k + 1
+            nouns = k + 1
+            while nouns < end and doc[nouns].pos_ == "NOUN":
+                nouns += 1
+            if nouns > k + 1 and nouns < end and doc[nouns].pos_ in ("PROPN", "X"):
+                return nouns, end  # an apposition names the person the noun describes
+            return start, k + 1
     return None
 
 

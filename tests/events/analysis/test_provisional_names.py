@@ -175,3 +175,22 @@ def test_junk_known_only_as_a_provisional_entity_is_still_junk(nlp, kb):
     with_junk = build_index(infos, aliases)
     doc = parse(nlp, "Permalink zum Artikel.", [("Permalink", "LOC")])
     assert link_doc(doc, with_junk) == []
+
+
+def test_a_name_after_a_genitive_and_its_noun_is_the_name(nlp, kb):
+    text = "Haberls Stellvertreterin Johanna Leitgeb sprach zuerst."
+    doc = parse(nlp, text, [("Haberls Stellvertreterin Johanna Leitgeb", "PER")])
+    assert unknown(link_doc(doc, kb)) == [("Johanna Leitgeb", "person")]
+
+
+def test_two_full_names_side_by_side_stay_two(nlp, kb):
+    text = "Trainer Franz Haberl Johanna Leitgeb und andere kamen."
+    doc = parse(nlp, text, [("Franz Haberl", "PER"), ("Johanna Leitgeb", "PER")])
+    assert unknown(link_doc(doc, kb)) == [("Franz Haberl", "person"), ("Johanna Leitgeb", "person")]
+
+
+def test_a_surname_that_is_also_a_noun_stays(nlp, kb):
+    doc = parse(
+        nlp, "Das sagte der Verfassungsjurist Bernd-Christian Funk.", [("Bernd-Christian Funk", "PER")]
+    )
+    assert unknown(link_doc(doc, kb)) == [("Bernd-Christian Funk", "person")]
