@@ -211,6 +211,8 @@ class Curation(models.Model):
         EVENT_MERGE = "event_merge", _("events merged")
         EVENT_SPLIT = "event_split", _("event split")
         CLAIM_REVIEW = "claim_review", _("claim reviewed")
+        ENTITY_CREATE = "entity_create", _("entity created")
+        ENTITY_EDIT = "entity_edit", _("entity edited")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     action = models.CharField(max_length=20, choices=Action.choices)

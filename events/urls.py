@@ -32,7 +32,9 @@ urlpatterns = [
     # --- actors and places (views/entities.py) ---
     path("entities/", search.entity_list, name="entities"),
     path("entities/corrections.jsonl", entities.corrections_export, name="corrections_export"),
+    path("entities/new/", entities.entity_create, name="entity_create"),
     path("entities/<int:pk>/", entities.entity_detail, name="entity"),
+    path("entities/<int:pk>/edit/", entities.entity_edit, name="entity_edit"),
     path("entities/<int:pk>/aliases/", entities.alias_add, name="alias_add"),
     path("entities/<int:pk>/merge/", entities.entity_merge, name="entity_merge"),
     path("entities/<int:pk>/split/", entities.entity_split, name="entity_split"),

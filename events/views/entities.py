@@ -1,4 +1,5 @@
-"""Entity pages: analysts read, editors curate (merge, split, aliases, mentions)."""
+"""Entity pages: analysts read, editors curate (merge, split, aliases, mentions) and grow
+the knowledge base (create an entity, define a provisional one)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from events.forms import AliasForm, EntityChoiceForm, SplitForm
+from events.forms import AliasForm, EntityChoiceForm, EntityForm, SplitForm
 from events.models import Alias, Claim, Mention, MentionCorrection
 from events.presentation import charts
 from events.presentation.figures import entity_map, network_of
 from events.presentation.links import crossref_url, event_list_link, events_url
 from events.selectors.entities import event_counts_by_date, events_of, events_with_role, neighbours, places_of
-from events.services import curation
+from events.services import curation, knowledge
 from events.views.common import (
     get_entity_or_404,
     mention_in_context,
@@ -81,6 +82,7 @@ def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "alias_form": AliasForm(),
             "merge_form": EntityChoiceForm(),
             "curations": entity.curations.select_related("user")[:20],
+            "editable": knowledge.editable(entity),
         },
     )
 
@@ -162,6 +164,46 @@ def entity_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     curation.entity_confirm(entity=entity, user=request.user)
     messages.success(request, _("%s is confirmed.") % entity.name)
     return redirect("events:entity", pk=pk)
+
+
+@editor_required
+def entity_create(request: HttpRequest) -> HttpResponse:
+    """A new entity from scratch ("Entität anlegen")."""
+    form = EntityForm(request.POST or None, initial={"name": request.GET.get("name", "")})
+    if request.method == "POST" and form.is_valid():
+        entity = knowledge.entity_create(data=form.entity_data(), user=request.user)
+        messages.success(
+            request,
+            _("%s is in the knowledge base; articles are linked again in the background.") % entity.name,
+        )
+        return redirect("events:entity", pk=entity.pk)
+    return render(request, "events/entity_form.html", {"form": form, "entity": None})
+
+
+@editor_required
+def entity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A provisional entity made real (kind, country, names, offices), or an editor's entity
+    edited; in place, so its id and mentions stay."""
+    entity = get_entity_or_404(pk)
+    if not knowledge.editable(entity):
+        messages.error(
+            request, _("%s comes from the seed data; add aliases on its page instead.") % entity.name
+        )
+        return redirect("events:entity", pk=pk)
+    form = EntityForm(request.POST or None, initial=EntityForm.initial_of(entity))
+    if request.method == "POST" and form.is_valid():
+        data = form.entity_data()
+        data.org_type = entity.org_type  # not on the form; kept
+        was_provisional = entity.provisional
+        entity = knowledge.entity_define(entity=entity, data=data, user=request.user)
+        messages.success(
+            request,
+            (_("%s is confirmed and in the knowledge base; articles are linked again in the background.")
+             if was_provisional else _("%s is saved; articles are linked again in the background."))
+            % entity.name,
+        )  # fmt: skip
+        return redirect("events:entity", pk=entity.pk)
+    return render(request, "events/entity_form.html", {"form": form, "entity": entity})
 
 
 @require_POST

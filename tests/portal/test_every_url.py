@@ -117,6 +117,8 @@ ROUTES: dict[str, Route] = {
     "events:entities": Route(lambda w: "/entities/?q=Putin", READ),
     "events:corrections_export": Route(lambda w: "/entities/corrections.jsonl", CURATE_PAGE),
     "events:entity": Route(lambda w: f"/entities/{w['putin'].pk}/", READ),
+    "events:entity_create": Route(lambda w: "/entities/new/", CURATE_PAGE),
+    "events:entity_edit": Route(lambda w: f"/entities/{w['kim'].pk}/edit/", CURATE_PAGE),
     "events:alias_add": Route(
         lambda w: f"/entities/{w['putin'].pk}/aliases/",
         CURATE,
