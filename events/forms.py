@@ -151,7 +151,9 @@ class EntityForm(forms.Form):
             "name": data.name,
             "country": data.country,
             "description": data.description,
-            "aliases": "\n".join(data.aliases),
+            # A provisional entity's name is how articles wrote it: offered as another name
+            # (the editor removes it if it is junk such as a name the NER cut short).
+            "aliases": "\n".join([entity.name] if entity.provisional else data.aliases),
             "roles": "\n".join(
                 f"{r.title} | {day(r.start)} | {day(r.end)} | {', '.join(r.descriptors)}" for r in data.roles
             ),

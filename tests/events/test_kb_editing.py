@@ -73,7 +73,12 @@ def test_a_provisional_entity_becomes_real_in_place(editor_client, editor, provi
     mentions = set(provisional.mentions.values_list("pk", flat=True))
     page = editor_client.get(f"/entities/{provisional.pk}/edit/")
     assert page.status_code == 200
-    assert page.context["form"].initial["name"] == "Alexander Van"
+    initial = page.context["form"].initial
+    assert (initial["name"], initial["aliases"], initial["kind"]) == (
+        "Alexander Van",
+        "Alexander Van",
+        "person",
+    )
 
     response = editor_client.post(f"/entities/{provisional.pk}/edit/", edit_form())
 
