@@ -7,7 +7,7 @@
   which also holds regions, seas and straits;
 - subdivisions: first-level subdivisions (ISO 3166-2) from ``pycountry`` with its German
   gettext names, ``data/subdivisions_de.toml`` where those are missing;
-- actors: people and organisations from ``data/actors.toml``.
+- actors: people and organisations from ``data/actors.toml`` and ``data/actors_*.toml``.
 
 Idempotent: entities are upserted by key, seed aliases are replaced, editor aliases and
 everything editors did stay. A digest of the inputs skips work when nothing changed.
@@ -484,8 +484,14 @@ def subdivisions(cities: dict, others: list[SeedEntity]) -> Iterator[SeedEntity]
         yield entity
 
 
+def actor_files() -> list[str]:
+    """actors.toml first, then the other actors_*.toml files (one per topic), by name."""
+    return ["actors.toml", *sorted(p.name for p in DATA_DIR.glob("actors_*.toml"))]
+
+
 def actors() -> Iterator[SeedEntity]:
-    for row in _read_toml("actors.toml").get("actor", []):
+    rows = [row for name in actor_files() for row in _read_toml(name).get("actor", [])]
+    for row in rows:
         prefix = "person" if row["kind"] == "person" else "org"
         roles = row.get("roles", [])
         entity = SeedEntity(
