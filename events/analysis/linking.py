@@ -78,7 +78,7 @@ WEEKDAYS = ("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag"
 # Lower-case words inside a person's name ("Ursula von der Leyen", "Mohammed bin Salman").
 NAME_PARTICLES = frozenset(
     {"von", "van", "der", "den", "de", "del", "della", "di", "da", "das", "do", "dos", "du", "la", "le",
-     "al", "el", "bin", "ibn", "bint", "abu", "zu", "vom", "ter", "ten", "y", "e", "und"}
+     "al", "el", "bin", "ibn", "bint", "abu", "zu", "vom", "ter", "ten", "y", "e"}
 )  # fmt: skip
 # Lower-case words an organisation's or place's name holds ("Alternative für Deutschland",
 # "Church of England").
@@ -340,8 +340,8 @@ def name_part(doc, ent):
     genitive = _genitive_end(doc, start, end)
     if genitive:
         return doc[genitive[0] : genitive[1]], genitive[0] == start
-    if end - start == 1 and doc[start].pos_ == "NOUN":
-        return None, False  # a common noun ("Flüchtlingskrise", "Halbinsel")
+    if end - start == 1 and (doc[start].pos_ == "NOUN" or len(doc[start].text.rstrip(".")) < 2):
+        return None, False  # a common noun ("Flüchtlingskrise", "Halbinsel") or an initial ("A.")
     return doc[start:end], False
 
 
@@ -373,6 +373,15 @@ def _trim_edges(doc, start: int, end: int, label: str) -> tuple[int, int]:
 
     def edge(token, left: bool) -> bool:
         if token.is_punct or (left and token.lower_ in ARTICLES):
+            return True
+        if (
+            end - start > 1  # "Lange" alone, marked a name, is one
+            and token.lower_ in _stop_words()
+            and token.lower_ not in NAME_PARTICLES
+            and (token.is_upper or token.is_sent_start)
+        ):
+            # "Wann Pröll", "Jada UND": a function word opening a sentence or in capitals
+            # ("Anne Will" keeps hers).
             return True
         return token.is_lower and (not left or token.lower_ not in NAME_PARTICLES)
 

@@ -194,3 +194,14 @@ def test_a_surname_that_is_also_a_noun_stays(nlp, kb):
         nlp, "Das sagte der Verfassungsjurist Bernd-Christian Funk.", [("Bernd-Christian Funk", "PER")]
     )
     assert unknown(link_doc(doc, kb)) == [("Bernd-Christian Funk", "person")]
+
+
+def test_function_words_and_initials_are_no_part_of_a_name(nlp, kb):
+    text = "Wann Haberl kommt, weiß A. nicht. Auch Jada UND Bello fehlten."
+    doc = parse(nlp, text, [("Wann Haberl", "PER"), ("A.", "PER"), ("Jada UND", "PER")])
+    assert unknown(link_doc(doc, kb)) == [("Haberl", "person"), ("Jada", "person")]
+
+
+def test_a_name_word_that_is_also_a_function_word_stays(nlp, kb):
+    doc = parse(nlp, "Gestern sprach Anne Will mit ihm.", [("Anne Will", "PER")])
+    assert unknown(link_doc(doc, kb)) == [("Anne Will", "person")]
