@@ -16,7 +16,7 @@ from tests import factories as make
 
 pytestmark = pytest.mark.django_db
 
-TEXT = "Alexander Van der Bellen empfing Olaf Scholz in Wien. Der Bundespräsident sprach von Europa."
+TEXT = "Alexandra Van der Molen empfing Olaf Scholz in Wien. Der Bundespräsident sprach von Europa."
 
 PRESIDENT = Role(
     title="Bundespräsident",
@@ -27,26 +27,26 @@ PRESIDENT = Role(
 
 @pytest.fixture
 def provisional():
-    """A provisional person the NER cut short ("Alexander Van"), with two mentions."""
+    """A provisional person the NER cut short ("Alexandra Van"), with two mentions."""
     entity = Entity.objects.create(
-        key="provisional:person:alexander van", kind="person", name="Alexander Van", provisional=True
+        key="provisional:person:alexander van", kind="person", name="Alexandra Van", provisional=True
     )
-    first = make.article("Van der Bellen empfängt Scholz", TEXT, indexed=False)
+    first = make.article("Van der Molen empfängt Scholz", TEXT, indexed=False)
     second = make.article(
-        "Noch einmal Van der Bellen", "Alexander Van der Bellen reiste nach Prag.", indexed=False
+        "Noch einmal Van der Molen", "Alexandra Van der Molen reiste nach Prag.", indexed=False
     )
-    make.mention(first, entity, "Alexander Van")
-    make.mention(second, entity, "Alexander Van")
+    make.mention(first, entity, "Alexandra Van")
+    make.mention(second, entity, "Alexandra Van")
     return entity
 
 
-def bellen(**changes) -> EntityData:
+def molen(**changes) -> EntityData:
     return EntityData(
         **{
             "kind": "person",
-            "name": "Alexander Van der Bellen",
+            "name": "Alexandra Van der Molen",
             "country": "AT",
-            "aliases": ["Van der Bellen", "Alexander van der Bellen"],
+            "aliases": ["Van der Molen", "Alexandra van der Molen"],
             "roles": [PRESIDENT],
             **changes,
         }
@@ -56,15 +56,15 @@ def bellen(**changes) -> EntityData:
 def edit_form(**changes) -> dict:
     return {
         "kind": "person",
-        "name": "Alexander Van der Bellen",
+        "name": "Alexandra Van der Molen",
         "country": "at",
         "description": "",
-        "aliases": "Van der Bellen\r\nAlexander van der Bellen\r\n",
+        "aliases": "Van der Molen\r\nAlexandra van der Molen\r\n",
         "roles": "Bundespräsident | 26.01.2017 | | Bundespräsident, österreichische Staatsoberhaupt\r\n"
         "Grünen-Chef | 1997-12-01 | 2008-10-01 |",
         "latitude": "",
         "longitude": "",
-        "wikidata": "Q78869",
+        "wikidata": "Q4115189",
         **changes,
     }
 
@@ -75,8 +75,8 @@ def test_a_provisional_entity_becomes_real_in_place(editor_client, editor, provi
     assert page.status_code == 200
     initial = page.context["form"].initial
     assert (initial["name"], initial["aliases"], initial["kind"]) == (
-        "Alexander Van",
-        "Alexander Van",
+        "Alexandra Van",
+        "Alexandra Van",
         "person",
     )
 
@@ -85,8 +85,8 @@ def test_a_provisional_entity_becomes_real_in_place(editor_client, editor, provi
     assert response.status_code == 302 and response["Location"] == f"/entities/{provisional.pk}/"
     entity = Entity.objects.get(pk=provisional.pk)  # same id
     assert not entity.provisional
-    assert entity.key == "editor:person:alexander-van-der-bellen"
-    assert (entity.name, entity.country, entity.wikidata) == ("Alexander Van der Bellen", "AT", "Q78869")
+    assert entity.key == "editor:person:alexandra-van-der-molen"
+    assert (entity.name, entity.country, entity.wikidata) == ("Alexandra Van der Molen", "AT", "Q4115189")
     assert entity.description == "Grünen-Chef"  # the latest role line, as in the seed data
     assert entity.roles == [
         {"title": "Bundespräsident", "descriptors": ["Bundespräsident", "österreichische Staatsoberhaupt"],
@@ -96,25 +96,25 @@ def test_a_provisional_entity_becomes_real_in_place(editor_client, editor, provi
     assert set(Mention.objects.filter(entity=entity).values_list("pk", flat=True)) == mentions
     names = {(a.text, a.kind, a.valid_from, a.origin) for a in entity.aliases.all()}
     assert names == {
-        ("Alexander Van der Bellen", "name", None, "editor"),
-        ("Van der Bellen", "name", None, "editor"),
-        # "Alexander van der Bellen" is the name itself to the linker (names are compared
+        ("Alexandra Van der Molen", "name", None, "editor"),
+        ("Van der Molen", "name", None, "editor"),
+        # "Alexandra van der Molen" is the name itself to the linker (names are compared
         # normalized), so it is not stored twice.
         ("Bundespräsident", "descriptor", dt.date(2017, 1, 26), "editor"),
         ("österreichische Staatsoberhaupt", "descriptor", dt.date(2017, 1, 26), "editor"),
     }
     curation = Curation.objects.get(entity=entity)
     assert curation.action == Curation.Action.ENTITY_EDIT and curation.user == editor
-    assert curation.payload["before"]["name"] == "Alexander Van" and curation.payload["before"]["provisional"]
+    assert curation.payload["before"]["name"] == "Alexandra Van" and curation.payload["before"]["provisional"]
 
 
 def test_the_knowledge_base_links_the_defined_entity(editor, provisional):
     from events.kb.loader import build_from_db
 
-    entity = knowledge.entity_define(entity=provisional, data=bellen(), user=editor)
+    entity = knowledge.entity_define(entity=provisional, data=molen(), user=editor)
 
     kb = build_from_db()
-    found, inflected = kb.lookup("Van der Bellens")
+    found, inflected = kb.lookup("Van der Molens")
     assert [c.entity_id for c in found] == [entity.pk] and inflected
     assert not kb.info(entity.pk).provisional
     # The descriptor names him only while the office lasts.
@@ -125,22 +125,22 @@ def test_the_knowledge_base_links_the_defined_entity(editor, provisional):
 def test_an_entity_from_scratch(editor_client, editor):
     response = editor_client.post(
         "/entities/new/",
-        edit_form(name="Sahra Wagenknecht", aliases="Wagenknecht\nBSW-Chefin", roles="BSW-Vorsitzende | 2024-01-08 | |",
+        edit_form(name="Hiltrud Beispielfrau", aliases="Beispielfrau\nBSW-Chefin", roles="BSW-Vorsitzende | 2024-01-08 | |",
                   wikidata="", latitude="", longitude=""),
     )  # fmt: skip
-    entity = Entity.objects.get(name="Sahra Wagenknecht")
+    entity = Entity.objects.get(name="Hiltrud Beispielfrau")
     assert response.status_code == 302 and response["Location"] == f"/entities/{entity.pk}/"
-    assert entity.key == "editor:person:sahra-wagenknecht" and not entity.provisional
+    assert entity.key == "editor:person:hiltrud-beispielfrau" and not entity.provisional
     assert entity.roles == [{"title": "BSW-Vorsitzende", "start": "2024-01-08", "end": ""}]
     assert set(entity.aliases.values_list("text", flat=True)) == {
-        "Sahra Wagenknecht",
-        "Wagenknecht",
+        "Hiltrud Beispielfrau",
+        "Beispielfrau",
         "BSW-Chefin",
     }
     assert Curation.objects.get(entity=entity).action == Curation.Action.ENTITY_CREATE
     # The same name again gets a key of its own (a namesake), not the first one's.
-    again = knowledge.entity_create(data=EntityData(kind="person", name="Sahra Wagenknecht"), user=editor)
-    assert again.key == "editor:person:sahra-wagenknecht-2"
+    again = knowledge.entity_create(data=EntityData(kind="person", name="Hiltrud Beispielfrau"), user=editor)
+    assert again.key == "editor:person:hiltrud-beispielfrau-2"
 
 
 def test_a_place_needs_both_coordinates_and_a_real_country(editor_client):
@@ -156,7 +156,7 @@ def test_a_place_needs_both_coordinates_and_a_real_country(editor_client):
 def test_a_role_that_ends_before_it_starts_is_refused(editor_client):
     response = editor_client.post("/entities/new/", edit_form(roles="Kanzler | 2020-01-01 | 2019-01-01 |"))
     assert response.status_code == 200 and "roles" in response.context["form"].errors
-    assert not Entity.objects.filter(name="Alexander Van der Bellen").exists()
+    assert not Entity.objects.filter(name="Alexandra Van der Molen").exists()
 
 
 def test_seed_entities_are_not_edited_here(editor_client, editor):
@@ -165,26 +165,26 @@ def test_seed_entities_are_not_edited_here(editor_client, editor):
     assert response.status_code == 302
     assert Entity.objects.get(pk=seed.pk).name == "Friedrich Merz"
     with pytest.raises(ValueError):
-        knowledge.entity_define(entity=seed, data=bellen(), user=editor)
+        knowledge.entity_define(entity=seed, data=molen(), user=editor)
 
 
 def test_editing_replaces_the_editor_names_and_keeps_seed_aliases(editor):
-    entity = knowledge.entity_create(data=bellen(), user=editor)
+    entity = knowledge.entity_create(data=molen(), user=editor)
     Alias.objects.create(entity=entity, text="VdB", normalized="vdb", kind="abbreviation", origin="seed")
-    knowledge.entity_define(entity=entity, data=bellen(aliases=["Van der Bellen"], roles=[]), user=editor)
+    knowledge.entity_define(entity=entity, data=molen(aliases=["Van der Molen"], roles=[]), user=editor)
     assert set(entity.aliases.values_list("text", flat=True)) == {
-        "Alexander Van der Bellen",
-        "Van der Bellen",
+        "Alexandra Van der Molen",
+        "Van der Molen",
         "VdB",
     }
-    assert Entity.objects.get(pk=entity.pk).key == "editor:person:alexander-van-der-bellen"  # key kept
+    assert Entity.objects.get(pk=entity.pk).key == "editor:person:alexandra-van-der-molen"  # key kept
 
 
 def test_analysts_cannot_create_or_define(analyst_client, provisional):
     assert analyst_client.get("/entities/new/").status_code == 403
     assert analyst_client.post("/entities/new/", edit_form()).status_code == 403
     assert analyst_client.post(f"/entities/{provisional.pk}/edit/", edit_form()).status_code == 403
-    assert not Entity.objects.filter(name="Alexander Van der Bellen").exists()
+    assert not Entity.objects.filter(name="Alexandra Van der Molen").exists()
     assert Entity.objects.get(pk=provisional.pk).provisional
     # Their page has no link to the editors' forms.
     page = analyst_client.get(f"/entities/{provisional.pk}/")
@@ -204,9 +204,9 @@ def test_the_german_pages_render(editor_client, provisional):
 def test_load_kb_keeps_editors_work(editor, kb, kb_entities, monkeypatch, provisional):
     from events.kb import seed
 
-    made = knowledge.entity_create(data=bellen(name="Alexander Van der Bellen"), user=editor)
+    made = knowledge.entity_create(data=molen(name="Alexandra Van der Molen"), user=editor)
     defined = knowledge.entity_define(
-        entity=provisional, data=bellen(name="Herbert Kickl", aliases=["Kickl"], roles=[]), user=editor
+        entity=provisional, data=molen(name="Herbert Kickl", aliases=["Kickl"], roles=[]), user=editor
     )
     germany = Entity.objects.get(key="country:DE")
     from events.services.curation import alias_add
@@ -237,7 +237,7 @@ def test_load_kb_keeps_editors_work(editor, kb, kb_entities, monkeypatch, provis
 def test_export_and_import_round_trip(editor, kb, tmp_path):
     from events.services.curation import alias_add
 
-    made = knowledge.entity_create(data=bellen(), user=editor)
+    made = knowledge.entity_create(data=molen(), user=editor)
     knowledge.entity_create(
         data=EntityData(kind="place", name="Sudscha", country="RU", latitude=51.19, longitude=35.27, aliases=["Sudzha"]),
         user=editor,
@@ -253,7 +253,7 @@ def test_export_and_import_round_trip(editor, kb, tmp_path):
     text = exported.read_text(encoding="utf-8")
     data = tomllib.loads(text)
     assert [a["key"] for a in data["actor"]] == [
-        "editor:person:alexander-van-der-bellen",
+        "editor:person:alexandra-van-der-molen",
         "editor:place:sudscha",
     ]
     assert data["actor"][0]["roles"][0]["descriptors"] == [
@@ -262,7 +262,7 @@ def test_export_and_import_round_trip(editor, kb, tmp_path):
     ]
     assert {(a["key"], a["text"]) for a in data["alias"]} == {
         ("country:DE", "Bundesrepublik Teutonia"),
-        ("editor:person:alexander-van-der-bellen", "VdB"),
+        ("editor:person:alexandra-van-der-molen", "VdB"),
     }
 
     # A clean deployment: the seed data, none of the editors' work.
