@@ -71,6 +71,13 @@ TIME_WORDS = frozenset(
 OTHER_TERM = ("früher", "ehemalig", "einstig", "damalig", "vormalig", "künftig", "designiert", "neu")
 # Places this large are names even where a tagger calls the word a common noun.
 BIG_PLACE = 100_000
+# Words that put a place name in context: "in Wolfsburg", "nahe Kramatorsk". A town of
+# fewer than BIG_PLACE people links only after one of them or with its country named.
+PLACE_PREPOSITIONS = frozenset(
+    {"in", "im", "ins", "aus", "nach", "bei", "beim", "von", "vom", "vor", "nahe", "am", "an",
+     "um", "bis", "durch", "gegen", "zwischen", "unweit", "nördlich", "südlich", "östlich",
+     "westlich", "nordöstlich", "nordwestlich", "südöstlich", "südwestlich", "ab", "über"}
+)  # fmt: skip
 QUOTES_OPEN = frozenset({"„", "“", '"', "»", "«", "‚", "'"})
 QUOTES_CLOSE = frozenset({"“", "”", '"', "«", "»", "‘", "'"})
 KIND_FOR_LABEL = {"PER": "person", "LOC": "place", "ORG": "organization"}
@@ -223,7 +230,7 @@ def _ner_mention(ent, span, candidates, inflected, kb, context, sentence_of) -> 
         sentence_of[ent.start],
     )
     if candidates:
-        _decide(mention, candidates, kb, context, inflected)
+        _decide(mention, candidates, kb, context, inflected, _place_context(span))
     return mention
 
 
@@ -546,10 +553,86 @@ def _partials_of_unknown_people(mentions: list[MentionData]) -> None:
             mention.note = f"partial name of {mention.provisional_name}, not in the knowledge base"
 
 
+def _place_context(span) -> tuple[bool, bool]:
+    """(a preposition stands right before the span, the span is one word the tagger calls a
+    common noun: "Norden", "Mitte")."""
+    doc = span.doc
+    preposition = span.start > 0 and doc[span.start - 1].lower_ in PLACE_PREPOSITIONS
+    noun = len(span) == 1 and doc.has_annotation("POS") and span[0].pos_ == "NOUN"
+    return preposition, noun
+
+
+def _small_place(info) -> bool:
+    # Towns have a population (the seed keeps none under 5,000); first-level subdivisions
+    # and hand-written regions have none and are not small places.
+    return info.kind == "place" and 0 < (info.population or 0) < BIG_PLACE
+
+
+def _in_place_context(
+    mention: MentionData, pool: list[int], entity_ids: list[int], kb: KnowledgeBase, countries, place_context
+) -> list[int]:
+    """Drop the places a name cannot stand for here.
+
+    An organisation's name (NER says ORG) is never a place, and where an organisation and a
+    place share a name the organisation wins unless a preposition makes it a place (Xinhua
+    the agency, not the village). A small town needs a preposition or its country named in
+    the article; a one-word common noun ("Norden") needs the preposition and a proper name.
+    """
+    preposition, noun = place_context
+    organisations = any(kb.info(e).kind == "organization" for e in entity_ids)
+    kept = []
+    for entity_id in pool:
+        info = kb.info(entity_id)
+        # Provisional places came from what the NER marked; the rules for those stand elsewhere.
+        if info.kind == "place" and not info.provisional:
+            if mention.label == "ORG" or (organisations and not preposition):
+                continue
+            common = noun and (not preposition or normalize(mention.text) in _not_names())
+            if common and (_small_place(info) or not info.population):
+                continue
+            if _small_place(info) and not preposition and info.country not in countries:
+                continue
+        kept.append(entity_id)
+    return kept
+
+
+def _places_in_context(mention, pool, entity_ids, kb, countries, place_context) -> tuple[list[int], bool]:
+    """The pool without the places out of context; a LOC span of an organisation's name
+    ("Xinhua berichtet") falls to the organisation (True: against the NER label)."""
+    kept = _in_place_context(mention, pool, entity_ids, kb, countries, place_context)
+    if kept or place_context[0]:
+        return kept, False
+    organisations = [e for e in entity_ids if kb.info(e).kind == "organization"]
+    return organisations, bool(organisations)
+
+
+def _ranked(pool: list[int], kb: KnowledgeBase, named: Counter, countries: set) -> list[int]:
+    # A country named in the article favours its towns, but not a town of 67,000 (Washington,
+    # Tyne and Wear) over a capital ten times its size (Washington, D.C.).
+    # Subdivisions and regions have no population; they beat a small town of that name.
+    def population(info) -> int:
+        return info.population or (BIG_PLACE if info.kind == "place" else 0)
+
+    biggest = max(population(kb.info(e)) for e in pool)
+
+    def score(entity_id: int) -> tuple:
+        info = kb.info(entity_id)
+        in_country = info.country in countries and population(info) * 10 >= biggest
+        return (named[entity_id], in_country, not info.provisional, population(info))
+
+    return sorted(pool, key=score, reverse=True)
+
+
 def _decide(
-    mention: MentionData, candidates: list[Candidate], kb: KnowledgeBase, context, inflected: bool
+    mention: MentionData,
+    candidates: list[Candidate],
+    kb: KnowledgeBase,
+    context,
+    inflected: bool,
+    place_context: tuple[bool, bool] | None = None,
 ) -> None:
-    """Pick the best of several entities a name may stand for."""
+    """Pick the best of several entities a name may stand for (``place_context``: see
+    `_place_context`; None where the caller has no text around the name)."""
     if normalize(mention.text) in TIME_WORDS:
         mention.note = "a word of time, not a place"
         return
@@ -582,17 +665,14 @@ def _decide(
         for m in context
         if m.entity_id and kb.info(m.entity_id).kind == "country"
     }
+    if place_context is not None:
+        pool, organisation = _places_in_context(mention, pool, entity_ids, kb, countries, place_context)
+        fitting = [] if organisation else fitting
+        if not pool:
+            mention.note = "a place named without context"
+            return
 
-    # A country named in the article favours its towns, but not a town of 67,000 (Washington,
-    # Tyne and Wear) over a capital ten times its size (Washington, D.C.).
-    biggest = max((kb.info(e).population or 0) for e in pool)
-
-    def score(entity_id: int) -> tuple:
-        info = kb.info(entity_id)
-        in_country = info.country in countries and (info.population or 0) * 10 >= biggest
-        return (named[entity_id], in_country, not info.provisional, info.population)
-
-    ranked = sorted(pool, key=score, reverse=True)
+    ranked = _ranked(pool, kb, named, countries)
     best = ranked[0]
     confidence = 0.95 if len(pool) == 1 else 0.7
     if not fitting:
@@ -626,7 +706,7 @@ def _kb_match(doc, i, taken, kb, day, has_pos, sentence_of, context) -> tuple[Me
                 continue
             if candidates and (end - i > 1 or _single_token_name(first, candidates, kb, has_pos, context)):
                 mention = _new(span, sentence_of, "name")
-                _decide(mention, candidates, kb, context, inflected)
+                _decide(mention, candidates, kb, context, inflected, _place_context(span))
                 if mention.entity_id:
                     mention.label = kb.info(mention.entity_id).label
                     mention.confidence = round(mention.confidence - 0.1, 2)
