@@ -78,6 +78,12 @@ PLACE_PREPOSITIONS = frozenset(
      "um", "bis", "durch", "gegen", "zwischen", "unweit", "nördlich", "südlich", "östlich",
      "westlich", "nordöstlich", "nordwestlich", "südöstlich", "südwestlich", "ab", "über"}
 )  # fmt: skip
+# Type words of subdivisions, part of the name where one stands before it: "im Kanton Zug"
+# is the canton, "Oblast Lwiw" the oblast, not the city.
+PLACE_TYPE_WORDS = frozenset(
+    {"land", "bundesland", "kanton", "oblast", "provinz", "region", "bundesstaat", "gouvernement",
+     "präfektur", "woiwodschaft", "autonome region", "autonomen region"}
+)  # fmt: skip
 QUOTES_OPEN = frozenset({"„", "“", '"', "»", "«", "‚", "'"})
 QUOTES_CLOSE = frozenset({"“", "”", '"', "«", "»", "‘", "'"})
 KIND_FOR_LABEL = {"PER": "person", "LOC": "place", "ORG": "organization"}
@@ -192,6 +198,7 @@ def _ner_mentions(doc, kb: KnowledgeBase, sentence_of, taken: list[bool]) -> lis
         ent = _before_dash(doc, whole)
         if ent is None:
             continue
+        ent = _with_type_word(doc, ent, kb)
         span, candidates, inflected = _trimmed(doc, ent, kb)
         mention = _ner_mention(ent, span, candidates, inflected, kb, mentions, sentence_of)
         if _unknown_or_provisional(mention, kb):
@@ -214,6 +221,21 @@ def _ner_mentions(doc, kb: KnowledgeBase, sentence_of, taken: list[bool]) -> lis
             taken[i] = True
     _same_unknown_name(mentions)
     return mentions
+
+
+def _with_type_word(doc, ent, kb: KnowledgeBase):
+    """The span with the type word before it ("Kanton" + "Zug") where the knowledge base
+    has that longer name for a place; looked up before the bare name."""
+    for width in (2, 1):
+        start = ent.start - width
+        if start < 0 or any(t.is_punct or t.ent_type_ for t in doc[start : ent.start]):
+            continue
+        if doc[start : ent.start].text.casefold() not in PLACE_TYPE_WORDS:
+            continue
+        candidates, _ = kb.lookup(doc[start : ent.end].text)
+        if any(c.entity_id in kb.entities and kb.info(c.entity_id).kind == "place" for c in candidates):
+            return type(ent)(doc, start, ent.end, label=ent.label_)
+    return ent
 
 
 def _ner_mention(ent, span, candidates, inflected, kb, context, sentence_of) -> MentionData:

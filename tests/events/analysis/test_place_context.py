@@ -15,6 +15,7 @@ XINHUA_AGENCY, XINHUA_VILLAGE = 10, 11
 WOLFSBURG_SMALL, NORDEN_TOWN = 12, 13
 ZUG_CANTON, ZUG_TOWN = 14, 15
 BERLIN = 16
+LVIV_OBLAST, LVIV = 17, 18
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +41,8 @@ def kb():
         EntityInfo(ZUG_CANTON, "place", "Kanton Zug", "CH"),  # a subdivision: no population
         EntityInfo(ZUG_TOWN, "place", "Zug", "US", population=6_000),
         EntityInfo(BERLIN, "place", "Berlin", "DE", population=3_600_000),
+        EntityInfo(LVIV_OBLAST, "place", "Lwiw", "UA"),  # the oblast: no population
+        EntityInfo(LVIV, "place", "Lwiw", "UA", population=720_000),
     ]
     aliases = [
         (XINHUA_AGENCY, "Xinhua", "name", None, None, False),
@@ -48,6 +51,8 @@ def kb():
         (NORDEN_TOWN, "Norden", "name", None, None, False),
         (ZUG_CANTON, "Zug", "name", None, None, False),
         (ZUG_TOWN, "Zug", "name", None, None, False),
+        (LVIV_OBLAST, "Oblast Lwiw", "name", None, None, False),
+        (LVIV, "Lwiw", "name", None, None, False),
     ]
     return build_index(infos, aliases)
 
@@ -113,3 +118,10 @@ def test_common_noun_is_no_place_without_preposition(nlp, kb):
 def test_subdivision_beats_a_small_town_of_another_country(nlp, kb):
     doc = parse(nlp, "Die Regierung von Zug beschloss das.", [("Zug", "LOC")])
     assert linked(kb, doc, "Zug")[0] == ZUG_CANTON
+
+
+def test_type_word_before_a_name_is_part_of_the_span(nlp, kb):
+    # The NER marks only "Lwiw"; the bare name is the city, "Oblast Lwiw" the oblast.
+    doc = parse(nlp, "Angriffe in der Oblast Lwiw und in Lwiw selbst.", [("Lwiw", "LOC"), ("Lwiw", "LOC")])
+    mentions = link_doc(doc, kb)
+    assert [(m.text, m.entity_id) for m in mentions] == [("Oblast Lwiw", LVIV_OBLAST), ("Lwiw", LVIV)]
