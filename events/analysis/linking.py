@@ -636,11 +636,17 @@ def _ranked(pool: list[int], kb: KnowledgeBase, named: Counter, countries: set) 
         return info.population or (BIG_PLACE if info.kind == "place" else 0)
 
     biggest = max(population(kb.info(e)) for e in pool)
+    # A town and a region of one country that share a name (Ramallah, the city and the
+    # governorate): news mean the town; the region has its type word ("Gouvernement ...").
+    region_countries = {
+        kb.info(e).country for e in pool if kb.info(e).kind == "place" and not kb.info(e).population
+    }
 
     def score(entity_id: int) -> tuple:
         info = kb.info(entity_id)
         in_country = info.country in countries and population(info) * 10 >= biggest
-        return (named[entity_id], in_country, not info.provisional, population(info))
+        town_of_region = info.kind == "place" and bool(info.population) and info.country in region_countries
+        return (named[entity_id], in_country, not info.provisional, town_of_region, population(info))
 
     return sorted(pool, key=score, reverse=True)
 

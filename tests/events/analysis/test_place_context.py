@@ -16,6 +16,7 @@ WOLFSBURG_SMALL, NORDEN_TOWN = 12, 13
 ZUG_CANTON, ZUG_TOWN = 14, 15
 BERLIN = 16
 LVIV_OBLAST, LVIV = 17, 18
+PS, RAMALLAH_GOVERNORATE, RAMALLAH = 19, 20, 21
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +44,9 @@ def kb():
         EntityInfo(BERLIN, "place", "Berlin", "DE", population=3_600_000),
         EntityInfo(LVIV_OBLAST, "place", "Lwiw", "UA"),  # the oblast: no population
         EntityInfo(LVIV, "place", "Lwiw", "UA", population=720_000),
+        EntityInfo(PS, "country", "Palästina", "PS", population=5_000_000),
+        EntityInfo(RAMALLAH_GOVERNORATE, "place", "Ramallah", "PS"),  # a subdivision: no population
+        EntityInfo(RAMALLAH, "place", "Ramallah", "PS", population=40_000),
     ]
     aliases = [
         (XINHUA_AGENCY, "Xinhua", "name", None, None, False),
@@ -53,6 +57,8 @@ def kb():
         (ZUG_TOWN, "Zug", "name", None, None, False),
         (LVIV_OBLAST, "Oblast Lwiw", "name", None, None, False),
         (LVIV, "Lwiw", "name", None, None, False),
+        (RAMALLAH_GOVERNORATE, "Ramallah", "name", None, None, False),
+        (RAMALLAH, "Ramallah", "name", None, None, False),
     ]
     return build_index(infos, aliases)
 
@@ -125,3 +131,9 @@ def test_type_word_before_a_name_is_part_of_the_span(nlp, kb):
     doc = parse(nlp, "Angriffe in der Oblast Lwiw und in Lwiw selbst.", [("Lwiw", "LOC"), ("Lwiw", "LOC")])
     mentions = link_doc(doc, kb)
     assert [(m.text, m.entity_id) for m in mentions] == [("Oblast Lwiw", LVIV_OBLAST), ("Lwiw", LVIV)]
+
+
+def test_a_town_beats_the_region_of_its_name_in_its_country(nlp, kb):
+    """Ramallah is the city; the governorate of that name needs its type word."""
+    doc = parse(nlp, "Das Treffen fand in Ramallah statt.", [("Ramallah", "LOC")])
+    assert linked(kb, doc, "Ramallah")[0] == RAMALLAH
