@@ -4,15 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0006_analysis_clustered_at'),
+        ("events", "0006_analysis_clustered_at"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='curation',
-            name='action',
-            field=models.CharField(choices=[('merge', 'merge'), ('split', 'split'), ('alias_add', 'alias added'), ('alias_remove', 'alias removed'), ('mention_wrong', 'mention marked wrong'), ('mention_relink', 'mention relinked'), ('confirm', 'provisional entity confirmed'), ('event_merge', 'events merged'), ('event_split', 'event split'), ('claim_review', 'claim reviewed'), ('entity_create', 'entity created'), ('entity_edit', 'entity edited')], max_length=20),
+            model_name="curation",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("merge", "merge"),
+                    ("split", "split"),
+                    ("alias_add", "alias added"),
+                    ("alias_remove", "alias removed"),
+                    ("mention_wrong", "mention marked wrong"),
+                    ("mention_relink", "mention relinked"),
+                    ("confirm", "provisional entity confirmed"),
+                    ("event_merge", "events merged"),
+                    ("event_split", "event split"),
+                    ("claim_review", "claim reviewed"),
+                    ("entity_create", "entity created"),
+                    ("entity_edit", "entity edited"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

@@ -9,6 +9,7 @@ import pytest
 
 from events.analysis.kb import EntityInfo, build_index
 from events.analysis.linking import link_doc
+from tests.events.analysis.spans import parse
 
 DE, AT, CN, CH, UA = 1, 2, 3, 4, 5
 XINHUA_AGENCY, XINHUA_VILLAGE = 10, 11
@@ -61,19 +62,6 @@ def kb():
         (RAMALLAH, "Ramallah", "name", None, None, False),
     ]
     return build_index(infos, aliases)
-
-
-def parse(nlp, text: str, ents):
-    doc = nlp(text)
-    spans, at = [], 0
-    for surface, label in ents:
-        start = text.index(surface, at)
-        span = doc.char_span(start, start + len(surface), label=label)
-        assert span is not None, surface
-        spans.append(span)
-        at = start + len(surface)
-    doc.ents = spans
-    return doc
 
 
 def linked(kb, doc, text):

@@ -8,6 +8,7 @@ is tested on the mistake it answers, whatever a retrained model marks next time.
 import pytest
 
 from events.analysis.linking import link_doc, name_part
+from tests.events.analysis.spans import parse
 
 ROOT_MODEL = "events/nlp/model"
 
@@ -17,20 +18,6 @@ def nlp():
     from events.nlp.pipeline import get_nlp
 
     return get_nlp()
-
-
-def parse(nlp, text: str, ents: list[tuple[str, str]] | None = None):
-    doc = nlp(text)
-    if ents is not None:
-        spans, at = [], 0
-        for surface, label in ents:
-            start = text.index(surface, at)
-            span = doc.char_span(start, start + len(surface), label=label)
-            assert span is not None, surface
-            spans.append(span)
-            at = start + len(surface)
-        doc.ents = spans
-    return doc
 
 
 def unknown(mentions):
