@@ -201,6 +201,18 @@ def _ner_mentions(doc, kb: KnowledgeBase, sentence_of, taken: list[bool]) -> lis
         ent = _with_type_word(doc, ent, kb)
         span, candidates, inflected = _trimmed(doc, ent, kb)
         mention = _ner_mention(ent, span, candidates, inflected, kb, mentions, sentence_of)
+        if _unknown_or_provisional(mention, kb) and len(ent) == 1:
+            fragment = _fragment_of_kb_name(doc, ent, kb, mentions)
+            if fragment is not None:
+                # "Tel" + "Aviv" cut apart: the whole is the knowledge base's name.
+                ent = fragment
+                span, candidates, inflected = _trimmed(doc, ent, kb)
+                mention = _ner_mention(ent, span, candidates, inflected, kb, mentions, sentence_of)
+                taken[ent.start] = True
+            elif ent.label_ == "LOC" and _demonym(doc, ent, kb, mention):
+                pass  # "die Londoner": the place's inhabitants, linked like an adjective
+            elif ent.label_ == "LOC" and ent[0].text.endswith("er") and ent[0].pos_ != "PROPN":
+                continue  # an inhabitant noun of a place the knowledge base does not know
         if _unknown_or_provisional(mention, kb):
             # Unknown as marked (or known only from such a span once): what of it can be a
             # new name ("Sebastian Kurz am Donnerstag" -> "Sebastian Kurz"); nothing for
@@ -221,6 +233,56 @@ def _ner_mentions(doc, kb: KnowledgeBase, sentence_of, taken: list[bool]) -> lis
             taken[i] = True
     _same_unknown_name(mentions)
     return mentions
+
+
+def _fragment_of_kb_name(doc, ent, kb: KnowledgeBase, mentions: list[MentionData]):
+    """The one-word span with the word before it where that is a knowledge-base name ("Tel"
+    + "Aviv", "Washington" + "D.C."); a one-word mention of the word before is dropped."""
+    start = ent.start - 1
+    if (
+        start < 0
+        or doc[start].is_punct
+        or "\n" in doc[start].whitespace_
+        or not doc[start].text[:1].isupper()
+    ):
+        return None
+    candidates, _ = kb.lookup(doc[start : ent.end].text)
+    known = [
+        c.entity_id for c in candidates if c.entity_id in kb.entities and not kb.info(c.entity_id).provisional
+    ]
+    if not known:
+        return None
+    before = [m for m in mentions if m.end > doc[start].idx and m.start < ent.start_char]
+    if any(m.start != doc[start].idx or m.end != doc[start].idx + len(doc[start].text) for m in before):
+        return None  # the word before belongs to a longer name
+    for m in before:
+        mentions.remove(m)
+    # The NER's label belonged to a fragment ("Paulo" as a person): the name's own kind counts.
+    return type(ent)(doc, start, ent.end, label=kb.info(known[0]).label)
+
+
+def _demonym(doc, ent, kb: KnowledgeBase, mention: MentionData) -> bool:
+    """ "Londoner", "Berliner" standing alone: the people of a known place, linked to it as
+    an adjective-like mention. True if linked."""
+    word = ent[0].text
+    if len(word) < 6 or not word.endswith("er"):
+        return False
+    candidates, _ = kb.lookup(word[:-2])
+    places = list(
+        dict.fromkeys(
+            c.entity_id
+            for c in candidates
+            if c.entity_id in kb.entities
+            and kb.info(c.entity_id).kind in ("place", "country")
+            and not kb.info(c.entity_id).provisional
+        )
+    )
+    if not places:
+        return False
+    best = max(places, key=lambda e: kb.info(e).population or 0)
+    mention.entity_id, mention.kind, mention.label, mention.confidence = best, "adjective", "MISC", 0.8
+    mention.note = f"inhabitants of {kb.info(best).name}"
+    return True
 
 
 def _with_type_word(doc, ent, kb: KnowledgeBase):
@@ -371,13 +433,33 @@ def name_part(doc, ent):
         return doc[genitive[0] : genitive[1]], genitive[0] == start
     if end - start == 1 and (doc[start].pos_ == "NOUN" or len(doc[start].text.rstrip(".")) < 2):
         return None, False  # a common noun ("Flüchtlingskrise", "Halbinsel") or an initial ("A.")
+    if end - start == 1 and ent.label_ == "PER" and start > 0 and doc[start - 1].lower_ in ARTICLES:
+        # "der Hacker", "die Pappa": one word after an article is a noun the tagger called a
+        # proper noun; a person's surname goes without one in news German.
+        return None, False
     return doc[start:end], False
+
+
+_YEAR = re.compile(r"^(19|20)\d\d\.?$")
+COMPANY_SUFFIXES = frozenset({"gmbh", "ag", "kg", "se", "ltd", "ltd.", "inc", "inc.", "e.v.", "llc", "plc"})
+
+
+def _imprint(doc, start: int, end: int) -> bool:
+    """A copyright or imprint line ("© Lagebild GmbH 2020", "Verlag AG 2021"): page furniture."""
+    tokens = doc[start:end]
+    if any("©" in t.text or t.lower_ == "(c)" for t in tokens):
+        return True
+    return any(
+        _YEAR.match(t.text) and any(p.lower_ in COMPANY_SUFFIXES for p in doc[start : t.i]) for t in tokens
+    )
 
 
 def _no_name(doc, start: int, end: int) -> bool:
     """A span that holds no name at all: a sentence, an address, page furniture."""
     if end - start > MAX_NAME_TOKENS:
         return True  # a name this long is a sentence the NER swallowed
+    if _imprint(doc, start, end):
+        return True
     if end - start >= 3 and doc[end - 1].text in SENTENCE_END:
         return True
     if end - start == 1 and doc[start].pos_ == "ADJ" and _ADJECTIVE.search(doc[start].lower_):
@@ -743,15 +825,8 @@ def _kb_match(doc, i, taken, kb, day, has_pos, sentence_of, context) -> tuple[Me
         # "Außenminister Choe Son Hui": a role word right before a name is a title, not a
         # reference to whoever holds that office in Germany.
         if descriptors and not _before_a_name(doc, end) and not _other_term(doc, i):
-            valid = list(
-                dict.fromkeys(
-                    c.entity_id for c in descriptors if c.valid_on(day) and c.entity_id in kb.entities
-                )
-            )
-            if len(valid) == 1:
-                mention = _new(span, sentence_of, "descriptor")
-                mention.label, mention.entity_id, mention.confidence = "PER", valid[0], 0.75
-                mention.note = f"role on {day.isoformat()}" if day else "current role"
+            mention = _descriptor_mention(span, descriptors, kb, day, sentence_of, context)
+            if mention is not None:
                 return mention, end
     adjective = kb.adjectives.get(normalize(first.text))
     if adjective:
@@ -760,6 +835,32 @@ def _kb_match(doc, i, taken, kb, day, has_pos, sentence_of, context) -> tuple[Me
             mention = _new(doc[i : i + 1], sentence_of, "adjective")
             mention.label, mention.entity_id, mention.confidence = "MISC", entity_ids[0], 0.9
             return mention, i + 1
+    return None
+
+
+def _descriptor_mention(
+    span, descriptors, kb: KnowledgeBase, day, sentence_of, context
+) -> MentionData | None:
+    """A role word ("der Kremlchef") linked to the one person holding that office on the
+    article's day. Without a date the holder is unknown (today's holder would be wrong for
+    an old article): only a holder the article names itself counts, else the mention stays
+    unlinked."""
+    if day is None:
+        named = {m.entity_id for m in context if m.entity_id}
+        valid = list(dict.fromkeys(c.entity_id for c in descriptors if c.entity_id in named))
+    else:
+        valid = list(
+            dict.fromkeys(c.entity_id for c in descriptors if c.valid_on(day) and c.entity_id in kb.entities)
+        )
+    mention = _new(span, sentence_of, "descriptor")
+    mention.label = "PER"
+    if len(valid) == 1:
+        mention.entity_id, mention.confidence = valid[0], 0.75
+        mention.note = f"role on {day.isoformat()}" if day else "role holder named in this article"
+        return mention
+    if day is None:
+        mention.note = "no date: office holder unknown"
+        return mention
     return None
 
 
