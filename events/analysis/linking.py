@@ -440,7 +440,7 @@ def name_part(doc, ent):
     return doc[start:end], False
 
 
-_YEAR = re.compile(r"^(19|20)\d\d\.?$")
+_YEAR = re.compile(r"^(19|20)\d\d([-–](19|20)\d\d)?\.?$")
 COMPANY_SUFFIXES = frozenset({"gmbh", "ag", "kg", "se", "ltd", "ltd.", "inc", "inc.", "e.v.", "llc", "plc"})
 
 
@@ -449,6 +449,8 @@ def _imprint(doc, start: int, end: int) -> bool:
     tokens = doc[start:end]
     if any("©" in t.text or t.lower_ == "(c)" for t in tokens):
         return True
+    if tokens[0].lower_.rstrip(".") in COMPANY_SUFFIXES:
+        return True  # "GmbH." cut from the line before: the tail of an imprint
     return any(
         _YEAR.match(t.text) and any(p.lower_ in COMPANY_SUFFIXES for p in doc[start : t.i]) for t in tokens
     )
