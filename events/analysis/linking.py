@@ -239,6 +239,8 @@ def _fragment_of_kb_name(doc, ent, kb: KnowledgeBase, mentions: list[MentionData
     """The one-word span with the word before it where that is a knowledge-base name ("Tel"
     + "Aviv", "Washington" + "D.C."); a one-word mention of the word before is dropped."""
     start = ent.start - 1
+    if start > 0 and doc[start].text == "," and "\n" not in doc[start].whitespace_:
+        start -= 1  # "Washington, D.C."
     if (
         start < 0
         or doc[start].is_punct

@@ -105,3 +105,15 @@ def test_a_fragment_after_a_cut_joins_the_kb_name(nlp, kb):
         (m.text, kb.info(m.entity_id).name, kb.info(m.entity_id).country) for m in mentions if m.entity_id
     ]
     assert names == [("São Paulo", "São Paulo", "BR"), ("Washington D.C.", "Washington", "US")]
+
+
+def test_a_fragment_after_a_comma_joins_the_kb_name(nlp, kb):
+    doc = parse(
+        nlp, "Die Botschaft in Washington, D.C., ist ein Palais.", [("Washington", "LOC"), ("D.C.", "LOC")]
+    )
+    mentions = link_doc(doc, kb)
+    assert unknown(mentions) == []
+    names = [
+        (m.text, kb.info(m.entity_id).name, kb.info(m.entity_id).country) for m in mentions if m.entity_id
+    ]
+    assert names == [("Washington, D.C.", "Washington", "US")]
