@@ -94,15 +94,9 @@ def claim(article_id: int, *, waiting: list[str], running: str, task_id: str | N
         return True
     if not task_id:
         return False
+    # The same run died before; too often (a page that kills its worker) ends it here.
     mine = Article.objects.filter(pk=article_id, status=running, task_id=task_id)
-    if mine.filter(restarts__lt=settings.PIPELINE_MAX_RESTARTS - 1).update(
-        restarts=F("restarts") + 1, updated_at=now
-    ):
-        return True
-    # The same run died too often (a page that kills its worker): stop here, say why.
-    for restarts, error in mine.values_list("restarts", "error"):
-        _give_up(article_id, running, restarts + 1, error)
-    return False
+    return _restart_or_give_up(mine, article_id, running)
 
 
 def release(article_id: int, *, to: str, error: str = "") -> None:
@@ -120,14 +114,22 @@ def release(article_id: int, *, to: str, error: str = "") -> None:
 def run_failed(article_id: int, *, running: str, to: str, error: str) -> None:
     """A run crashed on this article: back to waiting with the error, so the sweep tries it
     again later; after PIPELINE_MAX_RESTARTS such runs it ends as FAILED."""
-    updated = Article.objects.filter(
-        pk=article_id, status=running, restarts__lt=settings.PIPELINE_MAX_RESTARTS - 1
-    ).update(status=to, task_id="", error=error[:2000], restarts=F("restarts") + 1, updated_at=timezone.now())
-    if not updated:
-        for restarts in Article.objects.filter(pk=article_id, status=running).values_list(
-            "restarts", flat=True
-        ):
-            _give_up(article_id, running, restarts + 1, error)
+    rows = Article.objects.filter(pk=article_id, status=running)
+    _restart_or_give_up(rows, article_id, running, error=error, status=to, task_id="")
+
+
+def _restart_or_give_up(rows, article_id: int, running: str, *, error: str = "", **updates) -> bool:
+    """Count one more unfinished run of the article's `running` step (and apply `updates`);
+    the run that reaches PIPELINE_MAX_RESTARTS ends it as FAILED instead, with its reason
+    (`error`, else the stored one). True when the run was counted, not given up."""
+    changes = {**updates, "error": error[:2000]} if error else updates
+    if rows.filter(restarts__lt=settings.PIPELINE_MAX_RESTARTS - 1).update(
+        restarts=F("restarts") + 1, updated_at=timezone.now(), **changes
+    ):
+        return True
+    for restarts, stored_error in rows.values_list("restarts", "error"):
+        _give_up(article_id, running, restarts + 1, error or stored_error)
+    return False
 
 
 def step_done(article_id: int) -> None:
@@ -179,16 +181,14 @@ def sweep(*, queue_lengths=None, limit: int = 2000) -> SweepResult:
             rows = list(
                 Article.objects.select_for_update(skip_locked=True)
                 .filter(status=running, updated_at__lt=running_cutoff)
-                .values_list("pk", "restarts", "error")[:limit]
+                .values_list("pk", flat=True)[:limit]
             )
-            for pk, restarts, error in rows:
-                if restarts + 1 >= settings.PIPELINE_MAX_RESTARTS:
-                    _give_up(pk, running, restarts + 1, error)
+            for pk in rows:
+                if not _restart_or_give_up(
+                    Article.objects.filter(pk=pk), pk, running, status=back_to, task_id=""
+                ):
                     result.failed += 1
                     continue
-                Article.objects.filter(pk=pk).update(
-                    status=back_to, task_id="", restarts=F("restarts") + 1, updated_at=timezone.now()
-                )
                 _resend_on_commit(pk, back_to)
                 result.restarted[running] = result.restarted.get(running, 0) + 1
     for state in WAITING:
