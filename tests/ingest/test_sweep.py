@@ -246,3 +246,16 @@ def test_send_tries_once_more_on_a_connection_of_its_own(monkeypatch):
     assert calls == [False, True]
     # A real message in the tests' Redis database (a worker would skip it: no such article).
     assert pipeline.broker_queue_length("fetch") == before + 1
+
+
+def test_a_crashing_run_goes_back_to_waiting_until_the_last_try(settings):
+    settings.PIPELINE_MAX_RESTARTS = 3
+    row = article(S.ANALYZING, age=timedelta(0), task_id="t")
+    for expected in (1, 2):
+        pipeline.run_failed(row.pk, running=S.ANALYZING, to=S.EXTRACTED, error="analysis failed: KeyError")
+        row.refresh_from_db()
+        assert (row.status, row.restarts, row.error) == (S.EXTRACTED, expected, "analysis failed: KeyError")
+        Article.objects.filter(pk=row.pk).update(status=S.ANALYZING)
+    pipeline.run_failed(row.pk, running=S.ANALYZING, to=S.EXTRACTED, error="analysis failed: KeyError")
+    row.refresh_from_db()
+    assert row.status == S.FAILED and row.error.startswith("gave up after 3 unfinished runs while analysing")
