@@ -33,6 +33,9 @@ ORG_TYPES = {
     "ngo",
     "court",
     "intelligence",
+    "university",
+    "think_tank",
+    "association",
 }
 ACTOR_FIELDS = {
     "key",
