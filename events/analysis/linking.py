@@ -195,7 +195,7 @@ def _ner_mentions(doc, kb: KnowledgeBase, sentence_of, taken: list[bool]) -> lis
     Gipfelgespräche", is cut back to the name the knowledge base knows)."""
     mentions: list[MentionData] = []
     for whole in _joined_names(doc, kb):
-        ent = _before_dash(doc, whole)
+        ent = _before_dash(doc, _without_edge_punctuation(doc, whole))
         if ent is None:
             continue
         ent = _with_type_word(doc, ent, kb)
@@ -615,9 +615,26 @@ def _mark_unknown(mentions: list[MentionData]) -> None:
 DASHES = frozenset({"–", "—", "-"})
 
 
+def _without_edge_punctuation(doc, ent):
+    """The NER span of a name without punctuation at its edges ("Grünen." at a sentence end,
+    a quote mark before an outlet's name); None when nothing is left."""
+    start, end = ent.start, ent.end
+    while start < end and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    if start == end:
+        return None
+    if any(t.is_lower and t.lower_ not in NAME_PARTICLES for t in doc[start:end]):
+        return ent  # words in running text: a sentence or a phrase, judged whole by name_part
+    return ent if (start, end) == (ent.start, ent.end) else type(ent)(doc, start, end, label=ent.label_)
+
+
 def _before_dash(doc, ent):
     """A span that runs over a dateline's dash ("Washington – Chinas") ends before it; the
     words after it are left to the knowledge-base pass. None when nothing is left."""
+    if ent is None:
+        return None
     for token in ent:
         if token.text in DASHES:
             if token.i == ent.start:
@@ -786,7 +803,11 @@ def _decide(
             mention.note = "a place named without context"
             return
 
-    ranked = _ranked(pool, kb, named, countries)
+    # For choosing among several entities, the country of everything the article named
+    # counts: "Linz" or "SPÖ" makes "die Grünen" the Austrian party. (Not for letting a
+    # small town in: see above.)
+    named_countries = {kb.info(m.entity_id).country for m in context if m.entity_id}
+    ranked = _ranked(pool, kb, named, countries | named_countries)
     best = ranked[0]
     confidence = 0.95 if len(pool) == 1 else 0.7
     if not fitting:
@@ -813,7 +834,8 @@ def _kb_match(doc, i, taken, kb, day, has_pos, sentence_of, context) -> tuple[Me
             continue
         span = doc[i:end]
         if first.text[:1].isupper() and len(span.text) > 1:
-            candidates, inflected = kb.lookup(span.text, context=_quoted(doc, i, end))
+            quoted_or_party = _quoted(doc, i, end) or _party_context(doc, i, end, kb)
+            candidates, inflected = kb.lookup(span.text, context=quoted_or_party)
             # Provisional entities come from what the NER once marked; without the NER they do
             # not match words (a provisional "Lange" would claim every "Lange Zeit").
             if candidates and kb.provisional_only(candidates):
@@ -871,6 +893,41 @@ def _descriptor_mention(
 def _other_term(doc, start: int) -> bool:
     """ "ein früherer Vizekanzler", "die künftige Kanzlerin": not whoever holds the office now."""
     return start > 0 and doc[start - 1].lower_.startswith(OTHER_TERM)
+
+
+PARTY_ARTICLES = frozenset({"die", "der", "den"})
+LIST_JOINERS = frozenset({",", "und", "oder", "sowie", "/"})
+
+
+def _party_context(doc, start: int, end: int, kb: KnowledgeBase) -> bool:
+    """Whether a party name that is also an ordinary word ("Grünen", "Linke", "Freiheitlichen")
+    stands as the party here: capitalised after an article ("die Grünen", "der Linken"; "im
+    Grünen" is the countryside), as a politician's party in brackets ("Dietmar Bartsch
+    (Linke)"), or in a list of parties ("SPD, CDU/CSU, Grünen und FDP")."""
+    if not doc[start].text[:1].isupper() or not _all_parties(kb, doc[start:end].text, ambiguous=True):
+        return False
+    before = doc[start - 1] if start > 0 else None
+    after = doc[end] if end < len(doc) else None
+    if before is not None and not doc[start].is_sent_start and before.lower_ in PARTY_ARTICLES:
+        return True
+    if before is not None and before.text == "(" and after is not None and after.text in (")", ","):
+        return True
+    if before is not None and before.lower_ in LIST_JOINERS and start > 1:
+        if _all_parties(kb, doc[start - 2].text):
+            return True
+    if after is not None and after.lower_ in LIST_JOINERS and end + 1 < len(doc):
+        return _all_parties(kb, doc[end + 1].text)
+    return False
+
+
+def _all_parties(kb: KnowledgeBase, text: str, ambiguous: bool = False) -> bool:
+    """Whether the knowledge base knows this name (only as an ambiguous alias, if asked)
+    and every entity it may stand for is a party."""
+    if ambiguous:
+        entity_ids = [c.entity_id for c, _ in kb.context_names.get(normalize(text), [])]
+    else:
+        entity_ids = [c.entity_id for c in kb.lookup(text, context=True)[0]]
+    return bool(entity_ids) and all(e in kb.entities and kb.info(e).org_type == "party" for e in entity_ids)
 
 
 def _before_a_name(doc, end: int) -> bool:

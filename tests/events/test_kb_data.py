@@ -77,6 +77,10 @@ ALLOWED_SHARED_ALIASES: dict[str, set[str]] = {
     "swr": {"swr-russland", "swr-rundfunk"},
     # Reporter ohne Grenzen (Reporters sans frontières) vs. the Sudanese Rapid Support Forces.
     "rsf": {"reporter-ohne-grenzen", "rsf-sudan"},
+    # "die Grünen": the German, Austrian and Swiss green parties (chosen by the article's countries).
+    "die grünen": {"gruene", "gruene-oesterreich", "gruene-schweiz"},
+    "grünen": {"gruene", "gruene-oesterreich", "gruene-schweiz"},
+    "grüne": {"gruene", "gruene-oesterreich", "gruene-schweiz"},
 }
 
 # A descriptor may be used by several actors only with non-overlapping role periods

@@ -1,0 +1,60 @@
+"""Issue 13: party names that are also ordinary words ("Grünen", "Linke", "Freiheitlichen")
+link where German news use them as parties, to the party of the article's country.
+
+Texts are parsed by the committed German pipeline with the full seed knowledge base; NER
+spans are set by hand (spans.py), so the tests do not depend on what the statistical NER
+happens to mark.
+"""
+
+import pytest
+
+from events.analysis.linking import link_doc
+from tests.events.analysis.spans import parse
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from events.nlp.pipeline import get_nlp
+
+    return get_nlp()
+
+
+def linked(mentions, kb, text):
+    found = [m for m in mentions if m.text == text]
+    assert found, [m.text for m in mentions]
+    return [kb.info(m.entity_id).name if m.entity_id else None for m in found]
+
+
+def test_a_party_after_an_article_in_brackets_and_in_lists(nlp, kb):
+    doc = parse(
+        nlp,
+        "Der Bundestag nahm einen Antrag von SPD, Grünen und FDP an. "
+        "Dietmar Bartsch (Linke) kritisierte das, die Linke stimmte dagegen.",
+        [("SPD", "ORG"), ("FDP", "ORG"), ("Dietmar Bartsch", "PER")],
+    )
+    mentions = link_doc(doc, kb)
+    assert linked(mentions, kb, "Grünen") == ["Grüne"]
+    assert linked(mentions, kb, "Linke") == ["Die Linke", "Die Linke"]
+
+
+def test_ordinary_words_stay_words(nlp, kb):
+    doc = parse(nlp, "Am Wochenende sitzen alle im Grünen. Linke Gruppen und Grüne Woche.", [])
+    assert [m.text for m in link_doc(doc, kb) if m.text in ("Grünen", "Linke", "Grüne")] == []
+
+
+def test_the_article_country_chooses_the_party(nlp, kb):
+    doc = parse(
+        nlp,
+        "In Linz und Wien sagten die Grünen nichts. Auch die Freiheitlichen schwiegen.",
+        [("Linz", "LOC"), ("Wien", "LOC")],
+    )
+    mentions = link_doc(doc, kb)
+    assert linked(mentions, kb, "Grünen") == ["Die Grünen – Die Grüne Alternative"]
+    assert linked(mentions, kb, "Freiheitlichen") == ["FPÖ"]
+
+
+def test_punctuation_at_the_edge_of_a_span_is_not_the_name(nlp, kb):
+    doc = parse(nlp, "Kritik kam von den Grünen.", [("Grünen.", "ORG")])
+    assert [(m.text, kb.info(m.entity_id).name) for m in link_doc(doc, kb) if m.entity_id] == [
+        ("Grünen", "Grüne")
+    ]
