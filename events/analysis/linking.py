@@ -912,9 +912,13 @@ def _party_context(doc, start: int, end: int, kb: KnowledgeBase) -> bool:
         return True
     if before is not None and before.text == "(" and after is not None and after.text in (")", ","):
         return True
-    if before is not None and before.lower_ in LIST_JOINERS and start > 1:
-        if _all_parties(kb, doc[start - 2].text):
-            return True
+    if (
+        before is not None
+        and before.lower_ in LIST_JOINERS
+        and start > 1
+        and _all_parties(kb, doc[start - 2].text)
+    ):
+        return True
     if after is not None and after.lower_ in LIST_JOINERS and end + 1 < len(doc):
         return _all_parties(kb, doc[end + 1].text)
     return False
