@@ -71,6 +71,7 @@ TIME_WORDS = frozenset(
 OTHER_TERM = ("früher", "ehemalig", "einstig", "damalig", "vormalig", "künftig", "designiert", "neu")
 # Places this large are names even where a tagger calls the word a common noun.
 BIG_PLACE = 100_000
+HOME_COUNTRIES = frozenset({"DE", "AT", "CH", "LI"})
 # Words that put a place name in context: "in Wolfsburg", "nahe Kramatorsk". A town of
 # fewer than BIG_PLACE people links only after one of them or with its country named.
 PLACE_PREPOSITIONS = frozenset(
@@ -225,8 +226,9 @@ def _ner_mentions(doc, kb: KnowledgeBase, sentence_of, taken: list[bool]) -> lis
                 ent = type(ent)(doc, part.start, part.end, label=whole.label_)
                 span, candidates, inflected = _trimmed(doc, ent, kb)
                 mention = _ner_mention(ent, span, candidates, inflected, kb, mentions, sentence_of)
-            if genitive and mention.entity_id is None:
-                # "Selenskyjs Berater": the unknown name is "Selenskyj"; its genitive files under it.
+            if mention.entity_id is None and (genitive or _genitive_before_noun(doc, ent)):
+                # "Selenskyjs Berater", "Mao Zedongs Erben": the unknown name is "Selenskyj",
+                # "Mao Zedong"; its genitive files under it.
                 mention.provisional_name = _genitive_base(span.text)
         mentions.append(mention)
         for i in range(ent.start, ent.end):
@@ -324,6 +326,17 @@ def _unknown_or_provisional(mention: MentionData, kb: KnowledgeBase) -> bool:
     if mention.entity_id is None:
         return not mention.note  # a note says why it stays unlinked ("a word of time")
     return kb.info(mention.entity_id).provisional
+
+
+def _genitive_before_noun(doc, ent) -> bool:
+    """A person's name of several words in the genitive, right before its head noun."""
+    return (
+        ent.label_ == "PER"
+        and len(ent) > 1
+        and ent.end < len(doc)
+        and doc[ent.end].pos_ == "NOUN"
+        and _genitive_form(ent[-1].text)
+    )
 
 
 def _genitive_base(text: str) -> str:
@@ -568,6 +581,13 @@ def _link_partial_names(
     persons_named = [
         m for m in mentions if m.entity_id and m.kind == "name" and kb.info(m.entity_id).kind == "person"
     ]
+    # Surnames of people the article names in full whom the knowledge base does not know:
+    # "Florian Hahn ... Hahn" is not Jörg-Uwe Hahn, however unique he is in the knowledge base.
+    unknown_surnames = {
+        normalize(m.text.split()[-1])
+        for m in mentions
+        if m.entity_id is None and m.label == "PER" and len(m.text.split()) > 1
+    }
     for mention in mentions:
         # "Putins Autokolonne" tagged LOC is still Putin: a name the article spelt out wins.
         # A provisional entity of the same word ("Putins", once not recognised) does not stop it.
@@ -576,7 +596,11 @@ def _link_partial_names(
         if single and (
             _resolve_partial(mention, [p for p in persons_named if p is not mention], kb)
             # A genitive before its head noun ("Putins Autokolonne" tagged LOC) is a surname too.
-            or ((mention.label == "PER" or mention.provisional_name) and _resolve_surname(mention, kb))
+            or (
+                (mention.label == "PER" or mention.provisional_name)
+                and normalize(mention.text) not in unknown_surnames
+                and _resolve_surname(mention, kb)
+            )
         ):
             mention.label = "PER"
     for i, token in enumerate(doc):
@@ -596,7 +620,9 @@ def _link_partial_names(
             "",
             sentence_of[i],
         )
-        if _resolve_partial(mention, persons_named, kb) or _resolve_surname(mention, kb):
+        if _resolve_partial(mention, persons_named, kb) or (
+            normalize(token.text) not in unknown_surnames and _resolve_surname(mention, kb)
+        ):
             mentions.append(mention)
             taken[i] = True
 
@@ -705,6 +731,14 @@ def _in_place_context(
     """
     preposition, noun = place_context
     organisations = any(kb.info(e).kind == "organization" for e in entity_ids)
+    # A town that shares its name with a region of its country (Ramallah and its
+    # governorate) is a known place name there, not a village that happens to match.
+    region_countries = {
+        kb.info(e).country for e in pool if kb.info(e).kind == "place" and not kb.info(e).population
+    }
+    # Towns of the German-speaking countries are at home in German news: marked a place by
+    # the NER, they need no country named ("Grünwald", "Oberhaching").
+    home = mention.origin == "model" and mention.label == "LOC"
     kept = []
     for entity_id in pool:
         info = kb.info(entity_id)
@@ -715,7 +749,10 @@ def _in_place_context(
             common = noun and (not preposition or normalize(mention.text) in _not_names())
             if common and (_small_place(info) or not info.population):
                 continue
-            if _small_place(info) and not preposition and info.country not in countries:
+            known_here = info.country in countries or info.country in region_countries
+            if home and info.country in HOME_COUNTRIES:
+                known_here = True
+            if _small_place(info) and not preposition and not known_here:
                 continue
         kept.append(entity_id)
     return kept

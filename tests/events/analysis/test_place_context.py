@@ -18,6 +18,7 @@ ZUG_CANTON, ZUG_TOWN = 14, 15
 BERLIN = 16
 LVIV_OBLAST, LVIV = 17, 18
 PS, RAMALLAH_GOVERNORATE, RAMALLAH = 19, 20, 21
+SMALL_ABROAD = 22
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +49,7 @@ def kb():
         EntityInfo(PS, "country", "Palästina", "PS", population=5_000_000),
         EntityInfo(RAMALLAH_GOVERNORATE, "place", "Ramallah", "PS"),  # a subdivision: no population
         EntityInfo(RAMALLAH, "place", "Ramallah", "PS", population=40_000),
+        EntityInfo(SMALL_ABROAD, "place", "Kleinfeld", "CN", population=8_000),
     ]
     aliases = [
         (XINHUA_AGENCY, "Xinhua", "name", None, None, False),
@@ -60,6 +62,7 @@ def kb():
         (LVIV, "Lwiw", "name", None, None, False),
         (RAMALLAH_GOVERNORATE, "Ramallah", "name", None, None, False),
         (RAMALLAH, "Ramallah", "name", None, None, False),
+        (SMALL_ABROAD, "Kleinfeld", "name", None, None, False),
     ]
     return build_index(infos, aliases)
 
@@ -69,9 +72,20 @@ def linked(kb, doc, text):
 
 
 def test_small_place_without_preposition_or_country_stays_unlinked(nlp, kb):
-    doc = parse(nlp, "Kleinhausen meldet neue Zahlen.", [("Kleinhausen", "LOC")])
-    entity_id, note = linked(kb, doc, "Kleinhausen")
+    doc = parse(nlp, "Kleinfeld meldet neue Zahlen.", [("Kleinfeld", "LOC")])
+    entity_id, note = linked(kb, doc, "Kleinfeld")
     assert entity_id is None and note == "a place named without context"
+
+
+def test_small_town_of_a_german_speaking_country_marked_a_place_needs_no_context(nlp, kb):
+    # Austrian Kleinhausen in German news, marked LOC by the NER: at home, no country named.
+    doc = parse(nlp, "Kleinhausen meldet neue Zahlen.", [("Kleinhausen", "LOC")])
+    assert linked(kb, doc, "Kleinhausen")[0] == WOLFSBURG_SMALL
+
+
+def test_a_town_named_like_its_region_needs_no_preposition(nlp, kb):
+    doc = parse(nlp, "Ramallah blieb ruhig.", [("Ramallah", "LOC")])
+    assert linked(kb, doc, "Ramallah")[0] == RAMALLAH
 
 
 def test_small_place_after_preposition_links(nlp, kb):
