@@ -675,6 +675,13 @@ def _trimmed(doc, ent, kb: KnowledgeBase):
     candidates, inflected = kb.lookup(ent.text, context=True)
     if candidates or len(ent) == 1:
         return ent, candidates, inflected
+    last = ent[-1]
+    if len(ent) > 2 and last.is_upper and len(last.text) > 1:
+        # "der Allgemeine Deutsche Fahrradclub ADFC": a long name followed by its abbreviation
+        # is the organisation the abbreviation stands for, however the long name is inflected.
+        found = [c for c in kb.lookup(last.text)[0] if c.entity_id in kb.entities]
+        if found and all(kb.info(c.entity_id).kind == "organization" for c in found):
+            return ent, found, False
     has_pos = doc.has_annotation("POS")
     for size in range(len(ent) - 1, 0, -1):
         for part in (doc[ent.start : ent.start + size], doc[ent.end - size : ent.end]):
@@ -824,6 +831,14 @@ def _decide(
             for e in entity_ids
             if curated and (kb.info(e).kind == "country" or (cut and kb.info(e).population >= BIG_PLACE))
         ]
+        # An outlet or company the NER took for a person ("der Zeitung Haaretz zufolge"):
+        # the one organisation of that name in our own data, not one of its ordinary-word
+        # names ("Bild", "Welt"), which need the NER to say ORG.
+        organisations = [
+            e for e in entity_ids if kb.info(e).kind == "organization" and _plain_name(kb, mention.text, e)
+        ]
+        if not fitting and curated and len(organisations) == 1:
+            fitting, mention.label = organisations, "ORG"
         if not fitting:
             return
     pool = fitting or entity_ids
@@ -860,6 +875,12 @@ def _decide(
         mention.label = kb.info(best).label
 
 
+def _plain_name(kb: KnowledgeBase, text: str, entity_id: int) -> bool:
+    """Whether this entity has the name (or an inflected form of it) as an alias that is no
+    ordinary word."""
+    return any(c.entity_id == entity_id for variant in name_variants(text) for c in kb.names.get(variant, []))
+
+
 def _kb_match(doc, i, taken, kb, day, has_pos, sentence_of, context) -> tuple[MentionData, int] | None:
     """The longest knowledge-base name, descriptor or adjective starting at token i."""
     first = doc[i]
@@ -870,7 +891,17 @@ def _kb_match(doc, i, taken, kb, day, has_pos, sentence_of, context) -> tuple[Me
         if any(taken[i:end]) or doc[end - 1].is_punct or doc[end - 1].is_space:
             continue
         span = doc[i:end]
-        if first.text[:1].isupper() and len(span.text) > 1:
+        # Names open with a capital, except an adjective before a named body ("der
+        # steirische Landtag", "des saarländischen Landtags"), which our data list that way.
+        # Country adjectives stay their own mentions ("russische Truppen": Russland).
+        adjective_name = (
+            end - i > 1
+            and first.is_lower
+            and _ADJECTIVE.search(first.text)
+            and normalize(first.text) not in kb.adjectives
+            and doc[end - 1].is_title
+        )
+        if (first.text[:1].isupper() or adjective_name) and len(span.text) > 1:
             quoted_or_party = _quoted(doc, i, end) or _party_context(doc, i, end, kb)
             candidates, inflected = kb.lookup(span.text, context=quoted_or_party)
             # Provisional entities come from what the NER once marked; without the NER they do

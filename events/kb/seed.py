@@ -161,6 +161,16 @@ def _usable_alternate(name: str) -> bool:
     return bool(_LATIN_NAME.match(name)) and not name.isupper() and all(w[:1].isupper() for w in name.split())
 
 
+def place_rows() -> list[dict]:
+    """The [[place]] entries of places_de.toml and of the other places_*.toml files (regions
+    and districts), by file name."""
+    names = [
+        "places_de.toml",
+        *sorted(p.name for p in DATA_DIR.glob("places_*.toml") if p.name != "places_de.toml"),
+    ]
+    return [row for name in names for row in _read_toml(name).get("place", [])]
+
+
 def places(cities: dict) -> Iterator[SeedEntity]:
     data = _read_toml("places_de.toml")
     german = {int(row["geonameid"]): row for row in data.get("city", [])}
@@ -192,7 +202,7 @@ def places(cities: dict) -> Iterator[SeedEntity]:
                 if _usable_alternate(alternate):
                     entity.alias(alternate, "exonym", language="", needs_context=alternate in ambiguous)
         yield entity
-    for row in data.get("place", []):
+    for row in place_rows():
         entity = SeedEntity(
             key=f"place:{row['key']}",
             kind="place",
@@ -381,8 +391,7 @@ def _chosen_subdivisions() -> list[tuple]:
 
     german = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["de"], fallback=True)
     extra = {row["code"]: row for row in _read_toml("subdivisions_de.toml").get("subdivision", [])}
-    places = _read_toml("places_de.toml").get("place", [])
-    covered = {row["iso_3166_2"] for row in places if "iso_3166_2" in row}
+    covered = {row["iso_3166_2"] for row in place_rows() if "iso_3166_2" in row}
     chosen = []
     for sub in sorted(pycountry.subdivisions, key=lambda s: s.code):
         if (

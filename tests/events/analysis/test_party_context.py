@@ -61,13 +61,14 @@ def test_punctuation_at_the_edge_of_a_span_is_not_the_name(nlp, kb):
 
 
 def test_a_surname_of_an_unknown_person_named_in_full_is_not_a_known_namesake(nlp, kb):
+    # Markus Söder is the only Söder of the knowledge base; this article is about someone else.
     doc = parse(
         nlp,
-        "Florian Hahn (CSU) sagte etwas. Hahn betonte, es gehe um Sicherheit.",
-        [("Florian Hahn", "PER"), ("CSU", "ORG"), ("Hahn", "PER")],
+        "Gerda Söder (CSU) sagte etwas. Söder betonte, es gehe um Sicherheit.",
+        [("Gerda Söder", "PER"), ("CSU", "ORG"), ("Söder", "PER")],
     )
-    hahn = [m for m in link_doc(doc, kb) if m.text == "Hahn"]
-    assert [(m.entity_id, m.provisional_name) for m in hahn] == [(None, "Florian Hahn")]
+    soeder = [m for m in link_doc(doc, kb) if m.text == "Söder"]
+    assert [(m.entity_id, m.provisional_name) for m in soeder] == [(None, "Gerda Söder")]
 
 
 def test_a_genitive_before_its_noun_files_under_the_name(nlp, kb):
@@ -77,3 +78,25 @@ def test_a_genitive_before_its_noun_files_under_the_name(nlp, kb):
 
 def unknown_names(mentions):
     return [m.provisional_name or m.text for m in mentions if m.new_entity_kind]
+
+
+def test_a_named_body_after_a_regional_adjective(nlp, kb):
+    doc = parse(nlp, "Im steirischen Landtag gab es Streit, die russischen Truppen rückten vor.", [])
+    found = [(m.text, kb.info(m.entity_id).name) for m in link_doc(doc, kb) if m.entity_id]
+    assert found == [("steirischen Landtag", "Landtag Steiermark"), ("russischen", "Russland")]
+
+
+def test_an_outlet_the_ner_took_for_a_person(nlp, kb):
+    doc = parse(nlp, "Der Zeitung Haaretz zufolge fand das Telefonat statt.", [("Haaretz", "PER")])
+    assert [(m.text, m.label, kb.info(m.entity_id).name) for m in link_doc(doc, kb) if m.entity_id] == [
+        ("Haaretz", "ORG", "Haaretz")
+    ]
+
+
+def test_a_long_name_followed_by_its_abbreviation(nlp, kb):
+    doc = parse(
+        nlp,
+        "Da verteilte der Allgemeine Deutsche Fahrradclub ADFC Noten.",
+        [("Allgemeine Deutsche Fahrradclub ADFC", "ORG")],
+    )
+    assert [kb.info(m.entity_id).name for m in link_doc(doc, kb) if m.entity_id] == ["ADFC"]
