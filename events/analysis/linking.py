@@ -798,6 +798,30 @@ def _ranked(pool: list[int], kb: KnowledgeBase, named: Counter, countries: set) 
     return sorted(pool, key=score, reverse=True)
 
 
+def _not_a_person(mention: MentionData, entity_ids: list[int], curated: bool, kb: KnowledgeBase) -> list[int]:
+    """What a name the NER marked PER stands for where the knowledge base has no person of
+    that name: nothing (maybe it is a partial name), unless the NER is plainly wrong."""
+    if not curated:
+        return []
+    # "Israel" tagged PER, or "Moskaus Krieg" (cut to "Moskaus").
+    cut = mention.note.startswith("span cut")
+    fitting = [
+        e for e in entity_ids if kb.info(e).kind == "country" or (cut and kb.info(e).population >= BIG_PLACE)
+    ]
+    if fitting:
+        return fitting
+    # An outlet or company the NER took for a person ("der Zeitung Haaretz zufolge"): the
+    # one organisation of that name in our own data, not one of its ordinary-word names
+    # ("Bild", "Welt"), which need the NER to say ORG.
+    organisations = [
+        e for e in entity_ids if kb.info(e).kind == "organization" and _plain_name(kb, mention.text, e)
+    ]
+    if len(organisations) == 1:
+        mention.label = "ORG"
+        return organisations
+    return []
+
+
 def _decide(
     mention: MentionData,
     candidates: list[Candidate],
@@ -823,22 +847,7 @@ def _decide(
     else:
         fitting = [e for e in entity_ids if kb.info(e).kind in LABEL_KINDS.get(mention.label, set())]
     if not fitting and mention.label == "PER":
-        # A person's name is not a place or an outlet (maybe it is a partial name), unless
-        # the NER is plainly wrong: "Israel" tagged PER, or "Moskaus Krieg" (cut to "Moskaus").
-        cut = mention.note.startswith("span cut")
-        fitting = [
-            e
-            for e in entity_ids
-            if curated and (kb.info(e).kind == "country" or (cut and kb.info(e).population >= BIG_PLACE))
-        ]
-        # An outlet or company the NER took for a person ("der Zeitung Haaretz zufolge"):
-        # the one organisation of that name in our own data, not one of its ordinary-word
-        # names ("Bild", "Welt"), which need the NER to say ORG.
-        organisations = [
-            e for e in entity_ids if kb.info(e).kind == "organization" and _plain_name(kb, mention.text, e)
-        ]
-        if not fitting and curated and len(organisations) == 1:
-            fitting, mention.label = organisations, "ORG"
+        fitting = _not_a_person(mention, entity_ids, bool(curated), kb)
         if not fitting:
             return
     pool = fitting or entity_ids
