@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 DEBUG ?= true
 export DEBUG
 
-.PHONY: setup run test lint stop services messages bench model chromium
+.PHONY: setup run test lint stop services messages bench model chromium word-lists
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,10 @@ bench: $(STAMP)
 	$(BIN)/python bench/extraction_quality.py --json bench/results/extraction.json
 	$(BIN)/python bench/nlp_speed.py
 	$(BIN)/python bench/spkatt_eval.py
+
+# Common nouns and first names for the linker, from the annotated corpora of ../shared/data.
+word-lists: $(STAMP)
+	$(BIN)/python -m events.nlp.train.word_lists
 
 # Trains the German pipeline from ../shared/data into events/nlp/model (see its README).
 model: $(STAMP)

@@ -65,6 +65,7 @@ class KnowledgeBase:
     person_tokens: dict[int, set[str]] = field(default_factory=dict)
     surnames: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     version: int = 0
+    _first_names: frozenset[str] | None = None
 
     def add(
         self, entity_id: int, text: str, kind: str, valid_from=None, valid_to=None, needs_context=False
@@ -152,6 +153,16 @@ class KnowledgeBase:
             if found and not provisional[0]:
                 provisional = (list(found), n > 0)
         return provisional
+
+    def first_names(self) -> frozenset[str]:
+        """The first words of the names of the people in the knowledge base ("Heinz", "Olaf")."""
+        if self._first_names is None:
+            self._first_names = frozenset(
+                info.name.split()[0]
+                for info in self.entities.values()
+                if info.kind == "person" and not info.provisional and len(info.name.split()) > 1
+            )
+        return self._first_names
 
     def info(self, entity_id: int) -> EntityInfo:
         return self.entities[entity_id]

@@ -112,6 +112,46 @@ def _not_names() -> frozenset[str]:
 
 
 @functools.cache
+def _word_list(name: str) -> frozenset[str]:
+    """A word list of events/analysis/data (built by `make word-lists`; one word a line)."""
+    path = Path(__file__).with_name("data") / name
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def _common_noun(token) -> bool:
+    """A capitalised word German uses as a common noun ("Regierung", "Torwart"), also when
+    written in capitals ("SEGREGATION")."""
+    text = token.text
+    if token.is_upper and len(text) > 4:
+        text = text.capitalize()
+    if "-" in text:
+        text = text.rsplit("-", 1)[1].capitalize()  # "Hamas-Trainingslager": the last part counts
+    return text in _word_list("common_nouns.txt")
+
+
+def _ordinary_words(span, label: str, first_names: frozenset[str]) -> bool:
+    """Whether an unknown span is ordinary words, not a new name: a person's "name" of common
+    nouns without a first name ("Spitzenreiter Arsenal", "Premier"), a place that is a common
+    noun ("Karenz"), an organisation of nouns and function words only ("Regierung und
+    Landtag", "Gemeinderat seiner Heimatstadt")."""
+    words = [t for t in span if not t.is_punct]
+    if not words:
+        return True
+    if label == "PER":
+        if words[0].text in first_names or words[0].text in _word_list("first_names.txt"):
+            return False
+        return any(_common_noun(t) for t in words if t.text[:1].isupper())
+    if label == "LOC":
+        return all(_common_noun(t) for t in words if t.text[:1].isupper())
+    if label == "ORG" and len(words) > 1:
+        function = [t for t in words if t.is_lower]
+        nouns = [t for t in words if not t.is_lower]
+        return bool(function) and all(_common_noun(t) or t.pos_ == "NOUN" for t in nouns)
+    return False
+
+
+@functools.cache
 def _title_words() -> dict[str, tuple[str, ...]]:
     """Endings of role words ("Hochkommissar") and type words ("Terrormiliz") per label."""
     path = Path(__file__).with_name("data") / "title_words.txt"
@@ -219,7 +259,7 @@ def _ner_mentions(doc, kb: KnowledgeBase, sentence_of, taken: list[bool]) -> lis
             # new name ("Sebastian Kurz am Donnerstag" -> "Sebastian Kurz"); nothing for
             # "Donnerstag", "Permalink" or a sentence.
             part, genitive = name_part(doc, ent)
-            if part is None:
+            if part is None or _ordinary_words(part, ent.label_, kb.first_names()):
                 continue
             if (part.start, part.end) != (ent.start, ent.end):
                 # The junk cut off is no part of the mention (and no reason to leave it unknown).
@@ -334,7 +374,7 @@ def _genitive_before_noun(doc, ent) -> bool:
         ent.label_ == "PER"
         and len(ent) > 1
         and ent.end < len(doc)
-        and doc[ent.end].pos_ == "NOUN"
+        and (doc[ent.end].pos_ == "NOUN" or _common_noun(doc[ent.end]))
         and _genitive_form(ent[-1].text)
     )
 
