@@ -643,10 +643,23 @@ def _link_partial_names(
             )
         ):
             mention.label = "PER"
+    unknown_people = [
+        m for m in mentions if m.entity_id is None and m.label == "PER" and len(m.text.split()) > 1
+    ]
+    # The surnames of the people the article named in full: "Kurzmann" after "Gerhard
+    # Kurzmann" is him even where the tagger calls the word a noun (unless it is one).
+    named_surnames = {normalize(m.text.split()[-1]) for m in [*persons_named, *unknown_people]}
     for i, token in enumerate(doc):
         if taken[i] or len(token.text) < 3 or not token.text[:1].isupper():
             continue
-        if token.text.casefold() in COMMON_CAPITALISED or (has_pos and token.pos_ not in ("PROPN", "X")):
+        proper = not has_pos or token.pos_ in ("PROPN", "X")
+        # Not after an article: "die Post" is the mail, whatever Florian Post said.
+        surname = (
+            normalize(token.text) in named_surnames
+            and not _common_noun(token)
+            and not (i > 0 and doc[i - 1].lower_ in ARTICLES)
+        )
+        if token.text.casefold() in COMMON_CAPITALISED or not (proper or surname):
             continue
         mention = MentionData(
             token.idx,
@@ -665,6 +678,23 @@ def _link_partial_names(
         ):
             mentions.append(mention)
             taken[i] = True
+        elif surname and _partial_of_unknown(mention, unknown_people):
+            mentions.append(mention)
+            taken[i] = True
+
+
+def _partial_of_unknown(mention: MentionData, unknown_people: list[MentionData]) -> bool:
+    """A surname alone after the one unknown person of that surname the article named in full."""
+    word = normalize(mention.text)
+    owners = {
+        m.text for m in unknown_people if m.start < mention.start and normalize(m.text.split()[-1]) == word
+    }
+    if len(owners) != 1:
+        return False
+    mention.provisional_name = owners.pop()
+    mention.new_entity_kind = "person"
+    mention.note = f"partial name of {mention.provisional_name}, not in the knowledge base"
+    return True
 
 
 def _mark_unknown(mentions: list[MentionData]) -> None:

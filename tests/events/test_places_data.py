@@ -170,8 +170,20 @@ def cities() -> list[dict]:
     return data()["city"]
 
 
+@cache
 def places() -> list[dict]:
-    return data()["place"]
+    """The [[place]] entries of places_de.toml and the other places_*.toml files (regions and
+    districts), as events/kb/seed.py reads them."""
+    from events.kb.seed import place_rows
+
+    return place_rows()
+
+
+def test_other_place_files_hold_only_places():
+    for path in DATA_DIR.glob("places_*.toml"):
+        if path != PLACES_FILE:
+            with path.open("rb") as f:
+                assert set(tomllib.load(f)) == {"place"}, path.name
 
 
 @cache

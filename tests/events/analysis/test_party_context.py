@@ -120,3 +120,13 @@ def test_ordinary_words_make_no_provisional_entity(nlp, kb, text, span):
 def test_a_first_name_makes_a_name_of_a_common_noun(nlp, kb):
     doc = parse(nlp, "Gestern sprach Heinz Torwart mit ihm.", [("Heinz Torwart", "PER")])
     assert unknown_names(link_doc(doc, kb)) == ["Heinz Torwart"]
+
+
+def test_a_surname_the_ner_missed_after_the_full_name(nlp, kb):
+    doc = parse(
+        nlp,
+        "Der Politiker Gerhard Kurzmann wurde gewählt. Die KPÖ erteilte Kurzmann eine Absage. "
+        "Florian Post lachte. Die Post kam.",
+        [("Gerhard Kurzmann", "PER"), ("KPÖ", "ORG"), ("Florian Post", "PER")],
+    )
+    assert unknown_names(link_doc(doc, kb)) == ["Gerhard Kurzmann", "Gerhard Kurzmann", "Florian Post"]
