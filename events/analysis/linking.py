@@ -675,10 +675,7 @@ def _link_partial_names(
         )
         if _resolve_partial(mention, persons_named, kb) or (
             normalize(token.text) not in unknown_surnames and _resolve_surname(mention, kb)
-        ):
-            mentions.append(mention)
-            taken[i] = True
-        elif surname and _partial_of_unknown(mention, unknown_people):
+        ) or surname and _partial_of_unknown(mention, unknown_people):
             mentions.append(mention)
             taken[i] = True
 
