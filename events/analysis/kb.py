@@ -122,12 +122,16 @@ class KnowledgeBase:
                 entries = self.context_names.get(normalize(surface), [])
                 found += [c for c, _ in entries if c not in found and not self.provisional_only([c])]
             return found, inflected
-        for n, variant in enumerate(name_variants(surface)):
+        variants = name_variants(surface)
+        # The name as written first: „Die Republikaner“ (the German party) is an alias of its
+        # own, not "Republikaner" (the American one) with an article.
+        written = normalize(surface)
+        for variant in [written, *variants] if written not in variants else variants:
             entries = self.context_names.get(variant, [])
             exact = [c for c, text in entries if text.isupper() and text in surface]
             usable = [c for c, _ in entries] if context else exact
             if usable:
-                return usable, n > 0
+                return usable, variant not in (written, variants[0])
         # Only a provisional entity has this name (or nothing does).
         return found, inflected
 

@@ -83,7 +83,8 @@ PLACE_PREPOSITIONS = frozenset(
 # is the canton, "Oblast Lwiw" the oblast, not the city.
 PLACE_TYPE_WORDS = frozenset(
     {"land", "bundesland", "kanton", "oblast", "provinz", "region", "bundesstaat", "gouvernement",
-     "präfektur", "woiwodschaft", "autonome region", "autonomen region"}
+     "präfektur", "woiwodschaft", "autonome region", "autonomen region", "landkreis", "kreis",
+     "bezirk", "stadtbezirk"}
 )  # fmt: skip
 QUOTES_OPEN = frozenset({"„", "“", '"', "»", "«", "‚", "'"})
 QUOTES_CLOSE = frozenset({"“", "”", '"', "«", "»", "‘", "'"})
@@ -673,9 +674,12 @@ def _link_partial_names(
             "",
             sentence_of[i],
         )
-        if _resolve_partial(mention, persons_named, kb) or (
-            normalize(token.text) not in unknown_surnames and _resolve_surname(mention, kb)
-        ) or surname and _partial_of_unknown(mention, unknown_people):
+        if (
+            _resolve_partial(mention, persons_named, kb)
+            or (normalize(token.text) not in unknown_surnames and _resolve_surname(mention, kb))
+            or surname
+            and _partial_of_unknown(mention, unknown_people)
+        ):
             mentions.append(mention)
             taken[i] = True
 
@@ -960,8 +964,14 @@ def _plain_name(kb: KnowledgeBase, text: str, entity_id: int) -> bool:
 def _kb_match(doc, i, taken, kb, day, has_pos, sentence_of, context) -> tuple[MentionData, int] | None:
     """The longest knowledge-base name, descriptor or adjective starting at token i."""
     first = doc[i]
-    if first.is_punct or first.is_space or first.text.casefold() in ARTICLES:
-        return None  # mentions start at the name itself, not at "die" or a quote
+    if first.is_punct or first.is_space:
+        return None
+    if first.text.casefold() in ARTICLES and not (
+        first.is_title and i > 0 and doc[i - 1].text in QUOTES_OPEN
+    ):
+        # Mentions start at the name itself, not at "die", except where the article is part
+        # of a quoted name: der Partei „Die Republikaner“, „Die Linke“.
+        return None
     limit = min(len(doc), i + MAX_ALIAS_TOKENS)
     for end in range(limit, i, -1):
         if any(taken[i:end]) or doc[end - 1].is_punct or doc[end - 1].is_space:

@@ -130,3 +130,13 @@ def test_a_surname_the_ner_missed_after_the_full_name(nlp, kb):
         [("Gerhard Kurzmann", "PER"), ("KPÖ", "ORG"), ("Florian Post", "PER")],
     )
     assert unknown_names(link_doc(doc, kb)) == ["Gerhard Kurzmann", "Gerhard Kurzmann", "Florian Post"]
+
+
+def test_a_quoted_name_with_its_article_and_a_district_with_its_type_word(nlp, kb):
+    doc = parse(
+        nlp,
+        "Das zeigten die Erfolge der Partei „Die Republikaner“. Sie vertreten den Landkreis München.",
+        [("München", "LOC")],
+    )
+    found = [(m.text, kb.info(m.entity_id).name) for m in link_doc(doc, kb) if m.entity_id]
+    assert found == [("Die Republikaner", "Die Republikaner"), ("Landkreis München", "Landkreis München")]
