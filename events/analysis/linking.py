@@ -963,44 +963,18 @@ def _plain_name(kb: KnowledgeBase, text: str, entity_id: int) -> bool:
 
 def _kb_match(doc, i, taken, kb, day, has_pos, sentence_of, context) -> tuple[MentionData, int] | None:
     """The longest knowledge-base name, descriptor or adjective starting at token i."""
+    if not _may_open_a_name(doc, i):
+        return None
     first = doc[i]
-    if first.is_punct or first.is_space:
-        return None
-    if first.text.casefold() in ARTICLES and not (
-        first.is_title and i > 0 and doc[i - 1].text in QUOTES_OPEN
-    ):
-        # Mentions start at the name itself, not at "die", except where the article is part
-        # of a quoted name: der Partei „Die Republikaner“, „Die Linke“.
-        return None
     limit = min(len(doc), i + MAX_ALIAS_TOKENS)
     for end in range(limit, i, -1):
         if any(taken[i:end]) or doc[end - 1].is_punct or doc[end - 1].is_space:
             continue
         span = doc[i:end]
-        # Names open with a capital, except an adjective before a named body ("der
-        # steirische Landtag", "des saarländischen Landtags"), which our data list that way.
-        # Country adjectives stay their own mentions ("russische Truppen": Russland).
-        adjective_name = (
-            end - i > 1
-            and first.is_lower
-            and _ADJECTIVE.search(first.text)
-            and normalize(first.text) not in kb.adjectives
-            and doc[end - 1].is_title
-        )
-        if (first.text[:1].isupper() or adjective_name) and len(span.text) > 1:
-            quoted_or_party = _quoted(doc, i, end) or _party_context(doc, i, end, kb)
-            candidates, inflected = kb.lookup(span.text, context=quoted_or_party)
-            # Provisional entities come from what the NER once marked; without the NER they do
-            # not match words (a provisional "Lange" would claim every "Lange Zeit").
-            if candidates and kb.provisional_only(candidates):
-                continue
-            if candidates and (end - i > 1 or _single_token_name(first, candidates, kb, has_pos, context)):
-                mention = _new(span, sentence_of, "name")
-                _decide(mention, candidates, kb, context, inflected, _place_context(span))
-                if mention.entity_id:
-                    mention.label = kb.info(mention.entity_id).label
-                    mention.confidence = round(mention.confidence - 0.1, 2)
-                    return mention, end
+        if _name_shaped(doc, i, end, kb):
+            mention = _kb_name(doc, i, end, kb, has_pos, sentence_of, context)
+            if mention is not None:
+                return mention, end
         descriptors = kb.descriptors.get(normalize(span.text))
         # "Außenminister Choe Son Hui": a role word right before a name is a title, not a
         # reference to whoever holds that office in Germany.
@@ -1016,6 +990,55 @@ def _kb_match(doc, i, taken, kb, day, has_pos, sentence_of, context) -> tuple[Me
             mention.label, mention.entity_id, mention.confidence = "MISC", entity_ids[0], 0.9
             return mention, i + 1
     return None
+
+
+def _may_open_a_name(doc, i: int) -> bool:
+    """Mentions start at the name itself, not at punctuation or "die", except where the
+    article is part of a quoted name: der Partei „Die Republikaner“, „Die Linke“."""
+    first = doc[i]
+    if first.is_punct or first.is_space:
+        return False
+    if first.text.casefold() in ARTICLES:
+        return first.is_title and i > 0 and doc[i - 1].text in QUOTES_OPEN
+    return True
+
+
+def _name_shaped(doc, i: int, end: int, kb: KnowledgeBase) -> bool:
+    """Names open with a capital, except an adjective before a named body ("der steirische
+    Landtag", "des saarländischen Landtags"), which our data list that way. Country
+    adjectives stay their own mentions ("russische Truppen": Russland)."""
+    first = doc[i]
+    if len(doc[i:end].text) < 2:
+        return False
+    if first.text[:1].isupper():
+        return True
+    return (
+        end - i > 1
+        and first.is_lower
+        and bool(_ADJECTIVE.search(first.text))
+        and normalize(first.text) not in kb.adjectives
+        and doc[end - 1].is_title
+    )
+
+
+def _kb_name(doc, i: int, end: int, kb: KnowledgeBase, has_pos, sentence_of, context) -> MentionData | None:
+    """The knowledge-base entity the words i..end name, if any."""
+    span = doc[i:end]
+    quoted_or_party = _quoted(doc, i, end) or _party_context(doc, i, end, kb)
+    candidates, inflected = kb.lookup(span.text, context=quoted_or_party)
+    # Provisional entities come from what the NER once marked; without the NER they do not
+    # match words (a provisional "Lange" would claim every "Lange Zeit").
+    if not candidates or kb.provisional_only(candidates):
+        return None
+    if end - i == 1 and not _single_token_name(doc[i], candidates, kb, has_pos, context):
+        return None
+    mention = _new(span, sentence_of, "name")
+    _decide(mention, candidates, kb, context, inflected, _place_context(span))
+    if not mention.entity_id:
+        return None
+    mention.label = kb.info(mention.entity_id).label
+    mention.confidence = round(mention.confidence - 0.1, 2)
+    return mention
 
 
 def _descriptor_mention(
