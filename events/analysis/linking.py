@@ -131,6 +131,28 @@ def _common_noun(token) -> bool:
     return text in _word_list("common_nouns.txt")
 
 
+_VERSION = re.compile(r"^\d+(\.\d+)+$")
+ADJECTIVE_SUFFIXES = ("isch", "bar", "lich")
+
+
+def _not_a_name_form(words: list, label: str, first_names: frozenset[str]) -> bool:
+    """Forms no new name has: a version or licence number ("CC BY-SA 4.0"), a long word in
+    capitals ("BUCHPRÄSENTATION", a kicker), an adjective ("Kurdisch", "Unschlagbar"), a
+    name inflected after an article ("Kommunistischen Partei", "Naturhistorischen Museum"),
+    a person or place opening with an adjective ("Endlose Strände")."""
+    first = words[0]
+    if any(_VERSION.match(t.text) for t in words):
+        return True
+    if len(words) == 1 and first.is_upper and first.is_alpha and len(first.text) >= 7:
+        return True
+    if len(words) == 1 and first.lower_.endswith(ADJECTIVE_SUFFIXES) and len(first.text) > 5:
+        return True
+    adjective = first.pos_ == "ADJ" or bool(_ADJECTIVE.search(first.lower_))
+    if adjective and len(words) > 1 and first.lower_.endswith(("en", "em")) and first.text not in first_names:
+        return True
+    return label in ("PER", "LOC") and first.pos_ == "ADJ" and first.text not in first_names
+
+
 def _ordinary_words(span, label: str, first_names: frozenset[str]) -> bool:
     """Whether an unknown span is ordinary words, not a new name: a person's "name" of common
     nouns without a first name ("Spitzenreiter Arsenal", "Premier"), a place that is a common
@@ -138,6 +160,8 @@ def _ordinary_words(span, label: str, first_names: frozenset[str]) -> bool:
     Landtag", "Gemeinderat seiner Heimatstadt")."""
     words = [t for t in span if not t.is_punct]
     if not words:
+        return True
+    if _not_a_name_form(words, label, first_names):
         return True
     if label == "PER":
         if words[0].text in first_names or words[0].text in _word_list("first_names.txt"):
@@ -370,10 +394,10 @@ def _unknown_or_provisional(mention: MentionData, kb: KnowledgeBase) -> bool:
 
 
 def _genitive_before_noun(doc, ent) -> bool:
-    """A person's name of several words in the genitive, right before its head noun."""
+    """A person's name in the genitive, right before its head noun ("Liverpools Torwart")."""
     return (
         ent.label_ == "PER"
-        and len(ent) > 1
+        and (len(ent) > 1 or ent[0].text not in _word_list("first_names.txt"))  # "Thomas Mann"
         and ent.end < len(doc)
         and (doc[ent.end].pos_ == "NOUN" or _common_noun(doc[ent.end]))
         and _genitive_form(ent[-1].text)
@@ -562,7 +586,7 @@ def _trim_edges(doc, start: int, end: int, label: str) -> tuple[int, int]:
     # Renzi", "des Bloggers Raif Badawi", "Terrormiliz Islamischer Staat".
     while (
         end - start > 1
-        and doc[start + 1].is_title
+        and (doc[start + 1].is_title or doc[start + 1].is_upper)  # "Partei HDP"
         and (_title_word(doc[start], label) or (label == "PER" and doc[start].pos_ == "NOUN"))
     ):
         start += 1

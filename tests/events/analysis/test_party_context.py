@@ -140,3 +140,22 @@ def test_a_quoted_name_with_its_article_and_a_district_with_its_type_word(nlp, k
     )
     found = [(m.text, kb.info(m.entity_id).name) for m in link_doc(doc, kb) if m.entity_id]
     assert found == [("Die Republikaner", "Die Republikaner"), ("Landkreis München", "Landkreis München")]
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("Das Bild steht unter CC BY-SA 4.0 im Netz.", ("CC BY-SA 4.0", "ORG")),
+        ("Heute große BUCHPRÄSENTATION im Rathaus.", ("BUCHPRÄSENTATION", "ORG")),
+        ("Er spricht fließend Kurdisch und Arabisch.", ("Kurdisch", "PER")),
+        ("Er besuchte das Gebäude der Kommunistischen Partei.", ("Kommunistischen Partei", "ORG")),
+    ],
+)
+def test_forms_no_new_name_has(nlp, kb, text, span):
+    doc = parse(nlp, text, [span])
+    assert unknown_names(link_doc(doc, kb)) == []
+
+
+def test_a_type_word_before_an_abbreviation_is_cut(nlp, kb):
+    doc = parse(nlp, "Die Partei XYP gewann.", [("Partei XYP", "ORG")])
+    assert unknown_names(link_doc(doc, kb)) == ["XYP"]
