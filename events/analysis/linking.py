@@ -947,10 +947,16 @@ def _decide(
             return
     pool = fitting or entity_ids
     named = Counter(m.entity_id for m in context if m.entity_id)
+    # The countries the article named, by name or by one of their regions ("Oberösterreich"
+    # makes Wels the Austrian town).
     countries = {
         kb.info(m.entity_id).country
         for m in context
-        if m.entity_id and kb.info(m.entity_id).kind == "country"
+        if m.entity_id
+        and (
+            kb.info(m.entity_id).kind == "country"
+            or (kb.info(m.entity_id).kind == "place" and not kb.info(m.entity_id).population)
+        )
     }
     if place_context is not None:
         pool, organisation = _places_in_context(mention, pool, entity_ids, kb, countries, place_context)
@@ -1170,6 +1176,8 @@ def _single_token_name(
         return False  # "Kim" after "Kim Jong Un" is him, not the town of Kim in India
     if not has_pos or token.pos_ in ("PROPN", "X"):
         return True
+    if not _common_noun(token) and any(_region(kb, c) for c in candidates):
+        return True  # "im Ahrtal": a region of our own data the tagger took for a noun
     for candidate in candidates:
         info = kb.entities.get(candidate.entity_id)
         # A big city by its German name ("Pjöngjang"), not by one of the odd alternate
@@ -1179,6 +1187,13 @@ def _single_token_name(
         ):
             return True
     return False
+
+
+def _region(kb: KnowledgeBase, candidate: Candidate) -> bool:
+    """A region or subdivision of the seed data, by its own name (no town: those have a
+    population)."""
+    info = kb.entities.get(candidate.entity_id)
+    return bool(info) and info.kind == "place" and not info.population and candidate.alias_kind == "name"
 
 
 def _named_person_word(word: str, context, kb: KnowledgeBase) -> bool:

@@ -159,3 +159,10 @@ def test_forms_no_new_name_has(nlp, kb, text, span):
 def test_a_type_word_before_an_abbreviation_is_cut(nlp, kb):
     doc = parse(nlp, "Die Partei XYP gewann.", [("Partei XYP", "ORG")])
     assert unknown_names(link_doc(doc, kb)) == ["XYP"]
+
+
+def test_a_region_the_tagger_took_for_a_noun(nlp, kb):
+    doc = parse(nlp, "134 Menschen kamen allein im Ahrtal ums Leben.", [])
+    assert [(m.text, kb.info(m.entity_id).name) for m in link_doc(doc, kb) if m.entity_id] == [
+        ("Ahrtal", "Ahrtal")
+    ]
