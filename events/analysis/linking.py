@@ -131,6 +131,15 @@ def _common_noun(token) -> bool:
     return text in _word_list("common_nouns.txt")
 
 
+# Endings of nouns that name organisations: "Berliner Zeitung", "Wiener Stadtwerke".
+ORGANISATION_WORDS = (
+    "zeitung", "partei", "verband", "verein", "institut", "universität", "hochschule", "stiftung",
+    "gruppe", "bank", "rat", "ministerium", "amt", "kommission", "bund", "union", "club", "klub",
+    "gewerkschaft", "agentur", "gesellschaft", "komitee", "zentrum", "akademie", "behörde", "polizei",
+    "gericht", "armee", "miliz", "front", "bewegung", "werke", "betriebe", "kammer", "philharmoniker",
+    "festspiele", "verkehrsbetriebe", "staatsanwaltschaft", "landtag", "senat", "regierung", "messe",
+    "festival", "konferenz", "flughafen", "bahnhof", "hafen", "museum", "theater", "oper", "kirche",
+)  # fmt: skip
 _VERSION = re.compile(r"^\d+(\.\d+)+$")
 ADJECTIVE_SUFFIXES = ("isch", "bar", "lich")
 
@@ -153,6 +162,12 @@ def _not_a_name_form(words: list, label: str, first_names: frozenset[str]) -> bo
     return label in ("PER", "LOC") and first.pos_ == "ADJ" and first.text not in first_names
 
 
+def _ends_in_common_noun(word: str) -> bool:
+    """A common noun, or a compound ending in one ("Geburtenrate", "Ortstafellösung")."""
+    nouns = _word_list("common_nouns.txt")
+    return word in nouns or any(word[i:].capitalize() in nouns for i in range(1, len(word) - 3))
+
+
 def _ordinary_words(span, label: str, first_names: frozenset[str]) -> bool:
     """Whether an unknown span is ordinary words, not a new name: a person's "name" of common
     nouns without a first name ("Spitzenreiter Arsenal", "Premier"), a place that is a common
@@ -169,6 +184,17 @@ def _ordinary_words(span, label: str, first_names: frozenset[str]) -> bool:
         return any(_common_noun(t) for t in words if t.text[:1].isupper())
     if label == "LOC":
         return all(_common_noun(t) for t in words if t.text[:1].isupper())
+    if (
+        label in ("ORG", "LOC")
+        and len(words) == 2
+        and words[0].text.endswith("er")
+        and words[0].text[:1].isupper()
+    ):
+        # "Berliner Geburtenrate", "Kärntner Ortstafellösung": a place's adjective and a common
+        # noun, unless the noun names an organisation ("Berliner Zeitung").
+        noun = words[1].text
+        if _ends_in_common_noun(noun) and not noun.casefold().endswith(ORGANISATION_WORDS):
+            return True
     if label == "ORG" and len(words) > 1:
         function = [t for t in words if t.is_lower]
         nouns = [t for t in words if not t.is_lower]
@@ -587,7 +613,12 @@ def _trim_edges(doc, start: int, end: int, label: str) -> tuple[int, int]:
     while (
         end - start > 1
         and (doc[start + 1].is_title or doc[start + 1].is_upper)  # "Partei HDP"
-        and (_title_word(doc[start], label) or (label == "PER" and doc[start].pos_ == "NOUN"))
+        and (
+            _title_word(doc[start], label)
+            or (label == "PER" and doc[start].pos_ == "NOUN")
+            # "Nato-Land Türkei", "Spitzenreiter Arsenal": a common noun before a name.
+            or (label in ("PER", "LOC") and _common_noun(doc[start]))
+        )
     ):
         start += 1
     return start, end
@@ -726,7 +757,11 @@ def _mark_unknown(mentions: list[MentionData]) -> None:
     """An unlinked name of a kind the knowledge base holds becomes a provisional entity."""
     for mention in mentions:
         if mention.entity_id is None and not mention.note:
-            if mention.label in KIND_FOR_LABEL:
+            if mention.label == "PER" and len(mention.text.split()) == 1 and not mention.provisional_name:
+                # A surname (or a nickname) alone names nobody we could tell apart: "Grosso",
+                # "Mutti". The person named in full elsewhere in the article has been found above.
+                mention.note = "a single name, no full name in the article"
+            elif mention.label in KIND_FOR_LABEL:
                 mention.note = "unknown name"
                 mention.new_entity_kind = KIND_FOR_LABEL[mention.label]
             else:

@@ -166,3 +166,19 @@ def test_a_region_the_tagger_took_for_a_noun(nlp, kb):
     assert [(m.text, kb.info(m.entity_id).name) for m in link_doc(doc, kb) if m.entity_id] == [
         ("Ahrtal", "Ahrtal")
     ]
+
+
+def test_a_common_noun_before_a_place_and_a_places_adjective_with_a_noun(nlp, kb):
+    doc = parse(
+        nlp,
+        "Im Nato-Land Türkei wird gewählt. Die Berliner Geburtenrate sinkt, die Berliner Zeitung berichtet.",
+        [("Nato-Land Türkei", "LOC"), ("Berliner Geburtenrate", "ORG"), ("Berliner Zeitung", "ORG")],
+    )
+    mentions = link_doc(doc, kb)
+    assert [(m.text, kb.info(m.entity_id).name) for m in mentions if m.entity_id][0] == ("Türkei", "Türkei")
+    assert "Berliner Geburtenrate" not in unknown_names(mentions)
+
+
+def test_a_single_name_alone_makes_no_new_person(nlp, kb):
+    doc = parse(nlp, "Das sagte Grossomodo am Abend.", [("Grossomodo", "PER")])
+    assert unknown_names(link_doc(doc, kb)) == []
