@@ -281,7 +281,8 @@ def main() -> None:
     if moved:
         print(f"{moved} gold spans moved to the re-extracted text")
     # The judged part of a page ends at its last judged sentence; see the README for each end.
-    regions = read_regions(args.gold.with_name("kb_coverage_README.md"), texts)
+    # (kb_coverage_judged.tsv -> kb_coverage_README.md, kb_heldout_judged.tsv -> kb_heldout_README.md)
+    regions = read_regions(args.gold.with_name(args.gold.name.replace("_judged.tsv", "_README.md")), texts)
     entities = analyse(texts)
     describe(entities)
     result = score(gold, entities, regions, args.list)
