@@ -168,6 +168,17 @@ def _ends_in_common_noun(word: str) -> bool:
     return word in nouns or any(word[i:].capitalize() in nouns for i in range(1, len(word) - 3))
 
 
+def _compound_of_nouns(token) -> bool:
+    """A long word ending in a common noun, not in an organisation's own word."""
+    text = token.text
+    return (
+        len(text) >= 8
+        and text.isalpha()
+        and _ends_in_common_noun(text)
+        and not token.lower_.endswith(ORGANISATION_WORDS)
+    )
+
+
 def _ordinary_words(span, label: str, first_names: frozenset[str]) -> bool:
     """Whether an unknown span is ordinary words, not a new name: a person's "name" of common
     nouns without a first name ("Spitzenreiter Arsenal", "Premier"), a place that is a common
@@ -182,6 +193,8 @@ def _ordinary_words(span, label: str, first_names: frozenset[str]) -> bool:
         if words[0].text in first_names or words[0].text in _word_list("first_names.txt"):
             return False
         return any(_common_noun(t) for t in words if t.text[:1].isupper())
+    if label in ("LOC", "ORG") and len(words) == 1 and _compound_of_nouns(words[0]):
+        return True  # "Krisenzeiten", "Reformstau", "Wirtschaftsservice"
     if label == "LOC":
         return all(_common_noun(t) for t in words if t.text[:1].isupper())
     if (
@@ -309,7 +322,7 @@ def _ner_mentions(doc, kb: KnowledgeBase, sentence_of, taken: list[bool]) -> lis
             # Unknown as marked (or known only from such a span once): what of it can be a
             # new name ("Sebastian Kurz am Donnerstag" -> "Sebastian Kurz"); nothing for
             # "Donnerstag", "Permalink" or a sentence.
-            part, genitive = name_part(doc, ent)
+            part, genitive = name_part(doc, ent, kb.first_names())
             if part is None or _ordinary_words(part, ent.label_, kb.first_names()):
                 continue
             if (part.start, part.end) != (ent.start, ent.end):
@@ -523,7 +536,7 @@ def _name_word(token, label: str) -> bool:
     return True
 
 
-def name_part(doc, ent):
+def name_part(doc, ent, first_names: frozenset[str] = frozenset()):
     """The part of an unknown NER span that can be a new name, and whether that part is a
     genitive before its head noun ("Putins Autokolonne" -> "Putins", True). ``(None, False)``
     when nothing of it is a name: a weekday or month, a web address or page furniture
@@ -531,7 +544,7 @@ def name_part(doc, ent):
     """
     if _no_name(doc, ent.start, ent.end):
         return None, False
-    start, end = _trim_edges(doc, ent.start, ent.end, ent.label_)
+    start, end = _trim_edges(doc, ent.start, ent.end, ent.label_, first_names)
     if start >= end or not all(_name_word(t, ent.label_) for t in doc[start:end]):
         return None, False  # "English sentence about the government"
     genitive = _genitive_end(doc, start, end)
@@ -582,7 +595,9 @@ def _no_name(doc, start: int, end: int) -> bool:
     )
 
 
-def _trim_edges(doc, start: int, end: int, label: str) -> tuple[int, int]:
+def _trim_edges(
+    doc, start: int, end: int, label: str, first_names: frozenset[str] = frozenset()
+) -> tuple[int, int]:
     """A word of time ends the name ("Sebastian Kurz am Donnerstag" -> "Sebastian Kurz");
     punctuation, articles and other lower-case words at the edges are not the name."""
     for i in range(start, end):
@@ -608,6 +623,9 @@ def _trim_edges(doc, start: int, end: int, label: str) -> tuple[int, int]:
         start += 1
     while end > start and edge(doc[end - 1], False):
         end -= 1
+    # A common noun after a person's name: "Guido Steinberg Bezug" (the NER ran on).
+    while label == "PER" and end - start > 2 and _common_noun(doc[end - 1]):
+        end -= 1
     # A role or type before the name: "Bundesschulsprecher Maximilian Gnesda", "Premier
     # Renzi", "des Bloggers Raif Badawi", "Terrormiliz Islamischer Staat".
     while (
@@ -616,8 +634,18 @@ def _trim_edges(doc, start: int, end: int, label: str) -> tuple[int, int]:
         and (
             _title_word(doc[start], label)
             or (label == "PER" and doc[start].pos_ == "NOUN")
-            # "Nato-Land Türkei", "Spitzenreiter Arsenal": a common noun before a name.
-            or (label in ("PER", "LOC") and _common_noun(doc[start]))
+            # "Nato-Land Türkei", "Klubobfrau Krismer", "Zweitliga-Spitzenreiter Hamburger SV":
+            # a common noun before a name (not an organisation's own word: "Stiftung Warentest").
+            or (
+                _ends_in_common_noun(doc[start].text)
+                # "Wolfgang" is no "Gang", "Roman" no novel.
+                and doc[start].text not in first_names
+                and doc[start].text not in _word_list("first_names.txt")
+                and (
+                    label in ("PER", "LOC")
+                    or (not doc[start].lower_.endswith(ORGANISATION_WORDS) and doc[start].pos_ != "PROPN")
+                )
+            )
         )
     ):
         start += 1
@@ -818,8 +846,10 @@ def _trimmed(doc, ent, kb: KnowledgeBase):
             if part[0].is_punct or part[-1].is_punct:
                 continue
             removed = [t for t in ent if t.i < part.start or t.i >= part.end]
-            # Only words that are not names may be cut off: "Moskaus Krieg", not "Jan Kuhlmann".
-            if not has_pos or any(t.pos_ == "PROPN" for t in removed):
+            # Only words that are not names may be cut off: "Moskaus Krieg", not "Jan Kuhlmann";
+            # and a genitive before the name ("Gaulands AfD" is the AfD).
+            genitive = len(removed) == 1 and removed[0].i == ent.start and _genitive_form(removed[0].text)
+            if not genitive and (not has_pos or any(t.pos_ == "PROPN" for t in removed)):
                 continue
             found, inflected = kb.lookup(part.text, context=True)
             if found:

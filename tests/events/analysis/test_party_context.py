@@ -182,3 +182,20 @@ def test_a_common_noun_before_a_place_and_a_places_adjective_with_a_noun(nlp, kb
 def test_a_single_name_alone_makes_no_new_person(nlp, kb):
     doc = parse(nlp, "Das sagte Grossomodo am Abend.", [("Grossomodo", "PER")])
     assert unknown_names(link_doc(doc, kb)) == []
+
+
+def test_titles_genitives_and_trailing_nouns_are_cut_compounds_are_no_names(nlp, kb):
+    doc = parse(
+        nlp,
+        "Gaulands AfD legte zu. Das sagte Klubobfrau Helga Krismerowa. In Krisenzeiten hilft das. "
+        "Laut Guido Steinbergo Bezug gibt es Streit.",
+        [
+            ("Gaulands AfD", "ORG"),
+            ("Klubobfrau Helga Krismerowa", "PER"),
+            ("Krisenzeiten", "LOC"),
+            ("Guido Steinbergo Bezug", "PER"),
+        ],
+    )
+    mentions = link_doc(doc, kb)
+    assert [(m.text, kb.info(m.entity_id).name) for m in mentions if m.entity_id] == [("AfD", "AfD")]
+    assert unknown_names(mentions) == ["Helga Krismerowa", "Guido Steinbergo"]
