@@ -39,6 +39,13 @@ def _stop_words() -> frozenset[str]:
     return frozenset(STOP_WORDS)
 
 
+@functools.cache
+def _english_stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
 LABEL_KINDS = {"PER": {"person"}, "LOC": {"country", "place"}, "ORG": {"organization"}, "MISC": set()}
 # Words that name a time, never a place ("Mitte Mai"), even where a town bears the name.
 TIME_WORDS = frozenset(
@@ -149,9 +156,17 @@ def _not_a_name_form(words: list, label: str, first_names: frozenset[str]) -> bo
     capitals ("BUCHPRÄSENTATION", a kicker), an adjective ("Kurdisch", "Unschlagbar"), a
     name inflected after an article ("Kommunistischen Partei", "Naturhistorischen Museum"),
     a person or place opening with an adjective ("Endlose Strände")."""
-    first = words[0]
+    first, last = words[0], words[-1]
     if any(_VERSION.match(t.text) for t in words):
         return True
+    if len(words) > 1 and last.lower_ in NAME_PARTICLES:
+        return True  # "Christian von", "Bruno Le": a name cut off after its particle
+    if label == "PER" and _title_word(last, "PER"):
+        return True  # "Israels Premier", "SPÖ-naher Kommunikationsberater": a role, not a name
+    if len(words) == 1 and first.lower_ in _english_stop_words():
+        return True  # "You", "Every" (German function words are cut by _trim_edges; "Lange" is a name)
+    if len(words) == 1 and first.is_upper and len(first.text) == 2 and label == "ORG":
+        return True  # an unknown two-letter abbreviation ("KK"): too short to tell apart
     if len(words) == 1 and first.is_upper and first.is_alpha and len(first.text) >= 7:
         return True
     if len(words) == 1 and first.lower_.endswith(ADJECTIVE_SUFFIXES) and len(first.text) > 5:
@@ -848,7 +863,11 @@ def _trimmed(doc, ent, kb: KnowledgeBase):
             removed = [t for t in ent if t.i < part.start or t.i >= part.end]
             # Only words that are not names may be cut off: "Moskaus Krieg", not "Jan Kuhlmann";
             # and a genitive before the name ("Gaulands AfD" is the AfD).
-            genitive = len(removed) == 1 and removed[0].i == ent.start and _genitive_form(removed[0].text)
+            # A common noun before it goes too, however tagged ("Unruheregion Donbass").
+            leading = len(removed) == 1 and removed[0].i == ent.start
+            genitive = leading and (
+                _genitive_form(removed[0].text) or _common_noun(removed[0]) or _compound_of_nouns(removed[0])
+            )
             if not genitive and (not has_pos or any(t.pos_ == "PROPN" for t in removed)):
                 continue
             found, inflected = kb.lookup(part.text, context=True)
