@@ -28,6 +28,7 @@ from pathlib import Path
 from events.analysis.kb import MAX_ALIAS_TOKENS, Candidate, KnowledgeBase
 from events.analysis.names import ARTICLES, name_variants, normalize
 from events.analysis.sentences import sentence_of_token, token_ranges
+from events.analysis.topic import political
 
 
 @functools.cache
@@ -306,8 +307,19 @@ def link_doc(doc, kb: KnowledgeBase, day: date | None = None) -> list[MentionDat
     _link_partial_names(doc, kb, has_pos, sentence_of, taken, mentions)
     _partials_of_unknown_people(mentions)
     _mark_unknown(mentions)
+    if not political(doc.text):
+        _file_no_new_entities(mentions)
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+def _file_no_new_entities(mentions: list[MentionData]) -> None:
+    """Outside political news (sport, products, culture) unknown names stay unlinked
+    mentions: no provisional entity for the review queue (see events.analysis.topic)."""
+    for mention in mentions:
+        if mention.new_entity_kind:
+            mention.new_entity_kind = None
+            mention.note = "unknown name in an article outside politics: no new entity"
 
 
 def _ner_mentions(doc, kb: KnowledgeBase, sentence_of, taken: list[bool]) -> list[MentionData]:

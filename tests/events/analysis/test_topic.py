@@ -1,0 +1,37 @@
+"""Unknown names are filed as provisional entities only in political news (issue 13)."""
+
+import pytest
+
+from events.analysis.linking import link_doc
+from events.analysis.topic import political
+from tests.events.analysis.spans import parse
+
+SPORT = (
+    "Der Stürmer traf zweimal, und die Mannschaft feierte den dritten Sieg in Folge. "
+    "Trainer und Fans waren nach dem Spiel im ausverkauften Stadion begeistert. "
+) * 6 + "Kevin Tormaier, der neue Kapitän, bedankte sich bei allen."
+POLITICS = (
+    "Die Regierung will das Gesetz noch vor der Wahl durch das Parlament bringen. "
+    "Die Opposition kündigte Widerstand an. "
+) * 4 + "Kevin Tormaier, der neue Abgeordnete, bedankte sich bei allen."
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from events.nlp.pipeline import get_nlp
+
+    return get_nlp()
+
+
+def test_political_news_and_a_match_report():
+    assert political(POLITICS)
+    assert not political(SPORT)
+    assert political("Explosion auf der Einkaufsstraße: 40 Verletzte.")  # a teaser: too short to tell
+
+
+def test_no_new_entity_outside_politics_but_the_mention_stays(nlp, kb):
+    for text, filed in ((POLITICS, True), (SPORT, False)):
+        doc = parse(nlp, text, [("Kevin Tormaier", "PER")])
+        mention = next(m for m in link_doc(doc, kb) if m.text == "Kevin Tormaier")
+        assert mention.entity_id is None
+        assert bool(mention.new_entity_kind) is filed
