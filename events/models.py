@@ -300,6 +300,9 @@ class Claim(models.Model):
     speaker_text = models.CharField(max_length=300, blank=True)
     speaker_start = models.PositiveIntegerField(null=True, blank=True)
     speaker_end = models.PositiveIntegerField(null=True, blank=True)
+    # How the speaker was found where the clause does not name it: a pronoun ("er"), a
+    # descriptor ("die Ministerin"), the quote it stands in ("ich"), or the claim before.
+    speaker_via = models.CharField(_("speaker found via"), max_length=12, blank=True)
     # Who reports it: an outlet, an agency, unnamed media ("nordkoreanische Medien"), a person.
     source = models.ForeignKey(
         Entity,

@@ -68,4 +68,51 @@ def extract_claims(doc, mentions: list[MentionData], kb=None) -> list[ClaimData]
             claim.sentence_index = index
         claims.extend(_nest(found))
     claims.sort(key=lambda c: (c.start, c.cue_start))
+    _speakers_from_context(claims)
     return claims
+
+
+FIRST_PERSON = frozenset({"ich", "wir"})
+
+
+def _speakers_from_context(claims: list[ClaimData]) -> None:
+    """Speakers the sentence does not name: "ich"/"wir" inside a quote are the quote's
+    speaker; a quote or Konjunktiv sentence without a speaker of its own goes on with the
+    speaker of the claim just before (at most two sentences back)."""
+    for claim in claims:
+        if claim.speaker is not None and claim.speaker.text.casefold() in FIRST_PERSON:
+            outer = next(
+                (
+                    o
+                    for o in claims
+                    if o is not claim
+                    and o.speaker is not None
+                    and o.content is not None
+                    and o.content.start <= claim.cue_start < o.content.end
+                ),
+                None,
+            )
+            if outer is not None:
+                claim.speaker = _inherited(claim.speaker, outer.speaker, "quote")
+    previous = None
+    for claim in claims:
+        if (
+            claim.speaker is None
+            and claim.source is None
+            and claim.kind in ("direct_quote", "indirect_speech")
+            and previous is not None
+            and 0 < claim.sentence_index - previous.sentence_index <= 2
+        ):
+            claim.speaker = _inherited(None, previous.speaker, "sequence")
+            claim.note = claim.note or "continues the speaker of the claim before"
+        if claim.speaker is not None:
+            previous = claim
+
+
+def _inherited(own: SpanRef | None, speaker: SpanRef, via: str) -> SpanRef:
+    """The speaker another claim named, as this claim's: its own words (or none) kept."""
+    text, start, end = (own.text, own.start, own.end) if own is not None else ("", 0, 0)
+    antecedent = speaker.antecedent or (speaker.start, speaker.end)
+    return SpanRef(
+        text, start, end, speaker.entity_id, via, antecedent, speaker.antecedent_text or speaker.text
+    )

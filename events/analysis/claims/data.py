@@ -14,6 +14,15 @@ class SpanRef:
     start: int
     end: int
     entity_id: int | None = None
+    # A pronoun or descriptor ("er", "die Ministerin") resolved to what the article named
+    # before: how (pronoun, descriptor, quote, sequence) and that mention's span and words.
+    via: str = ""
+    antecedent: tuple[int, int] | None = None
+    antecedent_text: str = ""
+
+    @property
+    def resolved_text(self) -> str:
+        return self.antecedent_text
 
 
 @dataclass(frozen=True)

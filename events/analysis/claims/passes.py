@@ -4,6 +4,7 @@ and the nesting of attributions (see the package docstring for what each finds).
 from __future__ import annotations
 
 from events.analysis.claims.data import ClaimData, ContentSpan, SpanRef, _Ctx
+from events.analysis.coref import resolve_descriptor, resolve_pronoun
 from events.analysis.claims.grammar import (
     _clause_end,
     _clause_start,
@@ -233,6 +234,8 @@ def _make(
             if antecedent is not None:
                 ref = SpanRef(ref.text, ref.start, ref.end, _span_ref(ctx, *antecedent).entity_id)
                 subject = antecedent
+        elif subject[1] - subject[0] > 1 and ref.entity_id is None and not _names_inside(ctx, *subject):
+            ref, confidence = _resolve_descriptor(ctx, subject, ref, confidence)
     lemma = lemma or (cue_lemma(doc[cue], ctx.has_lemma) if doc[cue].text.isalpha() else doc[cue].text)
     speaker, source = ref, None
     if ref is not None and (_is_source_like(ctx, subject, ref.entity_id) or lemma in REPORT_VERBS or wie):
@@ -271,15 +274,33 @@ def _claim(ctx, kind, cue, lemma, speaker, source, content, confidence, note="")
 
 
 def _resolve_pronoun(ctx: _Ctx, i: int, ref: SpanRef, confidence: float) -> tuple[SpanRef, float]:
-    """er/sie -> the last person named in an earlier sentence, preferring a sentence's first
-    person (German subjects come early). A heuristic, so the claim's confidence drops."""
-    current = next(k for k, (s, e) in enumerate(ctx.sentences) if s <= i < e)
-    for s, e in reversed(ctx.sentences[:current]):
-        a, b = ctx.doc[s].idx, ctx.doc[e - 1].idx + 1
-        people = [(start, entity) for start, entity in ctx.people if a <= start < b and entity]
-        if people:
-            return SpanRef(ref.text, ref.start, ref.end, min(people)[1]), confidence - 0.2
-    return ref, confidence - 0.3
+    """er/sie -> the person (or organisation) the article named before, by gender and
+    salience (events.analysis.coref). A heuristic, so the claim's confidence drops."""
+    found = resolve_pronoun(ctx.doc, ctx.mentions, ctx.kb, ctx.sentences, i)
+    if found is None:
+        return ref, confidence - 0.3
+    return _resolved(ref, found), confidence - 0.15
+
+
+def _resolve_descriptor(ctx: _Ctx, subject: tuple[int, int], ref: SpanRef, confidence: float):
+    """ "die Ministerin", "das Ministerium" -> whom the article introduced with that word."""
+    found = resolve_descriptor(ctx.doc, ctx.mentions, ctx.kb, ctx.sentences, *subject)
+    if found is None:
+        return ref, confidence
+    return _resolved(ref, found), confidence - 0.1
+
+
+def _resolved(ref: SpanRef, found) -> SpanRef:
+    return SpanRef(
+        ref.text, ref.start, ref.end, found.entity_id, found.via, (found.start, found.end), found.text
+    )
+
+
+def _names_inside(ctx: _Ctx, a: int, b: int) -> bool:
+    """Whether a name (not an adjective) stands in tokens a..b."""
+    return any(
+        ctx.mention_at.get(i) is not None and ctx.mention_at[i].kind != "adjective" for i in range(a, b)
+    )
 
 
 def _markers(ctx: _Ctx, s: int, e: int) -> list[tuple[int, int, tuple[int, int], bool]]:

@@ -1,0 +1,203 @@
+"""Who "er", "sie", "die Ministerin" or "die Partei" stand for: references back to a person or
+organisation the article named before.
+
+Pure, rule-based and cheap, on the spaCy doc (sentences, POS, morphology where the pipeline
+has them) and the mentions of `events.analysis.linking.link_doc`. The claims use it for
+their speakers, and events for their actors: one resolver, so both name the same person.
+
+- Pronouns (er/ihm/ihn, sie/ihr, dieser/diese): the most recent person of the same gender
+  in the same or the two sentences before, preferring the first person of a sentence (German
+  subjects come early). "sie" may stand for an organisation or a plural when no woman was
+  named. Gender: the knowledge base's offices ("Ministerin", "Präsidentin"), words in the text
+  next to the name ("Frau", "die Ministerin X", "der Anwalt X"), then the first name's ending.
+- Descriptors (a definite noun phrase: "der Anwalt", "die Innenministerin", "der
+  CDU-Politiker", "der 59-Jährige", "die Partei", "das Ministerium"): the person introduced
+  with that word ("Innenministerin Nancy Faeser", "Nancy Faeser, die Innenministerin"), else
+  for an organisation word the last organisation whose name holds it ("das Ministerium" ->
+  "Bildungsministerium"), else the most recent person of the descriptor's gender.
+
+Every resolution says how it was made (``via``) and what it came from, so the portal can show
+it; an unresolved reference stays unresolved rather than guessed across the article.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from events.analysis.linking import MentionData
+
+MASCULINE = frozenset({"er", "ihm", "ihn", "dieser", "diesem", "diesen", "jener"})
+FEMININE = frozenset({"sie", "ihr", "diese", "jene"})
+PRONOUNS = MASCULINE | FEMININE
+ARTICLES = frozenset({"der", "die", "das", "dem", "den", "des"})
+POSSESSIVES = ("sein", "ihr", "dessen", "deren")
+# Organisation words a definite phrase may stand for ("das Ministerium" -> the ministry named
+# before), with the knowledge base's org types that fit when the name does not hold the word.
+ORGANISATION_HEADS = {
+    "partei": {"party"},
+    "regierung": {"government"},
+    "ministerium": {"government"},
+    "behörde": {"government"},
+    "armee": {"military"},
+    "polizei": set(),
+    "gericht": {"court"},
+    "organisation": set(),
+    "gruppe": {"armed_group"},
+    "miliz": {"armed_group"},
+    "konzern": {"company"},
+    "unternehmen": {"company"},
+    "verband": {"association", "ngo"},
+    "gewerkschaft": {"association"},
+    "kommission": set(),
+    "agentur": {"agency", "state_media"},
+    "zeitung": {"media"},
+    "sender": {"media"},
+}
+# Endings of words for men and women in office or role (a female form ends in -in).
+FEMALE_NAME_ENDINGS = ("a", "e", "ie", "ine", "ette", "elle")
+MALE_NAMES_IN_A_OR_E = frozenset(
+    {"uwe", "ole", "mike", "andrea", "luca", "nikola", "jean-marie", "rene", "rené", "kyle",
+     "dave", "steve", "joe", "bernie", "jose", "josé", "jesse", "george", "lothar", "pierre",
+     "mustafa", "musa", "isa", "yahya", "malte", "heike", "uwe", "jannike", "hauke", "timme",
+     "jorge", "claude", "andre", "andré", "nicolae", "mircea", "costa", "elie", "ilie", "vince"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Antecedent:
+    """What a pronoun or descriptor refers to: a mention the article has before it."""
+
+    start: int
+    end: int
+    text: str
+    entity_id: int | None
+    via: str  # pronoun, descriptor, quote
+
+
+def gender_of(mention: MentionData, doc) -> str | None:
+    """'f', 'm' or None for a person mention: the word before the name ("Frau", "Herr", a
+    role: "Innenministerin", "Anwalt"), else the first name's ending."""
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is not None and span.start > 0:
+        before = doc[span.start - 1]
+        low = before.lower_
+        if low == "frau" or (
+            before.pos_ == "NOUN" and before.text[:1].isupper() and low.endswith("in") and len(low) > 5
+        ):
+            return "f"
+        if low == "herr" or (before.pos_ == "NOUN" and before.text[:1].isupper()):
+            return "m"
+    names = mention.text.split()
+    if len(names) < 2:
+        return None
+    first = names[0].casefold()
+    if first in MALE_NAMES_IN_A_OR_E:
+        return "m"
+    return "f" if first.endswith(FEMALE_NAME_ENDINGS) else "m"
+
+
+def _sentence_at(sentences: list[tuple[int, int]], i: int) -> int:
+    return next((k for k, (s, e) in enumerate(sentences) if s <= i < e), 0)
+
+
+def _people_before(doc, mentions, sentences, i: int, window: int = 2) -> list[tuple[int, MentionData]]:
+    """(sentence distance, mention) of the person mentions in the window before token i,
+    nearest sentence first and, within a sentence, in text order."""
+    here = _sentence_at(sentences, i)
+    found = []
+    for mention in mentions:
+        if mention.label != "PER" or mention.kind == "adjective":
+            continue
+        if mention.start >= doc[i].idx:
+            continue
+        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is None:
+            continue
+        distance = here - _sentence_at(sentences, span.start)
+        if 0 <= distance <= window:
+            found.append((distance, mention))
+    found.sort(key=lambda item: (item[0], item[1].start if item[0] else -item[1].start))
+    return found
+
+
+def resolve_pronoun(doc, mentions: list[MentionData], kb, sentences, i: int) -> Antecedent | None:
+    """The person (or, for "sie", organisation) pronoun i stands for, or None."""
+    word = doc[i].lower_
+    if word not in PRONOUNS:
+        return None
+    wanted = "m" if word in MASCULINE else "f"
+    # "sie sagten": plural (the verb after the pronoun, German verb-second, or before it).
+    verbs = [doc[k] for k in (i + 1, i - 1) if 0 <= k < len(doc) and doc[k].pos_ in ("VERB", "AUX")]
+    plural = word == "sie" and any(v.lower_.endswith("en") for v in verbs)
+    if not plural:
+        for _distance, mention in _people_before(doc, mentions, sentences, i):
+            gender = gender_of(mention, doc)
+            if gender == wanted or (gender is None and wanted == "m"):
+                return Antecedent(mention.start, mention.end, mention.text, mention.entity_id, "pronoun")
+    if word == "sie":
+        # A plural or an organisation: the last organisation named in the window.
+        organisation = _last_organisation(doc, mentions, sentences, i)
+        if organisation is not None:
+            return Antecedent(
+                organisation.start, organisation.end, organisation.text, organisation.entity_id, "pronoun"
+            )
+    return None
+
+
+def _last_organisation(doc, mentions, sentences, i: int, head: str = "", kb=None, types=()):
+    here = _sentence_at(sentences, i)
+    best = None
+    for mention in mentions:
+        if mention.label != "ORG" or mention.start >= doc[i].idx:
+            continue
+        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is None or not 0 <= here - _sentence_at(sentences, span.start) <= 3:
+            continue
+        if head:
+            org_type = (
+                kb.info(mention.entity_id).org_type
+                if kb is not None and mention.entity_id and mention.entity_id in kb.entities
+                else ""
+            )
+            if head not in mention.text.casefold() and org_type not in types:
+                continue
+        best = mention
+    return best
+
+
+def resolve_descriptor(doc, mentions: list[MentionData], kb, sentences, a: int, b: int) -> Antecedent | None:
+    """What the definite phrase doc[a:b] ("die Ministerin", "das Ministerium") stands for."""
+    if b - a < 2 or doc[a].lower_ not in ARTICLES and not doc[a].lower_.startswith(POSSESSIVES):
+        return None
+    head = doc[b - 1]
+    if not head.text[:1].isupper() or head.pos_ == "PROPN":
+        return None
+    low = head.lower_
+    for word, types in ORGANISATION_HEADS.items():
+        if low.endswith(word):
+            organisation = _last_organisation(doc, mentions, sentences, a, word, kb, types)
+            if organisation is None:
+                return None
+            return Antecedent(
+                organisation.start, organisation.end, organisation.text, organisation.entity_id, "descriptor"
+            )
+    if head.pos_ not in ("NOUN", "ADJ") and not low.endswith("jährige"):
+        return None
+    # The person introduced with this word: "Innenministerin Nancy Faeser", "Faeser, die
+    # Innenministerin", or the age: "der 59-Jährige" after "X (59)".
+    people = _people_before(doc, mentions, sentences, a, window=3)
+    for _distance, mention in people:
+        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        around = [t.lower_ for t in doc[max(0, span.start - 3) : min(len(doc), span.end + 4)]]
+        if low in around or any(w.endswith(low) for w in around if len(low) > 4):
+            return Antecedent(mention.start, mention.end, mention.text, mention.entity_id, "descriptor")
+        if low.endswith("jährige") and any(w.isdigit() and low.startswith(w) for w in around):
+            return Antecedent(mention.start, mention.end, mention.text, mention.entity_id, "descriptor")
+    # Else the most recent person of the descriptor's gender in the sentence or the one before.
+    female = doc[a].lower_ == "die" or low.endswith("in")
+    for distance, mention in people:
+        if distance > 1:
+            break
+        if gender_of(mention, doc) == ("f" if female else "m"):
+            return Antecedent(mention.start, mention.end, mention.text, mention.entity_id, "descriptor")
+    return None

@@ -1,0 +1,82 @@
+"""Issue 14: who "er", "sie", "die Ministerin", "das Ministerium", "ich" in a quote and a
+quote without a speaker of its own stand for (events.analysis.coref and the claims)."""
+
+import pytest
+import spacy
+
+from events.analysis.claims import extract_claims
+from tests.events.analysis.test_claims import mentions_for
+
+NAMES = {
+    "Anne Spiegel": ("PER", 10),
+    "Roger Lewentz": ("PER", 11),
+    "Bildungsministerium": ("ORG", 12),
+    "Innenministerin Nancy Faeser": ("PER", 13),
+}
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from events.nlp.pipeline import get_nlp
+
+    return get_nlp()
+
+
+@pytest.fixture(scope="module")
+def blank():
+    pipeline = spacy.blank("de")
+    pipeline.add_pipe("sentencizer")
+    return pipeline
+
+
+def claims_of(nlp, text):
+    return extract_claims(nlp(text), mentions_for(text, NAMES), None)
+
+
+def speaker(claim):
+    return (claim.speaker.entity_id, claim.speaker.via) if claim.speaker else None
+
+
+def test_pronouns_agree_in_gender(nlp):
+    text = (
+        "Anne Spiegel und Roger Lewentz trafen sich am Montag in Mainz. "
+        "Sie sagte, die Hilfe komme zu spät. Er betonte, man habe alles getan."
+    )
+    found = {c.cue: speaker(c) for c in claims_of(nlp, text)}
+    assert found["sagte"] == (10, "pronoun")
+    assert found["betonte"] == (11, "pronoun")
+
+
+def test_descriptors_go_to_the_person_introduced_with_them_or_the_named_organisation(nlp):
+    text = (
+        "Innenministerin Nancy Faeser besuchte die Grenze. Die Ministerin sagte, die Kontrollen "
+        "blieben. Das Bildungsministerium prüft den Fall. Das Ministerium erklärte, es gebe keine Frist."
+    )
+    found = {c.cue: speaker(c) for c in claims_of(nlp, text)}
+    assert found["sagte"] == (13, "descriptor")
+    assert found["erklärte"] == (12, "descriptor")
+
+
+def test_first_person_in_a_quote_and_a_quote_sequence(blank):
+    text = (
+        "Roger Lewentz sagte: „Ich habe nichts gewusst, das sage ich klar.“ "
+        "„Wir haben alles getan.“ Danach ging er."
+    )
+    claims = extract_claims(blank(text), mentions_for(text, NAMES), None)
+    assert all(c.speaker is not None and c.speaker.entity_id == 11 for c in claims), [
+        (c.cue, c.speaker) for c in claims
+    ]
+    assert [c.speaker.via for c in claims if c.cue == "sage"] == ["quote"]
+
+
+def test_an_unresolved_pronoun_stays_unresolved(nlp):
+    text = "Die Lage ist ernst. Er sagte, man müsse handeln."
+    claim = next(c for c in claims_of(nlp, text) if c.cue == "sagte")
+    assert claim.speaker is not None and claim.speaker.entity_id is None and not claim.speaker.via
+
+
+def test_a_quote_without_a_speaker_continues_the_one_before(blank):
+    text = "Roger Lewentz sagte am Montag, man sei vorbereitet gewesen. „Wir haben alles getan, was möglich war.“"
+    claims = extract_claims(blank(text), mentions_for(text, NAMES), None)
+    quote = next(c for c in claims if c.kind == "direct_quote")
+    assert (quote.speaker.entity_id, quote.speaker.via) == (11, "sequence")
