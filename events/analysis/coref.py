@@ -58,7 +58,7 @@ FEMALE_NAME_ENDINGS = ("a", "e", "ie", "ine", "ette", "elle")
 MALE_NAMES_IN_A_OR_E = frozenset(
     {"uwe", "ole", "mike", "andrea", "luca", "nikola", "jean-marie", "rene", "rené", "kyle",
      "dave", "steve", "joe", "bernie", "jose", "josé", "jesse", "george", "lothar", "pierre",
-     "mustafa", "musa", "isa", "yahya", "malte", "heike", "uwe", "jannike", "hauke", "timme",
+     "mustafa", "musa", "isa", "yahya", "malte", "heike", "jannike", "hauke", "timme",
      "jorge", "claude", "andre", "andré", "nicolae", "mircea", "costa", "elie", "ilie", "vince"}
 )  # fmt: skip
 
@@ -175,29 +175,36 @@ def resolve_descriptor(doc, mentions: list[MentionData], kb, sentences, a: int, 
     low = head.lower_
     for word, types in ORGANISATION_HEADS.items():
         if low.endswith(word):
-            organisation = _last_organisation(doc, mentions, sentences, a, word, kb, types)
-            if organisation is None:
-                return None
-            return Antecedent(
-                organisation.start, organisation.end, organisation.text, organisation.entity_id, "descriptor"
-            )
+            found = _last_organisation(doc, mentions, sentences, a, word, kb, types)
+            return _antecedent(found, "descriptor") if found is not None else None
     if head.pos_ not in ("NOUN", "ADJ") and not low.endswith("jährige"):
         return None
-    # The person introduced with this word: "Innenministerin Nancy Faeser", "Faeser, die
-    # Innenministerin", or the age: "der 59-Jährige" after "X (59)".
     people = _people_before(doc, mentions, sentences, a, window=3)
-    for _distance, mention in people:
-        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
-        around = [t.lower_ for t in doc[max(0, span.start - 3) : min(len(doc), span.end + 4)]]
-        if low in around or any(w.endswith(low) for w in around if len(low) > 4):
-            return Antecedent(mention.start, mention.end, mention.text, mention.entity_id, "descriptor")
-        if low.endswith("jährige") and any(w.isdigit() and low.startswith(w) for w in around):
-            return Antecedent(mention.start, mention.end, mention.text, mention.entity_id, "descriptor")
+    introduced = _introduced_with(doc, people, low)
+    if introduced is not None:
+        return _antecedent(introduced, "descriptor")
     # Else the most recent person of the descriptor's gender in the sentence or the one before.
     female = doc[a].lower_ == "die" or low.endswith("in")
     for distance, mention in people:
         if distance > 1:
             break
         if gender_of(mention, doc) == ("f" if female else "m"):
-            return Antecedent(mention.start, mention.end, mention.text, mention.entity_id, "descriptor")
+            return _antecedent(mention, "descriptor")
     return None
+
+
+def _introduced_with(doc, people, low: str) -> MentionData | None:
+    """The person the article introduced with this word: "Innenministerin Nancy Faeser",
+    "Faeser, die Innenministerin", or the age: "der 59-Jährige" after "X (59)"."""
+    for _distance, mention in people:
+        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        around = [t.lower_ for t in doc[max(0, span.start - 3) : min(len(doc), span.end + 4)]]
+        if low in around or any(w.endswith(low) for w in around if len(low) > 4):
+            return mention
+        if low.endswith("jährige") and any(w.isdigit() and low.startswith(w) for w in around):
+            return mention
+    return None
+
+
+def _antecedent(mention: MentionData, via: str) -> Antecedent:
+    return Antecedent(mention.start, mention.end, mention.text, mention.entity_id, via)

@@ -4,7 +4,6 @@ and the nesting of attributions (see the package docstring for what each finds).
 from __future__ import annotations
 
 from events.analysis.claims.data import ClaimData, ContentSpan, SpanRef, _Ctx
-from events.analysis.coref import resolve_descriptor, resolve_pronoun
 from events.analysis.claims.grammar import (
     _clause_end,
     _clause_start,
@@ -45,6 +44,7 @@ from events.analysis.claims.lexicon import (
     SUBORDINATORS,
     THIRD_PERSON,
 )
+from events.analysis.coref import resolve_descriptor, resolve_pronoun
 
 
 def _quotes(ctx: _Ctx) -> list[ClaimData]:
