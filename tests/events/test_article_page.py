@@ -317,3 +317,17 @@ def test_anonymous_visitors_are_sent_to_login(client, article):
 
 def test_missing_article_is_404(analyst_client):
     assert analyst_client.get("/articles/999999/").status_code == 404
+
+
+def test_a_resolved_speaker_shows_what_it_came_from_and_a_claim_without_one_says_so(
+    analyst_client, article, records, putin
+):
+    claim = records["claim"]
+    Claim.objects.filter(pk=claim.pk).update(speaker_text="er", speaker_via="pronoun")
+    Claim.objects.create(
+        article=article, kind="hearsay", evidential="hearsay", start=S0[0], end=S0[1], cue="soll",
+        content_start=S0[0], content_end=S0[1], content=TEXT[S0[0] : S0[1]],
+    )  # fmt: skip
+    page = analyst_client.get(f"/articles/{article.pk}/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert 'title="aus „er“: aufgelöstes Pronomen">Wladimir Putin<sup>*</sup>' in page
+    assert "ohne Sprecher" in page and "<strong>–</strong>" not in page
