@@ -296,6 +296,9 @@ class MentionData:
     # The unknown full name a partial name belongs to ("Lang" -> "Ricarda Lang"), so both
     # end up on one provisional entity.
     provisional_name: str | None = None
+    # The kind a new entity would have, held back outside political news until the mention
+    # turns out to be a speaker (events.analysis.pipeline).
+    held_kind: str | None = None
 
 
 def link_doc(doc, kb: KnowledgeBase, day: date | None = None) -> list[MentionData]:
@@ -318,8 +321,18 @@ def _file_no_new_entities(mentions: list[MentionData]) -> None:
     mentions: no provisional entity for the review queue (see events.analysis.topic)."""
     for mention in mentions:
         if mention.new_entity_kind:
-            mention.new_entity_kind = None
+            mention.held_kind, mention.new_entity_kind = mention.new_entity_kind, None
             mention.note = "unknown name in an article outside politics: no new entity"
+
+
+def file_speakers(mentions: list[MentionData], spans: list[tuple[int, int]]) -> None:
+    """Unknown names held back outside political news are filed after all where they speak
+    (a claim's speaker or source, or what its pronoun stands for): whoever is quoted is an
+    actor an analyst may look up."""
+    for mention in mentions:
+        if mention.held_kind and any(a <= mention.start and mention.end <= b for a, b in spans):
+            mention.new_entity_kind, mention.held_kind = mention.held_kind, None
+            mention.note = "unknown name of a speaker"
 
 
 def _ner_mentions(doc, kb: KnowledgeBase, sentence_of, taken: list[bool]) -> list[MentionData]:

@@ -15,7 +15,7 @@ from datetime import date
 from events.analysis.claims import ClaimData, extract_claims
 from events.analysis.detection import EventData, detect_events
 from events.analysis.kb import KnowledgeBase
-from events.analysis.linking import MentionData, link_doc
+from events.analysis.linking import MentionData, file_speakers, link_doc
 from events.analysis.sentences import char_spans, token_ranges
 
 
@@ -40,12 +40,24 @@ class Analysis:
 def analyze_doc(doc, kb: KnowledgeBase, day: date | None = None) -> Analysis:
     """Mentions, claims and events of a parsed text, linked to the knowledge base."""
     mentions = link_doc(doc, kb, day)
+    claims = extract_claims(doc, mentions, kb)
+    file_speakers(mentions, speaker_spans(claims))
     return Analysis(
         mentions,
-        extract_claims(doc, mentions, kb),
+        claims,
         detect_events(doc, mentions, kb, day),
         char_spans(doc, token_ranges(doc)),
     )
+
+
+def speaker_spans(claims: list[ClaimData]) -> list[tuple[int, int]]:
+    """The character spans of the claims' speakers and sources, or of what they stand for."""
+    spans = []
+    for claim in claims:
+        for ref in (claim.speaker, claim.source):
+            if ref is not None:
+                spans.append(ref.antecedent or (ref.start, ref.end))
+    return spans
 
 
 def analyze_text(text: str, kb: KnowledgeBase, day: date | None = None, nlp=None) -> Analysis:

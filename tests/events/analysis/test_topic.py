@@ -35,3 +35,16 @@ def test_no_new_entity_outside_politics_but_the_mention_stays(nlp, kb):
         mention = next(m for m in link_doc(doc, kb) if m.text == "Kevin Tormaier")
         assert mention.entity_id is None
         assert bool(mention.new_entity_kind) is filed
+
+
+def test_a_speaker_is_filed_even_outside_politics(nlp, kb):
+    from events.analysis.pipeline import analyze_doc
+
+    text = SPORT.replace("Kevin Tormaier", "Der neue Kapitän") + " Das sagte Lars Bergmeier nach dem Spiel."
+    text = text.replace("bedankte sich bei allen.", "bedankte sich bei allen, sagte Kevin Tormaier.")
+    assert not political(text)
+    doc = parse(nlp, text, [("Kevin Tormaier", "PER"), ("Lars Bergmeier", "PER")])
+    analysis = analyze_doc(doc, kb)
+    speakers = {c.speaker.text for c in analysis.claims if c.speaker}
+    filed = {m.text for m in analysis.mentions if m.new_entity_kind}
+    assert "Kevin Tormaier" in speakers and filed == speakers & {"Kevin Tormaier", "Lars Bergmeier"}
