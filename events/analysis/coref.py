@@ -208,3 +208,25 @@ def _introduced_with(doc, people, low: str) -> MentionData | None:
 
 def _antecedent(mention: MentionData, via: str) -> Antecedent:
     return Antecedent(mention.start, mention.end, mention.text, mention.entity_id, via)
+
+
+def pronoun_mentions(doc, mentions: list[MentionData], kb, sentences) -> list[MentionData]:
+    """A mention for every third-person pronoun that stands for a known entity, so that
+    events name the actor a pronoun refers to ("Er drohte der Ukraine": Putin). Not stored
+    as mentions of the article: only the analysis uses them."""
+    found = []
+    for token in doc:
+        if token.lower_ not in PRONOUNS or (token.text == "Sie" and not token.is_sent_start):
+            continue
+        antecedent = resolve_pronoun(doc, mentions, kb, sentences, token.i)
+        if antecedent is None or antecedent.entity_id is None:
+            continue
+        source = next((m for m in mentions if m.start == antecedent.start), None)
+        found.append(
+            MentionData(
+                token.idx, token.idx + len(token.text), token.text, source.label if source else "PER",
+                "pronoun", antecedent.entity_id, 0.6, "coref", f"stands for {antecedent.text}",
+                _sentence_at(sentences, token.i),
+            )
+        )  # fmt: skip
+    return found

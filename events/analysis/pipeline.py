@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from events.analysis.claims import ClaimData, extract_claims
+from events.analysis.coref import pronoun_mentions
 from events.analysis.detection import EventData, detect_events
 from events.analysis.kb import KnowledgeBase
 from events.analysis.linking import MentionData, file_speakers, link_doc
@@ -42,10 +43,13 @@ def analyze_doc(doc, kb: KnowledgeBase, day: date | None = None) -> Analysis:
     mentions = link_doc(doc, kb, day)
     claims = extract_claims(doc, mentions, kb)
     file_speakers(mentions, speaker_spans(claims))
+    # Events take their actors from pronouns too, resolved as the claims' speakers are.
+    references = pronoun_mentions(doc, mentions, kb, token_ranges(doc))
+    with_references = sorted([*mentions, *references], key=lambda m: m.start)
     return Analysis(
         mentions,
         claims,
-        detect_events(doc, mentions, kb, day),
+        detect_events(doc, with_references, kb, day),
         char_spans(doc, token_ranges(doc)),
     )
 

@@ -80,3 +80,19 @@ def test_a_quote_without_a_speaker_continues_the_one_before(blank):
     claims = extract_claims(blank(text), mentions_for(text, NAMES), None)
     quote = next(c for c in claims if c.kind == "direct_quote")
     assert (quote.speaker.entity_id, quote.speaker.via) == (11, "sequence")
+
+
+def test_events_take_their_actors_from_pronouns_too(nlp, kb):
+    from datetime import date
+
+    from events.analysis.pipeline import analyze_doc
+    from tests.events.analysis.spans import parse
+
+    text = (
+        "Der russische Präsident Wladimir Putin sprach am Montag über die Wirtschaft. "
+        "Am Dienstag traf er in Peking den chinesischen Präsidenten Xi Jinping."
+    )
+    doc = parse(nlp, text, [("Wladimir Putin", "PER"), ("Peking", "LOC"), ("Xi Jinping", "PER")])
+    events = analyze_doc(doc, kb, date(2024, 6, 19)).events
+    meeting = next(e for e in events if e.type == "meet")
+    assert {kb.info(entity_id).name for entity_id, _ in meeting.actors} == {"Wladimir Putin", "Xi Jinping"}
