@@ -69,7 +69,32 @@ def extract_claims(doc, mentions: list[MentionData], kb=None) -> list[ClaimData]
         claims.extend(_nest(found))
     claims.sort(key=lambda c: (c.start, c.cue_start))
     _speakers_from_context(claims)
-    return claims
+    return _without_repeated_headlines(claims)
+
+
+def _words(text: str) -> set[str]:
+    return {w.strip(".,;:!?„“\"'»«()").casefold() for w in text.split() if len(w) > 2}
+
+
+def _without_repeated_headlines(claims: list[ClaimData]) -> list[ClaimData]:
+    """A headline or teaser (the first two sentences) that repeats a claim of the body is that
+    claim, not a second one: it goes, the body's claim (with its speaker) stays."""
+    kept = []
+    for claim in claims:
+        words = _words(claim.content.text) if claim.content else set()
+        repeated = (
+            claim.sentence_index <= 1
+            and len(words) >= 3
+            and any(
+                other.sentence_index >= 2
+                and other.content is not None
+                and len(words & _words(other.content.text)) >= 0.7 * len(words)
+                for other in claims
+            )
+        )
+        if not repeated:
+            kept.append(claim)
+    return kept
 
 
 FIRST_PERSON = frozenset({"ich", "wir"})

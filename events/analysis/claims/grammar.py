@@ -100,6 +100,8 @@ def _is_cue(ctx: _Ctx, i: int) -> bool:
         return False  # capitalised inside a sentence: a noun ("der Bericht", "die Sage")
     if i + 1 < len(ctx.doc) and _low(ctx.doc[i + 1]) == "zufolge":
         return False  # "Berichten zufolge"
+    if ctx.has_pos and token.pos_ in ("DET", "PRON", "ADP", "NOUN", "PROPN"):
+        return False  # "meine Damen und Herren", "Dank der Hilfe": the tagger knows no verb
     lemma = cue_lemma(token, ctx.has_lemma)
     if lemma not in CUE_LEMMAS and not any((lemma, p) in SEPARABLE for p in PARTICLES):
         return False
@@ -462,11 +464,34 @@ def _content_after_comma(
         return (a, e), 0.7  # an object and its relative clause: "bezeichneten X als Y, das …"
     if any(_is_konjunktiv(ctx, j) for j in range(k + 1, e)):
         return (k + 1, e), 0.8
+    if k == a and _main_clause_follows(ctx, k + 1, e):
+        return (k + 1, e), 0.7  # "Ich glaube, das ist der falsche Ansatz": no dass, verb second
     if lemma in STRONG_CUES and any(
         _low(doc[j]).startswith("zu") or "zu" in _low(doc[j])[2:5] for j in range(k + 1, min(e, k + 8))
     ):
         return (k + 1, e), 0.6  # "fordern, diesen Antrag abzulehnen"
     return None
+
+
+def _is_finite(ctx: _Ctx, j: int) -> bool:
+    token = ctx.doc[j]
+    if _low(token) in AUXILIARIES:
+        return True
+    # the tagger's VerbForm is unreliable between Fin and Inf ("Sie setzen"), so only a
+    # participle is ruled out
+    return ctx.has_pos and token.pos_ in ("VERB", "AUX") and "Part" not in token.morph.get("VerbForm")
+
+
+def _main_clause_follows(ctx: _Ctx, j: int, e: int) -> bool:
+    """Whether a verb-second clause starts at j: a first field, then the finite verb with more
+    of the clause after it ("…, wir müssen …", "…, die Lage dieses Landes ist ernst"). A
+    relative clause ("…, die wir kennen,") has its finite verb last."""
+    doc = ctx.doc
+    if j >= e or not doc[j].text[:1].isalpha() or _low(doc[j]) in SUBORDINATORS | CLAUSE_OPENERS:
+        return False
+    stop = next((k for k in range(j, e) if doc[k].text in (",", ";", ":")), e)
+    finite = next((k for k in range(j + 1, min(stop, j + 8)) if _is_finite(ctx, k)), None)
+    return finite is not None and finite + 1 < stop and not doc[finite + 1].is_punct
 
 
 def _object_content(

@@ -89,7 +89,23 @@ NOT_NEWS_CUES = frozenset(
 )
 
 
-CUE_LEMMAS = (SPEECH_VERBS | set(TRAIN_CUE_LEMMAS) | DENIAL_VERBS) - NOT_NEWS_CUES
+# Excluded train cues that are speech after all: talk and debate ("reden über", "diskutieren"),
+# reminders, thanks and welcomes; most take an object or a clause as what was said (issue 14:
+# SpkAtt cue recall). Procedural verbs stay excluded (beschließen, entscheiden, beraten,
+# beantragen, vorlegen, vorstellen, lesen): in news they report acts, not statements.
+SPEECH_AFTER_ALL = frozenset(
+    _words(
+        """
+        reden diskutieren debattieren erinnern nachdenken freuen informieren verhandeln
+        akzeptieren bedanken zuhören begrüßen nachvollziehen danken
+        """
+    )
+)
+
+
+CUE_LEMMAS = (SPEECH_VERBS | set(TRAIN_CUE_LEMMAS) | DENIAL_VERBS | COGNITION_VERBS | {"meinen"}) - (
+    NOT_NEWS_CUES - SPEECH_AFTER_ALL
+)
 
 
 STRONG_CUES = CUE_LEMMAS - COGNITION_VERBS
@@ -235,6 +251,10 @@ KONJUNKTIV = frozenset(
 
 # Konjunktiv forms equal to the 1st person indicative ("ich habe").
 FIRST_PERSON_AMBIGUOUS = frozenset({"habe", "werde", "könne", "wolle", "gebe", "gehe", "komme"})
+
+
+# Forms of "werden" after a participle make it passive: its subject is not the speaker.
+PASSIVE_AUXILIARIES = frozenset({"worden", "werden", "wird", "wurde", "wurden"})
 
 
 BE_FORMS = frozenset({"ist", "sind", "bin", "bist", "seid", "war", "waren", "sei", "seien", "wäre", "wären"})

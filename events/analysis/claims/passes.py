@@ -37,6 +37,7 @@ from events.analysis.claims.lexicon import (
     EVIDENTIAL,
     HEARSAY_HEADS,
     HEARSAY_WORDS,
+    PASSIVE_AUXILIARIES,
     QUOTE_CHARS,
     RELATIVES,
     REPORT_VERBS,
@@ -181,6 +182,9 @@ def _verb_final_attribution(
     """A cue at the end of a subordinate clause: "…, der den Abzug der Truppen fordert" /
     "wenn wir von Lösungen sprechen" / "auch wenn wir wissen, dass …"."""
     subject, middle = _subordinate(ctx, clause_start, i, s)
+    participle = _low(ctx.doc[i]) != lemma  # "sagen werden" is a future, "gesagt werden" passive
+    if participle and i + 1 < e and _low(ctx.doc[i + 1]) in PASSIVE_AUXILIARIES:
+        subject = None  # "die Sektoren, die genannt worden sind": the relative is what was said
     content_range, confidence = _content_after(ctx, lemma, i + 1, e, e, clause_only=True)
     if content_range is None and lemma in STRONG_CUES and middle[0] < middle[1]:
         content_range, confidence = middle, 0.6

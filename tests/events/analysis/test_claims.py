@@ -415,3 +415,20 @@ def test_seed_article(kb):
     for claim in claims:
         assert text[claim.content.start : claim.content.end] == claim.content.text
         assert claim.start <= claim.content.start and claim.content.end <= claim.end
+
+
+def test_opinion_verb_with_a_verb_second_clause(blank):
+    # issue 14: "Ich glaube, wir …" has no dass, but the clause after the comma is what was said
+    claim = only(claims_of(blank, "Ich glaube, wir müssen jetzt handeln."))
+    assert (claim.cue, text_of(claim.speaker)) == ("glaube", "Ich")
+    assert claim.content.text == "wir müssen jetzt handeln"
+
+
+def test_relative_clause_after_the_cue_is_no_content_of_a_weak_cue(blank):
+    assert claims_of(blank, "Ich glaube, die wir kennen.") == []
+
+
+def test_debate_verbs_count_as_speech(blank):
+    # issue 14: "reden", "diskutieren" were left out; like "sprechen" their object is the topic
+    claim = only(claims_of(blank, "Scholz redete über die Lage in der Ukraine."))
+    assert (claim.cue_lemma, text_of(claim.speaker)) == ("reden", "Scholz")

@@ -96,3 +96,14 @@ def test_events_take_their_actors_from_pronouns_too(nlp, kb):
     events = analyze_doc(doc, kb, date(2024, 6, 19)).events
     meeting = next(e for e in events if e.type == "meet")
     assert {kb.info(entity_id).name for entity_id, _ in meeting.actors} == {"Wladimir Putin", "Xi Jinping"}
+
+
+def test_a_headline_repeating_a_body_claim_is_one_claim(blank):
+    text = (
+        "Lewentz: „Wir haben alles getan, was möglich war“\n"
+        "Der Ausschuss tagte am Montag in Mainz.\n"
+        "Die Sitzung dauerte lange.\n"
+        "„Wir haben alles getan, was möglich war“, sagte Roger Lewentz am Montag."
+    )
+    claims = extract_claims(blank(text), mentions_for(text, NAMES), None)
+    assert [c.cue for c in claims] == ["sagte"], [(c.cue, c.sentence_index) for c in claims]
