@@ -120,9 +120,10 @@ def _people_before(doc, mentions, sentences, i: int, window: int = 2) -> list[tu
     return found
 
 
-def resolve_pronoun(doc, mentions: list[MentionData], kb, sentences, i: int) -> Antecedent | None:
-    """The person (or, for "sie", organisation) pronoun i stands for, or None."""
-    word = doc[i].lower_
+def resolve_pronoun(doc, mentions: list[MentionData], kb, sentences, i: int, word: str | None = None):
+    """The person (or, for "sie", organisation) pronoun i stands for, or None. ``word``: the
+    pronoun a demonstrative stands in for ("der" -> "er")."""
+    word = word or doc[i].lower_
     if word not in PRONOUNS:
         return None
     wanted = "m" if word in MASCULINE else "f"
@@ -130,7 +131,7 @@ def resolve_pronoun(doc, mentions: list[MentionData], kb, sentences, i: int) -> 
     verbs = [doc[k] for k in (i + 1, i - 1) if 0 <= k < len(doc) and doc[k].pos_ in ("VERB", "AUX")]
     plural = word == "sie" and any(v.lower_.endswith("en") for v in verbs)
     if not plural:
-        for _distance, mention in _people_before(doc, mentions, sentences, i):
+        for _distance, mention in _people_before(doc, mentions, sentences, i, window=3):
             gender = gender_of(mention, doc)
             if gender == wanted or (gender is None and wanted == "m"):
                 return Antecedent(mention.start, mention.end, mention.text, mention.entity_id, "pronoun")

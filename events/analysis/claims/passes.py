@@ -47,6 +47,9 @@ from events.analysis.claims.lexicon import (
 )
 from events.analysis.coref import resolve_descriptor, resolve_pronoun
 
+# Demonstratives that stand for a person like a pronoun: the pronoun they stand in for.
+DEMONSTRATIVES = {"der": "er", "die": "sie"}
+
 
 def _quotes(ctx: _Ctx) -> list[ClaimData]:
     doc, text = ctx.doc, ctx.text
@@ -238,6 +241,9 @@ def _make(
             if antecedent is not None:
                 ref = SpanRef(ref.text, ref.start, ref.end, _span_ref(ctx, *antecedent).entity_id)
                 subject = antecedent
+            elif _low(doc[subject[0]]) in DEMONSTRATIVES:
+                # "Der sagte …", "Die betonte …": a demonstrative, like "er" / "sie"
+                ref, confidence = _resolve_pronoun(ctx, subject[0], ref, confidence)
         elif subject[1] - subject[0] > 1 and ref.entity_id is None and not _names_inside(ctx, *subject):
             ref, confidence = _resolve_descriptor(ctx, subject, ref, confidence)
     lemma = lemma or (cue_lemma(doc[cue], ctx.has_lemma) if doc[cue].text.isalpha() else doc[cue].text)
@@ -280,7 +286,9 @@ def _claim(ctx, kind, cue, lemma, speaker, source, content, confidence, note="")
 def _resolve_pronoun(ctx: _Ctx, i: int, ref: SpanRef, confidence: float) -> tuple[SpanRef, float]:
     """er/sie -> the person (or organisation) the article named before, by gender and
     salience (events.analysis.coref). A heuristic, so the claim's confidence drops."""
-    found = resolve_pronoun(ctx.doc, ctx.mentions, ctx.kb, ctx.sentences, i)
+    found = resolve_pronoun(
+        ctx.doc, ctx.mentions, ctx.kb, ctx.sentences, i, DEMONSTRATIVES.get(_low(ctx.doc[i]))
+    )
     if found is None:
         return ref, confidence - 0.3
     return _resolved(ref, found), confidence - 0.15

@@ -107,3 +107,9 @@ def test_a_headline_repeating_a_body_claim_is_one_claim(blank):
     )
     claims = extract_claims(blank(text), mentions_for(text, NAMES), None)
     assert [c.cue for c in claims] == ["sagte"], [(c.cue, c.sentence_index) for c in claims]
+
+
+def test_a_demonstrative_subject_is_resolved_like_a_pronoun(nlp):
+    text = "Roger Lewentz kam am Montag nach Mainz. Der sagte, die Lage sei ernst."
+    claim = next(c for c in claims_of(nlp, text) if c.cue == "sagte")
+    assert speaker(claim) == (11, "pronoun")
