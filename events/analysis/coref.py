@@ -22,6 +22,7 @@ it; an unresolved reference stays unresolved rather than guessed across the arti
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from events.analysis.linking import MentionData
@@ -91,25 +92,51 @@ def gender_of(mention: MentionData, doc) -> str | None:
     if len(names) < 2:
         return None
     first = names[0].casefold()
+    female, male = _first_names_by_gender()
+    if first in female or first in male:
+        return "f" if first in female else "m"
     if first in MALE_NAMES_IN_A_OR_E:
         return "m"
     return "f" if first.endswith(FEMALE_NAME_ENDINGS) else "m"
+
+
+@functools.cache
+def _first_names_by_gender() -> tuple[frozenset[str], frozenset[str]]:
+    """First names of the knowledge base's people, by the gender of their offices: a woman
+    holds a "Ministerin", "Präsidentin", "Kanzlerin" ("Irmgard", "Ingrid", "Doris")."""
+    from events.kb.seed import actor_files, read_data_file
+
+    female, male = set(), set()
+    for name in actor_files():
+        for row in read_data_file(name).get("actor", []):
+            words = row["name"].split()
+            if row["kind"] != "person" or len(words) < 2:
+                continue
+            titles = [role.get("title", "").split() for role in row.get("roles", [])]
+            heads = [t[0].casefold() for t in titles if t]
+            if any(h.endswith("in") and not h.endswith(("chin", "lin")) for h in heads):
+                female.add(words[0].casefold())
+            elif heads:
+                male.add(words[0].casefold())
+    return frozenset(female), frozenset(male - female)
 
 
 def _sentence_at(sentences: list[tuple[int, int]], i: int) -> int:
     return next((k for k, (s, e) in enumerate(sentences) if s <= i < e), 0)
 
 
-def _people_before(doc, mentions, sentences, i: int, window: int = 2) -> list[tuple[int, MentionData]]:
+def _people_before(
+    doc, mentions, sentences, i: int, window: int = 2, kb=None
+) -> list[tuple[int, MentionData]]:
     """(sentence distance, mention) of the person mentions in the window before token i,
     nearest sentence first and, within a sentence, in text order."""
     here = _sentence_at(sentences, i)
     found = []
     for mention in mentions:
-        if mention.label != "PER" or mention.kind == "adjective":
+        if mention.label != "PER" or mention.kind == "adjective" or mention.start >= doc[i].idx:
             continue
-        if mention.start >= doc[i].idx:
-            continue
+        if _linked_to_no_person(mention, kb):
+            continue  # "Venezuelas" tagged PER but linked to the country
         span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
         if span is None:
             continue
@@ -118,6 +145,11 @@ def _people_before(doc, mentions, sentences, i: int, window: int = 2) -> list[tu
             found.append((distance, mention))
     found.sort(key=lambda item: (item[0], item[1].start if item[0] else -item[1].start))
     return found
+
+
+def _linked_to_no_person(mention: MentionData, kb) -> bool:
+    info = kb.entities.get(mention.entity_id) if kb is not None and mention.entity_id else None
+    return info is not None and info.kind != "person"
 
 
 def resolve_pronoun(doc, mentions: list[MentionData], kb, sentences, i: int, word: str | None = None):
@@ -131,10 +163,14 @@ def resolve_pronoun(doc, mentions: list[MentionData], kb, sentences, i: int, wor
     verbs = [doc[k] for k in (i + 1, i - 1) if 0 <= k < len(doc) and doc[k].pos_ in ("VERB", "AUX")]
     plural = word == "sie" and any(v.lower_.endswith("en") for v in verbs)
     if not plural:
-        for _distance, mention in _people_before(doc, mentions, sentences, i, window=3):
-            gender = gender_of(mention, doc)
-            if gender == wanted or (gender is None and wanted == "m"):
-                return Antecedent(mention.start, mention.end, mention.text, mention.entity_id, "pronoun")
+        people = _people_before(doc, mentions, sentences, i, window=3, kb=kb)
+        genders = [(gender_of(mention, doc), mention) for _distance, mention in people]
+        # A person of the pronoun's gender; a person of unknown gender only where none is.
+        chosen = next((m for g, m in genders if g == wanted), None) or next(
+            (m for g, m in genders if g is None), None
+        )
+        if chosen is not None:
+            return _antecedent(chosen, "pronoun")
     if word == "sie":
         # A plural or an organisation: the last organisation named in the window.
         organisation = _last_organisation(doc, mentions, sentences, i)
@@ -180,18 +216,10 @@ def resolve_descriptor(doc, mentions: list[MentionData], kb, sentences, a: int, 
             return _antecedent(found, "descriptor") if found is not None else None
     if head.pos_ not in ("NOUN", "ADJ") and not low.endswith("jährige"):
         return None
-    people = _people_before(doc, mentions, sentences, a, window=3)
-    introduced = _introduced_with(doc, people, low)
-    if introduced is not None:
-        return _antecedent(introduced, "descriptor")
-    # Else the most recent person of the descriptor's gender in the sentence or the one before.
-    female = doc[a].lower_ == "die" or low.endswith("in")
-    for distance, mention in people:
-        if distance > 1:
-            break
-        if gender_of(mention, doc) == ("f" if female else "m"):
-            return _antecedent(mention, "descriptor")
-    return None
+    # Only the person the article introduced with this very word: a guess by gender would
+    # be wrong too often ("das Staatsoberhaupt" is not the victim named before).
+    introduced = _introduced_with(doc, _people_before(doc, mentions, sentences, a, window=3, kb=kb), low)
+    return _antecedent(introduced, "descriptor") if introduced is not None else None
 
 
 def _introduced_with(doc, people, low: str) -> MentionData | None:

@@ -75,6 +75,12 @@ def _read_toml(name: str) -> dict:
     return tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
+def read_data_file(name: str) -> dict:
+    """One TOML file of events/kb/data (for readers outside the seed, e.g. the coreference's
+    first names by gender)."""
+    return _read_toml(name)
+
+
 def _parse_date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 

@@ -241,7 +241,7 @@ def _make(
             if antecedent is not None:
                 ref = SpanRef(ref.text, ref.start, ref.end, _span_ref(ctx, *antecedent).entity_id)
                 subject = antecedent
-            elif _low(doc[subject[0]]) in DEMONSTRATIVES:
+            elif _low(doc[subject[0]]) in DEMONSTRATIVES and _verb_follows(doc, subject[0]):
                 # "Der sagte …", "Die betonte …": a demonstrative, like "er" / "sie"
                 ref, confidence = _resolve_pronoun(ctx, subject[0], ref, confidence)
         elif subject[1] - subject[0] > 1 and ref.entity_id is None and not _names_inside(ctx, *subject):
@@ -306,6 +306,11 @@ def _resolved(ref: SpanRef, found) -> SpanRef:
     return SpanRef(
         ref.text, ref.start, ref.end, found.entity_id, found.via, (found.start, found.end), found.text
     )
+
+
+def _verb_follows(doc, i: int) -> bool:
+    """ "Der sagte": a demonstrative stands alone before its verb (not "der Öffentlichkeit")."""
+    return i + 1 < len(doc) and doc[i + 1].pos_ in ("VERB", "AUX")
 
 
 def _names_inside(ctx: _Ctx, a: int, b: int) -> bool:
