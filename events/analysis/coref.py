@@ -54,6 +54,20 @@ ORGANISATION_HEADS = {
     "zeitung": {"media"},
     "sender": {"media"},
 }
+# Endings of the words for people in an office or role that a descriptor may be ("der
+# Anwalt", "die Innenministerin", "der Publizist", "der 59-Jährige"); female forms add -in.
+PERSON_WORDS = tuple(
+    word + ending
+    for word in (
+        "anwalt", "berater", "bürgermeister", "chef", "direktor", "experte", "general", "kandidat",
+        "kanzler", "kommissar", "leiter", "minister", "präsident", "premier", "richter", "sekretär",
+        "sprecher", "trainer", "politiker", "professor", "publizist", "therapeut", "ökonom",
+        "historiker", "forscher", "wissenschaftler", "aktivist", "journalist", "autor", "botschafter",
+        "gouverneur", "diplomat", "unternehmer", "manager", "funktionär", "abgeordnete", "vorsitzende",
+        "jährige", "oberhaupt", "geschäftsführer", "staatsanwalt", "ermittler", "regisseur", "sänger",
+    )
+    for ending in ("", "in", "r")
+)  # fmt: skip
 # Endings of words for men and women in office or role (a female form ends in -in).
 FEMALE_NAME_ENDINGS = ("a", "e", "ie", "ine", "ette", "elle")
 MALE_NAMES_IN_A_OR_E = frozenset(
@@ -214,8 +228,8 @@ def resolve_descriptor(doc, mentions: list[MentionData], kb, sentences, a: int, 
         if low.endswith(word):
             found = _last_organisation(doc, mentions, sentences, a, word, kb, types)
             return _antecedent(found, "descriptor") if found is not None else None
-    if head.pos_ not in ("NOUN", "ADJ") and not low.endswith("jährige"):
-        return None
+    if not low.endswith(PERSON_WORDS):
+        return None  # "das Argument", "die Situation", "seine Frau": no office or role
     # Only the person the article introduced with this very word: a guess by gender would
     # be wrong too often ("das Staatsoberhaupt" is not the victim named before).
     introduced = _introduced_with(doc, _people_before(doc, mentions, sentences, a, window=3, kb=kb), low)
