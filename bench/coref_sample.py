@@ -16,23 +16,15 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import random
 import sys
 from pathlib import Path
 
 BASE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE))
+sys.path.insert(0, str(BASE / "bench"))
 
-
-def setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    from portal import embedded
-
-    embedded.autostart()
-    import django
-
-    django.setup()
+from kb_coverage import setup_django  # noqa: E402  (the bench scripts start Django one way)
 
 
 def score(path: Path) -> None:

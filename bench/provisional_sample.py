@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import random
 import sys
 from collections import Counter
@@ -23,16 +22,9 @@ from pathlib import Path
 
 BASE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE))
+sys.path.insert(0, str(BASE / "bench"))
 
-
-def setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    from portal import embedded
-
-    embedded.autostart()
-    import django
-
-    django.setup()
+from kb_coverage import setup_django  # noqa: E402  (the bench scripts start Django one way)
 
 
 def draw(size: int, seed: int, out: Path) -> None:
