@@ -162,6 +162,7 @@ class ClaimSerializer(RecordSerializer):
             "cue",
             "speaker",
             "speaker_text",
+            "speaker_via",
             "source",
             "source_text",
             "content",

@@ -288,11 +288,12 @@ def test_claim_fields(api, world):
     claim = world.claims[0]
     item = next(c for c in api.get(LIST_URLS["claim"]).json()["results"] if c["id"] == claim.pk)
     assert set(item) == {
-        "id", "kind", "evidential", "cue", "speaker", "speaker_text", "source", "source_text", "content",
+        "id", "kind", "evidential", "cue", "speaker", "speaker_text", "speaker_via", "source", "source_text", "content",
         "article", "sentence_url", "review_status", "reviewed_by", "reviewed_at", "review_reason", "tags",
     }  # fmt: skip
     assert item["kind"] == "direct_quote" and item["evidential"] == "asserted" and item["cue"] == "sagte"
     assert item["speaker"] == {"id": claim.speaker_id, "name": claim.speaker.name}
+    assert item["speaker_via"] == ""  # named in its own clause
     assert item["source"] is None and item["source_text"] == "dpa"
     assert item["content"] == "Wir sind Freunde" and item["article"] == claim.article_id
     assert item["sentence_url"] == "http://testserver" + claim.get_absolute_url()
