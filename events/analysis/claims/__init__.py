@@ -38,6 +38,8 @@ recognised by words only).
 
 from __future__ import annotations
 
+import re
+
 from events.analysis.claims.data import ClaimData, ContentSpan, SpanRef, _context
 from events.analysis.claims.passes import (
     _attach_markers,
@@ -68,7 +70,7 @@ def extract_claims(doc, mentions: list[MentionData], kb=None) -> list[ClaimData]
             claim.sentence_index = index
         claims.extend(_nest(found))
     claims.sort(key=lambda c: (c.start, c.cue_start))
-    _speakers_from_context(claims)
+    _speakers_from_context(claims, doc.text, mentions)
     return _without_repeated_headlines(claims)
 
 
@@ -100,9 +102,9 @@ def _without_repeated_headlines(claims: list[ClaimData]) -> list[ClaimData]:
 FIRST_PERSON = frozenset({"ich", "wir"})
 
 
-def _speakers_from_context(claims: list[ClaimData]) -> None:
+def _speakers_from_context(claims: list[ClaimData], text: str, mentions: list[MentionData]) -> None:
     """Speakers the sentence does not name: "ich"/"wir" inside a quote are the quote's
-    speaker; a quote or Konjunktiv sentence without a speaker of its own goes on with the
+    speaker, in an interview's answer the person whose name opens it ("Glawischnig: …"); a quote or Konjunktiv sentence without a speaker of its own goes on with the
     speaker of the claim just before (at most two sentences back)."""
     for claim in claims:
         if claim.speaker is not None and claim.speaker.text.casefold() in FIRST_PERSON:
@@ -119,6 +121,8 @@ def _speakers_from_context(claims: list[ClaimData]) -> None:
             )
             if outer is not None:
                 claim.speaker = _inherited(claim.speaker, outer.speaker, "quote")
+            elif (answerer := _interview_answerer(text, mentions, claim.cue_start)) is not None:
+                claim.speaker = _inherited(claim.speaker, answerer, "interview")
     previous = None
     for claim in claims:
         if (
@@ -132,6 +136,24 @@ def _speakers_from_context(claims: list[ClaimData]) -> None:
             claim.note = claim.note or "continues the speaker of the claim before"
         if claim.speaker is not None:
             previous = claim
+
+
+# An interview answer: a paragraph (or sentence) opening with a name and a colon.
+ANSWER = re.compile(r"(?:^|\n|[.?!] )([A-ZÄÖÜ][\w\-]+(?: [A-ZÄÖÜ][\w\-]+)?): ")
+
+
+def _interview_answerer(text: str, mentions: list[MentionData], at: int) -> SpanRef | None:
+    """The person whose name and colon open the answer that position `at` stands in, if
+    that name is a person the article names: "STANDARD: …? Glawischnig: Ich glaube …"."""
+    openers = [m for m in ANSWER.finditer(text, 0, at)]
+    if not openers:
+        return None
+    last = openers[-1]
+    start, end = last.span(1)
+    person = next((m for m in mentions if m.label == "PER" and start <= m.start and m.end <= end), None)
+    if person is None:
+        return None
+    return SpanRef(person.text, person.start, person.end, person.entity_id)
 
 
 def _inherited(own: SpanRef | None, speaker: SpanRef, via: str) -> SpanRef:

@@ -113,3 +113,14 @@ def test_a_demonstrative_subject_is_resolved_like_a_pronoun(nlp):
     text = "Roger Lewentz kam am Montag nach Mainz. Der sagte, die Lage sei ernst."
     claim = next(c for c in claims_of(nlp, text) if c.cue == "sagte")
     assert speaker(claim) == (11, "pronoun")
+
+
+def test_first_person_in_an_interview_answer_is_the_interviewee(blank):
+    names = {"Eva Glawischnig": ("PER", 20), "Glawischnig": ("PER", 20)}
+    text = (
+        "Eva Glawischnig im Gespräch. STANDARD: Wie geht es weiter? "
+        "Glawischnig: Ich glaube, dass wir die Wahl gewinnen werden."
+    )
+    claims = extract_claims(blank(text), mentions_for(text, names), None)
+    claim = next(c for c in claims if c.cue == "glaube")
+    assert (claim.speaker.entity_id, claim.speaker.via) == (20, "interview")
