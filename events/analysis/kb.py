@@ -54,6 +54,9 @@ class KnowledgeBase:
     entities: dict[int, EntityInfo] = field(default_factory=dict)
     names: dict[str, list[Candidate]] = field(default_factory=lambda: defaultdict(list))
     folded: dict[str, list[Candidate]] = field(default_factory=lambda: defaultdict(list))
+    # Names by their letters alone, for surfaces with a hyphen or space the name has not
+    # ("Süd-Sudan", "Saudi Arabien" -> "suedsudan", "saudiarabien").
+    joined: dict[str, list[Candidate]] = field(default_factory=lambda: defaultdict(list))
     adjectives: dict[str, list[Candidate]] = field(default_factory=lambda: defaultdict(list))
     descriptors: dict[str, list[Candidate]] = field(default_factory=lambda: defaultdict(list))
     # Abbreviations match in their exact letters only: "UN", "AU", never "Au" or "un".
@@ -88,6 +91,7 @@ class KnowledgeBase:
             return
         _append(self.names[key], candidate)
         _append(self.folded[fold(text)], candidate)
+        _append(self.joined[_joined(text)], candidate)
         info = self.entities.get(entity_id)
         if info and info.kind == "person":
             words = [t for t in key.replace("-", " ").split() if len(t) > 1]
@@ -156,6 +160,12 @@ class KnowledgeBase:
                 return list(found), n > 0
             if found and not provisional[0]:
                 provisional = (list(found), n > 0)
+        parts = surface.replace("-", " ").split()
+        if not provisional[0] and len(parts) > 1 and all(p[:1].isupper() for p in parts):
+            # "Süd-Sudan", "Saudi Arabien": the name with its hyphen or space moved or dropped.
+            found = self.joined.get(_joined(surface))
+            if found:
+                return list(found), False
         return provisional
 
     def first_names(self) -> frozenset[str]:
@@ -170,6 +180,10 @@ class KnowledgeBase:
 
     def info(self, entity_id: int) -> EntityInfo:
         return self.entities[entity_id]
+
+
+def _joined(text: str) -> str:
+    return fold(text).replace("-", "").replace(" ", "")
 
 
 def _append(bucket: list[Candidate], candidate: Candidate) -> None:

@@ -199,3 +199,15 @@ def test_titles_genitives_and_trailing_nouns_are_cut_compounds_are_no_names(nlp,
     mentions = link_doc(doc, kb)
     assert [(m.text, kb.info(m.entity_id).name) for m in mentions if m.entity_id] == [("AfD", "AfD")]
     assert unknown_names(mentions) == ["Helga Krismerowa", "Guido Steinbergo"]
+
+
+def test_a_name_with_a_hyphen_or_space_of_its_own(nlp, kb):
+    doc = parse(
+        nlp,
+        "Der Konflikt im Süd-Sudan und in Saudi Arabien eskaliert.",
+        [("Süd-Sudan", "LOC"), ("Saudi Arabien", "LOC")],
+    )
+    assert [kb.info(m.entity_id).name for m in link_doc(doc, kb) if m.entity_id] == [
+        "Südsudan",
+        "Saudi-Arabien",
+    ]
