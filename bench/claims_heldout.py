@@ -67,7 +67,8 @@ def system_speaker(claim, kb) -> str:
         return ""
     if ref.entity_id and ref.entity_id in kb.entities:
         return kb.info(ref.entity_id).name
-    return getattr(ref, "resolved_text", "") or ref.text
+    # getattr: the code before issue 14, measured with this script, has no antecedents.
+    return getattr(ref, "antecedent_text", "") or ref.text
 
 
 def pair(gold: list[dict], claims: list) -> dict[int, int]:
@@ -136,7 +137,7 @@ def main() -> None:
             totals["attributed"] += right
             via = g["speaker_via"]
             if via in ("pronoun", "descriptor") and c is not None and c.speaker is not None and said:
-                resolved = c.speaker.entity_id is not None or getattr(c.speaker, "resolved_text", "")
+                resolved = c.speaker.entity_id is not None or getattr(c.speaker, "antecedent_text", "")
                 if resolved:
                     totals[f"{via} resolved"] += 1
                     totals[f"{via} right"] += same_speaker(g["speaker_name"], said)

@@ -6,15 +6,17 @@ has them) and the mentions of `events.analysis.linking.link_doc`. The claims use
 their speakers, and events for their actors: one resolver, so both name the same person.
 
 - Pronouns (er/ihm/ihn, sie/ihr, dieser/diese): the most recent person of the same gender
-  in the same or the two sentences before, preferring the first person of a sentence (German
-  subjects come early). "sie" may stand for an organisation or a plural when no woman was
-  named. Gender: the knowledge base's offices ("Ministerin", "Präsidentin"), words in the text
-  next to the name ("Frau", "die Ministerin X", "der Anwalt X"), then the first name's ending.
-- Descriptors (a definite noun phrase: "der Anwalt", "die Innenministerin", "der
-  CDU-Politiker", "der 59-Jährige", "die Partei", "das Ministerium"): the person introduced
-  with that word ("Innenministerin Nancy Faeser", "Nancy Faeser, die Innenministerin"), else
-  for an organisation word the last organisation whose name holds it ("das Ministerium" ->
-  "Bildungsministerium"), else the most recent person of the descriptor's gender.
+  in the same or the three sentences before, preferring the first person of a sentence (German
+  subjects come early); a person of unknown gender only where none of the right one is.
+  "sie" may stand for an organisation or a plural when no woman was named. Gender: words in
+  the text next to the name ("Frau", "Innenministerin X", "Anwalt X"), the knowledge base's
+  first names by the gender of their offices ("Ministerin", "Präsidentin"), then the first
+  name's ending.
+- Descriptors (a definite noun phrase: "der Anwalt", "die Innenministerin", "der 59-Jährige",
+  "die Partei", "das Ministerium"): for a word of office or role, only the person introduced
+  with that word ("Innenministerin Nancy Faeser", "Nancy Faeser, die Innenministerin"); for
+  an organisation word, the last organisation whose name holds it ("das Ministerium" ->
+  "Bildungsministerium") or whose type fits.
 
 Every resolution says how it was made (``via``) and what it came from, so the portal can show
 it; an unresolved reference stays unresolved rather than guessed across the article.
@@ -22,7 +24,9 @@ it; an unresolved reference stays unresolved rather than guessed across the arti
 
 from __future__ import annotations
 
+import bisect
 import functools
+import math
 from dataclasses import dataclass
 
 from events.analysis.linking import MentionData
@@ -68,7 +72,7 @@ PERSON_WORDS = tuple(
     )
     for ending in ("", "in", "r")
 )  # fmt: skip
-# Endings of words for men and women in office or role (a female form ends in -in).
+# First names that end like most women's names; the men's names among them follow.
 FEMALE_NAME_ENDINGS = ("a", "e", "ie", "ine", "ette", "elle")
 MALE_NAMES_IN_A_OR_E = frozenset(
     {"uwe", "ole", "mike", "andrea", "luca", "nikola", "jean-marie", "rene", "rené", "kyle",
@@ -136,7 +140,11 @@ def _first_names_by_gender() -> tuple[frozenset[str], frozenset[str]]:
 
 
 def _sentence_at(sentences: list[tuple[int, int]], i: int) -> int:
-    return next((k for k, (s, e) in enumerate(sentences) if s <= i < e), 0)
+    """The index of the sentence (token ranges, in order) that holds token i; 0 for a token
+    no sentence holds (trimmed whitespace). By bisection: it runs for every pronoun and
+    every mention before it."""
+    k = bisect.bisect_right(sentences, (i, math.inf)) - 1
+    return k if k >= 0 and sentences[k][0] <= i < sentences[k][1] else 0
 
 
 def _people_before(
@@ -189,9 +197,7 @@ def resolve_pronoun(doc, mentions: list[MentionData], kb, sentences, i: int, wor
         # A plural or an organisation: the last organisation named in the window.
         organisation = _last_organisation(doc, mentions, sentences, i)
         if organisation is not None:
-            return Antecedent(
-                organisation.start, organisation.end, organisation.text, organisation.entity_id, "pronoun"
-            )
+            return _antecedent(organisation, "pronoun")
     return None
 
 

@@ -160,11 +160,14 @@ class KnowledgeBase:
                 return list(found), n > 0
             if found and not provisional[0]:
                 provisional = (list(found), n > 0)
-        parts = surface.replace("-", " ").split()
-        if not provisional[0] and len(parts) > 1 and all(p[:1].isupper() for p in parts):
+        if not provisional[0]:
             # "Süd-Sudan", "Saudi Arabien": the name with its hyphen or space moved or dropped.
-            found = self.joined.get(_joined(surface))
-            if found:
+            parts = surface.replace("-", " ").split()
+            if (
+                len(parts) > 1
+                and all(p[:1].isupper() for p in parts)
+                and (found := self.joined.get(_joined(surface)))
+            ):
                 return list(found), False
         return provisional
 

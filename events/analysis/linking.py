@@ -19,6 +19,7 @@ and the caller decides whether to create provisional entities.
 from __future__ import annotations
 
 import functools
+import importlib
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -32,19 +33,10 @@ from events.analysis.topic import political
 
 
 @functools.cache
-def _stop_words() -> frozenset[str]:
+def _stop_words(language: str = "de") -> frozenset[str]:
     # Imported on first use: importing spaCy takes a second and much memory, and every
     # Django process (the fetch workers too) loads this module through events.tasks.
-    from spacy.lang.de.stop_words import STOP_WORDS
-
-    return frozenset(STOP_WORDS)
-
-
-@functools.cache
-def _english_stop_words() -> frozenset[str]:
-    from spacy.lang.en.stop_words import STOP_WORDS
-
-    return frozenset(STOP_WORDS)
+    return frozenset(importlib.import_module(f"spacy.lang.{language}.stop_words").STOP_WORDS)
 
 
 LABEL_KINDS = {"PER": {"person"}, "LOC": {"country", "place"}, "ORG": {"organization"}, "MISC": set()}
@@ -115,9 +107,7 @@ _URL = re.compile(r"(https?:|www\.|\.(de|com|at|ch|org|net)(/|$))", re.IGNORECAS
 
 @functools.cache
 def _not_names() -> frozenset[str]:
-    path = Path(__file__).with_name("data") / "not_names.txt"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip().casefold() for line in lines if line.strip() and not line.startswith("#"))
+    return frozenset(word.casefold() for word in _word_list("not_names.txt"))
 
 
 @functools.cache
@@ -126,6 +116,11 @@ def _word_list(name: str) -> frozenset[str]:
     path = Path(__file__).with_name("data") / name
     lines = path.read_text(encoding="utf-8").splitlines()
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def _first_name(word: str, first_names: frozenset[str]) -> bool:
+    """A first name of the knowledge base's people (``first_names``) or of the corpora's list."""
+    return word in first_names or word in _word_list("first_names.txt")
 
 
 def _common_noun(token) -> bool:
@@ -164,7 +159,7 @@ def _not_a_name_form(words: list, label: str, first_names: frozenset[str]) -> bo
         return True  # "Christian von", "Bruno Le": a name cut off after its particle
     if label == "PER" and _title_word(last, "PER"):
         return True  # "Israels Premier", "SPÖ-naher Kommunikationsberater": a role, not a name
-    if len(words) == 1 and first.lower_ in _english_stop_words():
+    if len(words) == 1 and first.lower_ in _stop_words("en"):
         return True  # "You", "Every" (German function words are cut by _trim_edges; "Lange" is a name)
     if len(words) == 1 and first.is_upper and len(first.text) == 2 and label == "ORG":
         return True  # an unknown two-letter abbreviation ("KK"): too short to tell apart
@@ -206,7 +201,7 @@ def _ordinary_words(span, label: str, first_names: frozenset[str]) -> bool:
     if _not_a_name_form(words, label, first_names):
         return True
     if label == "PER":
-        if words[0].text in first_names or words[0].text in _word_list("first_names.txt"):
+        if _first_name(words[0].text, first_names):
             return False
         return any(_common_noun(t) for t in words if t.text[:1].isupper())
     if label in ("LOC", "ORG") and len(words) == 1 and _compound_of_nouns(words[0]):
@@ -679,8 +674,7 @@ def _trim_edges(
             or (
                 _ends_in_common_noun(doc[start].text)
                 # "Wolfgang" is no "Gang", "Roman" no novel.
-                and doc[start].text not in first_names
-                and doc[start].text not in _word_list("first_names.txt")
+                and not _first_name(doc[start].text, first_names)
                 and (
                     label in ("PER", "LOC")
                     or (not doc[start].lower_.endswith(ORGANISATION_WORDS) and doc[start].pos_ != "PROPN")

@@ -44,13 +44,14 @@ def analyze_doc(doc, kb: KnowledgeBase, day: date | None = None) -> Analysis:
     claims = extract_claims(doc, mentions, kb)
     file_speakers(mentions, speaker_spans(claims))
     # Events take their actors from pronouns too, resolved as the claims' speakers are.
-    references = pronoun_mentions(doc, mentions, kb, token_ranges(doc))
+    sentences = token_ranges(doc)
+    references = pronoun_mentions(doc, mentions, kb, sentences)
     with_references = sorted([*mentions, *references], key=lambda m: m.start)
     return Analysis(
         mentions,
         claims,
         detect_events(doc, with_references, kb, day),
-        char_spans(doc, token_ranges(doc)),
+        char_spans(doc, sentences),
     )
 
 

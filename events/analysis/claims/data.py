@@ -20,10 +20,6 @@ class SpanRef:
     antecedent: tuple[int, int] | None = None
     antecedent_text: str = ""
 
-    @property
-    def resolved_text(self) -> str:
-        return self.antecedent_text
-
 
 @dataclass(frozen=True)
 class ContentSpan:
