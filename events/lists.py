@@ -87,6 +87,7 @@ CLAIMS = ListKind(
         "source",
         "about",
         "kind",
+        "mood",
         "review",
         "outlet",
         "tag",

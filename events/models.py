@@ -275,6 +275,11 @@ class Claim(models.Model):
         HEARSAY = "hearsay", _("hearsay")
         DENIED = "denied", _("denied")
 
+    class Mood(models.TextChoices):
+        STATEMENT = "", _("statement")
+        QUESTION = "question", _("question")
+        HYPOTHETICAL = "hypothetical", _("hypothetical")
+
     class Review(models.TextChoices):
         UNVERIFIED = "unverified", _("unverified")
         CONFIRMED = "confirmed", _("confirmed")
@@ -303,6 +308,8 @@ class Claim(models.Model):
     # How the speaker was found where the clause does not name it: a pronoun ("er"), a
     # descriptor ("die Ministerin"), the quote it stands in ("ich"), or the claim before.
     speaker_via = models.CharField(_("speaker found via"), max_length=12, blank=True)
+    # A question or a condition is not an assertion: analysts filter them out or in.
+    mood = models.CharField(_("mood"), max_length=12, choices=Mood.choices, blank=True, default="")
     # Who reports it: an outlet, an agency, unnamed media ("nordkoreanische Medien"), a person.
     source = models.ForeignKey(
         Entity,

@@ -159,6 +159,7 @@ class ClaimSerializer(RecordSerializer):
             "id",
             "kind",
             "evidential",
+            "mood",
             "cue",
             "speaker",
             "speaker_text",

@@ -169,9 +169,11 @@ def _claims_by_record(claims: QuerySet, params) -> QuerySet:
 
 
 def _claims_by_value(claims: QuerySet, params) -> QuerySet:
-    """The filters of the form's fields: kind, review, tag, dates."""
+    """The filters of the form's fields: kind, mood, review, tag, dates."""
     if kind := read.choice(params, "kind", Claim.Kind.values):
         claims = claims.filter(kind=kind)
+    if (mood := read.text(params, "mood")) in ("statement", *Claim.Mood.values[1:]):
+        claims = claims.filter(mood="" if mood == "statement" else mood)  # "" is every mood
     if review := read.choice(params, "review", Claim.Review.values):
         claims = claims.filter(review_status=review)
     if slug := read.text(params, "tag"):

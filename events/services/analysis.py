@@ -159,7 +159,7 @@ def _entity_in(span, mentions: list[Mention]) -> int | None:
 # What an analysis decides about a claim; review, tags and lost_at belong to the editors.
 CLAIM_FIELDS = [
     "kind", "evidential", "start", "end", "sentence_index", "cue", "cue_lemma",
-    "speaker_id", "speaker_text", "speaker_start", "speaker_end", "speaker_via",
+    "speaker_id", "speaker_text", "speaker_start", "speaker_end", "speaker_via", "mood",
     "source_id", "source_text", "source_start", "source_end",
     "chain", "content_start", "content_end", "content", "confidence", "lost_at",
 ]  # fmt: skip
@@ -172,7 +172,7 @@ def _claim_row(article: Article, data: ClaimData, mentions: list[Mention]) -> Cl
         sentence_index=data.sentence_index, cue=data.cue[:200], cue_lemma=data.cue_lemma[:100],
         speaker_id=_entity_in(speaker, mentions), speaker_text=speaker.text[:300] if speaker else "",
         speaker_start=speaker.start if speaker else None, speaker_end=speaker.end if speaker else None,
-        speaker_via=speaker.via if speaker else "",
+        speaker_via=speaker.via if speaker else "", mood=data.mood,
         source_id=_entity_in(source, mentions), source_text=source.text[:300] if source else "",
         source_start=source.start if source else None, source_end=source.end if source else None,
         chain=[{"text": r.text, "start": r.start, "end": r.end, "entity_id": _entity_in(r, mentions)}

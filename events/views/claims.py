@@ -28,6 +28,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         context["outlets"] = Outlet.objects.order_by("name").only("pk", "name")
         context["reviews"] = Claim.Review.choices
         context["claim_kinds"] = Claim.Kind.choices
+        context["claim_moods"] = [("statement", Claim.Mood.STATEMENT.label), *Claim.Mood.choices[1:]]
         context["link_filters"] = [
             (f.param, f.value) for f in context["active_filters"] if f.param in LINK_FILTERS
         ]

@@ -288,7 +288,7 @@ def test_claim_fields(api, world):
     claim = world.claims[0]
     item = next(c for c in api.get(LIST_URLS["claim"]).json()["results"] if c["id"] == claim.pk)
     assert set(item) == {
-        "id", "kind", "evidential", "cue", "speaker", "speaker_text", "speaker_via", "source", "source_text", "content",
+        "id", "kind", "evidential", "mood", "cue", "speaker", "speaker_text", "speaker_via", "source", "source_text", "content",
         "article", "sentence_url", "review_status", "reviewed_by", "reviewed_at", "review_reason", "tags",
     }  # fmt: skip
     assert item["kind"] == "direct_quote" and item["evidential"] == "asserted" and item["cue"] == "sagte"

@@ -124,3 +124,26 @@ def test_claim_search(client, analyst, claims):
     login(client, analyst)
     assert _ids(client.get("/claims/?q=Sanktion").content.decode()) == [claims["said"].pk]
     assert _ids(client.get("/claims/?q=Treffen&review=disputed").content.decode()) == [claims["reported"].pk]
+
+
+def test_mood_filter_and_mark(client, analyst, claims):
+    """Questions and conditions are marked in the list and can be filtered in or out."""
+    Claim.objects.filter(pk=claims["said"].pk).update(mood=Claim.Mood.QUESTION)
+    login(client, analyst)
+    page = client.get("/claims/?mood=question").content.decode()
+    assert _ids(page) == [claims["said"].pk]
+    assert 'class="claim-mood mood-question"' in page and ">Frage</span>" in page
+    statements = _ids(client.get("/claims/?mood=statement").content.decode())
+    assert set(statements) == {claims["reported"].pk, claims["confirmed"].pk}
+    assert len(_ids(client.get("/claims/?mood=nonsense").content.decode())) == 3
+
+
+def test_the_analysis_stores_the_mood(kb):
+    """A conditional claim of a real analysis reaches the row as "hypothetical"."""
+    from events.services.analysis import article_analyze
+
+    text = "Wenn Russland angreife, werde die Nato sofort reagieren, sagte der Generalsekretär."
+    source = article("Nato", text, outlet("Tagesschau"))
+    article_analyze(source)
+    stored = Claim.objects.get(article=source)
+    assert stored.mood == Claim.Mood.HYPOTHETICAL and stored.content.startswith("Wenn Russland")

@@ -16,13 +16,23 @@ mentions of :func:`events.analysis.linking.link_doc` (or unlinked NER mentions w
    the phrase before it); the content from a dass/ob clause, a colon (or the next sentence
    after a final colon), a comma clause in Konjunktiv, the clause before ", berichtet der
    X", or, for verbs of saying only, the object;
-3. report markers: laut X, X zufolge, nach Angaben von X, unter Berufung auf X (a reporter
-   or an originator added to a claim of the same sentence, else their own claim);
+   "hält X für Y" is an opinion; a cue after a comma whose subject ends the sentence reports
+   what stands before it ("Wenn …, werde …, sagte X"), a parenthesis (", glaube ich,") the
+   whole sentence. Cue verbs in another sense give nothing: "zitierte den Botschafter ein"
+   (a summons), "zu zehn Jahren Haft verurteilt" (a verdict), "Die Zahlen zeigen" (no speaker);
+3. report markers: laut X, X zufolge, nach Angaben/Ansicht/Worten … von X, aus Sicht X,
+   nach seinen Worten, nach eigenen Angaben, nach Polizeiangaben, unter Berufung auf X (a
+   reporter or an originator added to a claim of the same sentence, else their own claim,
+   whose holder is the speaker unless an outlet or agency passes it on);
 4. hearsay: soll/sollen (with a perfect infinitive or right after a report), angeblich,
    Berichten zufolge, heißt es;
-5. Konjunktiv sentences without a cue continue the claim of the sentence before;
+5. "…, so X." and a sentence "So X." after a quote attribute what stands before them;
+   Konjunktiv sentences without a cue continue the claim of the sentence before;
 6. nested attributions become one claim with a chain ("Die AP berichtet, Putin habe gesagt"
-   -> source AP, speaker Putin, chain [AP, Putin]).
+   -> source AP, speaker Putin, chain [AP, Putin]);
+7. a content of three words or fewer stays only as a sentence („Niemals!“), a clause ("er
+   sei bereit") or a named object ("kritisierte die Sanktionen"); questions and claims that
+   open with a condition get the mood "question" or "hypothetical".
 
 Speakers and sources link to the entity of the mention they contain (persons and
 organisations; places only as the whole phrase, "Moskau erklärte"); "er"/"sie" go to the
@@ -41,12 +51,14 @@ from __future__ import annotations
 import re
 
 from events.analysis.claims.data import ClaimData, ContentSpan, SpanRef, _context
+from events.analysis.claims.lexicon import KONJUNKTIV
 from events.analysis.claims.passes import (
     _attach_markers,
     _continuation,
     _hearsay,
     _nest,
     _quotes,
+    _so_attribution,
     _speech_verbs,
 )
 from events.analysis.linking import MentionData
@@ -54,8 +66,10 @@ from events.analysis.linking import MentionData
 __all__ = ["ClaimData", "ContentSpan", "SpanRef", "extract_claims"]
 
 
-def extract_claims(doc, mentions: list[MentionData], kb=None) -> list[ClaimData]:
-    """Every claim of the doc, in text order. ``mentions`` may be unlinked; ``kb`` may be None."""
+def extract_claims(doc, mentions: list[MentionData], kb=None, fragments: bool = False) -> list[ClaimData]:
+    """Every claim of the doc, in text order. ``mentions`` may be unlinked; ``kb`` may be None.
+    ``fragments``: keep claims whose content is a fragment ("das", "worden"), as SpkAtt counts
+    them; the product never does (bench/spkatt_eval.py reports both)."""
     ctx = _context(doc, mentions, kb)
     claims: list[ClaimData] = []
     quotes = _quotes(ctx)  # first: a quote may span sentences, and its cue is no other claim's
@@ -65,13 +79,60 @@ def extract_claims(doc, mentions: list[MentionData], kb=None) -> list[ClaimData]
         found = _attach_markers(ctx, s, e, found)
         found += _hearsay(ctx, s, e, found, claims)
         if not found:
+            found = _so_attribution(ctx, s, e, claims)
+        if not found:
             found = _continuation(ctx, s, e, claims)
         for claim in found:
             claim.sentence_index = index
         claims.extend(_nest(found))
     claims.sort(key=lambda c: (c.start, c.cue_start))
     _speakers_from_context(claims, doc.text, mentions)
-    return _without_repeated_headlines(claims)
+    claims = [c for c in _without_repeated_headlines(claims) if fragments or _says_enough(c)]
+    for claim in claims:
+        claim.mood = _mood(claim)
+    return claims
+
+
+def _says_enough(claim: ClaimData) -> bool:
+    """A content of three words or fewer is kept when it is a complete quote („Niemals!“), a
+    clause ("er sei bereit") or names what was spoken of ("kritisierte die Sanktionen"); a
+    fragment without a noun ("das nicht", "worden", "und warum jetzt") is no claim."""
+    if claim.content is None:
+        return False
+    text = claim.content.text.strip().strip("„“”\"»«‚‘’'").strip()
+    words = WORD.findall(text)
+    if len(words) > 3:
+        return True
+    if text[:1].isupper() and text[-1:] in ".!?…":
+        return True  # a sentence of its own: „Niemals!“
+    if len(words) > 1 and any(w.casefold() in KONJUNKTIV for w in words):
+        return True  # a clause of its own: "er sei bereit"
+    # a noun names what was spoken of ("kritisierte die Sanktionen", "warnte vor Krieg")
+    return any(w[:1].isupper() for w in words[1:]) or (len(words) > 1 and words[0][:1].isupper())
+
+
+WORD = re.compile(r"\w[\w'-]*")
+QUESTION_WORDS = frozenset(
+    {"ob", "wie", "warum", "weshalb", "wieso", "wann", "wo", "wer", "was", "welche", "welcher", "welches"}
+)
+CONDITIONALS = frozenset(
+    {"wenn", "falls", "sofern", "sollte", "sollten", "würde", "würden", "hätte", "hätten", "wäre", "wären"}
+)
+
+
+def _mood(claim: ClaimData) -> str:
+    """ "question" for a question ("Wie könne man …?", "fragte, ob …"), "hypothetical" for
+    what is said under a condition that opens it ("Wenn Russland angreife, werde …",
+    "Sollte …"); "" for a statement. A condition inside ("…, wenn eine Leitung ausfällt") is
+    part of a statement."""
+    content = claim.content.text.strip().strip('„“”"»«') if claim.content else ""
+    first = WORD.match(content)
+    opener = first.group(0).casefold() if first else ""
+    if content.endswith("?") or (claim.cue_lemma == "fragen" and opener in QUESTION_WORDS):
+        return "question"
+    if opener in CONDITIONALS:
+        return "hypothetical"
+    return ""
 
 
 def _words(text: str) -> set[str]:

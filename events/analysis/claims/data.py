@@ -45,6 +45,10 @@ class ClaimData:
     cue_end: int = 0
     sentence_index: int = 0
     note: str = ""
+    # The words the cue is made of when they are apart ("bin … überzeugt", "hält … für",
+    # "aus meiner Sicht" -> aus, Sicht), as character spans; empty when the cue is one piece.
+    cue_parts: tuple[tuple[int, int], ...] = ()
+    mood: str = ""  # "", "question", "hypothetical"
 
     def as_contract(self, kb=None) -> dict:
         """The ``analyze_text`` shape: {start, end, kind, cue, speaker, source, content}."""
@@ -88,6 +92,7 @@ class _Ctx:
     people: list[tuple[int, int | None]] = field(default_factory=list)
     claimed_cues: set[int] = field(default_factory=set)
     quoted: list[tuple[int, int]] = field(default_factory=list)  # char ranges of quoted speech
+    cue_words: dict[int, int] = field(default_factory=dict)  # cue token -> its second word
 
 
 def _context(doc, mentions: list[MentionData], kb) -> _Ctx:

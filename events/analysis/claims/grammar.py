@@ -18,6 +18,7 @@ from events.analysis.claims.lexicon import (
     FORM_LEMMAS,
     FUNCTION_WORDS,
     GENITIVE_DETERMINERS,
+    HALTEN_FORMS,
     KONJUNKTIV,
     MEDIA_HEADS,
     NOMINATIVE,
@@ -33,6 +34,8 @@ from events.analysis.claims.lexicon import (
     STANCE_WORDS,
     STRONG_CUES,
     SUBORDINATORS,
+    SUMMONS_WORDS,
+    VERDICT_WORDS,
 )
 
 
@@ -361,19 +364,70 @@ def _next_sentence(ctx: _Ctx, e: int) -> tuple[int, int] | None:
     return next(((a, b) for a, b in ctx.sentences if a >= e), None)
 
 
-def _is_stance(ctx: _Ctx, i: int, e: int) -> bool:
-    """A form of "sein" with a stance word before the clause it introduces: "bin der festen
-    Überzeugung, dass", "ist sicher, dass", "sind uns einig:"."""
+def _stance_word(ctx: _Ctx, i: int, e: int) -> int | None:
+    """The stance word after a form of "sein" at i, before the clause it introduces: "bin der
+    festen Überzeugung, dass", "ist sicher, dass", "sind uns einig:"; None when there is none."""
     if _low(ctx.doc[i]) not in BE_FORMS:
-        return False
+        return None
     for k in range(i + 1, min(e, i + 8)):
         low = _low(ctx.doc[k])
         if low in STANCE_WORDS:
             nxt = ctx.doc[k + 1].text.lower() if k + 1 < e else ""
-            return nxt in (",", ":") or nxt in ("davon", "darin")
+            return k if nxt in (",", ":") or nxt in ("davon", "darin") else None
         if low in (",", ":", ";"):
-            return False
+            return None
+    return None
+
+
+def _opinion_frame(ctx: _Ctx, i: int, e: int) -> int | None:
+    """The "für" of "hält X für Y" / "halte es für richtig, dass …" when i is a form of
+    "halten" with "für" later in its clause (not "hielt eine Rede", not "hält sich für")."""
+    if _low(ctx.doc[i]) not in HALTEN_FORMS or (ctx.has_pos and ctx.doc[i].pos_ not in ("VERB", "AUX")):
+        return None
+    for k in range(i + 1, min(e, i + 10)):
+        low = _low(ctx.doc[k])
+        if low in (",", ";", ":", "sich") or ctx.doc[k].text in QUOTE_CHARS:
+            return None
+        if low == "für":
+            return k if k > i + 1 else None
+    # verb-final: "obwohl ich es für falsch hielt"
+    start = _clause_start(ctx, i, 0)
+    return next((k for k in range(max(start, i - 6), i) if _low(ctx.doc[k]) == "für"), None)
+
+
+def _other_sense(ctx: _Ctx, lemma: str, i: int, s: int, e: int) -> bool:
+    """A cue verb used in a sense that is no speech: "zitierte den Botschafter ein / ins
+    Ministerium" (a summons), "wurde zu zehn Jahren Haft verurteilt" (a verdict)."""
+    doc = ctx.doc
+    if lemma == "zitieren":
+        words = [_low(doc[k]) for k in range(i + 1, _clause_end(ctx, i, e)) if not doc[k].is_punct]
+        return bool(words) and (words[-1] == "ein" or any(w in SUMMONS_WORDS - {"ein"} for w in words))
+    if lemma == "verurteilen":
+        words = [_low(doc[k]) for k in range(_clause_start(ctx, i, s), _clause_end(ctx, i, e))]
+        court = any("gericht" in w or w.startswith("richter") for w in words)
+        return any(VERDICT_WORDS.search(w) for w in words if w != "wegen") or (court and "wegen" in words)
     return False
+
+
+def _preposed_tail(ctx: _Ctx, i: int, s: int, e: int) -> bool:
+    """ "Wenn Russland angreife, werde die Nato reagieren, sagte Stoltenberg (am Montag).":
+    a cue after a comma whose subject ends the sentence (bar adverbials) reports what stands
+    before it, even when the sentence opens with a conjunction, as long as that part holds a
+    clause of its own (a second comma, a Konjunktiv or a question), not a bare "Statt … zu"."""
+    doc = ctx.doc
+    if i <= s + 1 or doc[i - 1].text != "," or not _is_cue(ctx, i):
+        return False
+    subject = _subject_after(ctx, i, e, s)
+    if subject is None or any(
+        doc[k].text in (",", ":", ";") or _low(doc[k]) == "dass" for k in range(subject[1], e)
+    ):
+        return False
+    before = range(s, i - 1)
+    return (
+        any(doc[k].text == "," for k in before)
+        or any(_is_konjunktiv(ctx, k) for k in before)
+        or doc[i - 2].text == "?"
+    )
 
 
 def _clause_end(ctx: _Ctx, i: int, e: int) -> int:

@@ -108,7 +108,13 @@ CUE_LEMMAS = (SPEECH_VERBS | set(TRAIN_CUE_LEMMAS) | DENIAL_VERBS | COGNITION_VE
 )
 
 
-STRONG_CUES = CUE_LEMMAS - COGNITION_VERBS
+# "hält X für Y" is an opinion with its object as content, but "halten" alone is no cue
+# ("hielt eine Rede"): it is one only with "für" in its clause (grammar._opinion_frame).
+OPINION_FRAME = "halten"
+HALTEN_FORMS = frozenset({"halte", "hältst", "hält", "haltet", "halten", "hielt", "hielten", "gehalten"})
+
+
+STRONG_CUES = (CUE_LEMMAS - COGNITION_VERBS) | {OPINION_FRAME}
 
 
 # Separable verbs: finite forms come apart ("kündigte ... an", "wies ... zurück").
@@ -260,7 +266,56 @@ PASSIVE_AUXILIARIES = frozenset({"worden", "werden", "wird", "wurde", "wurden"})
 BE_FORMS = frozenset({"ist", "sind", "bin", "bist", "seid", "war", "waren", "sei", "seien", "wäre", "wären"})
 
 
-STANCE_WORDS = frozenset({"überzeugung", "auffassung", "meinung", "ansicht", "einig", "sicher", "überzeugt"})
+STANCE_WORDS = frozenset(
+    _words(
+        """
+        überzeugung auffassung meinung ansicht einig sicher überzeugt zuversichtlich optimistisch
+        skeptisch bewusst gewiss besorgt
+        """
+    )
+)
+
+
+# Report markers with a noun: "nach Ansicht des Ministers", "nach seinen Worten", "nach
+# eigenen Angaben", "aus Sicht der Regierung", "aus meiner Sicht". The view's holder follows
+# (genitive, "von") or stands before the noun as a possessive.
+MARKER_NOUNS = {
+    "nach": frozenset(
+        _words(
+            """
+            angaben informationen darstellung ansicht auffassung einschätzung einschätzungen meinung
+            überzeugung worten aussage aussagen schätzung schätzungen erkenntnissen auskunft
+            berechnungen
+            """
+        )
+    ),
+    "aus": frozenset({"sicht"}),
+}
+
+
+# Possessives before a marker noun and the pronoun they stand for ("nach seinen Worten" ->
+# er); "eigenen" is the clause's subject, first person ones the quote's speaker.
+MARKER_POSSESSIVES = {
+    "seiner": "er",
+    "seinen": "er",
+    "ihrer": "sie",
+    "ihren": "sie",
+    "deren": "sie",
+    "dessen": "er",
+    "eigenen": "",
+    "meiner": "ich",
+    "meinen": "ich",
+    "unserer": "wir",
+    "unseren": "wir",
+}
+
+
+# Verdicts, not condemnations: "wurde zu zehn Jahren Haft verurteilt", "wegen Mordes verurteilt".
+VERDICT_WORDS = re.compile(r"(haft|strafe|jahr|monat|tode?s?$|bewährung|lebenslang|wegen$)")
+
+
+# Summons, not quotations: "zitierte den Botschafter ein / ins Außenministerium / vor den Ausschuss".
+SUMMONS_WORDS = frozenset({"ein", "ins", "vor", "zum"})
 
 
 NOT_NOUN_POS = frozenset({"ADV", "ADP", "SCONJ", "CCONJ", "PART", "VERB", "AUX", "ADJ", "PRON", "DET"})

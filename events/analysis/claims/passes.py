@@ -12,19 +12,23 @@ from events.analysis.claims.grammar import (
     _deontic,
     _find_subject,
     _finite_for,
+    _is_adjective,
     _is_cue,
     _is_konjunktiv,
     _is_source_like,
-    _is_stance,
     _low,
     _np_backward,
     _np_forward,
+    _opinion_frame,
+    _other_sense,
     _particle,
     _perfect_infinitive,
+    _preposed_tail,
     _quote_pairs,
     _sentence_number,
     _sentence_of,
     _span_ref,
+    _stance_word,
     _subject_after,
     _subordinate,
     _verb_final,
@@ -34,10 +38,15 @@ from events.analysis.claims.lexicon import (
     ADVERBS,
     CUE_LEMMAS,
     DENIAL_VERBS,
+    DETERMINERS,
     EVIDENTIAL,
     HEARSAY_HEADS,
     HEARSAY_WORDS,
+    MARKER_NOUNS,
+    MARKER_POSSESSIVES,
+    OPINION_FRAME,
     PASSIVE_AUXILIARIES,
+    PRONOUNS,
     QUOTE_CHARS,
     RELATIVES,
     REPORT_VERBS,
@@ -45,7 +54,14 @@ from events.analysis.claims.lexicon import (
     SUBORDINATORS,
     THIRD_PERSON,
 )
-from events.analysis.coref import resolve_descriptor, resolve_pronoun
+from events.analysis.coref import ORGANISATION_HEADS, PERSON_WORDS, resolve_descriptor, resolve_pronoun
+
+# Prepositions of place and occasion: a verb-final cue's middle field starting with one says
+# where it was said ("hat in einem Interview gesagt"), not what.
+LOCATIVES = frozenset({"in", "im", "am", "an", "auf", "bei", "beim", "während", "nach", "gegenüber"})
+
+# The lemma a marker claim is filed under; noun markers ("nach Ansicht") by their words.
+MARKER_LEMMAS = {"laut": "laut", "zufolge": "zufolge", "unter": "unter Berufung auf"}
 
 # Demonstratives that stand for a person like a pronoun: the pronoun they stand in for.
 DEMONSTRATIVES = {"der": "er", "die": "sie"}
@@ -123,11 +139,15 @@ def _speech_verbs(ctx: _Ctx, s: int, e: int) -> list[ClaimData]:
         if cue is None:
             continue
         lemma, particle = cue
+        if _other_sense(ctx, lemma, i, s, e):
+            continue
         subject, content_range, confidence, wie = _attribution(ctx, i, s, e, lemma, particle)
         if content_range is None or content_range[1] <= content_range[0]:
             continue
         if subject is None and last_subject and _low(doc[i - 1]) in ("und", "oder"):
             subject = last_subject  # "Sie sprechen von Terror und sagen, dass …": one subject
+        if lemma == "zeigen" and not _speaker_like(ctx, subject):
+            continue  # "Die Zahlen zeigen, dass …" is evidence, not speech
         last_subject = subject
         kind = "denial" if lemma in DENIAL_VERBS else "indirect_speech"
         claim = _make(ctx, kind, i, subject, content_range, confidence, lemma=lemma, wie=wie)
@@ -139,8 +159,15 @@ def _speech_verbs(ctx: _Ctx, s: int, e: int) -> list[ClaimData]:
 def _speech_cue(ctx: _Ctx, i: int, e: int) -> tuple[str, int | None] | None:
     """Lemma and separable particle of the speech cue at i, or None when i is no cue.
     A stance ("ist überzeugt, dass …") counts as the cue "sein" with no particle."""
-    if _is_stance(ctx, i, e):
+    stance = _stance_word(ctx, i, e)
+    if stance is not None:
+        ctx.claimed_cues.add(stance)  # "ist überzeugt, dass …": one claim, not a second at "überzeugt"
+        ctx.cue_words[i] = stance
         return "sein", None
+    frame = _opinion_frame(ctx, i, e)
+    if frame is not None:
+        ctx.cue_words[i] = frame
+        return OPINION_FRAME, None
     if _is_cue(ctx, i):
         lemma, particle = _particle(ctx, i, e, cue_lemma(ctx.doc[i], ctx.has_lemma))
         return (lemma, particle) if lemma in CUE_LEMMAS else None
@@ -163,12 +190,16 @@ def _attribution(
         and doc[clause_start - 1].text == ","
         and clause_start == i
         and _low(doc[s]) not in SUBORDINATORS  # "Statt … zu bekennen, fordern sie …"
-    )
+    ) or (finite == i and clause_start == i and _preposed_tail(ctx, i, s, e))
     if wie or (_low(doc[clause_start]) == "wie" and clause_start == s):
         # "…, wie die AP berichtet" / "Wie Frau Weisgerber erwähnt hat, ist …"
         subject = _find_subject(ctx, i, s, e)
         end = _clause_end(ctx, i, e)
         return subject, ((s, clause_start) if clause_start > s else (end, e)), 0.8, wie
+    parenthesis = _parenthesis(ctx, i, s, e)
+    if parenthesis is not None:
+        # "Das ist, glaube ich, eine gute Nachricht": the whole sentence is what is believed
+        return parenthesis, (s, e), 0.7, wie
     if preposed:
         # "Beide Länder wollen …, berichtet der „Telegraph“."
         return _subject_after(ctx, i, e, s), (s, clause_start - 1), 0.8, wie
@@ -177,6 +208,54 @@ def _attribution(
     else:
         subject, content_range, confidence = _main_clause_attribution(ctx, lemma, finite, i, s, e, clause_end)
     return subject, content_range, confidence, wie
+
+
+def _parenthesis(ctx: _Ctx, i: int, s: int, e: int) -> tuple[int, int] | None:
+    """The subject of a cue in a parenthesis ", glaube ich," / ", so fürchte ich,": the cue
+    after a comma (and "so"), its subject, then a comma again; None otherwise."""
+    doc = ctx.doc
+    k = i - 1 - (_low(doc[i - 1]) == "so" if i > s else 0)
+    if k <= s or doc[k].text != ",":
+        return None
+    subject = _subject_after(ctx, i, e, s)
+    if subject is None or subject[1] >= e - 1 or doc[subject[1]].text != ",":
+        return None
+    return subject
+
+
+def _so_attribution(ctx: _Ctx, s: int, e: int, earlier: list[ClaimData]) -> list[ClaimData]:
+    """ "Die Lage sei ernst, so Putin." and a sentence "So Merz am Montag." after a quote: "so"
+    with a name and nothing but adverbials after it attributes what stands before it."""
+    doc = ctx.doc
+    for k in range(s, e):
+        if _low(doc[k]) != "so" or k in ctx.claimed_cues or not (k == s or doc[k - 1].text == ","):
+            continue
+        end = _np_forward(ctx, k + 1, e, s)
+        if end is None or not (_names_inside(ctx, k + 1, end) or _low(doc[k + 1]) in DETERMINERS):
+            continue
+        if any(
+            doc[j].text in (",", ":", ";") or (ctx.has_pos and doc[j].pos_ in ("VERB", "AUX"))
+            for j in range(end, e)
+        ):
+            continue  # "so Putin, der …", "So sagte Merz …": another construction
+        if k > s:
+            claim = _make(ctx, "indirect_speech", k, (k + 1, end), (s, k), 0.8)
+            return [claim] if claim is not None else []
+        previous = [c for c in earlier if c.sentence_index == _sentence_number(ctx, s) - 1]
+        if previous and previous[-1].speaker is None and previous[-1].source is None:
+            # the quote before it had no speaker: "„…“ So Merz." names it
+            previous[-1].speaker = _span_ref(ctx, k + 1, end)
+            ctx.claimed_cues.add(k)
+            return []
+        before = _previous_sentence(ctx, s)
+        if before is not None:
+            claim = _make(ctx, "indirect_speech", k, (k + 1, end), before, 0.7)
+            return [claim] if claim is not None else []
+    return []
+
+
+def _previous_sentence(ctx: _Ctx, s: int) -> tuple[int, int] | None:
+    return next(((a, b) for a, b in reversed(ctx.sentences) if b <= s), None)
 
 
 def _verb_final_attribution(
@@ -210,7 +289,24 @@ def _main_clause_attribution(
         while m < i and _low(doc[m]) in ADVERBS:
             m += 1
         content_range, confidence = ((m, i), 0.5) if m < i else (None, 0.0)
+        if m < i and _low(doc[m]) in LOCATIVES:
+            content_range, confidence = None, 0.0  # "hat in einem Interview gesagt": where, not what
     return subject, content_range, confidence
+
+
+def _speaker_like(ctx: _Ctx, subject: tuple[int, int] | None) -> bool:
+    """Whether a subject can speak: a person or organisation named, a personal pronoun, or a
+    word for a person or body ("die Ministerin", "das Ministerium")."""
+    if subject is None:
+        return False
+    if subject[1] - subject[0] == 1 and _low(ctx.doc[subject[0]]) in PRONOUNS:
+        return True
+    head = _low(ctx.doc[subject[1] - 1]).removesuffix("s")  # genitive: "des Ministers"
+    if head.endswith(PERSON_WORDS) or any(head.endswith(word) for word in ORGANISATION_HEADS):
+        return True
+    return any(
+        (m := ctx.mention_at.get(k)) is not None and m.label in ("PER", "ORG") for k in range(*subject)
+    )
 
 
 def _make(
@@ -239,7 +335,24 @@ def _make(
             # "Peskow, der die Vorwürfe zurückwies": the pronoun stands for the phrase before
             antecedent = _np_backward(ctx, subject[0] - 1, _sentence_of(ctx, subject[0])[0])
             if antecedent is not None:
-                ref = SpanRef(ref.text, ref.start, ref.end, _span_ref(ctx, *antecedent).entity_id)
+                # a descriptor there resolves like one in a subject ("die Ministerin, die …");
+                # unresolved, the phrase is the speaker's words, not the bare "die"
+                found = _span_ref(ctx, *antecedent)
+                if found.entity_id is None and not _names_inside(ctx, *antecedent):
+                    found, confidence = _resolve_descriptor(ctx, antecedent, found, confidence)
+                ref = (
+                    found
+                    if found.entity_id is None
+                    else SpanRef(
+                        ref.text,
+                        ref.start,
+                        ref.end,
+                        found.entity_id,
+                        found.via,
+                        found.antecedent,
+                        found.antecedent_text,
+                    )
+                )
                 subject = antecedent
             elif _low(doc[subject[0]]) in DEMONSTRATIVES and _verb_follows(doc, subject[0]):
                 # "Der sagte …", "Die betonte …": a demonstrative, like "er" / "sie"
@@ -265,7 +378,14 @@ def _claim(ctx, kind, cue, lemma, speaker, source, content, confidence, note="")
         if ref is not None and ref.end > 0:
             edges += [ref.start, ref.end]
     chain = [r for r in (source, speaker) if r is not None]
+    second = ctx.cue_words.get(cue)
+    parts = (
+        ()
+        if second is None
+        else tuple(sorted((t.idx, t.idx + len(t.text)) for t in (token, ctx.doc[second])))
+    )
     return ClaimData(
+        cue_parts=parts,
         start=min(edges),
         end=max(edges),
         kind=kind,
@@ -283,11 +403,14 @@ def _claim(ctx, kind, cue, lemma, speaker, source, content, confidence, note="")
     )
 
 
-def _resolve_pronoun(ctx: _Ctx, i: int, ref: SpanRef, confidence: float) -> tuple[SpanRef, float]:
+def _resolve_pronoun(
+    ctx: _Ctx, i: int, ref: SpanRef, confidence: float, as_pronoun: str | None = None
+) -> tuple[SpanRef, float]:
     """er/sie -> the person (or organisation) the article named before, by gender and
-    salience (events.analysis.coref). A heuristic, so the claim's confidence drops."""
+    salience (events.analysis.coref). A heuristic, so the claim's confidence drops.
+    ``as_pronoun``: the pronoun a demonstrative or possessive at i stands for."""
     found = resolve_pronoun(
-        ctx.doc, ctx.mentions, ctx.kb, ctx.sentences, i, DEMONSTRATIVES.get(_low(ctx.doc[i]))
+        ctx.doc, ctx.mentions, ctx.kb, ctx.sentences, i, as_pronoun or DEMONSTRATIVES.get(_low(ctx.doc[i]))
     )
     if found is None:
         return ref, confidence - 0.3
@@ -336,13 +459,10 @@ def _markers(ctx: _Ctx, s: int, e: int) -> list[tuple[int, int, tuple[int, int],
                 head = _low(doc[np[1] - 1])
                 bare = np[1] - np[0] == 1 and head in HEARSAY_HEADS
                 found.append((i, i + 1, np, bare))
-        elif low == "nach" and i + 2 < e and _low(doc[i + 1]) in ("angaben", "informationen", "darstellung"):
-            k = i + 2
-            if k < e and _low(doc[k]) == "von":
-                k += 1
-            end = _np_forward(ctx, k, e, s) if k < e else None
-            if end:
-                found.append((i, i + 2, (k, end), False))
+        elif low in MARKER_NOUNS and i + 1 < e:
+            marker = _noun_marker(ctx, i, s, e)
+            if marker:
+                found.append(marker)
         elif (
             low == "berufung"
             and i > s
@@ -356,10 +476,76 @@ def _markers(ctx: _Ctx, s: int, e: int) -> list[tuple[int, int, tuple[int, int],
     return found
 
 
+def _noun_marker(ctx: _Ctx, i: int, s: int, e: int) -> tuple[int, int, tuple[int, int], bool] | None:
+    """ "nach Ansicht des Ministers", "nach Angaben von X", "nach seinen Worten", "aus Sicht
+    der Regierung", "nach Polizeiangaben": the cue runs from the preposition to the noun; the
+    holder is the phrase after it, the possessive before the noun, or the compound's first
+    part. Without a holder ("nach bisherigen Erkenntnissen") the claim has no source."""
+    doc = ctx.doc
+    nouns = MARKER_NOUNS[_low(doc[i])]
+    k = i + 1
+    possessive = k if _low(doc[k]) in MARKER_POSSESSIVES else None
+    while k < e and _low(doc[k]) not in nouns and k - i <= 3 and doc[k].text[:1].islower():
+        # "nach den bisherigen Erkenntnissen": determiners, possessives, adjectives
+        if not (
+            _low(doc[k]) in MARKER_POSSESSIVES or _low(doc[k]) in ("den", "der") or _is_adjective(ctx, k)
+        ):
+            break
+        k += 1
+    head = _low(doc[k]) if k < e else ""
+    compound = _low(doc[i]) == "nach" and head.endswith("angaben") and len(head) > len("angaben") + 2
+    if head not in nouns and not compound:
+        return None
+    if compound:
+        return i, k + 1, (k, k + 1), False
+    if possessive is not None:
+        return i, k + 1, (possessive, possessive + 1), False
+    j = k + 1 + (k + 1 < e and _low(doc[k + 1]) == "von")
+    end = _np_forward(ctx, j, e, s) if j < e else None
+    if end:
+        return i, k + 1, (j, end), False
+    return i, k + 1, (k, k + 1), True
+
+
+def _marker_holder(ctx: _Ctx, np: tuple[int, int], s: int, e: int) -> SpanRef:
+    """The marker's holder as a reference: a possessive resolved like the pronoun it stands
+    for ("nach seinen Worten" -> er -> the person named before), "eigenen" as the sentence's
+    subject ("Die Polizei nahm nach eigenen Angaben …")."""
+    ref = _span_ref(ctx, *np)
+    low = _low(ctx.doc[np[0]])
+    if np[1] - np[0] != 1 or low not in MARKER_POSSESSIVES:
+        return ref
+    pronoun = MARKER_POSSESSIVES[low]
+    if pronoun in THIRD_PERSON:
+        return _resolve_pronoun(ctx, np[0], ref, 0.0, pronoun)[0]
+    if not pronoun:
+        first = _np_forward(ctx, s, e, s) if s < np[0] else None
+        if first and first <= np[0] and _low(ctx.doc[s]) not in ("nach", "aus"):
+            return _span_ref(ctx, s, first)
+        return ref
+    return SpanRef(pronoun, ref.start, ref.end)  # "ich"/"wir": the quote's speaker, later
+
+
+def _holder_speaks(ctx: _Ctx, np: tuple[int, int], ref: SpanRef) -> bool:
+    """Whether a marker's holder is the speaker ("laut Polizei", "nach Ansicht des Ministers",
+    "nach seinen Worten") rather than a source passing it on ("laut AP", "laut Medienberichten"):
+    a person, a body the knowledge base knows as no outlet, or a word for a person or body."""
+    if _is_source_like(ctx, np, ref.entity_id):
+        return False
+    if ref.via or any((m := ctx.mention_at.get(k)) is not None and m.label == "PER" for k in range(*np)):
+        return True
+    if ctx.kb is not None and ref.entity_id is not None:
+        return True  # known, and not an outlet (checked above)
+    return _speaker_like(ctx, np) and not any(ctx.mention_at.get(k) is not None for k in range(*np))
+
+
 def _attach_markers(ctx: _Ctx, s: int, e: int, claims: list[ClaimData]) -> list[ClaimData]:
     for cue, cue_end, np, bare in _markers(ctx, s, e):
-        ref = _span_ref(ctx, *np)
+        ref = _marker_holder(ctx, np, s, e)
         host = next((c for c in claims if (c.source is None) != (c.speaker is None)), None)
+        possessive = np[1] - np[0] == 1 and _low(ctx.doc[np[0]]) in MARKER_POSSESSIVES
+        if host is not None and possessive:
+            continue  # "Aus meiner Sicht …, sagte Scholz": the speaker's own view, one claim
         if host is not None and not bare:
             if host.source is None:
                 # "Putin sagte laut AP, …": one claim, AP reports what Putin said
@@ -381,12 +567,20 @@ def _attach_markers(ctx: _Ctx, s: int, e: int, claims: list[ClaimData]) -> list[
             continue
         token = ctx.doc[cue]
         surface = ctx.doc[cue:cue_end].text
-        lemma = {"laut": "laut", "zufolge": "zufolge", "nach": "nach Angaben", "unter": "unter Berufung auf"}[
-            _low(token)
-        ]
+        lemma = MARKER_LEMMAS.get(_low(token)) or f"{_low(token)} {_low(ctx.doc[cue_end - 1])}"
         kind = "hearsay" if bare else "report"
-        claim = _claim(ctx, kind, cue, lemma, None, None if bare else ref, content, 0.5 if bare else 0.8)
+        # "laut Polizei", "nach Ansicht des Ministers": the holder said it; an outlet or
+        # agency ("laut AP") only passes it on
+        speaks = possessive or _holder_speaks(ctx, np, ref)
+        speaker, source = (None, None) if bare else (ref, None) if speaks else (None, ref)
+        claim = _claim(ctx, kind, cue, lemma, speaker, source, content, 0.5 if bare else 0.8)
         claim.cue, claim.cue_end = surface, ctx.doc[cue_end - 1].idx + len(ctx.doc[cue_end - 1].text)
+        if cue_end - cue > 2:  # "aus meiner Sicht": the preposition and the noun
+            last = ctx.doc[cue_end - 1]
+            claim.cue_parts = (
+                (token.idx, token.idx + len(token.text)),
+                (last.idx, last.idx + len(last.text)),
+            )
         if bare:
             claim.start = min(claim.start, ref.start)
         ctx.claimed_cues.add(cue)
