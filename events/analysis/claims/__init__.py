@@ -107,11 +107,14 @@ def _says_enough(claim: ClaimData) -> bool:
         return True  # a sentence of its own: „Niemals!“
     if len(words) > 1 and any(w.casefold() in KONJUNKTIV for w in words):
         return True  # a clause of its own: "er sei bereit"
+    if ZU_INFINITIVE.search(text):
+        return True  # what was demanded: "sich zu distanzieren", "abzulehnen"
     # a noun names what was spoken of ("kritisierte die Sanktionen", "warnte vor Krieg")
     return any(w[:1].isupper() for w in words[1:]) or (len(words) > 1 and words[0][:1].isupper())
 
 
 WORD = re.compile(r"\w[\w'-]*")
+ZU_INFINITIVE = re.compile(r"\bzu (?!(?:den|dem|der|einen|einem|ihren|seinen|unseren)\b)[a-zäöü]+e?n\b|\b[a-zäöü]{2,}zu[a-zäöü]{2,}e?n\b")
 QUESTION_WORDS = frozenset(
     {"ob", "wie", "warum", "weshalb", "wieso", "wann", "wo", "wer", "was", "welche", "welcher", "welches"}
 )

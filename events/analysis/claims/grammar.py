@@ -13,6 +13,7 @@ from events.analysis.claims.lexicon import (
     CONJUNCTIONS,
     CUE_LEMMAS,
     DETERMINERS,
+    EMBEDDING_PREPOSITIONS,
     FIRST_PERSON_AMBIGUOUS,
     FOCUS,
     FORM_LEMMAS,
@@ -33,6 +34,7 @@ from events.analysis.claims.lexicon import (
     SPEECH_OPENERS,
     STANCE_WORDS,
     STRONG_CUES,
+    SUBJECT_PARTICLES,
     SUBORDINATORS,
     SUMMONS_WORDS,
     VERDICT_WORDS,
@@ -168,6 +170,7 @@ def _np_phrase(ctx: _Ctx, i: int, e: int, s: int) -> int | None:
     j = i
     if j < e and _low(doc[j]) in DETERMINERS:
         j += 1
+        j = _extended_attribute(ctx, j, e)
     while j < e and (_is_adjective(ctx, j) or doc[j].text in QUOTE_CHARS) and not _is_cap_word(ctx, j, s):
         j += 1
     head_start = j
@@ -182,6 +185,25 @@ def _np_phrase(ctx: _Ctx, i: int, e: int, s: int) -> int | None:
     # one genitive attribute: "der Sprecher des Kremls", "ein Bericht der „New York Times“"
     if j + 1 < e and _low(doc[j]) in GENITIVE_DETERMINERS:
         j = _attribute(ctx, j + 1, e, s) or j
+    return j
+
+
+def _extended_attribute(ctx: _Ctx, j: int, e: int) -> int:
+    """Past a phrase inside an attribute: "die [in Klagenfurt tätige] Politologin", "der [seit
+    2014 amtierende] Präsident": a preposition, at most three words, then the adjective."""
+    if j >= e or _low(ctx.doc[j]) not in EMBEDDING_PREPOSITIONS:
+        return j
+    for k in range(j + 2, min(e, j + 5)):
+        token = ctx.doc[k]
+        if token.is_punct:
+            return j
+        if (
+            token.text[:1].islower()
+            and _is_adjective(ctx, k)
+            and k + 1 < e
+            and ctx.doc[k + 1].text[:1].isupper()
+        ):
+            return k
     return j
 
 
@@ -205,6 +227,8 @@ def _subject_before(ctx: _Ctx, clause_start: int, finite: int, s: int) -> tuple[
     if _low(ctx.doc[i]) in OBLIQUE_DETERMINERS:
         return None
     end = _np_forward(ctx, i, finite, s)
+    while end is not None and end < finite and _low(ctx.doc[end]) in SUBJECT_PARTICLES:
+        end += 1  # "Trump seinerseits sprach …": the particle belongs to the first field
     if end is not None and end < finite - 1 and _low(ctx.doc[end]) in ("in", "aus", "von", "bei"):
         # a place or group in the subject: "Die Regierung in Seoul bestritt"
         k = end + 1 + (_low(ctx.doc[end + 1]) in DETERMINERS)
@@ -227,7 +251,20 @@ def _subject_after(ctx: _Ctx, finite: int, e: int, s: int) -> tuple[int, int] | 
     end = _np_forward(ctx, i, e, s)
     if end is None:
         return None
-    return (i, end)
+    return (i, _first_name_end(ctx, i, end))
+
+
+def _first_name_end(ctx: _Ctx, i: int, end: int) -> int:
+    """Where a phrase after the verb ends when two names follow each other: "forderte Kickl
+    Van der Bellen auf" has the subject "Kickl" and the object "Van der Bellen"."""
+    first = next((ctx.mention_at[k] for k in range(i, end) if k in ctx.mention_at), None)
+    if first is None or first.label not in ("PER", "ORG"):
+        return end
+    k = i
+    while k < end and (k not in ctx.mention_at or ctx.mention_at[k] is first):
+        k += 1
+    later = ctx.mention_at.get(k)
+    return k if later is not None and later.label in ("PER", "ORG") and later is not first else end
 
 
 def _clause_start(ctx: _Ctx, i: int, s: int) -> int:

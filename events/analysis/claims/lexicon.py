@@ -228,6 +228,16 @@ ADVERBS = frozenset(
 )
 
 
+# Particles that may close the first field after its subject: "Trump seinerseits sprach".
+SUBJECT_PARTICLES = frozenset(
+    _words("seinerseits ihrerseits selbst jedoch aber allerdings dagegen hingegen wiederum indes")
+)
+
+
+# Prepositions that open a phrase inside an attribute: "die in Klagenfurt tätige Politologin".
+EMBEDDING_PREPOSITIONS = frozenset(_words("in im seit aus für bei mit am vom zum"))
+
+
 # "Des Weiteren sprach er", "Im Gegenzug soll": adverbials that look like noun phrases.
 ADVERBIAL_HEADS = frozenset({"weiteren", "gegenzug", "folge", "anschluss", "übrigen", "grunde"})
 
@@ -250,6 +260,7 @@ KONJUNKTIV = frozenset(
         """
         sei seien seiest habe werde könne müsse wolle solle dürfe möge gebe gehe komme stehe liege
         bleibe wisse lasse brauche gelte handle handele fehle zeige diene sehe mache hätten wären
+        wäre hätte läge lägen käme kämen gäbe gäben stünde stünden würde würden
         """
     )
 )

@@ -44,6 +44,7 @@ from events.analysis.claims.lexicon import (
     HEARSAY_WORDS,
     MARKER_NOUNS,
     MARKER_POSSESSIVES,
+    MEDIA_HEADS,
     OPINION_FRAME,
     PASSIVE_AUXILIARIES,
     PRONOUNS,
@@ -497,7 +498,7 @@ def _noun_marker(ctx: _Ctx, i: int, s: int, e: int) -> tuple[int, int, tuple[int
     if head not in nouns and not compound:
         return None
     if compound:
-        return i, k + 1, (k, k + 1), False
+        return i, k + 1, (k, k + 1), False  # the holder is the compound's first part (_marker_holder)
     if possessive is not None:
         return i, k + 1, (possessive, possessive + 1), False
     j = k + 1 + (k + 1 < e and _low(doc[k + 1]) == "von")
@@ -513,15 +514,22 @@ def _marker_holder(ctx: _Ctx, np: tuple[int, int], s: int, e: int) -> SpanRef:
     subject ("Die Polizei nahm nach eigenen Angaben …")."""
     ref = _span_ref(ctx, *np)
     low = _low(ctx.doc[np[0]])
+    if np[1] - np[0] == 1 and low.endswith("angaben") and len(low) > len("angaben") + 2:
+        # "nach Polizeiangaben": the police, in the compound's own characters
+        holder = ctx.doc[np[0]].text[: -len("angaben")].rstrip("-")
+        return SpanRef(holder, ref.start, ref.start + len(holder))
     if np[1] - np[0] != 1 or low not in MARKER_POSSESSIVES:
         return ref
     pronoun = MARKER_POSSESSIVES[low]
     if pronoun in THIRD_PERSON:
         return _resolve_pronoun(ctx, np[0], ref, 0.0, pronoun)[0]
     if not pronoun:
-        first = _np_forward(ctx, s, e, s) if s < np[0] else None
-        if first and first <= np[0] and _low(ctx.doc[s]) not in ("nach", "aus"):
-            return _span_ref(ctx, s, first)
+        # "eigenen": whoever acts in the sentence, the first name or body before the marker
+        # ("Zwei Millionen Euro hat die FPÖ nach eigenen Angaben …" -> die FPÖ)
+        for k in range(s, np[0]):
+            end = _np_forward(ctx, k, np[0], s)
+            if end and (k == s or not ctx.doc[k - 1].text[:1].isupper()) and _speaker_like(ctx, (k, end)):
+                return _span_ref(ctx, k, end)
         return ref
     return SpanRef(pronoun, ref.start, ref.end)  # "ich"/"wir": the quote's speaker, later
 
@@ -571,7 +579,12 @@ def _attach_markers(ctx: _Ctx, s: int, e: int, claims: list[ClaimData]) -> list[
         kind = "hearsay" if bare else "report"
         # "laut Polizei", "nach Ansicht des Ministers": the holder said it; an outlet or
         # agency ("laut AP") only passes it on
-        speaks = possessive or _holder_speaks(ctx, np, ref)
+        compound = ref.text != ctx.doc[np[0] : np[1]].text and not possessive  # "nach Polizeiangaben"
+        speaks = (
+            possessive
+            or (compound and ref.text.casefold() not in MEDIA_HEADS)
+            or _holder_speaks(ctx, np, ref)
+        )
         speaker, source = (None, None) if bare else (ref, None) if speaks else (None, ref)
         claim = _claim(ctx, kind, cue, lemma, speaker, source, content, 0.5 if bare else 0.8)
         claim.cue, claim.cue_end = surface, ctx.doc[cue_end - 1].idx + len(ctx.doc[cue_end - 1].text)

@@ -133,3 +133,34 @@ def test_a_relative_pronoun_shows_its_phrase(blank):
     """ "die" alone tells an analyst nothing: an unlinked antecedent is the speaker's words."""
     claim = only(claims_of(blank, "Er traf die Delegation, die die Freilassung der Gefangenen forderte."))
     assert text_of(claim.speaker) == "die Delegation" and claim.speaker.entity_id is None
+
+
+NAMES = {**PEOPLE, "Trump": ("PER", 5), "Rubio": ("PER", 6), "Kickl": ("PER", 7), "Van der Bellen": ("PER", 8)}
+
+
+def test_subjects_in_news_word_order(blank):
+    # a particle after the subject stays in the first field
+    text = "Rubio nannte ihn einen Hochstapler. Trump seinerseits sprach von Rubio als Leichtgewicht."
+    spoke = next(c for c in claims_of(blank, text, NAMES) if c.cue == "sprach")
+    assert spoke.speaker.entity_id == 5
+    # two names after the verb: the first is the subject, the second the object
+    urged = only(claims_of(blank, "Im Übrigen forderte Kickl Van der Bellen auf, sich zu distanzieren.", NAMES))
+    assert urged.speaker.entity_id == 7
+    # a phrase inside the attribute before the noun: "die in Klagenfurt tätige Politologin X"
+    text = "Die Partei wird auf Bundeslinie gebracht, sagt die in Klagenfurt tätige Politologin Katrin Stainer."
+    said = only(claims_of(blank, text, {"Katrin Stainer": ("PER", 9)}))
+    assert said.speaker.entity_id == 9
+
+
+def test_marker_holders_in_compounds_and_own_statements(blank):
+    police = only(claims_of(blank, "Nach Polizeiangaben wurden bei dem Unfall drei Menschen verletzt."))
+    assert text_of(police.speaker) == "Polizei"
+    text = "Zwei Millionen Euro hat die FPÖ nach eigenen Angaben für den Wahlkampf ausgegeben."
+    own = only(claims_of(blank, text, {"FPÖ": ("ORG", 10)}))
+    assert own.speaker.entity_id == 10
+
+
+def test_a_konjunktiv_ii_sentence_continues_the_claim(blank):
+    text = "Ich wäre nicht die richtige Wahl, sagte Rubio am Sonntag. Dazu lägen er und Trump zu weit auseinander."
+    first, second = claims_of(blank, text, NAMES)
+    assert second.cue == "lägen" and second.speaker.entity_id == 6
