@@ -4,15 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0008_claim_speaker_via'),
+        ("events", "0008_claim_speaker_via"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='claim',
-            name='mood',
-            field=models.CharField(blank=True, choices=[('', 'statement'), ('question', 'question'), ('hypothetical', 'hypothetical')], default='', max_length=12, verbose_name='mood'),
+            model_name="claim",
+            name="mood",
+            field=models.CharField(
+                blank=True,
+                choices=[("", "statement"), ("question", "question"), ("hypothetical", "hypothetical")],
+                default="",
+                max_length=12,
+                verbose_name="mood",
+            ),
         ),
     ]

@@ -114,7 +114,9 @@ def _says_enough(claim: ClaimData) -> bool:
 
 
 WORD = re.compile(r"\w[\w'-]*")
-ZU_INFINITIVE = re.compile(r"\bzu (?!(?:den|dem|der|einen|einem|ihren|seinen|unseren)\b)[a-zäöü]+e?n\b|\b[a-zäöü]{2,}zu[a-zäöü]{2,}e?n\b")
+ZU_INFINITIVE = re.compile(
+    r"\bzu (?!(?:den|dem|der|einen|einem|ihren|seinen|unseren)\b)[a-zäöü]+e?n\b|\b[a-zäöü]{2,}zu[a-zäöü]{2,}e?n\b"
+)
 QUESTION_WORDS = frozenset(
     {"ob", "wie", "warum", "weshalb", "wieso", "wann", "wo", "wer", "was", "welche", "welcher", "welches"}
 )

@@ -135,7 +135,13 @@ def test_a_relative_pronoun_shows_its_phrase(blank):
     assert text_of(claim.speaker) == "die Delegation" and claim.speaker.entity_id is None
 
 
-NAMES = {**PEOPLE, "Trump": ("PER", 5), "Rubio": ("PER", 6), "Kickl": ("PER", 7), "Van der Bellen": ("PER", 8)}
+NAMES = {
+    **PEOPLE,
+    "Trump": ("PER", 5),
+    "Rubio": ("PER", 6),
+    "Kickl": ("PER", 7),
+    "Van der Bellen": ("PER", 8),
+}
 
 
 def test_subjects_in_news_word_order(blank):
@@ -144,10 +150,14 @@ def test_subjects_in_news_word_order(blank):
     spoke = next(c for c in claims_of(blank, text, NAMES) if c.cue == "sprach")
     assert spoke.speaker.entity_id == 5
     # two names after the verb: the first is the subject, the second the object
-    urged = only(claims_of(blank, "Im Übrigen forderte Kickl Van der Bellen auf, sich zu distanzieren.", NAMES))
+    urged = only(
+        claims_of(blank, "Im Übrigen forderte Kickl Van der Bellen auf, sich zu distanzieren.", NAMES)
+    )
     assert urged.speaker.entity_id == 7
     # a phrase inside the attribute before the noun: "die in Klagenfurt tätige Politologin X"
-    text = "Die Partei wird auf Bundeslinie gebracht, sagt die in Klagenfurt tätige Politologin Katrin Stainer."
+    text = (
+        "Die Partei wird auf Bundeslinie gebracht, sagt die in Klagenfurt tätige Politologin Katrin Stainer."
+    )
     said = only(claims_of(blank, text, {"Katrin Stainer": ("PER", 9)}))
     assert said.speaker.entity_id == 9
 
