@@ -153,6 +153,11 @@ def _people_before(
     """(sentence distance, mention) of the person mentions in the window before token i,
     nearest sentence first and, within a sentence, in text order."""
     here = _sentence_at(sentences, i)
+    # sentences of punctuation alone (a quote mark the splitter left on its own) do not count
+    # towards the window
+    wordless = [0]
+    for a, b in sentences:
+        wordless.append(wordless[-1] + (not any(t.is_alpha for t in doc[a:b])))
     found = []
     for mention in mentions:
         if mention.label != "PER" or mention.kind == "adjective" or mention.start >= doc[i].idx:
@@ -162,7 +167,8 @@ def _people_before(
         span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
         if span is None:
             continue
-        distance = here - _sentence_at(sentences, span.start)
+        there = _sentence_at(sentences, span.start)
+        distance = here - there - (wordless[here] - wordless[there])
         if 0 <= distance <= window:
             found.append((distance, mention))
     found.sort(key=lambda item: (item[0], item[1].start if item[0] else -item[1].start))
@@ -186,7 +192,11 @@ def resolve_pronoun(doc, mentions: list[MentionData], kb, sentences, i: int, wor
     plural = word == "sie" and any(v.lower_.endswith("en") for v in verbs)
     if not plural:
         people = _people_before(doc, mentions, sentences, i, window=3, kb=kb)
-        genders = [(gender_of(mention, doc), mention) for _distance, mention in people]
+        if not _inside_quote(doc.text, doc[i].idx):
+            # a name inside someone's quote is not who the narration goes on about
+            people = [(d, m) for d, m in people if not _inside_quote(doc.text, m.start)]
+        known = _genders_by_name(doc, mentions)
+        genders = [(_gender(mention, doc, known), mention) for _distance, mention in people]
         # A person of the pronoun's gender; a person of unknown gender only where none is.
         chosen = next((m for g, m in genders if g == wanted), None) or next(
             (m for g, m in genders if g is None), None
@@ -199,6 +209,35 @@ def resolve_pronoun(doc, mentions: list[MentionData], kb, sentences, i: int, wor
         if organisation is not None:
             return _antecedent(organisation, "pronoun")
     return None
+
+
+def _genders_by_name(doc, mentions: list[MentionData]) -> dict:
+    """Gender by entity and by surname, from the mentions with a first name: "Zampino" alone
+    has the gender of "Sheree Zampino" named before."""
+    known: dict = {}
+    for mention in mentions:
+        if mention.label == "PER" and len(mention.text.split()) >= 2:
+            gender = gender_of(mention, doc)
+            for key in (mention.entity_id, mention.text.split()[-1]):
+                if key is not None:
+                    known.setdefault(key, gender)
+    return known
+
+
+def _gender(mention: MentionData, doc, known: dict) -> str | None:
+    gender = gender_of(mention, doc)
+    if gender is None and len(mention.text.split()) == 1:
+        gender = known.get(mention.entity_id) or known.get(mention.text)
+    return gender
+
+
+def _inside_quote(text: str, at: int) -> bool:
+    """Whether position `at` stands inside quotation marks (an opener before it on its line
+    of text that no closer has closed)."""
+    start = max(text.rfind("\n", 0, at), 0)
+    opens = sum(text.count(ch, start, at) for ch in "„»")
+    closes = sum(text.count(ch, start, at) for ch in "“«")
+    return opens > closes
 
 
 def _last_organisation(doc, mentions, sentences, i: int, head: str = "", kb=None, types=()):

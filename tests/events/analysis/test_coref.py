@@ -124,3 +124,23 @@ def test_first_person_in_an_interview_answer_is_the_interviewee(blank):
     claims = extract_claims(blank(text), mentions_for(text, names), None)
     claim = next(c for c in claims if c.cue == "glaube")
     assert (claim.speaker.entity_id, claim.speaker.via) == (20, "interview")
+
+
+def test_a_surname_has_the_gender_of_its_full_name(nlp):
+    names = {"Anne Spiegel": ("PER", 10), "Spiegel": ("PER", 10), "Roger Lewentz": ("PER", 11)}
+    text = (
+        "Roger Lewentz kam am Montag nach Mainz, wo ihn Anne Spiegel empfing. "
+        "Spiegel lobte den Besuch. Er sagte, die Hilfe komme rechtzeitig."
+    )
+    claim = next(c for c in extract_claims(nlp(text), mentions_for(text, names), None) if c.cue == "sagte")
+    assert speaker(claim) == (11, "pronoun")  # not the nearer "Spiegel", who is a woman
+
+
+def test_a_name_inside_a_quote_is_no_antecedent_outside_it(nlp):
+    names = {"Roger Lewentz": ("PER", 11), "Olaf Scholz": ("PER", 12)}
+    text = (
+        "Roger Lewentz sprach am Montag in Mainz. „Ich habe mit Olaf Scholz telefoniert.“ "
+        "Er betonte, die Hilfe komme rechtzeitig."
+    )
+    claim = next(c for c in extract_claims(nlp(text), mentions_for(text, names), None) if c.cue == "betonte")
+    assert speaker(claim) == (11, "pronoun")
