@@ -153,7 +153,26 @@ def _entity_in(span, mentions: list[Mention]) -> int | None:
     # that name was filed under (a provisional one).
     start, end = span.antecedent or (span.start, span.end)
     inside = [m for m in mentions if m.entity_id and start <= m.start and m.end <= end]
-    return inside[0].entity_id if inside else None
+    if inside:
+        return inside[0].entity_id
+    return _named_in_full(span.text, mentions)
+
+
+def _named_in_full(words: str, mentions: list[Mention]) -> int | None:
+    """A speaker named by one word the article also gives in full ("Lybke" after "Judy Lybke",
+    "Liat" after "Liat Atzili", "Xi" after "Xi Jinping"): the entity of that person or
+    organisation, when exactly one fits. Runs after the filing, so provisional people count."""
+    if not words[:1].isupper() or " " in words or len(words) < 3:
+        return None
+    fits = {
+        m.entity_id
+        for m in mentions
+        if m.entity_id
+        and m.label in ("PER", "ORG")
+        and words in (m.text.split()[0], m.text.split()[-1])
+        and " " in m.text
+    }
+    return fits.pop() if len(fits) == 1 else None
 
 
 # What an analysis decides about a claim; review, tags and lost_at belong to the editors.

@@ -147,3 +147,19 @@ def test_the_analysis_stores_the_mood(kb):
     article_analyze(source)
     stored = Claim.objects.get(article=source)
     assert stored.mood == Claim.Mood.HYPOTHETICAL and stored.content.startswith("Wenn Russland")
+
+
+def test_a_speaker_named_by_one_word_links_to_the_full_name(kb):
+    """ "sagte Liat" after "Liat Atzili": the claim's speaker is the person the article named
+    in full, even when that person only became a (provisional) entity at filing."""
+    from events.services.analysis import article_analyze
+
+    text = (
+        "Die frühere Geisel Liat Atzili sprach am Montag in Tel Aviv vor Studenten. "
+        "Die Zeit in Gaza sei die schwerste ihres Lebens gewesen, sagte Liat am Abend."
+    )
+    source = article("Galerie", text, outlet("Tagesschau"))
+    article_analyze(source)
+    full = source.mentions.filter(text="Liat Atzili").exclude(entity=None).first()
+    stored = Claim.objects.get(article=source, cue="sagte")
+    assert full is not None and stored.speaker_id == full.entity_id

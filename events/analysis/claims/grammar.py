@@ -229,7 +229,11 @@ def _subject_before(ctx: _Ctx, clause_start: int, finite: int, s: int) -> tuple[
     end = _np_forward(ctx, i, finite, s)
     while end is not None and end < finite and _low(ctx.doc[end]) in SUBJECT_PARTICLES:
         end += 1  # "Trump seinerseits sprach …": the particle belongs to the first field
-    if end is not None and end < finite - 1 and _low(ctx.doc[end]) in ("in", "aus", "von", "bei"):
+    if (
+        end is not None
+        and end < finite - 1
+        and _low(ctx.doc[end]) in ("in", "aus", "von", "vom", "bei", "beim")
+    ):
         # a place or group in the subject: "Die Regierung in Seoul bestritt"
         k = end + 1 + (_low(ctx.doc[end + 1]) in DETERMINERS)
         end = _attribute(ctx, k, finite, s) if k < finite else None

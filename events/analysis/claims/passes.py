@@ -14,6 +14,7 @@ from events.analysis.claims.grammar import (
     _finite_for,
     _is_adjective,
     _is_cue,
+    _is_finite,
     _is_konjunktiv,
     _is_source_like,
     _low,
@@ -201,14 +202,37 @@ def _attribution(
     if parenthesis is not None:
         # "Das ist, glaube ich, eine gute Nachricht": the whole sentence is what is believed
         return parenthesis, (s, e), 0.7, wie
+    apposition = _apposition_subject(ctx, i, s)
+    if apposition is not None:
+        # "Innocent Kamansi, selbst Flüchtling, sagt, …": the name before the apposition
+        content_range, confidence = _content_after(ctx, lemma, i + 1, e, e if particle is None else particle)
+        return apposition, content_range, confidence, wie
     if preposed:
         # "Beide Länder wollen …, berichtet der „Telegraph“."
-        return _subject_after(ctx, i, e, s), (s, clause_start - 1), 0.8, wie
+        subject = _subject_after(ctx, i, e, s)
+        if subject is not None and subject[1] + 1 < e and doc[subject[1]].text == ":":
+            return subject, (subject[1] + 1, e), 0.85, wie  # "Auf die Frage, ob …, sagte Kurz: …"
+        return subject, (s, clause_start - 1), 0.8, wie
     if _verb_final(ctx, clause_start, i, e):
         subject, content_range, confidence = _verb_final_attribution(ctx, lemma, clause_start, i, s, e)
     else:
         subject, content_range, confidence = _main_clause_attribution(ctx, lemma, finite, i, s, e, clause_end)
     return subject, content_range, confidence, wie
+
+
+def _apposition_subject(ctx: _Ctx, i: int, s: int) -> tuple[int, int] | None:
+    """The subject of "Name, apposition, cue": a phrase opening the sentence, a comma, at most
+    six words without a verb, a comma right before the cue."""
+    doc = ctx.doc
+    if i - s < 4 or doc[i - 1].text != ",":
+        return None
+    comma = next((k for k in range(s + 1, i - 1) if doc[k].text == ","), None)
+    if comma is None or i - 1 - comma > 7 or _np_forward(ctx, s, comma, s) != comma:
+        return None
+    middle = range(comma + 1, i - 1)
+    if any(doc[k].text in (",", ":", ";") or _is_finite(ctx, k) for k in middle):
+        return None
+    return (s, comma) if _speaker_like(ctx, (s, comma)) else None
 
 
 def _parenthesis(ctx: _Ctx, i: int, s: int, e: int) -> tuple[int, int] | None:

@@ -174,3 +174,15 @@ def test_a_konjunktiv_ii_sentence_continues_the_claim(blank):
     text = "Ich wäre nicht die richtige Wahl, sagte Rubio am Sonntag. Dazu lägen er und Trump zu weit auseinander."
     first, second = claims_of(blank, text, NAMES)
     assert second.cue == "lägen" and second.speaker.entity_id == 6
+
+
+def test_appositions_colons_and_attached_places(blank):
+    names = {"Innocent Kamansi": ("PER", 20), "Konstantin Veit": ("PER", 21), "Kurz": ("PER", 22)}
+    text = "Innocent Kamansi, selbst Flüchtling, sagt, Alkohol und Drogen seien ein großes Problem."
+    apposition = only(claims_of(blank, text, names))
+    assert apposition.speaker.entity_id == 20 and apposition.content.text.startswith("Alkohol")
+    text = "Konstantin Veit vom Vermögensverwalter Pimco betont: „Es gibt keinen Anlass für eine Anpassung.“"
+    assert only(claims_of(blank, text, names)).speaker.entity_id == 21
+    text = "Auf die Frage, ob dies auch in der Republik der Fall sei, sagte Kurz: Das ist leider wahr."
+    colon = only(claims_of(blank, text, names))
+    assert colon.speaker.entity_id == 22 and colon.content.text == "Das ist leider wahr"
