@@ -141,7 +141,7 @@ def _speech_verbs(ctx: _Ctx, s: int, e: int) -> list[ClaimData]:
         if cue is None:
             continue
         lemma, particle = cue
-        if _other_sense(ctx, lemma, i, s, e):
+        if _other_sense(ctx, lemma, i, s, e) or _zu_infinitive(ctx, i, lemma):
             continue
         subject, content_range, confidence, wie = _attribution(ctx, i, s, e, lemma, particle)
         if content_range is None or content_range[1] <= content_range[0]:
@@ -156,6 +156,15 @@ def _speech_verbs(ctx: _Ctx, s: int, e: int) -> list[ClaimData]:
         if claim is not None:
             claims.append(claim)
     return claims
+
+
+def _zu_infinitive(ctx: _Ctx, i: int, lemma: str) -> bool:
+    """ "darzustellen", "zu sagen": a cue inside another clause ("versucht, das Projekt als
+    Erfolg darzustellen"), whose speaker and content belong to that clause, not a claim."""
+    low = _low(ctx.doc[i])
+    return (low != lemma and low.replace("zu", "", 1) == lemma) or (
+        low == lemma and i > 0 and _low(ctx.doc[i - 1]) == "zu"
+    )
 
 
 def _speech_cue(ctx: _Ctx, i: int, e: int) -> tuple[str, int | None] | None:

@@ -186,3 +186,11 @@ def test_appositions_colons_and_attached_places(blank):
     text = "Auf die Frage, ob dies auch in der Republik der Fall sei, sagte Kurz: Das ist leider wahr."
     colon = only(claims_of(blank, text, names))
     assert colon.speaker.entity_id == 22 and colon.content.text == "Das ist leider wahr"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Die Regierung versucht, das Projekt als Erfolg darzustellen.", "Es ist wichtig, darüber zu sprechen."],
+)
+def test_a_cue_in_a_zu_infinitive_is_no_claim(blank, text):
+    assert claims_of(blank, text) == []
