@@ -443,6 +443,12 @@ def _other_sense(ctx: _Ctx, lemma: str, i: int, s: int, e: int) -> bool:
     if lemma == "zitieren":
         words = [_low(doc[k]) for k in range(i + 1, _clause_end(ctx, i, e)) if not doc[k].is_punct]
         return bool(words) and (words[-1] == "ein" or any(w in SUMMONS_WORDS - {"ein"} for w in words))
+    if lemma == "erklären":
+        # "wurde zum Sieger erklärt", "erklärte die Gespräche für beendet": a declaration, when
+        # no clause of what was said follows ("erklärte zur Begründung, man …" is speech)
+        end = _clause_end(ctx, i, e)
+        words = [_low(doc[k]) for k in range(_clause_start(ctx, i, s), end)]
+        return end >= e - 1 and ":" not in words and any(w in ("zum", "zur", "für") for w in words)
     if lemma == "verurteilen":
         words = [_low(doc[k]) for k in range(_clause_start(ctx, i, s), _clause_end(ctx, i, e))]
         court = any("gericht" in w or w.startswith("richter") for w in words)

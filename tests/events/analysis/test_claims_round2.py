@@ -73,6 +73,8 @@ def test_a_stance_is_one_claim(blank):
         "Das Gericht verurteilte den Mann zu einer Bewährungsstrafe.",
         "Die Zahlen zeigen, dass die Lage ernst ist.",
         "Das hat Scholz gestern im Bundestag gesagt.",
+        "Kim Il Sung wurde nie offiziell zum Tod erklärt.",
+        "Das Gericht erklärte die Wahl für ungültig.",
         "Das wissen Sie doch.",
     ],
 )
@@ -194,3 +196,8 @@ def test_appositions_colons_and_attached_places(blank):
 )
 def test_a_cue_in_a_zu_infinitive_is_no_claim(blank, text):
     assert claims_of(blank, text) == []
+
+
+def test_an_explanation_with_zur_stays_speech(blank):
+    claim = only(claims_of(blank, "Scholz erklärte zur Begründung, die Lage sei ernst."))
+    assert claim.content.text == "die Lage sei ernst"
