@@ -18,8 +18,10 @@ mentions of :func:`events.analysis.linking.link_doc` (or unlinked NER mentions w
    X", or, for verbs of saying only, the object;
    "hält X für Y" is an opinion; a cue after a comma whose subject ends the sentence reports
    what stands before it ("Wenn …, werde …, sagte X"), a parenthesis (", glaube ich,") the
-   whole sentence. Cue verbs in another sense give nothing: "zitierte den Botschafter ein"
-   (a summons), "zu zehn Jahren Haft verurteilt" (a verdict), "Die Zahlen zeigen" (no speaker);
+   whole sentence, a name before an apposition ("X, selbst Flüchtling, sagt") speaks. Cue
+   verbs in another sense give nothing: "zitierte den Botschafter ein" (a summons), "zu zehn
+   Jahren Haft verurteilt" (a verdict), "zum Sieger erklärt" (a declaration), "Die Zahlen
+   zeigen" (no speaker), nor does a cue in a zu-infinitive ("als Erfolg darzustellen");
 3. report markers: laut X, X zufolge, nach Angaben/Ansicht/Worten … von X, aus Sicht X,
    nach seinen Worten, nach eigenen Angaben, nach Polizeiangaben, unter Berufung auf X (a
    reporter or an originator added to a claim of the same sentence, else their own claim,
