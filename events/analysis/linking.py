@@ -304,7 +304,7 @@ def link_doc(doc, kb: KnowledgeBase, day: date | None = None) -> list[MentionDat
     _add_kb_matches(doc, kb, day, has_pos, sentence_of, taken, mentions)
     _link_partial_names(doc, kb, has_pos, sentence_of, taken, mentions)
     _partials_of_unknown_people(mentions)
-    _mark_unknown(mentions)
+    _mark_unknown(doc, mentions)
     if not political(doc.text):
         _file_no_new_entities(mentions)
     mentions.sort(key=lambda m: m.start)
@@ -815,19 +815,50 @@ def _partial_of_unknown(mention: MentionData, unknown_people: list[MentionData])
     return True
 
 
-def _mark_unknown(mentions: list[MentionData]) -> None:
-    """An unlinked name of a kind the knowledge base holds becomes a provisional entity."""
+def _mark_unknown(doc, mentions: list[MentionData]) -> None:
+    """An unlinked name of a kind the knowledge base holds becomes a provisional entity. An
+    organisation or place named once, without an organisation's word, is held back instead:
+    such one-off names were a third of the review queue's junk ("Offene Feldschlacht",
+    "Wallet", "Latinos"); it is filed where it speaks (file_speakers) and joins a provisional
+    entity an earlier article filed (events.services.analysis)."""
+    named = Counter(normalize(m.text) for m in mentions if m.entity_id is None)
     for mention in mentions:
         if mention.entity_id is None and not mention.note:
             if mention.label == "PER" and len(mention.text.split()) == 1 and not mention.provisional_name:
                 # A surname (or a nickname) alone names nobody we could tell apart: "Grosso",
                 # "Mutti". The person named in full elsewhere in the article has been found above.
                 mention.note = "a single name, no full name in the article"
+            elif mention.label in KIND_FOR_LABEL and _one_off(doc, mention, named):
+                mention.note = "an unknown name named once: held until it speaks or is known"
+                mention.held_kind = KIND_FOR_LABEL[mention.label]
             elif mention.label in KIND_FOR_LABEL:
                 mention.note = "unknown name"
                 mention.new_entity_kind = KIND_FOR_LABEL[mention.label]
             else:
                 mention.note = "no entity for this kind of name"
+
+
+def _one_off(doc, mention: MentionData, named: Counter) -> bool:
+    """An organisation or place the article names once with nothing that says what it is: no
+    organisation's word in it or before it ("Institut", "die Partei XYP", "Terrorgruppe …"),
+    no preposition of place before a place ("in Wels")."""
+    if mention.label not in ("ORG", "LOC") or named[normalize(mention.text)] > 1:
+        return False
+    if any(word.casefold().endswith(ORGANISATION_WORDS) for word in mention.text.split()):
+        return False
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    before = doc[span.start - 1] if span is not None and span.start > 0 else None
+    if before is None:
+        return True
+    if mention.label == "ORG":
+        word = before.lower_.removesuffix("es").removesuffix("s")  # "des Vereins"
+        return not (_title_word(before, "ORG") or word.endswith(ORGANISATION_WORDS))
+    return before.lower_ not in FILING_PREPOSITIONS
+
+
+# Prepositions that say a one-off unknown name is a place ("in Wels"); not "im", "am": "im
+# Ramadan", "am Wallet" are times and things.
+FILING_PREPOSITIONS = frozenset({"in", "nach", "aus", "bei", "von"})
 
 
 DASHES = frozenset({"–", "—", "-"})

@@ -87,6 +87,14 @@ def _store(article: Article, analysis: Analysis) -> None:
             entity = provisional_entity(data.provisional_name or data.text, data.new_entity_kind)
             data.entity_id, data.confidence = entity.pk, PROVISIONAL_CONFIDENCE
             data.note = "provisional entity, waiting for review"
+        elif data.entity_id is None and data.held_kind:
+            # held back (named once, or outside politics): no new entity, but one an earlier
+            # article filed under this name takes the mention
+            existing, _name = provisional_filing(data.provisional_name or data.text, data.held_kind)
+            if existing is not None:
+                existing = existing.merged_into or existing
+                data.entity_id, data.confidence = existing.pk, PROVISIONAL_CONFIDENCE
+                data.note = "provisional entity filed by an earlier article"
     rows = store_mentions(article, apply_corrections(article, analysis.mentions))
     store_claims(article, analysis.claims, rows)
     ArticleAnalysis.objects.update_or_create(

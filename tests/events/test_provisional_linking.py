@@ -38,3 +38,28 @@ def test_provisional_names_match_only_where_the_ner_marks_a_name(kb, blank):
     assert link_doc(parse(blank, "Lange Zeit blieb es still."), rebuilt) == []
     marked = link_doc(parse(blank, "Lange sagte nichts.", [("Lange", "PER")]), rebuilt)
     assert linked(rebuilt, marked) == [("Lange", "Lange")]
+
+
+def test_a_one_off_name_is_held_unless_an_earlier_article_filed_it(kb):
+    """Named once, an unknown organisation makes no new entity; it joins the provisional
+    entity an earlier article filed under that name."""
+    from events.models import Entity, Mention
+    from events.services.analysis import article_analyze
+    from ingest.models import Article
+
+    def analysed(url: str, text: str) -> list[Mention]:
+        article = Article.objects.create(url=url, canonical_url=url, text=text)
+        article_analyze(article)
+        return list(Mention.objects.filter(article=article, text="Blauwerk Labs"))
+
+    text = "Die Regierung in Wien prüft die Pläne der Firma Blauwerk Labs nicht, sagte der Minister."
+    before = Entity.objects.filter(provisional=True).count()
+    once = analysed("https://example.org/a", text)
+    assert (
+        once
+        and all(m.entity_id is None for m in once)
+        and Entity.objects.filter(provisional=True).count() == before
+    )
+    earlier = provisional_entity("Blauwerk Labs", "organization")
+    again = analysed("https://example.org/b", text.replace("nicht", "erneut nicht"))
+    assert again and all(m.entity_id == earlier.pk for m in again)
