@@ -669,6 +669,14 @@ def _trim_edges(
         and (
             _title_word(doc[start], label)
             or (label == "PER" and doc[start].pos_ == "NOUN")
+            # "Kriminologin Bärbel Bongartz": a word that is no first name before a first name
+            or (
+                label == "PER"
+                and end - start > 2
+                and _first_name(doc[start + 1].text, first_names)
+                and not _first_name(doc[start].text, first_names)
+                and doc[start].text.isalpha()
+            )
             # "Nato-Land Türkei", "Klubobfrau Krismer", "Zweitliga-Spitzenreiter Hamburger SV":
             # a common noun before a name (not an organisation's own word: "Stiftung Warentest").
             or (

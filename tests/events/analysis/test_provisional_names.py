@@ -234,3 +234,9 @@ def test_a_held_name_that_speaks_is_filed(nlp, kb):
     text = "Die Regierung prüft den Plan. Die Lage sei ernst, erklärte Blauwerk Labs am Montag."
     result = analyze_doc(parse(nlp, text, [("Blauwerk Labs", "ORG")]), kb)
     assert [m.text for m in result.mentions if m.new_entity_kind] == ["Blauwerk Labs"]
+
+
+def test_a_role_word_before_a_first_name_is_cut(nlp, kb):
+    text = "Die Regierung prüft den Plan. Das erklärte Kriminologin Bärbel Bongartz am Montag."
+    mentions = link_doc(parse(nlp, text, [("Kriminologin Bärbel Bongartz", "PER")]), kb)
+    assert [m.provisional_name or m.text for m in mentions if m.new_entity_kind] == ["Bärbel Bongartz"]
