@@ -357,15 +357,19 @@ def _ner_mentions(doc, kb: KnowledgeBase, sentence_of, taken: list[bool]) -> lis
             # Unknown as marked (or known only from such a span once): what of it can be a
             # new name ("Sebastian Kurz am Donnerstag" -> "Sebastian Kurz"); nothing for
             # "Donnerstag", "Permalink" or a sentence.
-            part, genitive = name_part(doc, ent, kb.first_names())
-            if part is None or _ordinary_words(part, ent.label_, kb.first_names()):
+            part, genitive = _new_name(doc, ent, kb)
+            if part is None:
                 continue
             if (part.start, part.end) != (ent.start, ent.end):
                 # The junk cut off is no part of the mention (and no reason to leave it unknown).
                 ent = type(ent)(doc, part.start, part.end, label=whole.label_)
                 span, candidates, inflected = _trimmed(doc, ent, kb)
                 mention = _ner_mention(ent, span, candidates, inflected, kb, mentions, sentence_of)
-            if mention.entity_id is None and (genitive or _genitive_before_noun(doc, ent)):
+            if (
+                mention.entity_id is None
+                and (genitive or _genitive_before_noun(doc, ent))
+                and not _own_s(doc, span)
+            ):
                 # "Selenskyjs Berater", "Mao Zedongs Erben": the unknown name is "Selenskyj",
                 # "Mao Zedong"; its genitive files under it.
                 mention.provisional_name = _genitive_base(span.text)
@@ -374,6 +378,51 @@ def _ner_mentions(doc, kb: KnowledgeBase, sentence_of, taken: list[bool]) -> lis
             taken[i] = True
     _same_unknown_name(mentions)
     return mentions
+
+
+def _new_name(doc, ent, kb: KnowledgeBase):
+    """What of an unknown NER span can be a new name, and whether it is a genitive before its
+    head noun; (None, False) when nothing of it is (see name_part)."""
+    part, genitive = name_part(doc, ent, kb.first_names())
+    if part is not None and ent.label_ == "PER":
+        part = _one_person(doc, part, kb)
+    if part is None or _ordinary_words(part, ent.label_, kb.first_names()):
+        return None, False
+    return part, genitive
+
+
+def _one_person(doc, part, kb: KnowledgeBase):
+    """One person of a span the NER ran over two: "Trump Machado" (a known surname, then
+    another name: the surname is left for the partial-name pass), "Patricia Evangelista Zoë
+    Beck" (a second first name after a surname starts the second person)."""
+    first_names = kb.first_names()
+    head = part[0].text
+    if len(part) >= 2 and not _first_name(head, first_names) and _known_surname(head, kb):
+        return doc[part.start + 1 : part.end]
+    for k in range(2, len(part) - 1):
+        if _first_name(part[k].text, first_names) and not _first_name(part[k - 1].text, first_names):
+            return doc[part.start : part.start + k]
+    return part
+
+
+def _known_surname(word: str, kb: KnowledgeBase) -> bool:
+    """Whether the knowledge base knows people (not provisional ones) by this last name."""
+    return any(
+        any(not kb.info(e).provisional for e in kb.surnames.get(v, ()) if e in kb.entities)
+        for v in name_variants(word)
+    )
+
+
+def _own_s(doc, span) -> bool:
+    """Whether a final "s" belongs to the name: the article writes the same name elsewhere
+    where it is no genitive ("Claudia Brandes sagte", not only "Claudia Brandes Buch")."""
+    word = span[-1].text
+    for token in doc:
+        if token.text == word and token.i != span.end - 1:
+            after = doc[token.i + 1] if token.i + 1 < len(doc) else None
+            if after is None or after.is_punct or after.is_lower:
+                return True
+    return False
 
 
 def _fragment_of_kb_name(doc, ent, kb: KnowledgeBase, mentions: list[MentionData]):

@@ -240,3 +240,18 @@ def test_a_role_word_before_a_first_name_is_cut(nlp, kb):
     text = "Die Regierung prüft den Plan. Das erklärte Kriminologin Bärbel Bongartz am Montag."
     mentions = link_doc(parse(nlp, text, [("Kriminologin Bärbel Bongartz", "PER")]), kb)
     assert [m.provisional_name or m.text for m in mentions if m.new_entity_kind] == ["Bärbel Bongartz"]
+
+
+def test_two_people_run_together_are_not_one_name(nlp, kb):
+    text = "Die Regierung prüft den Fall. Das Buch von Patricia Evangelista Anna Beck erschien in Berlin."
+    mentions = link_doc(parse(nlp, text, [("Patricia Evangelista Anna Beck", "PER")]), kb)
+    assert unknown(mentions) == [("Patricia Evangelista", "person")]
+    text = "Die Regierung prüft den Fall. Den Vorschlag lehnt Putin Machadovic ab."
+    mentions = link_doc(parse(nlp, text, [("Putin Machadovic", "PER")]), kb)
+    assert all("Putin" not in name for name, _kind in unknown(mentions))
+
+
+def test_a_final_s_the_article_writes_without_a_genitive_stays(nlp, kb):
+    text = "Claudia Brandes sagte, die Regierung prüfe den Fall. In Claudia Brandes Buch steht mehr."
+    ents = [("Claudia Brandes", "PER"), ("Claudia Brandes", "PER")]
+    assert {name for name, _kind in unknown(link_doc(parse(nlp, text, ents), kb))} == {"Claudia Brandes"}
