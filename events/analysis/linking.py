@@ -39,6 +39,65 @@ def _stop_words(language: str = "de") -> frozenset[str]:
     return frozenset(importlib.import_module(f"spacy.lang.{language}.stop_words").STOP_WORDS)
 
 
+# English words that open a clause and never a name ("If Trump …", "When Biden …"); not the
+# stop words that are first names too ("Will", "May", "Mark").
+ENGLISH_FUNCTION_WORDS = frozenset(
+    [
+        "if",
+        "when",
+        "while",
+        "because",
+        "although",
+        "though",
+        "the",
+        "and",
+        "but",
+        "or",
+        "of",
+        "on",
+        "at",
+        "to",
+        "for",
+        "with",
+        "by",
+        "from",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "it",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "their",
+        "they",
+        "we",
+        "you",
+        "he",
+        "she",
+        "his",
+        "her",
+        "its",
+        "our",
+        "your",
+        "not",
+        "no",
+        "so",
+        "than",
+        "then",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "how",
+        "why",
+        "where",
+        "every",
+    ]
+)
 LABEL_KINDS = {"PER": {"person"}, "LOC": {"country", "place"}, "ORG": {"organization"}, "MISC": set()}
 # Words that name a time, never a place ("Mitte Mai"), even where a town bears the name.
 TIME_WORDS = frozenset(
@@ -398,7 +457,15 @@ def _one_person(doc, part, kb: KnowledgeBase):
     first_names = kb.first_names()
     head = part[0].text
     if len(part) >= 2 and not _first_name(head, first_names) and _known_surname(head, kb):
-        return doc[part.start + 1 : part.end]
+        # only where the article uses that surname apart from this pair too ("Donald Trump …
+        # lehnt Trump Machado ab"), not for a first name the lists lack ("Will Smith")
+        alone = [
+            t
+            for t in doc
+            if t.text == head and t.i != part.start and doc[t.i + 1 : t.i + 2].text != part[1].text
+        ]
+        if alone:
+            return doc[part.start + 1 : part.end]
     for k in range(2, len(part) - 1):
         if _first_name(part[k].text, first_names) and not _first_name(part[k - 1].text, first_names):
             return doc[part.start : part.start + k]
@@ -692,9 +759,10 @@ def _trim_edges(
     def edge(token, left: bool) -> bool:
         if token.is_punct or (left and token.lower_ in ARTICLES):
             return True
+        english = token.lower_ in ENGLISH_FUNCTION_WORDS and not _first_name(token.text, first_names)
         if (
             end - start > 1  # "Lange" alone, marked a name, is one
-            and token.lower_ in _stop_words()
+            and (token.lower_ in _stop_words() or english)  # "If Trump"; not "Will Smith"
             and token.lower_ not in NAME_PARTICLES
             and (token.is_upper or token.is_sent_start)
         ):

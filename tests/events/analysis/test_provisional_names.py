@@ -246,7 +246,7 @@ def test_two_people_run_together_are_not_one_name(nlp, kb):
     text = "Die Regierung prüft den Fall. Das Buch von Patricia Evangelista Anna Beck erschien in Berlin."
     mentions = link_doc(parse(nlp, text, [("Patricia Evangelista Anna Beck", "PER")]), kb)
     assert unknown(mentions) == [("Patricia Evangelista", "person")]
-    text = "Die Regierung prüft den Fall. Den Vorschlag lehnt Putin Machadovic ab."
+    text = "Die Regierung prüft den Fall, den Putin vorschlug. Den Vorschlag lehnt Putin Machadovic ab."
     mentions = link_doc(parse(nlp, text, [("Putin Machadovic", "PER")]), kb)
     assert all("Putin" not in name for name, _kind in unknown(mentions))
 
@@ -255,3 +255,10 @@ def test_a_final_s_the_article_writes_without_a_genitive_stays(nlp, kb):
     text = "Claudia Brandes sagte, die Regierung prüfe den Fall. In Claudia Brandes Buch steht mehr."
     ents = [("Claudia Brandes", "PER"), ("Claudia Brandes", "PER")]
     assert {name for name, _kind in unknown(link_doc(parse(nlp, text, ents), kb))} == {"Claudia Brandes"}
+
+
+def test_an_english_function_word_is_no_part_of_a_name(nlp, kb):
+    text = "If Trump Jr. wins, the Regierung will react. Darüber sprach Will Smith nicht."
+    mentions = link_doc(parse(nlp, text, [("If Trump Jr.", "PER"), ("Will Smith", "PER")]), kb)
+    names = [m.provisional_name or m.text for m in mentions if m.new_entity_kind or m.entity_id]
+    assert "If Trump Jr." not in names and "Will Smith" in names
