@@ -958,9 +958,23 @@ def _mark_unknown(doc, mentions: list[MentionData]) -> None:
                 mention.held_kind = KIND_FOR_LABEL[mention.label]
             elif mention.label in KIND_FOR_LABEL:
                 mention.note = "unknown name"
-                mention.new_entity_kind = KIND_FOR_LABEL[mention.label]
+                mention.new_entity_kind = _new_kind(mention)
             else:
                 mention.note = "no entity for this kind of name"
+
+
+def _new_kind(mention: MentionData) -> str:
+    """The kind of a new entity: the NER's, except a "person" whose last word is an
+    organisation's ("Gorki Theater", "Hope Stiftung") and whose first is no first name."""
+    words = mention.text.split()
+    if (
+        mention.label == "PER"
+        and len(words) > 1
+        and words[-1].casefold().endswith(ORGANISATION_WORDS)
+        and not _first_name(words[0], frozenset())
+    ):
+        return "organization"
+    return KIND_FOR_LABEL[mention.label]
 
 
 def _one_off(doc, mention: MentionData, named: Counter) -> bool:

@@ -262,3 +262,9 @@ def test_an_english_function_word_is_no_part_of_a_name(nlp, kb):
     mentions = link_doc(parse(nlp, text, [("If Trump Jr.", "PER"), ("Will Smith", "PER")]), kb)
     names = [m.provisional_name or m.text for m in mentions if m.new_entity_kind or m.entity_id]
     assert "If Trump Jr." not in names and "Will Smith" in names
+
+
+def test_a_person_named_like_an_organisation_is_filed_as_one(nlp, kb):
+    text = "Die Regierung förderte das Gorki Theater in Berlin. Das Gorki Theater dankte."
+    mentions = link_doc(parse(nlp, text, [("Gorki Theater", "PER"), ("Gorki Theater", "PER")]), kb)
+    assert {kind for _name, kind in unknown(mentions)} == {"organization"}
