@@ -249,6 +249,17 @@ def _compound_of_nouns(token) -> bool:
     )
 
 
+# Bodies every place has: after a place's adjective they name no new organisation ("Kiewer
+# Regierung", "Brüsseler Flughafen"), unlike a paper or a bank ("Berliner Zeitung").
+GENERIC_BODIES = frozenset(
+    {
+        "regierung", "landtag", "flughafen", "polizei", "staatsanwaltschaft", "gericht", "stadtrat",
+        "gemeinderat", "stadtverwaltung", "feuerwehr", "rathaus", "bahnhof", "hafen", "behörde",
+        "ministerium", "parlament", "senat", "landesregierung", "stadtregierung", "bürgermeister",
+    }
+)  # fmt: skip
+
+
 def _ordinary_words(span, label: str, first_names: frozenset[str]) -> bool:
     """Whether an unknown span is ordinary words, not a new name: a person's "name" of common
     nouns without a first name ("Spitzenreiter Arsenal", "Premier"), a place that is a common
@@ -265,6 +276,14 @@ def _ordinary_words(span, label: str, first_names: frozenset[str]) -> bool:
         return any(_common_noun(t) for t in words if t.text[:1].isupper())
     if label in ("LOC", "ORG") and len(words) == 1 and _compound_of_nouns(words[0]):
         return True  # "Krisenzeiten", "Reformstau", "Wirtschaftsservice"
+    if (
+        label in ("ORG", "LOC")
+        and len(words) >= 2
+        and words[-1].lower_ in GENERIC_BODIES
+        and words[-2].text.endswith("er")
+        and words[-2].text[:1].isupper()
+    ):
+        return True  # "Kiewer Regierung", "St. Pöltner Landtag": a place's body, not a name
     if label == "LOC":
         return all(_common_noun(t) for t in words if t.text[:1].isupper())
     if (

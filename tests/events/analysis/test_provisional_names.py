@@ -268,3 +268,13 @@ def test_a_person_named_like_an_organisation_is_filed_as_one(nlp, kb):
     text = "Die Regierung förderte das Gorki Theater in Berlin. Das Gorki Theater dankte."
     mentions = link_doc(parse(nlp, text, [("Gorki Theater", "PER"), ("Gorki Theater", "PER")]), kb)
     assert {kind for _name, kind in unknown(mentions)} == {"organization"}
+
+
+@pytest.mark.parametrize(
+    ("name", "label"),
+    [("Kiewer Regierung", "ORG"), ("Brüsseler Flughafen", "LOC"), ("St. Pöltner Landtag", "ORG")],
+)
+def test_a_places_body_is_no_new_name(nlp, kb, name, label):
+    text = f"Die Lage ist ernst. Am Montag reagierte die {name} auf die Vorwürfe, die {name} schwieg."
+    mentions = link_doc(parse(nlp, text, [(name, label), (name, label)]), kb)
+    assert name not in [n for n, _kind in unknown(mentions)]
