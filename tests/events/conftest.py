@@ -2,6 +2,24 @@ import pytest
 
 
 @pytest.fixture(scope="session")
+def blank():
+    """A blank German pipeline with rule-based sentences: the analysis rules without a model."""
+    import spacy
+
+    nlp = spacy.blank("de")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    """The committed German pipeline (loaded once per process by get_nlp)."""
+    from events.nlp.pipeline import get_nlp
+
+    return get_nlp()
+
+
+@pytest.fixture(scope="session")
 def kb_entities():
     """The seed entities, with places cut to big cities and named ones (keeps tests fast)."""
     from events.kb import seed

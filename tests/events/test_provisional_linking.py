@@ -2,7 +2,6 @@
 database: they must not shadow known entities, and match only where the NER marks a name."""
 
 import pytest
-import spacy
 
 from events.analysis.linking import link_doc
 from events.kb.loader import build_from_db
@@ -10,13 +9,6 @@ from events.services.analysis import provisional_entity
 from tests.events.analysis.test_linking import linked, parse
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def blank():
-    nlp = spacy.blank("de")
-    nlp.add_pipe("sentencizer")
-    return nlp
 
 
 def test_a_provisional_inflected_name_does_not_shadow_the_known_person(kb, blank):

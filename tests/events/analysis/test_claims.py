@@ -18,13 +18,6 @@ SEED = ROOT.parent / "shared" / "seed" / "putin-kim-pjoengjang.txt"
 INTERIM = ROOT / ".data" / "nlp-build" / "asm_quick"
 
 
-@pytest.fixture(scope="module")
-def blank():
-    nlp = spacy.blank("de")
-    nlp.add_pipe("sentencizer")
-    return nlp
-
-
 def mentions_for(text: str, names: dict[str, tuple[str, int | None]]) -> list[MentionData]:
     """Every whole-word occurrence of each name as a mention (label, entity id), longest first."""
     found: list[MentionData] = []

@@ -3,18 +3,9 @@ sense, preposed and parenthetical cues, opinions ("hält … für"), fragments, 
 conditions. Blank German pipeline (rules only), like test_claims.py."""
 
 import pytest
-import spacy
 
 from events.analysis.claims import extract_claims
 from tests.events.analysis.test_claims import PEOPLE, claims_of, mentions_for, only, text_of
-
-
-@pytest.fixture(scope="module")
-def blank():
-    nlp = spacy.blank("de")
-    nlp.add_pipe("sentencizer")
-    return nlp
-
 
 OUTLETS = {"„AP“": ("ORG", 11), "AP": ("ORG", 11)}
 

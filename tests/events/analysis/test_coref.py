@@ -1,9 +1,6 @@
 """Issue 14: who "er", "sie", "die Ministerin", "das Ministerium", "ich" in a quote and a
 quote without a speaker of its own stand for (events.analysis.coref and the claims)."""
 
-import pytest
-import spacy
-
 from events.analysis.claims import extract_claims
 from tests.events.analysis.test_claims import mentions_for
 
@@ -13,20 +10,6 @@ NAMES = {
     "Bildungsministerium": ("ORG", 12),
     "Innenministerin Nancy Faeser": ("PER", 13),
 }
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    from events.nlp.pipeline import get_nlp
-
-    return get_nlp()
-
-
-@pytest.fixture(scope="module")
-def blank():
-    pipeline = spacy.blank("de")
-    pipeline.add_pipe("sentencizer")
-    return pipeline
 
 
 def claims_of(nlp, text):

@@ -3,18 +3,10 @@
 from datetime import date
 
 import pytest
-import spacy
 
 from events.analysis.dates import find_dates, is_future, resolve_date
 
 WEDNESDAY = date(2024, 6, 19)
-
-
-@pytest.fixture(scope="module")
-def blank():
-    nlp = spacy.blank("de")
-    nlp.add_pipe("sentencizer")
-    return nlp
 
 
 @pytest.mark.parametrize(

@@ -41,13 +41,6 @@ REQUIRED_TYPES = {
 }
 
 
-@pytest.fixture(scope="module")
-def blank():
-    nlp = spacy.blank("de")
-    nlp.add_pipe("sentencizer")
-    return nlp
-
-
 def triggers(blank, text: str) -> list[tuple[str, str]]:
     return [(type_id, span.text) for type_id, _, span in classify(blank(text)[:])]
 

@@ -2,18 +2,8 @@
 
 from datetime import date
 
-import pytest
-import spacy
-
 from events.analysis.linking import link_doc
 from events.analysis.names import adjective_base, fold, name_variants, normalize
-
-
-@pytest.fixture(scope="module")
-def blank():
-    nlp = spacy.blank("de")
-    nlp.add_pipe("sentencizer")
-    return nlp
 
 
 def parse(blank, text: str, ents: list[tuple[str, str]] = ()):

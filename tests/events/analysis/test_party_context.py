@@ -12,13 +12,6 @@ from events.analysis.linking import link_doc
 from tests.events.analysis.spans import parse
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    from events.nlp.pipeline import get_nlp
-
-    return get_nlp()
-
-
 def linked(mentions, kb, text):
     found = [m for m in mentions if m.text == text]
     assert found, [m.text for m in mentions]

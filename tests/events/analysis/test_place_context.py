@@ -22,13 +22,6 @@ SMALL_ABROAD = 22
 
 
 @pytest.fixture(scope="module")
-def nlp():
-    from events.nlp.pipeline import get_nlp
-
-    return get_nlp()
-
-
-@pytest.fixture(scope="module")
 def kb():
     infos = [
         EntityInfo(DE, "country", "Deutschland", "DE", population=83_000_000),

@@ -13,13 +13,6 @@ from tests.events.analysis.spans import parse
 ROOT_MODEL = "events/nlp/model"
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    from events.nlp.pipeline import get_nlp
-
-    return get_nlp()
-
-
 def unknown(mentions):
     """What would be filed as provisional entities: (name, kind)."""
     return sorted(

@@ -7,17 +7,8 @@ the statistical NER marked in imported articles (see spans.py).
 
 from datetime import date
 
-import pytest
-
 from events.analysis.linking import link_doc
 from tests.events.analysis.spans import parse
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    from events.nlp.pipeline import get_nlp
-
-    return get_nlp()
 
 
 def unknown(mentions):

@@ -1,7 +1,5 @@
 """Unknown names are filed as provisional entities only in political news (issue 13)."""
 
-import pytest
-
 from events.analysis.linking import link_doc
 from events.analysis.topic import political
 from tests.events.analysis.spans import parse
@@ -14,13 +12,6 @@ POLITICS = (
     "Die Regierung will das Gesetz noch vor der Wahl durch das Parlament bringen. "
     "Die Opposition kündigte Widerstand an. "
 ) * 4 + "Kevin Tormaier, der neue Abgeordnete, bedankte sich bei allen."
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    from events.nlp.pipeline import get_nlp
-
-    return get_nlp()
 
 
 def test_political_news_and_a_match_report():
