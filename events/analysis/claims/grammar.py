@@ -36,7 +36,7 @@ from events.analysis.claims.lexicon import (
     STRONG_CUES,
     SUBJECT_PARTICLES,
     SUBORDINATORS,
-    SUMMONS_WORDS,
+    SUMMONS_PREPOSITIONS,
     VERDICT_WORDS,
 )
 
@@ -420,7 +420,7 @@ def _stance_word(ctx: _Ctx, i: int, e: int) -> int | None:
     return None
 
 
-def _opinion_frame(ctx: _Ctx, i: int, e: int) -> int | None:
+def _opinion_frame(ctx: _Ctx, i: int, s: int, e: int) -> int | None:
     """The "für" of "hält X für Y" / "halte es für richtig, dass …" when i is a form of
     "halten" with "für" later in its clause (not "hielt eine Rede", not "hält sich für")."""
     if _low(ctx.doc[i]) not in HALTEN_FORMS or (ctx.has_pos and ctx.doc[i].pos_ not in ("VERB", "AUX")):
@@ -432,7 +432,7 @@ def _opinion_frame(ctx: _Ctx, i: int, e: int) -> int | None:
         if low == "für":
             return k if k > i + 1 else None
     # verb-final: "obwohl ich es für falsch hielt"
-    start = _clause_start(ctx, i, 0)
+    start = _clause_start(ctx, i, s)
     return next((k for k in range(max(start, i - 6), i) if _low(ctx.doc[k]) == "für"), None)
 
 
@@ -440,20 +440,20 @@ def _other_sense(ctx: _Ctx, lemma: str, i: int, s: int, e: int) -> bool:
     """A cue verb used in a sense that is no speech: "zitierte den Botschafter ein / ins
     Ministerium" (a summons), "wurde zu zehn Jahren Haft verurteilt" (a verdict)."""
     doc = ctx.doc
+    end = _clause_end(ctx, i, e)
     if lemma == "zitieren":
-        words = [_low(doc[k]) for k in range(i + 1, _clause_end(ctx, i, e)) if not doc[k].is_punct]
-        return bool(words) and (words[-1] == "ein" or any(w in SUMMONS_WORDS - {"ein"} for w in words))
+        words = [_low(doc[k]) for k in range(i + 1, end) if not doc[k].is_punct]
+        return bool(words) and (words[-1] == "ein" or any(w in SUMMONS_PREPOSITIONS for w in words))
+    if lemma not in ("erklären", "verurteilen"):
+        return False
+    words = [_low(doc[k]) for k in range(_clause_start(ctx, i, s), end)]
     if lemma == "erklären":
         # "wurde zum Sieger erklärt", "erklärte die Gespräche für beendet": a declaration, when
         # no clause of what was said follows ("erklärte zur Begründung, man …" is speech)
-        end = _clause_end(ctx, i, e)
-        words = [_low(doc[k]) for k in range(_clause_start(ctx, i, s), end)]
         return end >= e - 1 and ":" not in words and any(w in ("zum", "zur", "für") for w in words)
-    if lemma == "verurteilen":
-        words = [_low(doc[k]) for k in range(_clause_start(ctx, i, s), _clause_end(ctx, i, e))]
-        court = any("gericht" in w or w.startswith("richter") for w in words)
-        return any(VERDICT_WORDS.search(w) for w in words if w != "wegen") or (court and "wegen" in words)
-    return False
+    # "verurteilen": a verdict names a penalty, or a court and its reason
+    court = any("gericht" in w or w.startswith("richter") for w in words)
+    return any(VERDICT_WORDS.search(w) for w in words if w != "wegen") or (court and "wegen" in words)
 
 
 def _preposed_tail(ctx: _Ctx, i: int, s: int, e: int) -> bool:

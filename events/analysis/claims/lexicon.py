@@ -325,8 +325,9 @@ MARKER_POSSESSIVES = {
 VERDICT_WORDS = re.compile(r"(haft|strafe|jahr|monat|tode?s?$|bewährung|lebenslang|wegen$)")
 
 
-# Summons, not quotations: "zitierte den Botschafter ein / ins Außenministerium / vor den Ausschuss".
-SUMMONS_WORDS = frozenset({"ein", "ins", "vor", "zum"})
+# Summons, not quotations: "zitierte den Botschafter ins Außenministerium / vor den Ausschuss"
+# (and the particle of "zitierte … ein" at the clause end).
+SUMMONS_PREPOSITIONS = frozenset({"ins", "vor", "zum"})
 
 
 NOT_NOUN_POS = frozenset({"ADV", "ADP", "SCONJ", "CCONJ", "PART", "VERB", "AUX", "ADJ", "PRON", "DET"})

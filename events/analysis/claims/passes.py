@@ -137,7 +137,7 @@ def _speech_verbs(ctx: _Ctx, s: int, e: int) -> list[ClaimData]:
     for i in range(s, e):
         if i in ctx.claimed_cues or any(a < doc[i].idx < b for a, b in ctx.quoted):
             continue  # a verb inside a quote belongs to the quoted words
-        cue = _speech_cue(ctx, i, e)
+        cue = _speech_cue(ctx, i, s, e)
         if cue is None:
             continue
         lemma, particle = cue
@@ -167,7 +167,7 @@ def _zu_infinitive(ctx: _Ctx, i: int, lemma: str) -> bool:
     )
 
 
-def _speech_cue(ctx: _Ctx, i: int, e: int) -> tuple[str, int | None] | None:
+def _speech_cue(ctx: _Ctx, i: int, s: int, e: int) -> tuple[str, int | None] | None:
     """Lemma and separable particle of the speech cue at i, or None when i is no cue.
     A stance ("ist überzeugt, dass …") counts as the cue "sein" with no particle."""
     stance = _stance_word(ctx, i, e)
@@ -175,7 +175,7 @@ def _speech_cue(ctx: _Ctx, i: int, e: int) -> tuple[str, int | None] | None:
         ctx.claimed_cues.add(stance)  # "ist überzeugt, dass …": one claim, not a second at "überzeugt"
         ctx.cue_words[i] = stance
         return "sein", None
-    frame = _opinion_frame(ctx, i, e)
+    frame = _opinion_frame(ctx, i, s, e)
     if frame is not None:
         ctx.cue_words[i] = frame
         return OPINION_FRAME, None
@@ -527,7 +527,7 @@ def _noun_marker(ctx: _Ctx, i: int, s: int, e: int) -> tuple[int, int, tuple[int
             break
         k += 1
     head = _low(doc[k]) if k < e else ""
-    compound = _low(doc[i]) == "nach" and head.endswith("angaben") and len(head) > len("angaben") + 2
+    compound = _low(doc[i]) == "nach" and _compound_holder(doc[k].text if k < e else "") is not None
     if head not in nouns and not compound:
         return None
     if compound:
@@ -541,15 +541,23 @@ def _noun_marker(ctx: _Ctx, i: int, s: int, e: int) -> tuple[int, int, tuple[int
     return i, k + 1, (k, k + 1), True
 
 
+def _compound_holder(word: str) -> str | None:
+    """The holder a compound marker noun names: "Polizeiangaben" -> "Polizei", "UNO-Angaben"
+    -> "UNO"; None for "Angaben" itself and other words."""
+    if not word.casefold().endswith("angaben") or len(word) <= len("angaben") + 2:
+        return None
+    return word[: -len("angaben")].rstrip("-")
+
+
 def _marker_holder(ctx: _Ctx, np: tuple[int, int], s: int, e: int) -> SpanRef:
     """The marker's holder as a reference: a possessive resolved like the pronoun it stands
     for ("nach seinen Worten" -> er -> the person named before), "eigenen" as the sentence's
     subject ("Die Polizei nahm nach eigenen Angaben …")."""
     ref = _span_ref(ctx, *np)
     low = _low(ctx.doc[np[0]])
-    if np[1] - np[0] == 1 and low.endswith("angaben") and len(low) > len("angaben") + 2:
+    holder = _compound_holder(ctx.doc[np[0]].text) if np[1] - np[0] == 1 else None
+    if holder is not None:
         # "nach Polizeiangaben": the police, in the compound's own characters
-        holder = ctx.doc[np[0]].text[: -len("angaben")].rstrip("-")
         return SpanRef(holder, ref.start, ref.start + len(holder))
     if np[1] - np[0] != 1 or low not in MARKER_POSSESSIVES:
         return ref
@@ -612,7 +620,7 @@ def _attach_markers(ctx: _Ctx, s: int, e: int, claims: list[ClaimData]) -> list[
         kind = "hearsay" if bare else "report"
         # "laut Polizei", "nach Ansicht des Ministers": the holder said it; an outlet or
         # agency ("laut AP") only passes it on
-        compound = ref.text != ctx.doc[np[0] : np[1]].text and not possessive  # "nach Polizeiangaben"
+        compound = np[1] - np[0] == 1 and _compound_holder(ctx.doc[np[0]].text) is not None
         speaks = (
             possessive
             or (compound and ref.text.casefold() not in MEDIA_HEADS)
