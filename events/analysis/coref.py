@@ -153,11 +153,7 @@ def _people_before(
     """(sentence distance, mention) of the person mentions in the window before token i,
     nearest sentence first and, within a sentence, in text order."""
     here = _sentence_at(sentences, i)
-    # sentences of punctuation alone (a quote mark the splitter left on its own) do not count
-    # towards the window
-    wordless = [0]
-    for a, b in sentences:
-        wordless.append(wordless[-1] + (not any(t.is_alpha for t in doc[a:b])))
+    wordless = _wordless_before(doc, sentences)
     found = []
     for mention in mentions:
         if mention.label != "PER" or mention.kind == "adjective" or mention.start >= doc[i].idx:
@@ -173,6 +169,19 @@ def _people_before(
             found.append((distance, mention))
     found.sort(key=lambda item: (item[0], item[1].start if item[0] else -item[1].start))
     return found
+
+
+def _wordless_before(doc, sentences: list[tuple[int, int]]) -> list[int]:
+    """How many sentences before each one are punctuation alone (a quote mark the splitter
+    left on its own): they do not count towards a pronoun's window. Counted once per doc
+    (kept in doc.user_data), not for every pronoun."""
+    key = ("coref.wordless", len(sentences))
+    if key not in doc.user_data:
+        counts = [0]
+        for a, b in sentences:
+            counts.append(counts[-1] + (not any(t.is_alpha for t in doc[a:b])))
+        doc.user_data[key] = counts
+    return doc.user_data[key]
 
 
 def _linked_to_no_person(mention: MentionData, kb) -> bool:
