@@ -42,62 +42,14 @@ def _stop_words(language: str = "de") -> frozenset[str]:
 # English words that open a clause and never a name ("If Trump …", "When Biden …"); not the
 # stop words that are first names too ("Will", "May", "Mark").
 ENGLISH_FUNCTION_WORDS = frozenset(
-    [
-        "if",
-        "when",
-        "while",
-        "because",
-        "although",
-        "though",
-        "the",
-        "and",
-        "but",
-        "or",
-        "of",
-        "on",
-        "at",
-        "to",
-        "for",
-        "with",
-        "by",
-        "from",
-        "as",
-        "is",
-        "are",
-        "was",
-        "were",
-        "it",
-        "this",
-        "that",
-        "these",
-        "those",
-        "there",
-        "their",
-        "they",
-        "we",
-        "you",
-        "he",
-        "she",
-        "his",
-        "her",
-        "its",
-        "our",
-        "your",
-        "not",
-        "no",
-        "so",
-        "than",
-        "then",
-        "what",
-        "which",
-        "who",
-        "whom",
-        "how",
-        "why",
-        "where",
-        "every",
-    ]
-)
+    {
+        "if", "when", "while", "because", "although", "though", "the", "and", "but", "or", "of",
+        "on", "at", "to", "for", "with", "by", "from", "as", "is", "are", "was", "were", "it",
+        "this", "that", "these", "those", "there", "their", "they", "we", "you", "he", "she",
+        "his", "her", "its", "our", "your", "not", "no", "so", "than", "then", "what", "which",
+        "who", "whom", "how", "why", "where", "every",
+    }
+)  # fmt: skip
 LABEL_KINDS = {"PER": {"person"}, "LOC": {"country", "place"}, "ORG": {"organization"}, "MISC": set()}
 # Words that name a time, never a place ("Mitte Mai"), even where a town bears the name.
 TIME_WORDS = frozenset(
@@ -974,7 +926,7 @@ def _mark_unknown(doc, mentions: list[MentionData]) -> None:
                 mention.note = "a single name, no full name in the article"
             elif mention.label in KIND_FOR_LABEL and _one_off(doc, mention, named):
                 mention.note = "an unknown name named once: held until it speaks or is known"
-                mention.held_kind = KIND_FOR_LABEL[mention.label]
+                mention.held_kind = _new_kind(mention)
             elif mention.label in KIND_FOR_LABEL:
                 mention.note = "unknown name"
                 mention.new_entity_kind = _new_kind(mention)
