@@ -823,8 +823,11 @@ def _add_kb_matches(
             for j in range(i, found[1]):
                 taken[j] = True
             i = found[1]
-        else:
-            i += 1
+            continue
+        adjectives = _adjective_mentions(doc[i], kb, sentence_of)
+        mentions.extend(adjectives)
+        taken[i] = bool(adjectives)
+        i += 1
 
 
 def _link_partial_names(
@@ -846,14 +849,20 @@ def _link_partial_names(
         # "Putins Autokolonne" tagged LOC is still Putin: a name the article spelt out wins.
         # A provisional entity of the same word ("Putins", once not recognised) does not stop it.
         unlinked = mention.entity_id is None or kb.info(mention.entity_id).provisional
-        single = unlinked and len(mention.text.split()) == 1 and mention.text[:1].isupper()
-        if single and (
-            _resolve_partial(mention, [p for p in persons_named if p is not mention], kb)
-            # A genitive before its head noun ("Putins Autokolonne" tagged LOC) is a surname too.
-            or (
-                (mention.label == "PER" or mention.provisional_name)
-                and normalize(mention.text) not in unknown_surnames
-                and _resolve_surname(mention, kb)
+        single = len(mention.text.split()) == 1 and mention.text[:1].isupper()
+        if single and not unlinked and _town_of_a_named_surname(mention, persons_named, kb):
+            continue
+        if (
+            unlinked
+            and single
+            and (
+                _resolve_partial(mention, [p for p in persons_named if p is not mention], kb)
+                # A genitive before its head noun ("Putins Autokolonne" tagged LOC) is a surname too.
+                or (
+                    (mention.label == "PER" or mention.provisional_name)
+                    and normalize(mention.text) not in unknown_surnames
+                    and _resolve_surname(mention, kb)
+                )
             )
         ):
             mention.label = "PER"
@@ -889,12 +898,36 @@ def _link_partial_names(
         )
         if (
             _resolve_partial(mention, persons_named, kb)
-            or (normalize(token.text) not in unknown_surnames and _resolve_surname(mention, kb))
+            # A surname alone that is also a noun ("Hacker", "Kurz") is the noun, unless the
+            # article named the person in full (above).
+            or (
+                normalize(token.text) not in unknown_surnames
+                and not _common_noun(token)
+                and _resolve_surname(mention, kb)
+            )
             or surname
             and _partial_of_unknown(mention, unknown_people)
         ):
             mentions.append(mention)
             taken[i] = True
+
+
+def _town_of_a_named_surname(
+    mention: MentionData, persons_named: list[MentionData], kb: KnowledgeBase
+) -> bool:
+    """ "Clintons E-Mail-Computer" tagged LOC after "Hillary Clinton": a small town or an
+    inflected form that is the surname of a person the article named in full before is
+    that person (relinked here; True if so)."""
+    info = kb.info(mention.entity_id)
+    if info.kind != "place" or not (_small_place(info) or mention.note == "inflected form"):
+        return False
+    place = mention.entity_id, mention.note, mention.kind
+    before = [p for p in persons_named if p.start < mention.start]
+    if before and _resolve_partial(mention, before, kb):
+        mention.label = "PER"
+        return True
+    mention.entity_id, mention.note, mention.kind = place
+    return False
 
 
 def _partial_of_unknown(mention: MentionData, unknown_people: list[MentionData]) -> bool:
@@ -1070,9 +1103,9 @@ def _in_place_context(
 ) -> list[int]:
     """Drop the places a name cannot stand for here.
 
-    An organisation's name (NER says ORG) is never a place, and where an organisation and a
-    place share a name the organisation wins unless a preposition makes it a place (Xinhua
-    the agency, not the village). A small town needs a preposition or its country named in
+    Where an organisation and a place share a name the organisation wins unless a preposition
+    makes it a place (Xinhua the agency, not the village); a name the NER calls an
+    organisation is no town, but may be a region or a city ("der Unruheregion Donbass"). A small town needs a preposition or its country named in
     the article; a one-word common noun ("Norden") needs the preposition and a proper name.
     """
     preposition, noun = place_context
@@ -1090,7 +1123,9 @@ def _in_place_context(
         info = kb.info(entity_id)
         # Provisional places came from what the NER marked; the rules for those stand elsewhere.
         if info.kind == "place" and not info.provisional:
-            if mention.label == "ORG" or (organisations and not preposition):
+            if organisations and not preposition:
+                continue
+            if mention.label == "ORG" and (organisations or _small_place(info)):
                 continue
             common = noun and (not preposition or normalize(mention.text) in _not_names())
             if common and (_small_place(info) or not info.population):
@@ -1236,10 +1271,9 @@ def _plain_name(kb: KnowledgeBase, text: str, entity_id: int) -> bool:
 
 
 def _kb_match(doc, i, taken, kb, day, has_pos, sentence_of, context) -> tuple[MentionData, int] | None:
-    """The longest knowledge-base name, descriptor or adjective starting at token i."""
+    """The longest knowledge-base name or descriptor starting at token i."""
     if not _may_open_a_name(doc, i):
         return None
-    first = doc[i]
     limit = min(len(doc), i + MAX_ALIAS_TOKENS)
     for end in range(limit, i, -1):
         if any(taken[i:end]) or doc[end - 1].is_punct or doc[end - 1].is_space:
@@ -1256,14 +1290,58 @@ def _kb_match(doc, i, taken, kb, day, has_pos, sentence_of, context) -> tuple[Me
             mention = _descriptor_mention(span, descriptors, kb, day, sentence_of, context)
             if mention is not None:
                 return mention, end
-    adjective = kb.adjectives.get(normalize(first.text))
-    if adjective:
-        entity_ids = list(dict.fromkeys(c.entity_id for c in adjective if c.entity_id in kb.entities))
-        if len(entity_ids) == 1:
-            mention = _new(doc[i : i + 1], sentence_of, "adjective")
-            mention.label, mention.entity_id, mention.confidence = "MISC", entity_ids[0], 0.9
-            return mention, i + 1
     return None
+
+
+# Compass prefixes of adjectives: "westlibyschen", "ostukrainische" name the country too.
+COMPASS_PREFIXES = ("nordost", "nordwest", "südost", "südwest", "nord", "süd", "ost", "west")
+# ... except where the prefixed word is a country of its own that the data lacks.
+NOT_COMPASS = frozenset({"nordirisch"})
+
+
+def _adjective_mentions(token, kb: KnowledgeBase, sentence_of) -> list[MentionData]:
+    """Country adjectives in one word: "russische", "westlibyschen", and each part of
+    "deutsch-österreichischen"."""
+    mentions, offset = [], token.idx
+    for part in token.text.split("-"):
+        entity_id = _country_of_adjective(part, kb)
+        if entity_id is None:
+            return []  # "deutsch-französischer Freundschaftsvertrag", yes; "Anti-Israel" no
+        mention = MentionData(
+            offset,
+            offset + len(part),
+            part,
+            "MISC",
+            "adjective",
+            entity_id,
+            0.9,
+            "kb",
+            "",
+            sentence_of[token.i],
+        )
+        mentions.append(mention)
+        offset += len(part) + 1
+    return mentions
+
+
+def _country_of_adjective(word: str, kb: KnowledgeBase) -> int | None:
+    """The one entity an adjective (or a demonym) names, also behind a compass prefix."""
+    key = normalize(word)
+    found = kb.adjectives.get(key)
+    if found:
+        entity_ids = {c.entity_id for c in found if c.entity_id in kb.entities}
+    elif not key.startswith(tuple(NOT_COMPASS)):
+        # Countries only: "osteuropäisch" is no statement about the EU.
+        prefix = next((p for p in COMPASS_PREFIXES if key.startswith(p) and len(key) > len(p) + 4), None)
+        found = kb.adjectives.get(key[len(prefix) :], ()) if prefix else ()
+        entity_ids = {
+            c.entity_id
+            for c in found
+            if c.entity_id in kb.entities and kb.info(c.entity_id).kind == "country"
+        }
+    else:
+        entity_ids = set()
+    return entity_ids.pop() if len(entity_ids) == 1 else None
 
 
 def _may_open_a_name(doc, i: int) -> bool:
@@ -1298,17 +1376,23 @@ def _name_shaped(doc, i: int, end: int, kb: KnowledgeBase) -> bool:
 def _kb_name(doc, i: int, end: int, kb: KnowledgeBase, has_pos, sentence_of, context) -> MentionData | None:
     """The knowledge-base entity the words i..end name, if any."""
     span = doc[i:end]
-    quoted_or_party = _quoted(doc, i, end) or _party_context(doc, i, end, kb)
-    candidates, inflected = kb.lookup(span.text, context=quoted_or_party)
+    quoted = _quoted(doc, i, end)
+    party = not quoted and _party_context(doc, i, end, kb)
+    candidates, inflected = kb.lookup(span.text, context=quoted or party)
     # Provisional entities come from what the NER once marked; without the NER they do not
     # match words (a provisional "Lange" would claim every "Lange Zeit").
     if not candidates or kb.provisional_only(candidates):
-        return None
-    if end - i == 1 and not _single_token_name(doc[i], candidates, kb, has_pos, context):
+        candidates, inflected = _town_after_preposition(doc, i, end, kb), False
+        if not candidates:
+            return None
+    # A quoted word the knowledge base knows is the name, even an ordinary one: der „Zeit“.
+    if end - i == 1 and not quoted and not _single_token_name(doc[i], candidates, kb, has_pos, context):
         return None
     mention = _new(span, sentence_of, "name")
     _decide(mention, candidates, kb, context, inflected, _place_context(span))
     if not mention.entity_id:
+        return None
+    if party and not _party_of_named_country(mention.entity_id, context, kb):
         return None
     mention.label = kb.info(mention.entity_id).label
     mention.confidence = round(mention.confidence - 0.1, 2)
@@ -1347,6 +1431,7 @@ def _other_term(doc, start: int) -> bool:
 
 
 PARTY_ARTICLES = frozenset({"die", "der", "den"})
+TOWN_PREPOSITIONS = frozenset({"in", "aus", "nach"})
 LIST_JOINERS = frozenset({",", "und", "oder", "sowie", "/"})
 
 
@@ -1363,16 +1448,49 @@ def _party_context(doc, start: int, end: int, kb: KnowledgeBase) -> bool:
         return True
     if before is not None and before.text == "(" and after is not None and after.text in (")", ","):
         return True
+    # "sowohl ÖVP als auch Grüne": the two words join like one.
+    joined_before = 2 if start > 2 and doc[start - 2 : start].text.lower() == "als auch" else 1
+    joined_after = 2 if doc[end : end + 2].text.lower() == "als auch" else 1
     if (
         before is not None
-        and before.lower_ in LIST_JOINERS
-        and start > 1
-        and _all_parties(kb, doc[start - 2].text)
+        and (before.lower_ in LIST_JOINERS or joined_before == 2)
+        and start > joined_before
+        and _all_parties(kb, doc[start - joined_before - 1].text)
     ):
         return True
-    if after is not None and after.lower_ in LIST_JOINERS and end + 1 < len(doc):
-        return _all_parties(kb, doc[end + 1].text)
+    if (
+        after is not None
+        and (after.lower_ in LIST_JOINERS or joined_after == 2)
+        and end + joined_after < len(doc)
+    ):
+        return _all_parties(kb, doc[end + joined_after].text)
     return False
+
+
+def _party_of_named_country(entity_id: int, context, kb: KnowledgeBase) -> bool:
+    """Whether a party found by a nickname ("die Liberalen", "der Volkspartei") belongs to a
+    country the article has named something of: the nickname is the FDP in German news,
+    the ÖVP in Austrian, and in an article about the Spanish election nobody's here."""
+    country = kb.info(entity_id).country
+    return not country or any(m.entity_id and kb.info(m.entity_id).country == country for m in context)
+
+
+def _town_after_preposition(doc, i: int, end: int, kb: KnowledgeBase) -> list[Candidate]:
+    """ "in Essen", "aus Münster", "nach Rom": a city whose name is also an ordinary word
+    (an alias that needs context) right after a preposition of place. Only cities and regions:
+    "in Hof" stays the courtyard."""
+    if i == 0 or doc[i - 1].lower_ not in TOWN_PREPOSITIONS or not doc[i].text[:1].isupper():
+        return []
+    if end < len(doc) and doc[end].like_num:
+        return []  # "in Halle 5": the exhibition hall
+    return [
+        c
+        for c, _ in kb.context_names.get(normalize(doc[i:end].text), [])
+        if c.entity_id in kb.entities
+        and kb.info(c.entity_id).kind == "place"
+        and not kb.info(c.entity_id).provisional
+        and not _small_place(kb.info(c.entity_id))
+    ]
 
 
 def _all_parties(kb: KnowledgeBase, text: str, ambiguous: bool = False) -> bool:

@@ -81,6 +81,10 @@ ALLOWED_SHARED_ALIASES: dict[str, set[str]] = {
     "die grünen": {"gruene", "gruene-oesterreich", "gruene-schweiz"},
     "grünen": {"gruene", "gruene-oesterreich", "gruene-schweiz"},
     "grüne": {"gruene", "gruene-oesterreich", "gruene-schweiz"},
+    # Party nicknames after an article, chosen the same way: "die Liberalen" (FDP in German,
+    # FDP.Die Liberalen in Swiss news), "die Volkspartei" (ÖVP, SVP, Spain's Partido Popular).
+    "liberalen": {"fdp", "fdp-die-liberalen"},
+    "volkspartei": {"oevp", "svp", "partido-popular"},
 }
 
 # A descriptor may be used by several actors only with non-overlapping role periods

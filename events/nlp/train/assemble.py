@@ -13,6 +13,8 @@ from pathlib import Path
 import spacy
 from spacy.lookups import Lookups, load_lookups
 
+from events.nlp.tokenizer import split_glued_dashes
+
 UPOS = [
     "ADJ",
     "ADP",
@@ -169,6 +171,7 @@ def _prune_strings(out_dir: Path, nlp, log=print):
 def assemble(ud_dir: Path, ner_dir: Path, out_dir: Path, log=print):
     nlp = spacy.load(ud_dir)
     ner_nlp = spacy.load(ner_dir)
+    split_glued_dashes(nlp)
     ruler = nlp.add_pipe("attribute_ruler", after="morphologizer")
     ruler.add_patterns([{"patterns": [[{"TAG": t}]], "attrs": {"POS": t}} for t in UPOS])
     ruler.add_patterns(
