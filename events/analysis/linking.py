@@ -1302,8 +1302,10 @@ NOT_COMPASS = frozenset({"nordirisch"})
 def _adjective_mentions(token, kb: KnowledgeBase, sentence_of) -> list[MentionData]:
     """Country adjectives in one word: "russische", "westlibyschen", and each part of
     "deutsch-österreichischen"."""
+    whole = _country_of_adjective(token.text, kb)
+    parts = [token.text] if whole is not None else token.text.split("-")
     mentions, offset = [], token.idx
-    for part in token.text.split("-"):
+    for part in parts:
         entity_id = _country_of_adjective(part, kb)
         if entity_id is None:
             return []  # "deutsch-französischer Freundschaftsvertrag", yes; "Anti-Israel" no

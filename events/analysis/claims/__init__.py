@@ -53,7 +53,7 @@ from __future__ import annotations
 import re
 
 from events.analysis.claims.data import ClaimData, ContentSpan, SpanRef, _context
-from events.analysis.claims.lexicon import KONJUNKTIV
+from events.analysis.claims.lexicon import KONJUNKTIV, QUOTE_CHARS
 from events.analysis.claims.passes import (
     _attach_markers,
     _continuation,
@@ -174,6 +174,7 @@ def _speakers_from_context(claims: list[ClaimData], text: str, mentions: list[Me
     """Speakers the sentence does not name: "ich"/"wir" inside a quote are the quote's
     speaker, in an interview's answer the person whose name opens it ("Glawischnig: …"); a quote or Konjunktiv sentence without a speaker of its own goes on with the
     speaker of the claim just before (at most two sentences back)."""
+    unquoted = not any(ch in QUOTE_CHARS for ch in text)
     for claim in claims:
         if claim.speaker is not None and claim.speaker.text.casefold() in FIRST_PERSON:
             outer = next(
@@ -191,6 +192,10 @@ def _speakers_from_context(claims: list[ClaimData], text: str, mentions: list[Me
                 claim.speaker = _inherited(claim.speaker, outer.speaker, "quote")
             elif (answerer := _interview_answerer(text, mentions, claim.cue_start)) is not None:
                 claim.speaker = _inherited(claim.speaker, answerer, "interview")
+            elif unquoted and (speaker := _last_speaker(claims, claim)) is not None:
+                # A text without quotation marks (an archive that stripped them): "Ich glaube,
+                # dass …" after "…, so der Verhandler" is his quote going on, not the author.
+                claim.speaker = _inherited(claim.speaker, speaker, "sequence")
     previous = None
     for claim in claims:
         if (
@@ -204,6 +209,20 @@ def _speakers_from_context(claims: list[ClaimData], text: str, mentions: list[Me
             claim.note = claim.note or "continues the speaker of the claim before"
         if claim.speaker is not None:
             previous = claim
+
+
+def _last_speaker(claims: list[ClaimData], claim: ClaimData) -> SpanRef | None:
+    """The speaker of the latest claim before this one (at most two sentences back) that
+    names or resolves one, not another "ich"."""
+    before = [
+        c
+        for c in claims
+        if c.cue_start < claim.cue_start
+        and c.speaker is not None
+        and (c.speaker.entity_id is not None or c.speaker.text.casefold() not in FIRST_PERSON)
+        and 0 <= claim.sentence_index - c.sentence_index <= 2
+    ]
+    return before[-1].speaker if before else None
 
 
 # An interview answer: a paragraph (or sentence) opening with a name and a colon.

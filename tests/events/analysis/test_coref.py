@@ -109,6 +109,29 @@ def test_first_person_in_an_interview_answer_is_the_interviewee(blank):
     assert (claim.speaker.entity_id, claim.speaker.via) == (20, "interview")
 
 
+def test_first_person_in_a_text_without_quote_marks_goes_on_with_the_speaker_before(blank):
+    # Archives such as 10kGNAD strip the quotation marks: "Ich glaube" is the quoted man.
+    names = {"Michael Strugl": ("PER", 21)}
+    text = (
+        "Die Reformorientierung sehe er bei der FPÖ, sagte Michael Strugl. "
+        "Ich glaube, dass da einer Zusammenarbeit nichts im Wege steht."
+    )
+    claims = extract_claims(blank(text), mentions_for(text, names), None)
+    claim = next(c for c in claims if c.cue == "glaube")
+    assert (claim.speaker.entity_id, claim.speaker.via) == (21, "sequence")
+
+
+def test_first_person_in_a_text_with_quote_marks_is_the_author(blank):
+    names = {"Michael Strugl": ("PER", 21)}
+    text = (
+        "„Die Reformorientierung sehe ich bei der FPÖ“, sagte Michael Strugl. "
+        "Ich glaube, dass er recht hat."
+    )
+    claims = extract_claims(blank(text), mentions_for(text, names), None)
+    claim = next(c for c in claims if c.cue == "glaube")
+    assert claim.speaker.entity_id is None
+
+
 def test_a_surname_has_the_gender_of_its_full_name(nlp):
     names = {"Anne Spiegel": ("PER", 10), "Spiegel": ("PER", 10), "Roger Lewentz": ("PER", 11)}
     text = (

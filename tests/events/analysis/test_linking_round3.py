@@ -52,6 +52,7 @@ def kb():
         (ES, "Spanien", "name", None, None, False),
         (UA, "Ukraine", "name", None, None, False),
         (US, "USA", "name", None, None, False),
+        (US, "US-amerikanisch", "adjective", None, None, False),
         (DONBASS, "Donbass", "name", None, None, False),
         (SMALL_TOWN, "Kleinhausen", "name", None, None, False),
         # Also ordinary words: only with context.
@@ -157,6 +158,9 @@ def test_compass_prefixed_and_paired_country_adjectives(nlp, kb):
     doc = parse(nlp, "Die deutsch-österreichischen Beziehungen sind gut.", [])
     mentions = [(m.text, m.entity_id, doc.text[m.start : m.end]) for m in link_doc(doc, kb)]
     assert mentions == [("deutsch", DE, "deutsch"), ("österreichischen", AT, "österreichischen")]
+    # A hyphenated adjective of one country stays one mention.
+    doc = parse(nlp, "Die US-amerikanischen Truppen zogen ab.", [])
+    assert [(m.text, m.entity_id) for m in link_doc(doc, kb)] == [("US-amerikanischen", US)]
 
 
 def test_a_dash_glued_to_a_dateline_is_split_off(nlp, kb):
