@@ -334,6 +334,7 @@ def link_doc(doc, kb: KnowledgeBase, day: date | None = None) -> list[MentionDat
     _add_kb_matches(doc, kb, day, has_pos, sentence_of, taken, mentions)
     _link_partial_names(doc, kb, has_pos, sentence_of, taken, mentions)
     _partials_of_unknown_people(mentions)
+    _names_after_type_words(doc, kb, sentence_of, taken, mentions)
     _mark_unknown(doc, mentions)
     if not political(doc.text):
         _file_no_new_entities(mentions)
@@ -828,6 +829,62 @@ def _add_kb_matches(
         mentions.extend(adjectives)
         taken[i] = bool(adjectives)
         i += 1
+
+
+# Words that say the name after them is an organisation's: "berichtete die Zeitung Danas",
+# "der Gruppierung Asow", "die Partei Smer".
+NAMING_WORDS = (
+    "zeitung", "sender", "agentur", "magazin", "portal", "blatt", "plattform", "partei",
+    "miliz", "gruppe", "gruppierung", "bewegung", "organisation", "konzern", "verband",
+    "gewerkschaft", "fraktion", "allianz", "bündnis", "netzwerk", "denkfabrik",
+)  # fmt: skip
+
+
+def _names_after_type_words(doc, kb, sentence_of, taken: list[bool], mentions: list[MentionData]) -> None:
+    """4. a name right after an organisation's type word that the NER missed: the
+    organisation the knowledge base knows by that name (also by an ambiguous one, "Asow"),
+    else an unknown organisation ("die Zeitung Danas")."""
+    for i in range(1, len(doc)):
+        if taken[i] or not doc[i - 1].lower_.endswith(NAMING_WORDS) or not doc[i - 1].is_title:
+            continue
+        end = _name_after(doc, i, taken)
+        if end is None or _first_name(doc[i].text, kb.first_names()):
+            continue  # "die Partei Gerhard Schröders": a person's
+        span = doc[i:end]
+        candidates, _ = kb.lookup(span.text, context=True)
+        organisations = [
+            c
+            for c in candidates
+            if c.entity_id in kb.entities and kb.info(c.entity_id).kind == "organization"
+        ]
+        mention = _new(span, sentence_of, "name")
+        mention.label, mention.origin = "ORG", "model"
+        if organisations:
+            _decide(mention, organisations, kb, mentions, False)
+        mentions.append(mention)
+        for j in range(i, end):
+            taken[j] = True
+
+
+def _name_after(doc, i: int, taken: list[bool]) -> int | None:
+    """The end of a name of one to three words starting at i, or None where the words are
+    no name (a verb, a common noun, "Die", a time) or run on into a noun."""
+    end = i
+    while end < min(len(doc), i + 3) and not taken[end]:
+        token = doc[end]
+        if not (token.is_title or token.is_upper) or len(token.text) < 2 or token.is_punct:
+            break
+        if token.lower_ in COMMON_CAPITALISED or token.lower_ in _stop_words() or is_time_word(token.text):
+            break
+        if _common_noun(token) or token.pos_ not in ("PROPN", "X", "NOUN"):
+            break
+        end += 1
+    if end == i:
+        return None
+    following = doc[end] if end < len(doc) else None
+    if following is not None and following.is_title and _common_noun(following):
+        return None  # "die Partei Neue Mitte": part of a longer name we cannot tell
+    return end
 
 
 def _link_partial_names(

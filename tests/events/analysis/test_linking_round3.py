@@ -17,6 +17,7 @@ ZEIT = 20
 HACKER, CLINTON, CLINTON_TOWN = 30, 31, 32
 FDP, OEVP, PP, GRUENE_AT = 40, 41, 42, 43
 BERLIN = 50
+ASOW_BRIGADE, ASOW_TOWN = 60, 61
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +42,8 @@ def kb():
         EntityInfo(PP, "organization", "Partido Popular", "ES", org_type="party"),
         EntityInfo(GRUENE_AT, "organization", "Die Grünen – Die Grüne Alternative", "AT", org_type="party"),
         EntityInfo(BERLIN, "place", "Berlin", "DE", population=3_600_000),
+        EntityInfo(ASOW_BRIGADE, "organization", "Asow-Brigade", "UA", org_type="military"),
+        EntityInfo(ASOW_TOWN, "place", "Asow", "RU", population=80_000),
     ]
     aliases = [
         (DE, "Deutschland", "name", None, None, False),
@@ -70,6 +73,8 @@ def kb():
         (PP, "Volkspartei", "name", None, None, True),
         (GRUENE_AT, "Grüne", "name", None, None, True),
         (BERLIN, "Berlin", "name", None, None, False),
+        (ASOW_BRIGADE, "Asow", "name", None, None, True),
+        (ASOW_TOWN, "Asow", "name", None, None, False),
     ]
     return build_index(infos, aliases)
 
@@ -166,3 +171,18 @@ def test_compass_prefixed_and_paired_country_adjectives(nlp, kb):
 def test_a_dash_glued_to_a_dateline_is_split_off(nlp, kb):
     doc = nlp("Belgrad– Bei einem Luftangriff starben zwei Serben.")
     assert [t.text for t in doc[:2]] == ["Belgrad", "–"]
+
+
+def test_a_name_after_an_organisations_type_word_is_an_organisation(nlp, kb):
+    doc = parse(nlp, "Widerstand komme aus Diplomatenkreisen, berichtete die Zeitung Danas.", [])
+    danas = next(m for m in link_doc(doc, kb) if m.text == "Danas")
+    assert (danas.label, danas.entity_id, danas.new_entity_kind) == ("ORG", None, "organization")
+    # An ambiguous alias of an organisation counts there: the brigade, not the town.
+    doc = parse(nlp, "Viele werden der rechtsextremen Gruppierung Asow zugerechnet.", [])
+    assert links(kb, doc)["Asow"] == ASOW_BRIGADE
+
+
+def test_no_organisation_from_a_verb_a_time_or_a_person_after_a_type_word(nlp, kb):
+    text = "Die Partei will mehr. Die Zeitung Montag erschien. Die Partei Gerhard Schröders verlor."
+    doc = parse(nlp, text, [])
+    assert not [m for m in link_doc(doc, kb) if m.label == "ORG"]
