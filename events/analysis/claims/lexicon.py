@@ -444,3 +444,7 @@ FORM_LEMMAS = _form_table(CUE_LEMMAS | {base for base, _ in SEPARABLE})
 
 
 RELATIVES = frozenset({"der", "die", "das", "welcher", "welche", "welches"})
+# Prepositions that can open a relative clause before its pronoun: ", in dem …", ", mit der …".
+RELATIVE_PREPOSITIONS = frozenset(
+    {"in", "mit", "von", "bei", "für", "auf", "an", "nach", "über", "unter", "zu", "aus", "gegen", "durch"}
+)

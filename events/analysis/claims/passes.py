@@ -41,6 +41,7 @@ from events.analysis.claims.lexicon import (
     DENIAL_VERBS,
     DETERMINERS,
     EVIDENTIAL,
+    FOCUS,
     HEARSAY_HEADS,
     HEARSAY_WORDS,
     MARKER_NOUNS,
@@ -50,6 +51,7 @@ from events.analysis.claims.lexicon import (
     PASSIVE_AUXILIARIES,
     PRONOUNS,
     QUOTE_CHARS,
+    RELATIVE_PREPOSITIONS,
     RELATIVES,
     REPORT_VERBS,
     STRONG_CUES,
@@ -146,8 +148,9 @@ def _speech_verbs(ctx: _Ctx, s: int, e: int) -> list[ClaimData]:
         subject, content_range, confidence, wie = _attribution(ctx, i, s, e, lemma, particle)
         if content_range is None or content_range[1] <= content_range[0]:
             continue
-        if subject is None and last_subject and _low(doc[i - 1]) in ("und", "oder"):
-            subject = last_subject  # "Sie sprechen von Terror und sagen, dass …": one subject
+        if subject is None and _low(doc[i - 1]) in ("und", "oder"):
+            # "Sie sprechen von Terror und sagen, dass …": one subject for both verbs
+            subject = last_subject or _coordinated_subject(ctx, i, s)
         if lemma == "zeigen" and not _speaker_like(ctx, subject):
             continue  # "Die Zahlen zeigen, dass …" is evidence, not speech
         last_subject = subject
@@ -230,18 +233,39 @@ def _attribution(
 
 
 def _apposition_subject(ctx: _Ctx, i: int, s: int) -> tuple[int, int] | None:
-    """The subject of "Name, apposition, cue": a phrase opening the sentence, a comma, at most
-    six words without a verb, a comma right before the cue."""
+    """The subject of "Name, apposition, cue": a phrase opening the sentence (after "auch",
+    "selbst"), a comma, at most six words without a verb or a relative clause ("Der
+    Städtetag, der zur Anhörung geladen ist, befürwortet"), a comma right before the cue."""
     doc = ctx.doc
+    while s < i and _low(doc[s]) in FOCUS:
+        s += 1
     if i - s < 4 or doc[i - 1].text != ",":
         return None
     comma = next((k for k in range(s + 1, i - 1) if doc[k].text == ","), None)
-    if comma is None or i - 1 - comma > 7 or _np_forward(ctx, s, comma, s) != comma:
+    if comma is None or _np_forward(ctx, s, comma, s) != comma:
         return None
     middle = range(comma + 1, i - 1)
-    if any(doc[k].text in (",", ":", ";") or _is_finite(ctx, k) for k in middle):
+    if any(doc[k].text in (",", ":", ";") for k in middle):
+        return None
+    relative = _low(doc[comma + 1]) in RELATIVES or (
+        _low(doc[comma + 1]) in RELATIVE_PREPOSITIONS and _low(doc[comma + 2]) in RELATIVES
+    )
+    if relative:
+        if i - 1 - comma > 16 or not _is_finite(ctx, i - 2):
+            return None  # a relative clause ends in its finite verb
+    elif i - 1 - comma > 7 or any(_is_finite(ctx, k) for k in middle):
         return None
     return (s, comma) if _speaker_like(ctx, (s, comma)) else None
+
+
+def _coordinated_subject(ctx: _Ctx, i: int, s: int) -> tuple[int, int] | None:
+    """The subject of the verb a cue after "und" is coordinated with: "Der Städtetag, der …,
+    befürwortet die Änderung und verweist darauf, dass …" (the nearest finite verb before)."""
+    verb = next((k for k in range(i - 2, s - 1, -1) if _is_finite(ctx, k)), None)
+    if verb is None:
+        return None
+    subject = _apposition_subject(ctx, verb, s) or _find_subject(ctx, verb, s, i - 1)
+    return subject if _speaker_like(ctx, subject) else None
 
 
 def _parenthesis(ctx: _Ctx, i: int, s: int, e: int) -> tuple[int, int] | None:

@@ -192,3 +192,21 @@ def test_a_cue_in_a_zu_infinitive_is_no_claim(blank, text):
 def test_an_explanation_with_zur_stays_speech(blank):
     claim = only(claims_of(blank, "Scholz erklärte zur Begründung, die Lage sei ernst."))
     assert claim.content.text == "die Lage sei ernst"
+
+
+def test_a_relative_clause_or_a_focus_word_before_the_cue_keeps_the_subject(nlp):
+    names = {"Städtetag": ("ORG", 30), "Martin Gleitsmann": ("PER", 31)}
+    text = "Der Städtetag, der ebenfalls zur Anhörung geladen ist, sagt, die Änderung sei richtig."
+    assert only(claims_of(nlp, text, names)).speaker.entity_id == 30
+    text = "Auch Martin Gleitsmann, Leiter der Abteilung in der Wirtschaftskammer, sagt, es gebe keinen Grund zur Entwarnung."
+    assert only(claims_of(nlp, text, names)).speaker.entity_id == 31
+
+
+def test_a_cue_coordinated_with_another_verb_has_its_subject(nlp):
+    names = {"Städtetag": ("ORG", 30)}
+    text = (
+        "Der Städtetag, der ebenfalls zur Anhörung geladen ist, befürwortet die Änderungen "
+        "grundsätzlich und verweist darauf, dass andere bis 67 arbeiten müssen."
+    )
+    claim = only(claims_of(nlp, text, names))
+    assert claim.cue == "verweist" and claim.speaker.entity_id == 30
