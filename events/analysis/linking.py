@@ -825,9 +825,9 @@ def _add_kb_matches(
                 taken[j] = True
             i = found[1]
             continue
-        adjectives = _adjective_mentions(doc[i], kb, sentence_of)
-        mentions.extend(adjectives)
-        taken[i] = bool(adjectives)
+        found_here = _adjective_mentions(doc[i], kb, sentence_of) or _party_branch(doc[i], kb, sentence_of)
+        mentions.extend(found_here)
+        taken[i] = bool(found_here)
         i += 1
 
 
@@ -1097,7 +1097,7 @@ def _trimmed(doc, ent, kb: KnowledgeBase):
     """The NER span, or the longest part of it at either edge that the knowledge base knows."""
     candidates, inflected = kb.lookup(ent.text, context=True)
     if candidates or len(ent) == 1:
-        return ent, candidates, inflected
+        return ent, candidates or _branch_of(ent.text, kb), inflected
     last = ent[-1]
     if len(ent) > 2 and last.is_upper and len(last.text) > 1:
         # "der Allgemeine Deutsche Fahrradclub ADFC": a long name followed by its abbreviation
@@ -1354,6 +1354,33 @@ def _kb_match(doc, i, taken, kb, day, has_pos, sentence_of, context) -> tuple[Me
 COMPASS_PREFIXES = ("nordost", "nordwest", "südost", "südwest", "nord", "süd", "ost", "west")
 # ... except where the prefixed word is a country of its own that the data lacks.
 NOT_COMPASS = frozenset({"nordirisch"})
+
+
+# What stands before a party's name in the compound for one of its branches.
+BRANCH_PREFIXES = frozenset({"stadt", "landes", "bundes", "kreis", "orts", "bezirks", "gemeinde", "partei"})
+
+
+def _branch_of(text: str, kb: KnowledgeBase) -> list[Candidate]:
+    """ "Stadt-ÖVP", "Landes-SPÖ", "Bundes-SPD": a branch of a party is the party."""
+    prefix, _, party = text.rpartition("-")
+    if prefix.casefold() not in BRANCH_PREFIXES or not party:
+        return []
+    candidates, _ = kb.lookup(party)
+    parties = [
+        c for c in candidates if c.entity_id in kb.entities and kb.info(c.entity_id).org_type == "party"
+    ]
+    return parties if len({c.entity_id for c in parties}) == 1 else []
+
+
+def _party_branch(token, kb: KnowledgeBase, sentence_of) -> list[MentionData]:
+    """A party branch the NER missed, as a mention of the party."""
+    candidates = _branch_of(token.text, kb)
+    if not candidates:
+        return []
+    mention = _new(token.doc[token.i : token.i + 1], sentence_of, "name")
+    mention.label, mention.entity_id, mention.confidence = "ORG", candidates[0].entity_id, 0.85
+    mention.note = "a branch of the party"
+    return [mention]
 
 
 def _adjective_mentions(token, kb: KnowledgeBase, sentence_of) -> list[MentionData]:

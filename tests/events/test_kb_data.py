@@ -85,6 +85,22 @@ ALLOWED_SHARED_ALIASES: dict[str, set[str]] = {
     # FDP.Die Liberalen in Swiss news), "die Volkspartei" (ÖVP, SVP, Spain's Partido Popular).
     "liberalen": {"fdp", "fdp-die-liberalen"},
     "volkspartei": {"oevp", "svp", "partido-popular"},
+    # Same-named institutions of Germany and Austria (and Switzerland), chosen by the article's
+    # countries: the German and the Austrian chancellery ("Bundeskanzleramt", "Kanzleramt").
+    "bundeskanzleramt": {"bundeskanzleramt", "bundeskanzleramt-oesterreich"},
+    "kanzleramt": {"bundeskanzleramt", "bundeskanzleramt-oesterreich"},
+    # German BKA (Wiesbaden) vs. Austria's Bundeskriminalamt (Vienna).
+    "bundeskriminalamt": {"bka", "bundeskriminalamt-oesterreich"},
+    # Second chamber of Germany vs. Austria's Bundesrat (the Swiss government is "Schweizer Bundesrat").
+    "bundesrat": {"bundesrat-deutschland", "bundesrat-oesterreich"},
+    # The federal courts of auditors of Germany (Bonn) and Austria (Vienna), both "der Rechnungshof".
+    "rechnungshof": {"bundesrechnungshof", "rechnungshof-oesterreich"},
+    # Federal administrative courts of Germany (Leipzig), Austria (Vienna) and Switzerland (St. Gallen).
+    "bundesverwaltungsgericht": {
+        "bundesverwaltungsgericht",
+        "bundesverwaltungsgericht-oesterreich",
+        "bundesverwaltungsgericht-schweiz",
+    },
 }
 
 # A descriptor may be used by several actors only with non-overlapping role periods
