@@ -609,7 +609,7 @@ def _joined_names(doc, kb: KnowledgeBase) -> list:
                 end = _after_particles(doc, end, nxt)
             # Not after a genitive: "Jo Yong Boks Schwester" is his sister.
             elif (end < len(doc) and (nxt is None or nxt.start > end) and not _genitive_form(doc[end - 1].text)
-                  and _joinable(doc, ent.start, end + 1)
+                  and _joinable(doc, ent.start, end + 1, _first_name(ent.text, kb.first_names()))
                   and not kb.lookup(doc[end].text)[0]):  # fmt: skip
                 end += 1
             if end != ent.end:
@@ -630,9 +630,10 @@ def _after_particles(doc, end: int, nxt) -> int:
     return end
 
 
-def _joinable(doc, start: int, end: int) -> bool:
+def _joinable(doc, start: int, end: int, after_first_name: bool = False) -> bool:
     """Whether tokens start..end read as one person's name: few words, each capitalised
-    (or a name particle), no time word, no line break or punctuation between them."""
+    (or a name particle), no time word, no line break or punctuation between them. After a
+    first name alone the surname may be a noun too ("Heinz" + "Schaden")."""
     if end - start > 4:
         return False
     for token in doc[start:end]:
@@ -641,7 +642,8 @@ def _joinable(doc, start: int, end: int) -> bool:
         if not token.is_title and token.lower_ not in NAME_PARTICLES:
             return False
     last = doc[end - 1]
-    return last.lower_ not in _stop_words() and last.pos_ in ("PROPN", "X") and len(last.text) > 1
+    tags = ("PROPN", "X", "NOUN") if after_first_name else ("PROPN", "X")
+    return last.lower_ not in _stop_words() and last.pos_ in tags and len(last.text) > 1
 
 
 def _finite_verb(token) -> bool:
@@ -933,10 +935,13 @@ def _link_partial_names(
         if taken[i] or len(token.text) < 3 or not token.text[:1].isupper():
             continue
         proper = not has_pos or token.pos_ in ("PROPN", "X")
-        # Not after an article: "die Post" is the mail, whatever Florian Post said.
+        word = normalize(token.text)
+        named = word in named_surnames or (word.endswith("s") and word[:-1] in named_surnames)  # "Metes"
+        # Not after an article: "die Post" is the mail, whatever Florian Post said; a noun
+        # only after a title: "Bürgermeister Schaden".
         surname = (
-            normalize(token.text) in named_surnames
-            and not _common_noun(token)
+            named
+            and (not _common_noun(token) or (i > 0 and _title_word(doc[i - 1], "PER")))
             and not (i > 0 and doc[i - 1].lower_ in ARTICLES)
         )
         if token.text.casefold() in COMMON_CAPITALISED or not (proper or surname):
@@ -991,7 +996,10 @@ def _partial_of_unknown(mention: MentionData, unknown_people: list[MentionData])
     """A surname alone after the one unknown person of that surname the article named in full."""
     word = normalize(mention.text)
     owners = {
-        m.text for m in unknown_people if m.start < mention.start and normalize(m.text.split()[-1]) == word
+        m.text
+        for m in unknown_people
+        if m.start < mention.start
+        and word in (normalize(m.text.split()[-1]), normalize(m.text.split()[-1]) + "s")
     }
     if len(owners) != 1:
         return False
@@ -1096,8 +1104,10 @@ def _before_dash(doc, ent):
 def _trimmed(doc, ent, kb: KnowledgeBase):
     """The NER span, or the longest part of it at either edge that the knowledge base knows."""
     candidates, inflected = kb.lookup(ent.text, context=True)
+    if not candidates:
+        candidates = _branch_of(ent.text, kb)
     if candidates or len(ent) == 1:
-        return ent, candidates or _branch_of(ent.text, kb), inflected
+        return ent, candidates, inflected
     last = ent[-1]
     if len(ent) > 2 and last.is_upper and len(last.text) > 1:
         # "der Allgemeine Deutsche Fahrradclub ADFC": a long name followed by its abbreviation
@@ -1145,7 +1155,13 @@ def _place_context(span) -> tuple[bool, bool]:
     common noun: "Norden", "Mitte")."""
     doc = span.doc
     preposition = span.start > 0 and doc[span.start - 1].lower_ in PLACE_PREPOSITIONS
-    noun = len(span) == 1 and doc.has_annotation("POS") and span[0].pos_ == "NOUN"
+    # A word of the lexicon, not any word the tagger calls a noun: "des Gazastreifen" is a name.
+    noun = (
+        len(span) == 1
+        and doc.has_annotation("POS")
+        and span[0].pos_ == "NOUN"
+        and span.text in _word_list("common_nouns.txt")
+    )
     return preposition, noun
 
 
@@ -1361,9 +1377,18 @@ BRANCH_PREFIXES = frozenset({"stadt", "landes", "bundes", "kreis", "orts", "bezi
 
 
 def _branch_of(text: str, kb: KnowledgeBase) -> list[Candidate]:
-    """ "Stadt-ÖVP", "Landes-SPÖ", "Bundes-SPD": a branch of a party is the party."""
-    prefix, _, party = text.rpartition("-")
-    if prefix.casefold() not in BRANCH_PREFIXES or not party:
+    """ "Stadt-ÖVP", "Landes-SPÖ", "Grazer SPÖ": a branch of a party is the party."""
+    words = text.split()
+    if len(words) == 2 and words[0].endswith("er") and words[0][:1].isupper():
+        towns = kb.lookup(words[0][:-2])[0]  # "Grazer" -> Graz
+        if not any(c.entity_id in kb.entities and kb.info(c.entity_id).kind == "place" for c in towns):
+            return []
+        party = words[1]
+    elif len(words) == 1:
+        prefix, _, party = text.rpartition("-")
+        if prefix.casefold() not in BRANCH_PREFIXES or not party:
+            return []
+    else:
         return []
     candidates, _ = kb.lookup(party)
     parties = [
@@ -1624,8 +1649,10 @@ def _single_token_name(
         return False  # "Kim" after "Kim Jong Un" is him, not the town of Kim in India
     if not has_pos or token.pos_ in ("PROPN", "X"):
         return True
-    if not _common_noun(token) and any(_region(kb, c) for c in candidates):
-        return True  # "im Ahrtal": a region of our own data the tagger took for a noun
+    # "im Ahrtal": a region of our own data the tagger took for a noun; "in der Bekaa-Ebene"
+    # too, though its last part is one.
+    if (not _common_noun(token) or "-" in token.text) and any(_region(kb, c) for c in candidates):
+        return True
     for candidate in candidates:
         info = kb.entities.get(candidate.entity_id)
         # A big city by its German name ("Pjöngjang"), not by one of the odd alternate

@@ -18,6 +18,8 @@ HACKER, CLINTON, CLINTON_TOWN = 30, 31, 32
 FDP, OEVP, PP, GRUENE_AT = 40, 41, 42, 43
 BERLIN = 50
 ASOW_BRIGADE, ASOW_TOWN = 60, 61
+GAZA_STRIP, BEKAA = 70, 71
+SCHADEN = 80
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +46,9 @@ def kb():
         EntityInfo(BERLIN, "place", "Berlin", "DE", population=3_600_000),
         EntityInfo(ASOW_BRIGADE, "organization", "Asow-Brigade", "UA", org_type="military"),
         EntityInfo(ASOW_TOWN, "place", "Asow", "RU", population=80_000),
+        EntityInfo(GAZA_STRIP, "place", "Gazastreifen", "PS"),  # regions: no population
+        EntityInfo(BEKAA, "place", "Bekaa-Ebene", "LB"),
+        EntityInfo(SCHADEN, "person", "Heinz Schaden", "AT"),
     ]
     aliases = [
         (DE, "Deutschland", "name", None, None, False),
@@ -75,6 +80,9 @@ def kb():
         (BERLIN, "Berlin", "name", None, None, False),
         (ASOW_BRIGADE, "Asow", "name", None, None, True),
         (ASOW_TOWN, "Asow", "name", None, None, False),
+        (GAZA_STRIP, "Gazastreifen", "name", None, None, False),
+        (BEKAA, "Bekaa-Ebene", "name", None, None, False),
+        (SCHADEN, "Heinz Schaden", "name", None, None, False),
     ]
     return build_index(infos, aliases)
 
@@ -186,3 +194,26 @@ def test_no_organisation_from_a_verb_a_time_or_a_person_after_a_type_word(nlp, k
     text = "Die Partei will mehr. Die Zeitung Montag erschien. Die Partei Gerhard Schröders verlor."
     doc = parse(nlp, text, [])
     assert not [m for m in link_doc(doc, kb) if m.label == "ORG"]
+
+
+def test_a_region_the_tagger_calls_a_noun_links_without_a_preposition(nlp, kb):
+    text = "Ein Hafen vor der Küste des Gazastreifen. Die Agentur meldete den Vorfall in der Bekaa-Ebene."
+    doc = parse(nlp, text, [("Gazastreifen", "LOC")])
+    found = links(kb, doc)
+    assert (found["Gazastreifen"], found["Bekaa-Ebene"]) == (GAZA_STRIP, BEKAA)
+
+
+def test_a_surname_that_is_a_noun_after_a_first_name_or_a_title(nlp, kb):
+    # The NER stops before the noun; a first name alone takes it in. After a title the noun
+    # is the surname again; after an article it is the noun.
+    text = "Wer folgt Bürgermeister Heinz Schaden? Kein Nachfolger für Bürgermeister Schaden. Der Schaden ist groß."
+    doc = parse(nlp, text, [("Heinz", "PER")])
+    found = [(m.text, m.entity_id) for m in link_doc(doc, kb)]
+    assert found == [("Heinz Schaden", SCHADEN), ("Schaden", SCHADEN)]
+
+
+def test_a_genitive_surname_of_an_unknown_person_files_under_the_full_name(nlp, kb):
+    text = "Mit Tarik Mete kam ein neuer Mann. Metes Aufstieg war rasch."
+    doc = parse(nlp, text, [("Tarik Mete", "PER")])
+    genitive = next(m for m in link_doc(doc, kb) if m.text == "Metes")
+    assert genitive.provisional_name == "Tarik Mete"
