@@ -925,6 +925,21 @@ def _link_partial_names(
             )
         ):
             mention.label = "PER"
+    _surname_mentions(doc, kb, has_pos, sentence_of, taken, mentions, persons_named, unknown_surnames)
+
+
+def _surname_mentions(
+    doc,
+    kb,
+    has_pos,
+    sentence_of,
+    taken: list[bool],
+    mentions: list[MentionData],
+    persons_named,
+    unknown_surnames,
+) -> None:
+    """Surnames alone that the NER did not mark: of a person named in full in this article
+    (known or not), or of the one person of that surname in the knowledge base."""
     unknown_people = [
         m for m in mentions if m.entity_id is None and m.label == "PER" and len(m.text.split()) > 1
     ]

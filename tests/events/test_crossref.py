@@ -171,7 +171,7 @@ def test_claims_between_keep_each_claim_once_and_cap_per_pair(world):
 def test_suggestions_link_to_the_comparison_with_the_entity_added(client, analyst, world):
     login(client, analyst)
     putin, kim = world["putin"], world["kim"]
-    response = client.get(f"/crossref/suggest/?add=kim&entity={putin.pk}")
+    response = client.get(f"/crossref/suggest/?add=kim+jong&entity={putin.pk}")
     fragment = response.content.decode()
     assert "<html" not in fragment
     assert f'href="/crossref/?entity={putin.pk}&amp;entity={kim.pk}"' in fragment
