@@ -669,7 +669,9 @@ def name_part(doc, ent, first_names: frozenset[str] = frozenset()):
     """
     if _no_name(doc, ent.start, ent.end):
         return None, False
-    start, end = _trim_edges(doc, ent.start, ent.end, ent.label_, first_names)
+    start, end = _trim_edges(
+        doc, ent.start, _before_a_direction(doc, ent.start, ent.end), ent.label_, first_names
+    )
     if start >= end or not all(_name_word(t, ent.label_) for t in doc[start:end]):
         return None, False  # "English sentence about the government"
     genitive = _genitive_end(doc, start, end)
@@ -682,6 +684,20 @@ def name_part(doc, ent, first_names: frozenset[str] = frozenset()):
         # proper noun; a person's surname goes without one in news German.
         return None, False
     return doc[start:end], False
+
+
+DIRECTIONS = frozenset(
+    {"norden", "süden", "osten", "westen", "nordosten", "nordwesten", "südosten", "südwesten", "zentrum"}
+)
+
+
+def _before_a_direction(doc, start: int, end: int) -> int:
+    """Where a name ends that the NER ran on into where it lies: "Kibbuz Shomrat im Norden
+    Israels" ends before "im Norden"."""
+    for k in range(start + 1, end - 1):
+        if doc[k].lower_ in ("im", "in", "am") and doc[k + 1].lower_ in DIRECTIONS:
+            return k
+    return end
 
 
 _YEAR = re.compile(r"^(19|20)\d\d([-–](19|20)\d\d)?\.?$")

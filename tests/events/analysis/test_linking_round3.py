@@ -217,3 +217,9 @@ def test_a_genitive_surname_of_an_unknown_person_files_under_the_full_name(nlp, 
     doc = parse(nlp, text, [("Tarik Mete", "PER")])
     genitive = next(m for m in link_doc(doc, kb) if m.text == "Metes")
     assert genitive.provisional_name == "Tarik Mete"
+
+
+def test_a_name_run_on_into_where_it_lies_ends_before_the_direction(nlp, kb):
+    text = "Sie wurde im Kibbuz Shomrat im Norden Israels geboren. Shomrat ist klein."
+    doc = parse(nlp, text, [("Shomrat im Norden Israels", "ORG")])
+    assert [m.text for m in link_doc(doc, kb) if m.entity_id is None][:1] == ["Shomrat"]
