@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
+import unicodedata
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -39,7 +40,11 @@ GOLD = BASE / "bench" / "data" / "claims_heldout_judged.tsv"
 
 
 def words(text: str) -> list[str]:
-    return [w.strip(".,;:()„“\"'»«").casefold() for w in text.replace("-", " ").split() if w.strip()]
+    # Without diacritics: a name judged as "Gudni Johannesson" is the knowledge base's
+    # "Guðni Th. Jóhannesson".
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    plain = plain.replace("ð", "d").replace("Ð", "D")
+    return [w.strip(".,;:()„“\"'»«").casefold() for w in plain.replace("-", " ").split() if w.strip()]
 
 
 def same_speaker(gold: str, system: str) -> bool:
