@@ -39,6 +39,7 @@ from events.analysis.claims.lexicon import (
     SUMMONS_PREPOSITIONS,
     VERDICT_WORDS,
 )
+from events.analysis.linking import is_time_word
 
 
 def _low(token) -> str:
@@ -347,6 +348,8 @@ def _find_subject(ctx: _Ctx, cue: int, s: int, limit: int) -> tuple[int, int] | 
     after = _subject_after(ctx, finite, limit, s)
     if clause_start < finite:
         before = _subject_before(ctx, clause_start, finite, s)
+        if before and is_time_word(ctx.doc[before[1] - 1].text):
+            before = None  # "Anfang März erklärte er": a time in the first field, not who spoke
         # "Deswegen sagen wir": a lone capitalised word in first position is more often an
         # adverb than a subject when a nominative pronoun follows the verb
         lone = before and before[1] - before[0] == 1 and before[0] not in ctx.mention_at

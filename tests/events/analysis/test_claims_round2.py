@@ -210,3 +210,10 @@ def test_a_cue_coordinated_with_another_verb_has_its_subject(nlp):
     )
     claim = only(claims_of(nlp, text, names))
     assert claim.cue == "verweist" and claim.speaker.entity_id == 30
+
+
+def test_a_time_in_the_first_field_is_not_the_speaker(nlp):
+    names = {"Olaf Scholz": ("PER", 40)}
+    text = "Olaf Scholz kam nach Bern. Anfang März erklärte er, das sei gut."
+    claim = only(claims_of(nlp, text, names))
+    assert claim.speaker.text == "er" and claim.content.text == "das sei gut"
