@@ -251,7 +251,7 @@ def listing(gold: list[GoldEvent], result: dict) -> None:
 
 
 def main() -> None:
-    from kb_coverage import page_texts, read_regions, setup_django
+    from kb_coverage import judged_texts, setup_django
 
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -263,8 +263,7 @@ def main() -> None:
     setup_django()
     gold = read_gold(args.gold)
     pages = sorted({g.page for g in gold})
-    texts = page_texts(pages)
-    regions = read_regions(args.gold.with_name(args.gold.name.replace("_judged.tsv", "_README.md")), texts)
+    texts, regions = judged_texts(args.gold, pages)
     detected = detect(texts)
     typed = match(gold, detected, regions, typed=True)
     found_typed = {id(g): list(g.found) for g in gold}

@@ -276,18 +276,23 @@ def main() -> None:
     setup_django()
     gold = read_gold(args.gold)
     pages = sorted({g.page for g in gold})
-    texts = page_texts(pages)
+    # The judged part of a page ends at its last judged sentence; see the README for each end.
+    texts, regions = judged_texts(args.gold, pages)
     moved = realign(gold, texts)
     if moved:
         print(f"{moved} gold spans moved to the re-extracted text")
-    # The judged part of a page ends at its last judged sentence; see the README for each end.
-    # (kb_coverage_judged.tsv -> kb_coverage_README.md, kb_heldout_judged.tsv -> kb_heldout_README.md)
-    regions = read_regions(args.gold.with_name(args.gold.name.replace("_judged.tsv", "_README.md")), texts)
     entities = analyse(texts)
     describe(entities)
     result = score(gold, entities, regions, args.list)
     if args.json:
         args.json.write_text(json.dumps(result, indent=2), encoding="utf-8")
+
+
+def judged_texts(gold: Path, pages: list[str]) -> tuple[dict[str, tuple[str, str | None]], dict[str, int]]:
+    """The pages' texts and dates, and where the judged part of each ends (from the gold
+    file's README: x_judged.tsv -> x_README.md)."""
+    texts = page_texts(pages)
+    return texts, read_regions(gold.with_name(gold.name.replace("_judged.tsv", "_README.md")), texts)
 
 
 def read_regions(readme: Path, texts: dict[str, tuple[str, str | None]]) -> dict[str, int]:

@@ -98,15 +98,20 @@ def test_a_demonstrative_subject_is_resolved_like_a_pronoun(nlp):
     assert speaker(claim) == (11, "pronoun")
 
 
+def speaker_of_glaube(blank, names: dict, text: str):
+    """The speaker of the claim at "glaube" in `text`."""
+    claims = extract_claims(blank(text), mentions_for(text, names), None)
+    return next(c for c in claims if c.cue == "glaube").speaker
+
+
 def test_first_person_in_an_interview_answer_is_the_interviewee(blank):
     names = {"Eva Glawischnig": ("PER", 20), "Glawischnig": ("PER", 20)}
     text = (
         "Eva Glawischnig im Gespräch. STANDARD: Wie geht es weiter? "
         "Glawischnig: Ich glaube, dass wir die Wahl gewinnen werden."
     )
-    claims = extract_claims(blank(text), mentions_for(text, names), None)
-    claim = next(c for c in claims if c.cue == "glaube")
-    assert (claim.speaker.entity_id, claim.speaker.via) == (20, "interview")
+    speaker = speaker_of_glaube(blank, names, text)
+    assert (speaker.entity_id, speaker.via) == (20, "interview")
 
 
 def test_first_person_in_a_text_without_quote_marks_goes_on_with_the_speaker_before(blank):
@@ -116,20 +121,17 @@ def test_first_person_in_a_text_without_quote_marks_goes_on_with_the_speaker_bef
         "Die Reformorientierung sehe er bei der FPÖ, sagte Michael Strugl. "
         "Ich glaube, dass da einer Zusammenarbeit nichts im Wege steht."
     )
-    claims = extract_claims(blank(text), mentions_for(text, names), None)
-    claim = next(c for c in claims if c.cue == "glaube")
-    assert (claim.speaker.entity_id, claim.speaker.via) == (21, "sequence")
+    speaker = speaker_of_glaube(blank, names, text)
+    assert (speaker.entity_id, speaker.via) == (21, "sequence")
 
 
 def test_first_person_in_a_text_with_quote_marks_is_the_author(blank):
     names = {"Michael Strugl": ("PER", 21)}
     text = (
-        "„Die Reformorientierung sehe ich bei der FPÖ“, sagte Michael Strugl. "
-        "Ich glaube, dass er recht hat."
+        "„Die Reformorientierung sehe ich bei der FPÖ“, sagte Michael Strugl. Ich glaube, dass er recht hat."
     )
-    claims = extract_claims(blank(text), mentions_for(text, names), None)
-    claim = next(c for c in claims if c.cue == "glaube")
-    assert claim.speaker.entity_id is None
+    speaker = speaker_of_glaube(blank, names, text)
+    assert speaker.entity_id is None
 
 
 def test_a_surname_has_the_gender_of_its_full_name(nlp):

@@ -174,9 +174,7 @@ def test_two_full_names_side_by_side_stay_two(nlp, kb):
 
 
 def test_a_surname_that_is_also_a_noun_stays(nlp, kb):
-    doc = parse(
-        nlp, "Das sagte der Verfassungsjurist Hans-Peter Stock.", [("Hans-Peter Stock", "PER")]
-    )
+    doc = parse(nlp, "Das sagte der Verfassungsjurist Hans-Peter Stock.", [("Hans-Peter Stock", "PER")])
     assert unknown(link_doc(doc, kb)) == [("Hans-Peter Stock", "person")]
 
 
