@@ -222,15 +222,19 @@ def resolve_pronoun(doc, mentions: list[MentionData], kb, sentences, i: int, wor
 
 def _genders_by_name(doc, mentions: list[MentionData]) -> dict:
     """Gender by entity and by surname, from the mentions with a first name: "Zampino" alone
-    has the gender of "Sheree Zampino" named before."""
-    known: dict = {}
-    for mention in mentions:
-        if mention.label == "PER" and len(mention.text.split()) >= 2:
-            gender = gender_of(mention, doc)
-            for key in (mention.entity_id, mention.text.split()[-1]):
-                if key is not None:
-                    known.setdefault(key, gender)
-    return known
+    has the gender of "Sheree Zampino" named before. Made once per doc and mention list
+    (kept in doc.user_data), not for every pronoun."""
+    key = ("coref.genders", id(mentions), len(mentions))
+    if key not in doc.user_data:
+        known: dict = {}
+        for mention in mentions:
+            if mention.label == "PER" and len(mention.text.split()) >= 2:
+                gender = gender_of(mention, doc)
+                for name in (mention.entity_id, mention.text.split()[-1]):
+                    if name is not None:
+                        known.setdefault(name, gender)
+        doc.user_data[key] = known
+    return doc.user_data[key]
 
 
 def _gender(mention: MentionData, doc, known: dict) -> str | None:

@@ -961,17 +961,19 @@ def _surname_mentions(
     ]
     # The surnames of the people the article named in full: "Kurzmann" after "Gerhard
     # Kurzmann" is him even where the tagger calls the word a noun (unless it is one).
-    named_surnames = {normalize(m.text.split()[-1]) for m in [*persons_named, *unknown_people]}
+    named_surnames = {
+        form
+        for m in [*persons_named, *unknown_people]
+        for form in _surname_forms(normalize(m.text.split()[-1]))
+    }  # with their genitives: "Metes"
     for i, token in enumerate(doc):
         if taken[i] or len(token.text) < 3 or not token.text[:1].isupper():
             continue
         proper = not has_pos or token.pos_ in ("PROPN", "X")
-        word = normalize(token.text)
-        named = word in named_surnames or (word.endswith("s") and word[:-1] in named_surnames)  # "Metes"
         # Not after an article: "die Post" is the mail, whatever Florian Post said; a noun
         # only after a title: "Bürgermeister Schaden".
         surname = (
-            named
+            normalize(token.text) in named_surnames
             and (not _common_noun(token) or (i > 0 and _title_word(doc[i - 1], "PER")))
             and not (i > 0 and doc[i - 1].lower_ in ARTICLES)
         )
@@ -1023,14 +1025,18 @@ def _town_of_a_named_surname(
     return False
 
 
+def _surname_forms(surname: str) -> tuple[str, str]:
+    """A normalised surname and its genitive: "mete", "metes"."""
+    return surname, surname + "s"
+
+
 def _partial_of_unknown(mention: MentionData, unknown_people: list[MentionData]) -> bool:
     """A surname alone after the one unknown person of that surname the article named in full."""
     word = normalize(mention.text)
     owners = {
         m.text
         for m in unknown_people
-        if m.start < mention.start
-        and word in (normalize(m.text.split()[-1]), normalize(m.text.split()[-1]) + "s")
+        if m.start < mention.start and word in _surname_forms(normalize(m.text.split()[-1]))
     }
     if len(owners) != 1:
         return False
@@ -1209,8 +1215,9 @@ def _in_place_context(
 
     Where an organisation and a place share a name the organisation wins unless a preposition
     makes it a place (Xinhua the agency, not the village); a name the NER calls an
-    organisation is no town, but may be a region or a city ("der Unruheregion Donbass"). A small town needs a preposition or its country named in
-    the article; a one-word common noun ("Norden") needs the preposition and a proper name.
+    organisation is no town, but may be a region or a city ("der Unruheregion Donbass"). A
+    small town needs a preposition or its country named in the article; a one-word common
+    noun ("Norden") needs the preposition and a proper name.
     """
     preposition, noun = place_context
     organisations = any(kb.info(e).kind == "organization" for e in entity_ids)
@@ -1443,10 +1450,13 @@ def _adjective_mentions(token, kb: KnowledgeBase, sentence_of) -> list[MentionDa
     """Country adjectives in one word: "russische", "westlibyschen", and each part of
     "deutsch-österreichischen"."""
     whole = _country_of_adjective(token.text, kb)
-    parts = [token.text] if whole is not None else token.text.split("-")
+    parts = (
+        [(token.text, whole)]
+        if whole is not None
+        else [(part, _country_of_adjective(part, kb)) for part in token.text.split("-")]
+    )
     mentions, offset = [], token.idx
-    for part in parts:
-        entity_id = _country_of_adjective(part, kb)
+    for part, entity_id in parts:
         if entity_id is None:
             return []  # "deutsch-französischer Freundschaftsvertrag", yes; "Anti-Israel" no
         mention = MentionData(

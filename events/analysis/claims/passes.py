@@ -3,6 +3,8 @@ and the nesting of attributions (see the package docstring for what each finds).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from events.analysis.claims.data import ClaimData, ContentSpan, SpanRef, _Ctx
 from events.analysis.claims.grammar import (
     _clause_end,
@@ -401,15 +403,7 @@ def _make(
                 ref = (
                     found
                     if found.entity_id is None
-                    else SpanRef(
-                        ref.text,
-                        ref.start,
-                        ref.end,
-                        found.entity_id,
-                        found.via,
-                        found.antecedent,
-                        found.antecedent_text,
-                    )
+                    else replace(found, text=ref.text, start=ref.start, end=ref.end)
                 )
                 subject = antecedent
             elif _low(doc[subject[0]]) in DEMONSTRATIVES and _verb_follows(doc, subject[0]):
