@@ -15,6 +15,9 @@ from events.analysis.labels import KIND_LABELS
 from events.analysis.names import adjective_forms, fold, name_variants, normalize
 
 MAX_ALIAS_TOKENS = 6
+# A town spelt like a country's genitive ("Perus") is taken for the genitive unless it is a
+# city of this many people.
+GENITIVE_TOWN = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -100,9 +103,13 @@ class KnowledgeBase:
                 self.surnames[words[-1]].add(entity_id)
 
     def person_by_surname(self, surface: str) -> int | None:
-        """The one person in the knowledge base whose name ends in this word ("Putins")."""
+        """The one person in the knowledge base whose name ends in this word ("Putins"), or in
+        these words ("Van der Bellens")."""
         for variant in name_variants(surface):
-            found = self.surnames.get(variant)
+            *particles, last = variant.split() or [""]
+            found = self.surnames.get(last)
+            if found and particles:
+                found = {e for e in found if normalize(self.entities[e].name).endswith(" " + variant)}
             if found:
                 return next(iter(found)) if len(found) == 1 else None
         return None
@@ -139,6 +146,25 @@ class KnowledgeBase:
         # Only a provisional entity has this name (or nothing does).
         return found, inflected
 
+    def _genitive_country(self, surface: str, found, variants: list[str]) -> list[Candidate]:
+        """ "Perus", "Kubas": the genitive of a country, not a town abroad of that spelling
+        (Perus near São Paulo), unless the town is a city the news would name (GENITIVE_TOWN)."""
+        if not surface.endswith("s") or any(
+            self.entities[c.entity_id].kind != "place"
+            or self.entities[c.entity_id].population >= GENITIVE_TOWN
+            for c in found
+            if c.entity_id in self.entities
+        ):
+            return []
+        stem = normalize(surface[:-1])
+        if stem not in variants:
+            return []
+        return [
+            c
+            for c in self.names.get(stem, [])
+            if c.entity_id in self.entities and self.entities[c.entity_id].kind == "country"
+        ]
+
     def provisional_only(self, candidates: list[Candidate]) -> bool:
         """Editors have not confirmed any of these: provisional entities made from unknown names.
 
@@ -154,9 +180,12 @@ class KnowledgeBase:
         # written with an umlaut is not folded ("Länder" is not the town of Lander).
         may_fold = not any(ch in surface for ch in "äöüÄÖÜß")
         provisional: tuple[list[Candidate], bool] = ([], False)
-        for n, variant in enumerate(name_variants(surface)):
+        variants = name_variants(surface)
+        for n, variant in enumerate(variants):
             found = self.names.get(variant) or (self.folded.get(fold(variant)) if may_fold else None)
             if found and not self.provisional_only(found):
+                if n == 0 and (country := self._genitive_country(surface, found, variants)):
+                    return country, True
                 return list(found), n > 0
             if found and not provisional[0]:
                 provisional = (list(found), n > 0)

@@ -614,9 +614,22 @@ def _joined_names(doc, kb: KnowledgeBase) -> list:
                 end += 1
             if end != ent.end:
                 ent = type(ent)(doc, ent.start, end, label="PER")
+            ent = _with_first_name_before(doc, ent, joined, kb)
         joined.append(ent)
         i += 1
     return joined
+
+
+def _with_first_name_before(doc, ent, joined: list, kb: KnowledgeBase):
+    """ "unter Marine Le Pen" tagged "Le Pen": the word before belongs to the name where the
+    two are a person of the knowledge base (the tagger took "Marine" for the navy)."""
+    start = ent.start - 1
+    if start < 0 or not doc[start].is_title or (joined and joined[-1].end > start):
+        return ent
+    found, _ = kb.lookup(doc[start : ent.end].text)
+    if any(c.entity_id in kb.entities and kb.info(c.entity_id).kind == "person" for c in found):
+        return type(ent)(doc, start, ent.end, label="PER")
+    return ent
 
 
 def _after_particles(doc, end: int, nxt) -> int:
@@ -674,7 +687,9 @@ def name_part(doc, ent, first_names: frozenset[str] = frozenset()):
     )
     if start >= end or not all(_name_word(t, ent.label_) for t in doc[start:end]):
         return None, False  # "English sentence about the government"
-    genitive = _genitive_end(doc, start, end)
+    if end - start > 1 and doc[end - 1].text.endswith("-"):
+        return None, False  # "Merkel Jagd- und Sportwaffen": a name inside coordinated compounds
+    genitive = _genitive_end(doc, start, end, first_names)
     if genitive:
         return doc[genitive[0] : genitive[1]], genitive[0] == start
     if end - start == 1 and (doc[start].pos_ == "NOUN" or len(doc[start].text.rstrip(".")) < 2):
@@ -801,7 +816,9 @@ def _trim_edges(
     return start, end
 
 
-def _genitive_end(doc, start: int, end: int) -> tuple[int, int] | None:
+def _genitive_end(
+    doc, start: int, end: int, first_names: frozenset[str] = frozenset()
+) -> tuple[int, int] | None:
     """A genitive before its head noun: the name is the genitive ("Moskaus Krieg" -> "Moskaus"),
     or the name after the head noun ("Südtirols Alt-Landeshauptmann Luis Durnwalder" -> "Luis
     Durnwalder"). (start, end) of the name, or None."""
@@ -813,7 +830,12 @@ def _genitive_end(doc, start: int, end: int) -> tuple[int, int] | None:
             or not all(t.is_title or t.text == "-" for t in head)
         ):
             continue
-        if any(t.pos_ == "NOUN" for t in head) or "Gen" in token.morph.get("Case"):
+        # The tagger calls a long compound after a genitive a proper noun too: "Haiders
+        # Regierungseintritt", "Raffarins Gesinnungspartnerin" (but "Hans Steinberg" is a name).
+        compound_head = (
+            len(head) == 1 and _compound_of_nouns(head[0]) and not _first_name(token.text, first_names)
+        )
+        if any(t.pos_ == "NOUN" for t in head) or "Gen" in token.morph.get("Case") or compound_head:
             nouns = k + 1
             while nouns < end and doc[nouns].pos_ == "NOUN":
                 nouns += 1
@@ -894,8 +916,8 @@ def _name_after(doc, i: int, taken: list[bool]) -> int | None:
             break
         if token.lower_ in COMMON_CAPITALISED or token.lower_ in _stop_words() or is_time_word(token.text):
             break
-        if _common_noun(token) or token.pos_ not in ("PROPN", "X", "NOUN"):
-            break
+        if _common_noun(token) or token.pos_ not in ("PROPN", "X", "NOUN") or _compound_of_nouns(token):
+            break  # "der Gruppe Menschenrechtsverletzungen vorwerfen": the noun's object
         end += 1
     if end == i:
         return None
@@ -918,13 +940,13 @@ def _link_partial_names(
     unknown_surnames = {
         normalize(m.text.split()[-1])
         for m in mentions
-        if m.entity_id is None and m.label == "PER" and len(m.text.split()) > 1
+        if m.entity_id is None and m.label == "PER" and len(m.text.split()) > 1 and not _surname_alone(m.text)
     }
     for mention in mentions:
         # "Putins Autokolonne" tagged LOC is still Putin: a name the article spelt out wins.
         # A provisional entity of the same word ("Putins", once not recognised) does not stop it.
         unlinked = mention.entity_id is None or kb.info(mention.entity_id).provisional
-        single = len(mention.text.split()) == 1 and mention.text[:1].isupper()
+        single = _surname_alone(mention.text)
         if single and not unlinked and _town_of_a_named_surname(mention, persons_named, kb):
             continue
         if (
@@ -942,6 +964,12 @@ def _link_partial_names(
         ):
             mention.label = "PER"
     _surname_mentions(doc, kb, has_pos, sentence_of, taken, mentions, persons_named, unknown_surnames)
+
+
+def _surname_alone(text: str) -> bool:
+    """One capitalised word, or a surname with its particles ("Van der Bellen", "de Gaulle")."""
+    *particles, last = text.split() or [""]
+    return last[:1].isupper() and all(p.casefold() in NAME_PARTICLES for p in particles)
 
 
 def _surname_mentions(
@@ -979,6 +1007,10 @@ def _surname_mentions(
         )
         if token.text.casefold() in COMMON_CAPITALISED or not (proper or surname):
             continue
+        if _title_word(token, "PER") and i + 1 < len(doc) and doc[i + 1].is_title:
+            continue  # "Fürst Albert": a title before a name, not Susanne Fürst
+        if i + 1 < len(doc) and doc[i + 1].text.endswith("-") and len(doc[i + 1].text) > 1:
+            continue  # "Merkel Jagd- und Sportwaffen": a firm's name in coordinated compounds
         mention = MentionData(
             token.idx,
             token.idx + len(token.text),
@@ -998,6 +1030,9 @@ def _surname_mentions(
             or (
                 normalize(token.text) not in unknown_surnames
                 and not _common_noun(token)
+                # "einer Großen Koalition": a capitalised adjective before its noun, not the
+                # one Grossen of the knowledge base.
+                and not (i + 1 < len(doc) and _common_noun(doc[i + 1]))
                 and _resolve_surname(mention, kb)
             )
             or surname
@@ -1260,7 +1295,7 @@ def _places_in_context(mention, pool, entity_ids, kb, countries, place_context) 
     return organisations, bool(organisations)
 
 
-def _ranked(pool: list[int], kb: KnowledgeBase, named: Counter, countries: set) -> list[int]:
+def _ranked(pool: list[int], kb: KnowledgeBase, named: Counter, countries: Counter) -> list[int]:
     # A country named in the article favours its towns, but not a town of 67,000 (Washington,
     # Tyne and Wear) over a capital ten times its size (Washington, D.C.).
     # Subdivisions and regions have no population; they beat a small town of that name.
@@ -1278,7 +1313,11 @@ def _ranked(pool: list[int], kb: KnowledgeBase, named: Counter, countries: set) 
         info = kb.info(entity_id)
         in_country = info.country in countries and population(info) * 10 >= biggest
         town_of_region = info.kind == "place" and bool(info.population) and info.country in region_countries
-        return (named[entity_id], in_country, not info.provisional, town_of_region, population(info))
+        # Between same-named institutions or people of two countries the article names both
+        # of ("der Nationalrat" in Austrian news that mentions Switzerland), the country it
+        # names more often wins. Places keep their order by size.
+        weight = countries[info.country] if info.country and info.kind not in ("place", "country") else 0
+        return (named[entity_id], in_country, not info.provisional, town_of_region, weight, population(info))
 
     return sorted(pool, key=score, reverse=True)
 
@@ -1295,6 +1334,19 @@ def _not_a_person(mention: MentionData, entity_ids: list[int], curated: bool, kb
     ]
     if fitting:
         return fitting
+    # "nach Abu Dhabi", "in Chan Junis" tagged PER: a city whose whole name of two words or
+    # more it is (people are not named like cities of 100,000).
+    if len(mention.text.split()) > 1:
+        fitting = [
+            e
+            for e in entity_ids
+            if kb.info(e).kind == "place"
+            and kb.info(e).population >= BIG_PLACE
+            and _plain_name(kb, mention.text, e)
+        ]
+        if fitting:
+            mention.label = "LOC"
+            return fitting
     # An outlet or company the NER took for a person ("der Zeitung Haaretz zufolge"): the
     # one organisation of that name in our own data, not one of its ordinary-word names
     # ("Bild", "Welt"), which need the NER to say ORG.
@@ -1358,8 +1410,8 @@ def _decide(
     # For choosing among several entities, the country of everything the article named
     # counts: "Linz" or "SPÖ" makes "die Grünen" the Austrian party. (Not for letting a
     # small town in: see above.)
-    named_countries = {kb.info(m.entity_id).country for m in context if m.entity_id}
-    ranked = _ranked(pool, kb, named, countries | named_countries)
+    named_countries = Counter(kb.info(m.entity_id).country for m in context if m.entity_id)
+    ranked = _ranked(pool, kb, named, named_countries + Counter(countries))
     best = ranked[0]
     confidence = 0.95 if len(pool) == 1 else 0.7
     if not fitting:

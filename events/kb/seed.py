@@ -15,6 +15,7 @@ everything editors did stay. A digest of the inputs skips work when nothing chan
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -164,7 +165,25 @@ def _geonames_countries() -> dict:
 
 
 def _usable_alternate(name: str) -> bool:
-    return bool(_LATIN_NAME.match(name)) and not name.isupper() and all(w[:1].isupper() for w in name.split())
+    # A first name among a big city's alternate names ("Julia" for Plowdiw, an old name)
+    # would turn people into places.
+    return (
+        bool(_LATIN_NAME.match(name))
+        and not name.isupper()
+        and all(w[:1].isupper() for w in name.split())
+        and name not in _people_first_names()
+    )
+
+
+@functools.cache
+def _people_first_names() -> frozenset[str]:
+    """The first words of the names of the people in our actor files ("Julia", "Olaf")."""
+    return frozenset(
+        row["name"].split()[0]
+        for file in actor_files()
+        for row in read_data_file(file).get("actor", [])
+        if row["kind"] == "person" and len(row["name"].split()) > 1
+    )
 
 
 def place_rows() -> list[dict]:

@@ -85,14 +85,22 @@ ALLOWED_SHARED_ALIASES: dict[str, set[str]] = {
     # FDP.Die Liberalen in Swiss news), "die Volkspartei" (ÖVP, SVP, Spain's Partido Popular).
     "liberalen": {"fdp", "fdp-die-liberalen"},
     "volkspartei": {"oevp", "svp", "partido-popular"},
+    # "SVP": the Swiss People's Party and the Südtiroler Volkspartei, chosen by the article's
+    # countries like the nicknames above.
+    "svp": {"svp", "suedtiroler-volkspartei"},
     # Same-named institutions of Germany and Austria (and Switzerland), chosen by the article's
     # countries: the German and the Austrian chancellery ("Bundeskanzleramt", "Kanzleramt").
     "bundeskanzleramt": {"bundeskanzleramt", "bundeskanzleramt-oesterreich"},
     "kanzleramt": {"bundeskanzleramt", "bundeskanzleramt-oesterreich"},
     # German BKA (Wiesbaden) vs. Austria's Bundeskriminalamt (Vienna).
     "bundeskriminalamt": {"bka", "bundeskriminalamt-oesterreich"},
-    # Second chamber of Germany vs. Austria's Bundesrat (the Swiss government is "Schweizer Bundesrat").
-    "bundesrat": {"bundesrat-deutschland", "bundesrat-oesterreich"},
+    # Second chamber of Germany and of Austria, and the Swiss government ("der Bundesrat" in
+    # Swiss news).
+    "bundesrat": {"bundesrat-deutschland", "bundesrat-oesterreich", "schweizer-bundesrat"},
+    # The first chambers of Austria and Switzerland, both "der Nationalrat".
+    "nationalrat": {"nationalrat-oesterreich", "schweizer-nationalrat"},
+    # "die Bundesregierung" of Germany and of Austria.
+    "bundesregierung": {"bundesregierung", "oesterreichische-bundesregierung"},
     # The federal courts of auditors of Germany (Bonn) and Austria (Vienna), both "der Rechnungshof".
     "rechnungshof": {"bundesrechnungshof", "rechnungshof-oesterreich"},
     # Federal administrative courts of Germany (Leipzig), Austria (Vienna) and Switzerland (St. Gallen).
@@ -583,6 +591,13 @@ def test_key_countries(iso, name, adjective, capital):
     assert country["name"] == name
     assert adjective in country["adjectives"]
     assert country["capital_de"] == capital
+
+
+def test_american_names_the_united_states():
+    """ "die amerikanische Regierung": German news mean the US; the continent has its own words."""
+    us = country_by_iso("US")
+    assert "amerikanisch" in us["adjectives"]
+    assert "amerikanisch" not in us.get("ambiguous", [])
 
 
 def test_key_country_forms():

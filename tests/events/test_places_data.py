@@ -513,3 +513,13 @@ def test_places_name_their_subdivision_once():
             assert code in known, (place["key"], code)
             # Åland is a country code of its own (AX) and Finland's FI-01.
             assert code.split("-")[0] == place["country"] or (code, place["country"]) == ("FI-01", "AX")
+
+
+def test_a_first_name_among_a_citys_alternate_names_is_left_out():
+    """GeoNames lists "Julia" among Plowdiw's old names and "Wladimir" for the Russian city:
+    people of those first names must not become places."""
+    from events.kb.seed import _usable_alternate
+
+    assert not _usable_alternate("Julia")
+    assert not _usable_alternate("Wladimir")
+    assert _usable_alternate("Plowdiw")
