@@ -1459,7 +1459,8 @@ def _kb_match(doc, i, taken, kb, day, has_pos, sentence_of, context) -> tuple[Me
 # Compass prefixes of adjectives: "westlibyschen", "ostukrainische" name the country too.
 COMPASS_PREFIXES = ("nordost", "nordwest", "südost", "südwest", "nord", "süd", "ost", "west")
 # ... except where the prefixed word is a country of its own that the data lacks.
-NOT_COMPASS = frozenset({"nordirisch"})
+# "südamerikanisch", "nordamerikanisch" name continents, not the US.
+NOT_COMPASS = frozenset({"nordirisch", "nordamerikan", "südamerikan", "mittelamerikan"})
 
 
 # What stands before a party's name in the compound for one of its branches.

@@ -523,3 +523,8 @@ def test_a_first_name_among_a_citys_alternate_names_is_left_out():
     assert not _usable_alternate("Julia")
     assert not _usable_alternate("Wladimir")
     assert _usable_alternate("Plowdiw")
+
+
+def test_nrw_is_north_rhine_westphalia():
+    row = next(r for r in subdivision_rows() if r["code"] == "DE-NW")
+    assert row["name_de"] == "Nordrhein-Westfalen" and "NRW" in row["aliases"]

@@ -47,6 +47,7 @@ def kb():
         (CH, "Schweiz", "name", None, None, False),
         (PE, "Peru", "name", None, None, False),
         (US, "USA", "name", None, None, False),
+        (US, "amerikanisch", "adjective", None, None, False),
         (IT, "Italien", "name", None, None, False),
         # The Swiss one first: a tie would go to it.
         (NR_CH, "Schweizer Nationalrat", "name", None, None, False),
@@ -159,3 +160,8 @@ def test_a_genitive_before_a_compound_noun_is_the_name(nlp, kb):
 def test_a_compound_noun_after_a_type_word_is_no_organisation(nlp, kb):
     doc = parse(nlp, "Im Mai hatten die UN der Gruppe Menschenrechtsverletzungen vorgeworfen.", [])
     assert "Menschenrechtsverletzungen" not in links(kb, doc)
+
+
+def test_a_continents_adjective_is_not_the_united_states(nlp, kb):
+    doc = parse(nlp, "Die amerikanische Regierung lobte die südamerikanischen Staaten.", [])
+    assert links(kb, doc) == {"amerikanische": US}
