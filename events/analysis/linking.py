@@ -281,7 +281,9 @@ def is_time_word(text: str) -> bool:
     return word in TIME_WORDS or word.startswith(WEEKDAYS) or word in TIME_LIKE
 
 
-TIME_LIKE = frozenset({"heute", "gestern", "morgen", "uhr", "wochenende", "jahr", "woche", "monat"})
+TIME_LIKE = frozenset(
+    {"heute", "gestern", "morgen", "uhr", "wochenende", "jahr", "woche", "monat", "ramadan"}
+)
 # Capitalised words that start sentences or headings and happen to be names somewhere.
 COMMON_CAPITALISED = frozenset(
     {
@@ -1783,6 +1785,10 @@ def _new(span, sentence_of, kind: str) -> MentionData:
 
 def _resolve_surname(mention: MentionData, kb: KnowledgeBase) -> bool:
     if mention.note.startswith("ambiguous"):
+        return False
+    # "Montag", "Weil" at a sentence's start: the word, not Bernd Montag or Stephan Weil, who
+    # are the only ones of their names in the knowledge base.
+    if is_time_word(mention.text) or mention.text.casefold() in _stop_words():
         return False
     entity_id = kb.person_by_surname(mention.text)
     if entity_id is None:

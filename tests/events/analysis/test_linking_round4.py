@@ -165,3 +165,25 @@ def test_a_compound_noun_after_a_type_word_is_no_organisation(nlp, kb):
 def test_a_continents_adjective_is_not_the_united_states(nlp, kb):
     doc = parse(nlp, "Die amerikanische Regierung lobte die südamerikanischen Staaten.", [])
     assert links(kb, doc) == {"amerikanische": US}
+
+
+def test_a_word_of_time_or_a_conjunction_is_no_unique_surname(nlp):
+    """Bernd Montag, Stephan Weil and Tariq Ramadan are the only ones of their names in the
+    knowledge base; the words stay words."""
+    montag, weil, ramadan = 90, 91, 92
+    kb = build_index(
+        [
+            EntityInfo(montag, "person", "Bernd Montag", "DE"),
+            EntityInfo(weil, "person", "Stephan Weil", "DE"),
+            EntityInfo(ramadan, "person", "Tariq Ramadan", "CH"),
+        ],
+        [
+            (montag, "Bernd Montag", "name", None, None, False),
+            (weil, "Stephan Weil", "name", None, None, False),
+            (ramadan, "Tariq Ramadan", "name", None, None, False),
+        ],
+    )
+    doc = parse(
+        nlp, "Montag kam er zurück. Weil es regnete, blieb er bis zum Ende des Fastenmonats Ramadan.", []
+    )
+    assert links(kb, doc) == {}
