@@ -70,6 +70,9 @@ class KnowledgeBase:
     # people by the last word of their name ("putin" -> Putin; "kim" -> many).
     person_tokens: dict[int, set[str]] = field(default_factory=dict)
     surnames: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    # People the news name by an office ("der türkische Präsident"): of several people with
+    # one surname, the one who holds such an office is the one a surname alone means.
+    office_holders: set[int] = field(default_factory=set)
     version: int = 0
     _first_names: frozenset[str] | None = None
 
@@ -91,6 +94,7 @@ class KnowledgeBase:
         key = normalize(text)
         if kind == "descriptor":
             _append(self.descriptors[key], candidate)
+            self.office_holders.add(entity_id)
             return
         _append(self.names[key], candidate)
         _append(self.folded[fold(text)], candidate)
@@ -101,18 +105,26 @@ class KnowledgeBase:
             self.person_tokens.setdefault(entity_id, set()).update(words)
             if len(words) > 1:
                 self.surnames[words[-1]].add(entity_id)
+                self.surnames[fold(words[-1])].add(entity_id)  # "Erdogan" for "Erdoğan"
 
     def person_by_surname(self, surface: str) -> int | None:
         """The one person in the knowledge base whose name ends in this word ("Putins"), or in
-        these words ("Van der Bellens")."""
+        these words ("Van der Bellens"); of several, the one office holder among them."""
+        found = self.people_by_surname(surface)
+        # "Erdogan": the president, not the writer Aslı Erdoğan.
+        holders = found & self.office_holders if len(found) > 1 else found
+        return next(iter(holders)) if len(holders) == 1 else None
+
+    def people_by_surname(self, surface: str) -> set[int]:
+        """The people in the knowledge base whose names end in this word or these words."""
         for variant in name_variants(surface):
             *particles, last = variant.split() or [""]
-            found = self.surnames.get(last)
+            found = self.surnames.get(last, set())
             if found and particles:
                 found = {e for e in found if normalize(self.entities[e].name).endswith(" " + variant)}
             if found:
-                return next(iter(found)) if len(found) == 1 else None
-        return None
+                return set(found)
+        return set()
 
     def lookup(self, surface: str, context: bool = False) -> tuple[list[Candidate], bool]:
         """Candidates for a name as it stands in the text, and whether it was inflected.
@@ -157,11 +169,12 @@ class KnowledgeBase:
         ):
             return []
         stem = normalize(surface[:-1])
-        if stem not in variants:
-            return []
+        return self._countries(stem) if stem in variants else []
+
+    def _countries(self, name: str) -> list[Candidate]:
         return [
             c
-            for c in self.names.get(stem, [])
+            for c in self.names.get(name, [])
             if c.entity_id in self.entities and self.entities[c.entity_id].kind == "country"
         ]
 
@@ -189,6 +202,9 @@ class KnowledgeBase:
                 return list(found), n > 0
             if found and not provisional[0]:
                 provisional = (list(found), n > 0)
+        # "in den Niederlanden": the dative of a country named in the plural.
+        if surface.endswith("n") and (country := self._countries(normalize(surface[:-1]))):
+            return country, True
         if not provisional[0]:
             # "Süd-Sudan", "Saudi Arabien": the name with its hyphen or space moved or dropped.
             parts = surface.replace("-", " ").split()

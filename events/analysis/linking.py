@@ -1792,9 +1792,13 @@ def _resolve_surname(mention: MentionData, kb: KnowledgeBase) -> bool:
         return False
     entity_id = kb.person_by_surname(mention.text)
     if entity_id is None:
+        people = kb.people_by_surname(mention.text)
+        if len(people) > 1:
+            # Known people, just not which one: no new entity of the surname ("Assad").
+            mention.note = "ambiguous: " + " or ".join(sorted(kb.info(e).name for e in people)[:3])
         return False
     mention.entity_id, mention.confidence, mention.kind = entity_id, 0.7, "partial"
-    mention.note = f"surname of {kb.info(entity_id).name}, the only one of that name in the knowledge base"
+    mention.note = f"surname of {kb.info(entity_id).name}, the one person the knowledge base knows by it"
     return True
 
 

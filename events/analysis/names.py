@@ -75,10 +75,10 @@ def name_variants(surface: str) -> list[str]:
 
 def _adjective_as(word: str, ending: str) -> str:
     """An inflected adjective of a name with another ending: "europäischen" -> "europäische"."""
-    if len(word) > 4 and word.endswith("en"):
-        return word[:-2] + ending
-    if len(word) > 4 and word.endswith("e") and ending != "e":
-        return word[:-1] + ending  # "Internationale Strafgerichtshof" -> "internationaler ..."
+    if len(word) > 4 and word.endswith(("en", "em")):
+        return word[:-2] + ending  # "Roten Kreuz", "Rotem Kreuz" -> "rotes kreuz"
+    if len(word) > 3 and word.endswith("e") and ending != "e":
+        return word[:-1] + ending  # "Internationale Strafgerichtshof" -> "internationaler ...", "Rote Kreuz"
     return word
 
 

@@ -6,6 +6,8 @@ answers a mistake of the statistical NER. The knowledge base is small and built 
 the competing entity that made the old result wrong.
 """
 
+from datetime import date
+
 import pytest
 
 from events.analysis.kb import EntityInfo, build_index
@@ -187,3 +189,44 @@ def test_a_word_of_time_or_a_conjunction_is_no_unique_surname(nlp):
         nlp, "Montag kam er zurück. Weil es regnete, blieb er bis zum Ende des Fastenmonats Ramadan.", []
     )
     assert links(kb, doc) == {}
+
+
+def test_a_country_named_in_the_plural_in_the_dative(nlp):
+    netherlands = 93
+    kb = build_index(
+        [EntityInfo(netherlands, "country", "Niederlande", "NL", population=17_000_000)],
+        [(netherlands, "Niederlande", "name", None, None, False)],
+    )
+    doc = parse(nlp, "Festnahmen gab es auch in den Niederlanden.", [("Niederlanden", "LOC")])
+    assert links(kb, doc) == {"Niederlanden": netherlands}
+
+
+def test_of_two_people_with_one_surname_the_office_holder_is_meant(nlp):
+    """The writer Aslı Erdoğan does not make "Erdogan" ambiguous; two presidents named Assad do,
+    and an ambiguous surname of known people becomes no new entity."""
+    erdogan, writer, bashar, hafez = 94, 95, 96, 97
+    kb = build_index(
+        [
+            EntityInfo(erdogan, "person", "Recep Tayyip Erdoğan", "TR"),
+            EntityInfo(writer, "person", "Aslı Erdoğan", "TR"),
+            EntityInfo(bashar, "person", "Baschar al-Assad", "SY"),
+            EntityInfo(hafez, "person", "Hafis al-Assad", "SY"),
+        ],
+        [
+            (erdogan, "Recep Tayyip Erdoğan", "name", None, None, False),
+            (erdogan, "türkische Präsident", "descriptor", None, None, False),
+            (writer, "Aslı Erdoğan", "name", None, None, False),
+            (bashar, "Baschar al-Assad", "name", None, None, False),
+            (bashar, "syrische Präsident", "descriptor", date(2000, 7, 17), date(2024, 12, 8), False),
+            (hafez, "Hafis al-Assad", "name", None, None, False),
+            (hafez, "syrische Präsident", "descriptor", date(1971, 3, 14), date(2000, 6, 10), False),
+        ],
+    )
+    doc = parse(
+        nlp,
+        "Damit verhindern Assads Einheiten, dass Erdogans Wunsch Wirklichkeit wird.",
+        [("Assads", "PER"), ("Erdogans", "PER")],
+    )
+    mentions = {m.text: m for m in link_doc(doc, kb)}
+    assert mentions["Erdogans"].entity_id == erdogan
+    assert mentions["Assads"].entity_id is None and mentions["Assads"].note.startswith("ambiguous")
