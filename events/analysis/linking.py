@@ -691,6 +691,8 @@ def name_part(doc, ent, first_names: frozenset[str] = frozenset()):
         return None, False  # "English sentence about the government"
     if end - start > 1 and doc[end - 1].text.endswith("-"):
         return None, False  # "Merkel Jagd- und Sportwaffen": a name inside coordinated compounds
+    if ent.label_ == "PER":
+        end = _first_of_two_people(doc, start, end, first_names)
     genitive = _genitive_end(doc, start, end, first_names)
     if genitive:
         return doc[genitive[0] : genitive[1]], genitive[0] == start
@@ -701,6 +703,18 @@ def name_part(doc, ent, first_names: frozenset[str] = frozenset()):
         # proper noun; a person's surname goes without one in news German.
         return None, False
     return doc[start:end], False
+
+
+def _first_of_two_people(doc, start: int, end: int, first_names: frozenset[str]) -> int:
+    """Two names the NER ran together ("José Rizal Annemarie del Cueto-Mörth", "Patricia
+    Evangelista Zoë Beck"): in a name of four words or more, a first name from the third word
+    on, with more after it, opens the second person; the name ends before it."""
+    if end - start < 4:
+        return end
+    for k in range(start + 2, end - 1):
+        if doc[k - 1].lower_ not in NAME_PARTICLES and _first_name(doc[k].text, first_names):
+            return k
+    return end
 
 
 DIRECTIONS = frozenset(

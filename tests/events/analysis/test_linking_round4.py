@@ -230,3 +230,30 @@ def test_of_two_people_with_one_surname_the_office_holder_is_meant(nlp):
     mentions = {m.text: m for m in link_doc(doc, kb)}
     assert mentions["Erdogans"].entity_id == erdogan
     assert mentions["Assads"].entity_id is None and mentions["Assads"].note.startswith("ambiguous")
+
+
+@pytest.mark.parametrize(
+    ("text", "run_together", "first"),
+    [
+        (
+            "Es lasen José Rizal Annemarie del Cueto-Mörth und andere.",
+            "José Rizal Annemarie del Cueto-Mörth",
+            "José Rizal",
+        ),
+        (
+            "Es schreiben Patricia Evangelista Zoë Beck und andere.",
+            "Patricia Evangelista Zoë Beck",
+            "Patricia Evangelista",
+        ),
+    ],
+)
+def test_two_names_run_together_keep_the_first(nlp, kb, text, run_together, first):
+    doc = parse(nlp, text, [(run_together, "PER")])
+    part, _ = name_part(doc, doc.ents[0], frozenset({"Annemarie", "Zoë", "José", "Patricia"}))
+    assert part.text == first
+
+
+def test_a_long_name_with_a_particle_stays_whole(nlp, kb):
+    doc = parse(nlp, "Präsident Luiz Inácio Lula da Silva sprach.", [("Luiz Inácio Lula da Silva", "PER")])
+    part, _ = name_part(doc, doc.ents[0], frozenset({"Luiz", "Silva"}))
+    assert part.text == "Luiz Inácio Lula da Silva"
