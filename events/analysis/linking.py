@@ -707,10 +707,11 @@ def name_part(doc, ent, first_names: frozenset[str] = frozenset()):
 
 def _first_of_two_people(doc, start: int, end: int, first_names: frozenset[str]) -> int:
     """Two names the NER ran together ("José Rizal Annemarie del Cueto-Mörth", "Patricia
-    Evangelista Zoë Beck"): in a name of four words or more, a first name from the third word
-    on, with more after it, opens the second person; the name ends before it."""
-    if end - start < 4:
-        return end
+    Evangelista Zoë Beck"): in a name of four words or more that opens with a first name, a
+    first name from the third word on, with more after it, opens the second person; the name
+    ends before it."""
+    if end - start < 4 or not _first_name(doc[start].text, first_names):
+        return end  # "Haberls Stellvertreterin Johanna Leitgeb" is one person, after a genitive
     for k in range(start + 2, end - 1):
         if doc[k - 1].lower_ not in NAME_PARTICLES and _first_name(doc[k].text, first_names):
             return k
