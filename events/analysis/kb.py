@@ -106,6 +106,8 @@ class KnowledgeBase:
             if len(words) > 1:
                 self.surnames[words[-1]].add(entity_id)
                 self.surnames[fold(words[-1])].add(entity_id)  # "Erdogan" for "Erdoğan"
+                if "-" in key.split()[-1]:
+                    self.surnames[key.split()[-1]].add(entity_id)  # "Mikl-Leitner" whole
 
     def person_by_surname(self, surface: str) -> int | None:
         """The one person in the knowledge base whose name ends in this word ("Putins"), or in
@@ -143,7 +145,11 @@ class KnowledgeBase:
                 # the capital (an ambiguous alias: also a state, a president) beside the towns
                 # of that name.
                 entries = self.context_names.get(normalize(surface), [])
-                found += [c for c, _ in entries if c not in found and not self.provisional_only([c])]
+                found += [
+                    c
+                    for c, text in entries
+                    if c not in found and not self.provisional_only([c]) and _as_written(text, surface)
+                ]
             return found, inflected
         variants = name_variants(surface)
         # The name as written first: „Die Republikaner“ (the German party) is an alias of its
@@ -152,7 +158,7 @@ class KnowledgeBase:
         for variant in [written, *variants] if written not in variants else variants:
             entries = self.context_names.get(variant, [])
             exact = [c for c, text in entries if text.isupper() and text in surface]
-            usable = [c for c, _ in entries] if context else exact
+            usable = [c for c, text in entries if _as_written(text, surface)] if context else exact
             if usable:
                 return usable, variant not in (written, variants[0])
         # Only a provisional entity has this name (or nothing does).
@@ -228,6 +234,12 @@ class KnowledgeBase:
 
     def info(self, entity_id: int) -> EntityInfo:
         return self.entities[entity_id]
+
+
+def _as_written(alias: str, surface: str) -> bool:
+    """An ambiguous alias in capitals matches only in capitals, context or not: "BUND" (the
+    environmental group) is not "Bund" (the federation)."""
+    return not (alias.isupper() and len(alias) > 1) or alias in surface
 
 
 def _joined(text: str) -> str:

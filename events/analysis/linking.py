@@ -617,9 +617,26 @@ def _joined_names(doc, kb: KnowledgeBase) -> list:
             if end != ent.end:
                 ent = type(ent)(doc, ent.start, end, label="PER")
             ent = _with_first_name_before(doc, ent, joined, kb)
+        if not kb.lookup(ent.text, context=True)[0]:
+            nxt = ents[i + 1] if i + 1 < len(ents) else None
+            ent = _extended_to_a_known_name(doc, ent, nxt.start if nxt is not None else len(doc), kb)
         joined.append(ent)
         i += 1
     return joined
+
+
+def _extended_to_a_known_name(doc, ent, limit: int, kb: KnowledgeBase):
+    """ "Direktion Staatsschutz" of "Direktion Staatsschutz und Nachrichtendienst", "Abu Bakr"
+    of "Abu Bakr al-Baghdadi": an unknown span the NER cut short of a name the knowledge
+    base knows is that name."""
+    for end in range(min(limit, ent.start + MAX_ALIAS_TOKENS), ent.end, -1):
+        last = doc[end - 1]
+        if last.is_punct or not (last.is_title or last.is_upper or "-" in last.text):
+            continue
+        found, _ = kb.lookup(doc[ent.start : end].text)
+        if found and not kb.provisional_only(found):
+            return type(ent)(doc, ent.start, end, label=ent.label_)
+    return ent
 
 
 def _with_first_name_before(doc, ent, joined: list, kb: KnowledgeBase):
@@ -689,8 +706,14 @@ def name_part(doc, ent, first_names: frozenset[str] = frozenset()):
     )
     if start >= end or not all(_name_word(t, ent.label_) for t in doc[start:end]):
         return None, False  # "English sentence about the government"
-    if end - start > 1 and doc[end - 1].text.endswith("-"):
-        return None, False  # "Merkel Jagd- und Sportwaffen": a name inside coordinated compounds
+    if end - start > 1 and any(
+        t.text.endswith("-") and len(t.text) > 1 and (t.i == end - 1 or doc[t.i + 1].lower_ in COORDINATORS)
+        for t in doc[start:end]
+    ):
+        # "Merkel Jagd- und Sportwaffen", "Nord- und Südamerika": coordinated compounds
+        return None, False
+    if end - start == 1 and doc[start].is_upper and start > 0 and doc[start - 1].like_num:
+        return None, False  # "19,0 PPG": a unit after its number
     if ent.label_ == "PER":
         end = _first_of_two_people(doc, start, end, first_names)
     genitive = _genitive_end(doc, start, end, first_names)
@@ -718,6 +741,7 @@ def _first_of_two_people(doc, start: int, end: int, first_names: frozenset[str])
     return end
 
 
+COORDINATORS = frozenset({"und", "oder", "sowie", "bis", "bzw."})
 DIRECTIONS = frozenset(
     {"norden", "süden", "osten", "westen", "nordosten", "nordwesten", "südosten", "südwesten", "zentrum"}
 )
@@ -964,7 +988,7 @@ def _link_partial_names(
         # A provisional entity of the same word ("Putins", once not recognised) does not stop it.
         unlinked = mention.entity_id is None or kb.info(mention.entity_id).provisional
         single = _surname_alone(mention.text)
-        if single and not unlinked and _town_of_a_named_surname(mention, persons_named, kb):
+        if single and not unlinked and _town_of_a_named_surname(doc, mention, persons_named, kb):
             continue
         if (
             unlinked
@@ -1060,13 +1084,20 @@ def _surname_mentions(
 
 
 def _town_of_a_named_surname(
-    mention: MentionData, persons_named: list[MentionData], kb: KnowledgeBase
+    doc, mention: MentionData, persons_named: list[MentionData], kb: KnowledgeBase
 ) -> bool:
-    """ "Clintons E-Mail-Computer" tagged LOC after "Hillary Clinton": a small town or an
-    inflected form that is the surname of a person the article named in full before is
-    that person (relinked here; True if so)."""
+    """ "Clintons E-Mail-Computer" tagged LOC after "Hillary Clinton": a small town, an
+    inflected form, or a city named without a preposition ("Raab" after "Susanne Raab", not
+    "in Raab") that is the surname of a person the article named in full before is that
+    person (relinked here; True if so)."""
     info = kb.info(mention.entity_id)
-    if info.kind != "place" or not (_small_place(info) or mention.note == "inflected form"):
+    if info.kind != "place":
+        return False
+    span = doc.char_span(mention.start, mention.end)
+    after_preposition = (
+        span is not None and span.start > 0 and doc[span.start - 1].lower_ in PLACE_PREPOSITIONS
+    )
+    if not (_small_place(info) or mention.note == "inflected form" or not after_preposition):
         return False
     place = mention.entity_id, mention.note, mention.kind
     before = [p for p in persons_named if p.start < mention.start]
@@ -1352,13 +1383,15 @@ def _not_a_person(mention: MentionData, entity_ids: list[int], curated: bool, kb
     if fitting:
         return fitting
     # "nach Abu Dhabi", "in Chan Junis" tagged PER: a city whose whole name of two words or
-    # more it is (people are not named like cities of 100,000).
-    if len(mention.text.split()) > 1:
+    # more it is (people are not named like cities of 100,000); "Europa": a region or
+    # continent whose name is no first name.
+    several_words = len(mention.text.split()) > 1
+    if several_words or not _first_name(mention.text, kb.first_names()):
         fitting = [
             e
             for e in entity_ids
             if kb.info(e).kind == "place"
-            and kb.info(e).population >= BIG_PLACE
+            and (kb.info(e).population >= BIG_PLACE if several_words else not kb.info(e).population)
             and _plain_name(kb, mention.text, e)
         ]
         if fitting:

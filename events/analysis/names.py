@@ -70,7 +70,16 @@ def name_variants(surface: str) -> list[str]:
     head = base.rsplit(" ", 1)[0] + " " if " " in base else ""
     for last in _genitive_bases(words[-1], in_name=len(words) > 1):
         variants.append(head + last)
+    if len(words) > 2 and words[1] in HEAD_CONNECTORS:
+        # The head noun in the genitive: "des Zentralkomitees der deutschen Katholiken",
+        # "des Bundes für Umwelt und Naturschutz".
+        for first in _genitive_bases(words[0]):
+            variants.append(" ".join([first, *words[1:]]))
     return list(dict.fromkeys(variants))
+
+
+# Words after the head noun of a name: "Zentralkomitee der ...", "Bund für ...".
+HEAD_CONNECTORS = frozenset({"der", "des", "für", "von", "vom", "zur", "zum", "gegen", "ohne", "in", "am"})
 
 
 def _adjective_as(word: str, ending: str) -> str:

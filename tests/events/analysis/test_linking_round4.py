@@ -257,3 +257,79 @@ def test_a_long_name_with_a_particle_stays_whole(nlp, kb):
     doc = parse(nlp, "Präsident Luiz Inácio Lula da Silva sprach.", [("Luiz Inácio Lula da Silva", "PER")])
     part, _ = name_part(doc, doc.ents[0], frozenset({"Luiz", "Silva"}))
     assert part.text == "Luiz Inácio Lula da Silva"
+
+
+@pytest.fixture(scope="module")
+def kb2():
+    bund, europa, zdk, mikl, raab, raab_city, direktion = 100, 101, 102, 103, 104, 105, 106
+    infos = [
+        EntityInfo(bund, "organization", "BUND", "DE", org_type="ngo"),
+        EntityInfo(europa, "place", "Europa", ""),  # a continent: no population
+        EntityInfo(
+            zdk, "organization", "Zentralkomitee der deutschen Katholiken", "DE", org_type="association"
+        ),
+        EntityInfo(mikl, "person", "Johanna Mikl-Leitner", "AT"),
+        EntityInfo(raab, "person", "Susanne Raab", "AT"),
+        EntityInfo(raab_city, "place", "Győr", "HU", population=130_000),
+        EntityInfo(direktion, "organization", "Direktion Staatsschutz und Nachrichtendienst", "AT"),
+    ]
+    aliases = [
+        (bund, "BUND", "name", None, None, True),
+        (europa, "Europa", "name", None, None, False),
+        (zdk, "Zentralkomitee der deutschen Katholiken", "name", None, None, False),
+        (mikl, "Johanna Mikl-Leitner", "name", None, None, False),
+        (raab, "Susanne Raab", "name", None, None, False),
+        (raab_city, "Győr", "name", None, None, False),
+        (raab_city, "Raab", "exonym", None, None, False),
+        (direktion, "Direktion Staatsschutz und Nachrichtendienst", "name", None, None, False),
+    ]
+    return build_index(infos, aliases)
+
+
+def test_an_ambiguous_alias_in_capitals_needs_its_capitals(nlp, kb2):
+    doc = parse(nlp, "Der Bund zahlt, der BUND klagt.", [("Bund", "ORG"), ("BUND", "ORG")])
+    assert [(m.text, m.entity_id) for m in link_doc(doc, kb2) if m.entity_id] == [("BUND", 100)]
+
+
+def test_a_continent_the_ner_calls_a_person_is_the_continent(nlp, kb2):
+    doc = parse(nlp, "Das gilt auch für Europa.", [("Europa", "PER")])
+    assert links(kb2, doc) == {"Europa": 101}
+
+
+def test_a_name_whose_head_noun_is_in_the_genitive(nlp, kb2):
+    doc = parse(nlp, "Die Präsidentin des Zentralkomitees der deutschen Katholiken sprach.", [])
+    assert links(kb2, doc) == {"Zentralkomitees der deutschen Katholiken": 102}
+
+
+def test_a_hyphenated_surname_alone(nlp, kb2):
+    doc = parse(nlp, "Mikl-Leitner sagte, sie sei froh.", [("Mikl-Leitner", "PER")])
+    assert links(kb2, doc) == {"Mikl-Leitner": 103}
+
+
+def test_a_surname_of_a_person_named_before_beats_a_city_without_preposition(nlp, kb2):
+    doc = parse(
+        nlp,
+        "Ministerin Susanne Raab sprach. Raab sagte, die Lage sei ernst. Sie fuhr nach Raab.",
+        [("Susanne Raab", "PER"), ("Raab", "LOC"), ("Raab", "LOC")],
+    )
+    assert [(m.text, m.entity_id) for m in link_doc(doc, kb2)] == [
+        ("Susanne Raab", 104),
+        ("Raab", 104),
+        ("Raab", 105),
+    ]
+
+
+def test_a_span_cut_short_of_a_known_name_is_that_name(nlp, kb2):
+    doc = parse(
+        nlp,
+        "Die Direktion Staatsschutz und Nachrichtendienst ermittelt.",
+        [("Direktion Staatsschutz", "ORG")],
+    )
+    assert links(kb2, doc) == {"Direktion Staatsschutz und Nachrichtendienst": 106}
+
+
+def test_units_and_coordinated_compounds_are_no_names(nlp, kb):
+    doc = parse(nlp, "Er kam auf 19,0 PPG in der Saison.", [("PPG", "ORG")])
+    assert name_part(doc, doc.ents[0]) == (None, False)
+    doc = parse(nlp, "Die Produktion in Nord- und Südamerika war gestört.", [("Nord- und Südamerika", "LOC")])
+    assert name_part(doc, doc.ents[0]) == (None, False)
