@@ -207,7 +207,7 @@ GENERIC_BODIES = frozenset(
     {
         "regierung", "landtag", "flughafen", "polizei", "staatsanwaltschaft", "gericht", "stadtrat",
         "gemeinderat", "stadtverwaltung", "feuerwehr", "rathaus", "bahnhof", "hafen", "behörde",
-        "ministerium", "parlament", "senat", "landesregierung", "stadtregierung", "bürgermeister",
+        "ministerium", "parlament", "senat", "landesregierung", "stadtregierung", "bürgermeister", "ngo",
     }
 )  # fmt: skip
 
