@@ -398,19 +398,87 @@ def _ner_mentions(doc, kb: KnowledgeBase, sentence_of, taken: list[bool]) -> lis
                 ent = type(ent)(doc, part.start, part.end, label=whole.label_)
                 span, candidates, inflected = _trimmed(doc, ent, kb)
                 mention = _ner_mention(ent, span, candidates, inflected, kb, mentions, sentence_of)
-            if (
-                mention.entity_id is None
-                and (genitive or _genitive_before_noun(doc, ent))
-                and not _own_s(doc, span)
-            ):
-                # "Selenskyjs Berater", "Mao Zedongs Erben": the unknown name is "Selenskyj",
-                # "Mao Zedong"; its genitive files under it.
-                mention.provisional_name = _genitive_base(span.text)
+            if mention.entity_id is None:
+                _name_as_it_stands_alone(doc, ent, span, genitive, mention)
         mentions.append(mention)
         for i in range(ent.start, ent.end):
             taken[i] = True
     _same_unknown_name(mentions)
     return mentions
+
+
+# Strong endings of an adjective before a noun of this gender, as a name is written alone:
+# "der Zweite Senat" -> "Zweiter Senat", "ins Kunsthistorische Museum" -> "Kunsthistorisches Museum".
+STRONG_ENDINGS = {"Masc": "er", "Fem": "e", "Neut": "es"}
+# The gender a word before a weak adjective in "-e" gives away ("der Zweite Senat", "ins
+# Kunsthistorische Museum"); before "-en" only "zur" and "den" do ("zur Grünen Jugend").
+GENDER_BEFORE_E = {"der": "Masc", "die": "Fem", "das": "Neut", "ins": "Neut", "ans": "Neut", "aufs": "Neut"}
+GENDER_BEFORE_EN = {"zur": "Fem", "den": "Masc"}
+# Endings of nouns whose gender they tell, for nouns the treebank list lacks.
+GENDER_SUFFIXES = (
+    ("ung", "Fem"), ("heit", "Fem"), ("keit", "Fem"), ("schaft", "Fem"), ("ion", "Fem"), ("tät", "Fem"),
+    ("behörde", "Fem"), ("bank", "Fem"), ("partei", "Fem"), ("agentur", "Fem"), ("kammer", "Fem"),
+    ("um", "Neut"), ("ment", "Neut"), ("chen", "Neut"), ("tum", "Neut"), ("theater", "Neut"), ("kreuz", "Neut"),
+    ("ismus", "Masc"), ("rat", "Masc"), ("verband", "Masc"), ("bund", "Masc"), ("senat", "Masc"),
+)  # fmt: skip
+
+
+def _noun_gender(word: str) -> str | None:
+    """The gender of a noun: from the treebank list, by its last part ("Arzneimittel-Behörde",
+    "Landesmuseum"), or by its ending."""
+    genders = _noun_genders()
+    word = word.rsplit("-", 1)[-1]
+    for i in range(len(word) - 3):
+        gender = genders.get(word[i:].capitalize())
+        if gender:
+            return gender
+    lowered = word.casefold()
+    return next((gender for ending, gender in GENDER_SUFFIXES if lowered.endswith(ending)), None)
+
+
+@functools.cache
+def _noun_genders() -> dict[str, str]:
+    path = Path(__file__).with_name("data") / "noun_genders.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return dict(line.split("\t") for line in lines if line and not line.startswith("#"))
+
+
+def _nominative(doc, span) -> str | None:
+    """A new name that opens with adjectives inflected after an article or preposition ("am
+    Deutschen Theater Berlin", "laut Rotem Kreuz"), written as it stands alone ("Deutsches
+    Theater Berlin", "Rotes Kreuz"); None where it already is, or where its noun's gender is
+    not known."""
+    k = span.start
+    while k < span.end - 1 and doc[k].text[:1].isupper() and doc[k].lower_.endswith(("e", "en", "em")):
+        k += 1
+    before = doc[span.start - 1] if span.start > 0 else None
+    if k == span.start or before is None or before.pos_ not in ("DET", "ADP"):
+        return None
+    head = doc[k]
+    if head.lower_.endswith("s") and before.lower_ in ("des", "eines"):
+        return None  # "des Zweiten Senats": the noun is inflected too
+    weak_e = doc[span.start].lower_.endswith("e")
+    gender = (GENDER_BEFORE_E if weak_e else GENDER_BEFORE_EN).get(before.lower_) or _noun_gender(head.text)
+    if gender is None:
+        return None
+    words = []
+    for token in doc[span.start : k]:
+        stem = token.text[:-2] if token.lower_.endswith(("en", "em")) else token.text[:-1]
+        if len(stem) < 3:
+            return None
+        words.append(stem + STRONG_ENDINGS[gender])
+    name = " ".join([*words, doc[k : span.end].text])
+    return name if name != span.text else None
+
+
+def _name_as_it_stands_alone(doc, ent, span, genitive: bool, mention: MentionData) -> None:
+    """The name a new entity files under where the text inflects it."""
+    if (genitive or _genitive_before_noun(doc, ent)) and not _own_s(doc, span):
+        # "Selenskyjs Berater", "Mao Zedongs Erben": the unknown name is "Selenskyj",
+        # "Mao Zedong"; its genitive files under it.
+        mention.provisional_name = _genitive_base(span.text)
+    elif ent.label_ != "PER" and (nominative := _nominative(doc, span)):
+        mention.provisional_name = nominative  # "am Deutschen Theater" -> "Deutsches Theater"
 
 
 def _new_name(doc, ent, kb: KnowledgeBase):
@@ -616,39 +684,63 @@ def _joined_names(doc, kb: KnowledgeBase) -> list:
                 end += 1
             if end != ent.end:
                 ent = type(ent)(doc, ent.start, end, label="PER")
-            ent = _with_first_name_before(doc, ent, joined, kb)
-        if not kb.lookup(ent.text, context=True)[0]:
-            nxt = ents[i + 1] if i + 1 < len(ents) else None
-            ent = _extended_to_a_known_name(doc, ent, nxt.start if nxt is not None else len(doc), kb)
-        joined.append(ent)
+        nxt = ents[i + 1] if i + 1 < len(ents) else None
+        ent = _extended_to_a_known_name(doc, ent, nxt.start if nxt is not None else len(doc), kb)
+        ent = _with_words_before(doc, ent, joined, kb)
+        joined.extend(_split_before_a_known_person(doc, ent, kb))
         i += 1
     return joined
 
 
 def _extended_to_a_known_name(doc, ent, limit: int, kb: KnowledgeBase):
     """ "Direktion Staatsschutz" of "Direktion Staatsschutz und Nachrichtendienst", "Abu Bakr"
-    of "Abu Bakr al-Baghdadi": an unknown span the NER cut short of a name the knowledge
-    base knows is that name."""
+    of "Abu Bakr al-Baghdadi", "Europäischen Gerichtshof" of "... für Menschenrechte": a span
+    the NER cut short of a longer name the knowledge base knows is that name."""
     for end in range(min(limit, ent.start + MAX_ALIAS_TOKENS), ent.end, -1):
         last = doc[end - 1]
         if last.is_punct or not (last.is_title or last.is_upper or "-" in last.text):
             continue
         found, _ = kb.lookup(doc[ent.start : end].text)
         if found and not kb.provisional_only(found):
-            return type(ent)(doc, ent.start, end, label=ent.label_)
+            return type(ent)(doc, ent.start, end, label=_label_of(found, kb, ent.label_))
     return ent
 
 
-def _with_first_name_before(doc, ent, joined: list, kb: KnowledgeBase):
-    """ "unter Marine Le Pen" tagged "Le Pen": the word before belongs to the name where the
-    two are a person of the knowledge base (the tagger took "Marine" for the navy)."""
-    start = ent.start - 1
-    if start < 0 or not doc[start].is_title or (joined and joined[-1].end > start):
-        return ent
-    found, _ = kb.lookup(doc[start : ent.end].text)
-    if any(c.entity_id in kb.entities and kb.info(c.entity_id).kind == "person" for c in found):
-        return type(ent)(doc, start, ent.end, label="PER")
+def _with_words_before(doc, ent, joined: list, kb: KnowledgeBase):
+    """ "unter Marine Le Pen" tagged "Le Pen", "Arbeiterpartei Kurdistans" tagged "Kurdistans",
+    "Golf von Mexiko" tagged "Mexiko": the one or two words before belong to the name where
+    together they are a name the knowledge base knows."""
+    for start in (ent.start - 2, ent.start - 1):
+        if start < 0 or not doc[start].is_title or (joined and joined[-1].end > start):
+            continue
+        if doc[start].lower_ in ARTICLES or doc[start].lower_ in _stop_words():
+            continue  # "Der Golf", not "Der"
+        if any(t.is_punct or "\n" in t.whitespace_ for t in doc[start : ent.start]):
+            continue
+        found, _ = kb.lookup(doc[start : ent.end].text)
+        if found and not kb.provisional_only(found):
+            return type(ent)(doc, start, ent.end, label=_label_of(found, kb, ent.label_))
     return ent
+
+
+def _label_of(found: list[Candidate], kb: KnowledgeBase, label: str) -> str:
+    """The NER label of what the knowledge base found, where all of it is one kind."""
+    labels = {kb.info(c.entity_id).label for c in found if c.entity_id in kb.entities}
+    return labels.pop() if len(labels) == 1 else label
+
+
+def _split_before_a_known_person(doc, ent, kb: KnowledgeBase) -> list:
+    """ "in der Steiermark Franz Voves" tagged as one name: a known person's full name at its
+    end, opening with a first name, is a name of its own; the words before are another."""
+    if len(ent) < 3 or kb.lookup(ent.text, context=True)[0]:
+        return [ent]
+    for k in range(ent.start + 1, ent.end - 1):
+        if not _first_name(doc[k].text, kb.first_names()):
+            continue
+        found, _ = kb.lookup(doc[k : ent.end].text)
+        if any(c.entity_id in kb.entities and kb.info(c.entity_id).kind == "person" for c in found):
+            return [type(ent)(doc, ent.start, k, label=ent.label_), type(ent)(doc, k, ent.end, label="PER")]
+    return [ent]
 
 
 def _after_particles(doc, end: int, nxt) -> int:

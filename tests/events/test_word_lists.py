@@ -18,6 +18,7 @@ def test_the_committed_lists_are_what_the_corpora_give():
     common, first, _ = word_lists.build()
     assert committed("common_nouns.txt") == common
     assert committed("first_names.txt") == first
+    assert committed("noun_genders.txt") == word_lists.noun_genders()
 
 
 def test_nouns_and_first_names():
@@ -25,3 +26,8 @@ def test_nouns_and_first_names():
     assert {"Regierung", "Torwart", "Nachfolger"} <= set(common)
     assert not {"Berlin", "Merkel", "Müller", "Fischer"} & set(common)  # names, or surnames too
     assert {"Heinz", "Peter"} <= set(first)
+
+
+def test_noun_genders():
+    genders = dict(row.split("\t") for row in word_lists.noun_genders())
+    assert genders["Haus"] == "Neut" and genders["Senat"] == "Masc"

@@ -91,6 +91,33 @@ def ud_tokens() -> Iterator[tuple[str, str]]:
             yield word, pos
 
 
+def ud_genders() -> Iterator[tuple[str, str]]:
+    """(lemma, gender) of the singular nouns of UD German GSD dev, the treebank part that
+    carries morphological features."""
+    path = DATA / "ud-german" / "de_gsd-ud-dev.conllu"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        cols = line.split("\t")
+        if len(cols) != 10 or cols[3] != "NOUN" or not WORD.match(cols[2]):
+            continue
+        feats = dict(f.split("=", 1) for f in cols[5].split("|") if "=" in f)
+        if feats.get("Number") == "Sing" and feats.get("Gender") in ("Masc", "Fem", "Neut"):
+            yield cols[2], feats["Gender"]
+
+
+def noun_genders() -> list[str]:
+    """ "Museum\tNeut": the gender of each noun lemma the treebank gives one gender to (nine
+    in ten of its uses at least), for writing an adjective before it as a name stands alone."""
+    seen: dict[str, Counter] = {}
+    for lemma, gender in ud_genders():
+        seen.setdefault(lemma, Counter())[gender] += 1
+    rows = []
+    for lemma, counts in seen.items():
+        gender, n = counts.most_common(1)[0]
+        if n * 10 >= sum(counts.values()) * 9:
+            rows.append(f"{lemma}\t{gender}")
+    return sorted(rows)
+
+
 def build() -> tuple[list[str], list[str], dict]:
     noun, propn = Counter(), Counter()
     for word, pos in ud_tokens():
@@ -140,6 +167,13 @@ HEADER = """# {what}
 """
 
 
+GENDER_HEADER = """# The gender of German nouns: a singular lemma and Masc, Fem or Neut, tab-separated, sorted.
+# Built by `python -m events.nlp.train.word_lists` (make word-lists) from the morphological
+# features of UD German GSD dev (../shared/data/ud-german), CC BY-SA 4.0, Universal
+# Dependencies contributors; a list of facts about word use, distributed under CC BY-SA 4.0.
+"""
+
+
 def main() -> int:
     if not DATA.is_dir():
         print(f"{DATA} not found: the shared corpora are needed to build the word lists", file=sys.stderr)
@@ -159,10 +193,13 @@ def main() -> int:
         + "\n",
         encoding="utf-8",
     )
+    genders = noun_genders()
+    (OUT / "noun_genders.txt").write_text(GENDER_HEADER + "\n".join(genders) + "\n", encoding="utf-8")
+    stats["noun genders"] = len(genders)
     print("Word lists")
     for key, value in stats.items():
         print(f"  {key:<16} {value:>8,}")
-    print(f"  written to       {OUT.relative_to(REPO)}/common_nouns.txt, first_names.txt")
+    print(f"  written to       {OUT.relative_to(REPO)}/common_nouns.txt, first_names.txt, noun_genders.txt")
     print(f"  time             {time.monotonic() - started:.1f}s")
     return 0
 

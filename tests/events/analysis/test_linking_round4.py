@@ -333,3 +333,28 @@ def test_units_and_coordinated_compounds_are_no_names(nlp, kb):
     assert name_part(doc, doc.ents[0]) == (None, False)
     doc = parse(nlp, "Die Produktion in Nord- und Südamerika war gestört.", [("Nord- und Südamerika", "LOC")])
     assert name_part(doc, doc.ents[0]) == (None, False)
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "label", "name"),
+    [
+        ("Das entschied der Zweite Senat in Karlsruhe.", "Zweite Senat", "ORG", "Zweiter Senat"),
+        (
+            "Sie spielte am Deutschen Theater Berlin.",
+            "Deutschen Theater Berlin",
+            "ORG",
+            "Deutsches Theater Berlin",
+        ),
+        (
+            "Er ging ins Kunsthistorische Museum.",
+            "Kunsthistorische Museum",
+            "LOC",
+            "Kunsthistorisches Museum",
+        ),
+        ("Sie ging zur Grünen Jugend.", "Grünen Jugend", "ORG", "Grüne Jugend"),
+    ],
+)
+def test_a_new_name_inflected_after_an_article_is_filed_as_it_stands_alone(nlp, kb, text, span, label, name):
+    doc = parse(nlp, text, [(span, label)])
+    [mention] = [m for m in link_doc(doc, kb) if m.text == span]
+    assert mention.entity_id is None and mention.provisional_name == name
