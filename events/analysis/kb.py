@@ -6,7 +6,7 @@ again when the knowledge base version changes); tests build small ones by hand.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -72,7 +72,7 @@ class KnowledgeBase:
     surnames: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     # People the news name by an office ("der türkische Präsident"): of several people with
     # one surname, the one who holds such an office is the one a surname alone means.
-    office_holders: set[int] = field(default_factory=set)
+    office_holders: Counter = field(default_factory=Counter)  # entity -> its descriptors
     version: int = 0
     _first_names: frozenset[str] | None = None
 
@@ -94,7 +94,7 @@ class KnowledgeBase:
         key = normalize(text)
         if kind == "descriptor":
             _append(self.descriptors[key], candidate)
-            self.office_holders.add(entity_id)
+            self.office_holders[entity_id] += 1
             return
         _append(self.names[key], candidate)
         _append(self.folded[fold(text)], candidate)
@@ -113,9 +113,14 @@ class KnowledgeBase:
         """The one person in the knowledge base whose name ends in this word ("Putins"), or in
         these words ("Van der Bellens"); of several, the one office holder among them."""
         found = self.people_by_surname(surface)
-        # "Erdogan": the president, not the writer Aslı Erdoğan.
-        holders = found & self.office_holders if len(found) > 1 else found
-        return next(iter(holders)) if len(holders) == 1 else None
+        if len(found) == 1:
+            return next(iter(found))
+        # "Erdogan": the president, not the writer Aslı Erdoğan; "Trump": the president, named
+        # by more offices than Melania Trump, the First Lady.
+        ranked = sorted(((self.office_holders[e], e) for e in found), reverse=True)
+        if ranked and ranked[0][0] > 0 and (len(ranked) == 1 or ranked[0][0] > ranked[1][0]):
+            return ranked[0][1]
+        return None
 
     def people_by_surname(self, surface: str) -> set[int]:
         """The people in the knowledge base whose names end in this word or these words."""

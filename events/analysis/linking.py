@@ -391,8 +391,9 @@ def _ner_mentions(doc, kb: KnowledgeBase, sentence_of, taken: list[bool]) -> lis
             # new name ("Sebastian Kurz am Donnerstag" -> "Sebastian Kurz"); nothing for
             # "Donnerstag", "Permalink" or a sentence.
             part, genitive = _new_name(doc, ent, kb)
-            if part is None:
+            if part is None and not _surname_alone_kept(ent, kb, mention):
                 continue
+            part = part or ent
             if (part.start, part.end) != (ent.start, ent.end):
                 # The junk cut off is no part of the mention (and no reason to leave it unknown).
                 ent = type(ent)(doc, part.start, part.end, label=whole.label_)
@@ -479,6 +480,15 @@ def _name_as_it_stands_alone(doc, ent, span, genitive: bool, mention: MentionDat
         mention.provisional_name = _genitive_base(span.text)
     elif ent.label_ != "PER" and (nominative := _nominative(doc, span)):
         mention.provisional_name = nominative  # "am Deutschen Theater" -> "Deutsches Theater"
+
+
+def _surname_alone_kept(ent, kb: KnowledgeBase, mention: MentionData) -> bool:
+    """ "SPÖ-Chef Schickhofer" (the tagger calls it a noun): a surname the knowledge base
+    knows stays a mention, for the partial names below; never a new name."""
+    if ent.label_ != "PER" or len(ent) != 1 or _common_noun(ent[0]) or kb.person_by_surname(ent.text) is None:
+        return False
+    mention.note = "a surname alone"
+    return True
 
 
 def _new_name(doc, ent, kb: KnowledgeBase):
@@ -732,8 +742,15 @@ def _label_of(found: list[Candidate], kb: KnowledgeBase, label: str) -> str:
 def _split_before_a_known_person(doc, ent, kb: KnowledgeBase) -> list:
     """ "in der Steiermark Franz Voves" tagged as one name: a known person's full name at its
     end, opening with a first name, is a name of its own; the words before are another."""
-    if len(ent) < 3 or kb.lookup(ent.text, context=True)[0]:
+    if len(ent) < 2 or kb.lookup(ent.text, context=True)[0]:
         return [ent]
+    head = kb.lookup(ent[0].text)[0]
+    if len(ent) == 2 and ent[0].is_upper and head and kb.person_by_surname(ent[1].text):
+        # "zitierte die Nachrichtenagentur TASR Fico": an agency's letters and a surname.
+        return [
+            type(ent)(doc, ent.start, ent.start + 1, label="ORG"),
+            type(ent)(doc, ent.start + 1, ent.end, label="PER"),
+        ]
     for k in range(ent.start + 1, ent.end - 1):
         if not _first_name(doc[k].text, kb.first_names()):
             continue
@@ -1089,7 +1106,11 @@ def _link_partial_names(
                 _resolve_partial(mention, [p for p in persons_named if p is not mention], kb)
                 # A genitive before its head noun ("Putins Autokolonne" tagged LOC) is a surname too.
                 or (
-                    (mention.label == "PER" or mention.provisional_name)
+                    (
+                        mention.label == "PER"
+                        or mention.provisional_name
+                        or _genitive_of_an_office_holder(mention, kb)
+                    )
                     and normalize(mention.text) not in unknown_surnames
                     and _resolve_surname(mention, kb)
                 )
@@ -1097,6 +1118,15 @@ def _link_partial_names(
         ):
             mention.label = "PER"
     _surname_mentions(doc, kb, has_pos, sentence_of, taken, mentions, persons_named, unknown_surnames)
+
+
+def _genitive_of_an_office_holder(mention: MentionData, kb: KnowledgeBase) -> bool:
+    """ "die Politik Trumps" tagged a place: the genitive of a surname the news know an office
+    holder by, where no place or organisation of the knowledge base has the word."""
+    if mention.entity_id is not None or not _genitive_form(mention.text):
+        return False
+    person = kb.person_by_surname(mention.text)
+    return person is not None and kb.office_holders[person] > 0
 
 
 def _surname_alone(text: str) -> bool:
@@ -1122,9 +1152,14 @@ def _surname_mentions(
     ]
     # The surnames of the people the article named in full: "Kurzmann" after "Gerhard
     # Kurzmann" is him even where the tagger calls the word a noun (unless it is one).
+    # So are the surnames a person of the knowledge base was named by alone elsewhere in the
+    # article ("Schickhofer sagte ..." and "den jungen Schickhofer", tagged a noun).
+    surnames_alone = [
+        m for m in mentions if m.entity_id and m.kind == "partial" and kb.info(m.entity_id).kind == "person"
+    ]
     named_surnames = {
         form
-        for m in [*persons_named, *unknown_people]
+        for m in [*persons_named, *unknown_people, *surnames_alone]
         for form in _surname_forms(normalize(m.text.split()[-1]))
     }  # with their genitives: "Metes"
     for i, token in enumerate(doc):
@@ -1644,6 +1679,8 @@ def _party_branch(token, kb: KnowledgeBase, sentence_of) -> list[MentionData]:
 def _adjective_mentions(token, kb: KnowledgeBase, sentence_of) -> list[MentionData]:
     """Country adjectives in one word: "russische", "westlibyschen", and each part of
     "deutsch-österreichischen"."""
+    if token.text[:1].isupper() and not token.is_sent_start and token.lower_.endswith("isch"):
+        return []  # "auf Spanisch": the language
     whole = _country_of_adjective(token.text, kb)
     parts = (
         [(token.text, whole)]
@@ -1938,7 +1975,7 @@ def _resolve_surname(mention: MentionData, kb: KnowledgeBase) -> bool:
             mention.note = "ambiguous: " + " or ".join(sorted(kb.info(e).name for e in people)[:3])
         return False
     mention.entity_id, mention.confidence, mention.kind = entity_id, 0.7, "partial"
-    mention.note = f"surname of {kb.info(entity_id).name}, the one person the knowledge base knows by it"
+    mention.note = f"surname of {kb.info(entity_id).name}, whom the knowledge base knows by it alone"
     return True
 
 

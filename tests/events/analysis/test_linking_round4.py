@@ -358,3 +358,56 @@ def test_a_new_name_inflected_after_an_article_is_filed_as_it_stands_alone(nlp, 
     doc = parse(nlp, text, [(span, label)])
     [mention] = [m for m in link_doc(doc, kb) if m.text == span]
     assert mention.entity_id is None and mention.provisional_name == name
+
+
+@pytest.fixture(scope="module")
+def kb3():
+    trump, melania, tasr, fico, spain, schickhofer = 110, 111, 112, 113, 114, 115
+    infos = [
+        EntityInfo(trump, "person", "Donald Trump", "US"),
+        EntityInfo(melania, "person", "Melania Trump", "US"),
+        EntityInfo(tasr, "organization", "TASR", "SK", org_type="agency"),
+        EntityInfo(fico, "person", "Robert Fico", "SK"),
+        EntityInfo(spain, "country", "Spanien", "ES", population=48_000_000),
+        EntityInfo(schickhofer, "person", "Michael Schickhofer", "AT"),
+    ]
+    aliases = [
+        (trump, "Donald Trump", "name", None, None, False),
+        (trump, "US-Präsident", "descriptor", date(2025, 1, 20), None, False),
+        (trump, "amerikanische Präsident", "descriptor", date(2025, 1, 20), None, False),
+        (melania, "Melania Trump", "name", None, None, False),
+        (melania, "First Lady", "descriptor", date(2025, 1, 20), None, False),
+        (tasr, "TASR", "name", None, None, False),
+        (fico, "Robert Fico", "name", None, None, False),
+        (spain, "Spanien", "name", None, None, False),
+        (spain, "spanisch", "adjective", None, None, False),
+        (schickhofer, "Michael Schickhofer", "name", None, None, False),
+    ]
+    return build_index(infos, aliases)
+
+
+def test_the_genitive_of_the_office_holder_most_named_by_office(nlp, kb3):
+    doc = parse(nlp, "Die Politik Trumps ist umstritten.", [("Trumps", "LOC")])
+    assert links(kb3, doc) == {"Trumps": 110}
+
+
+def test_an_agency_and_a_surname_run_together_are_two(nlp, kb3):
+    doc = parse(nlp, "Das zitierte die Nachrichtenagentur TASR Fico am Montag.", [("TASR Fico", "ORG")])
+    assert links(kb3, doc) == {"TASR": 112, "Fico": 113}
+
+
+def test_a_language_is_no_country(nlp, kb3):
+    doc = parse(nlp, "Das Buch erschien auf Spanisch, sagte die spanische Verlegerin.", [])
+    assert links(kb3, doc) == {"spanische": 114}
+
+
+def test_a_surname_named_alone_before_links_where_the_tagger_calls_it_a_noun(nlp, kb3):
+    doc = parse(
+        nlp,
+        "SPÖ-Chef Schickhofer sagte, er sei bereit. Voves holte sich den jungen Schickhofer in die Regierung.",
+        [("Schickhofer", "PER")],
+    )
+    assert [(m.text, m.entity_id) for m in link_doc(doc, kb3) if m.entity_id] == [
+        ("Schickhofer", 115),
+        ("Schickhofer", 115),
+    ]
