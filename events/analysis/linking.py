@@ -181,6 +181,14 @@ def _not_a_name_form(words: list, label: str, first_names: frozenset[str]) -> bo
     adjective = first.pos_ == "ADJ" or bool(_ADJECTIVE.search(first.lower_))
     if adjective and len(words) > 1 and first.lower_.endswith(("en", "em")) and first.text not in first_names:
         return True
+    if (
+        label == "PER"
+        and len(words) == 2
+        and first.lower_.endswith(("e", "er", "es", "en"))
+        and not _first_name(first.text, first_names)
+        and (_common_noun(last) or _compound_of_nouns(last))
+    ):
+        return True  # "Gefährliche Giftwolke", "Rauer Seegang": an adjective and its noun
     return label in ("PER", "LOC") and first.pos_ == "ADJ" and first.text not in first_names
 
 
@@ -697,6 +705,7 @@ def _joined_names(doc, kb: KnowledgeBase) -> list:
         nxt = ents[i + 1] if i + 1 < len(ents) else None
         ent = _extended_to_a_known_name(doc, ent, nxt.start if nxt is not None else len(doc), kb)
         ent = _with_words_before(doc, ent, joined, kb)
+        ent = _with_first_name_left_out(doc, ent, joined, kb)
         joined.extend(_split_before_a_known_person(doc, ent, kb))
         i += 1
     return joined
@@ -731,6 +740,30 @@ def _with_words_before(doc, ent, joined: list, kb: KnowledgeBase):
         if found and not kb.provisional_only(found):
             return type(ent)(doc, start, ent.end, label=_label_of(found, kb, ent.label_))
     return ent
+
+
+def _with_first_name_left_out(doc, ent, joined: list, kb: KnowledgeBase):
+    """ "Iain Duncan Smith" tagged "Duncan Smith", "Czesław Jan Kiszczak" tagged "Jan
+    Kiszczak": a proper noun right before an unknown person's name, that is no name the
+    knowledge base knows, no common noun and no genitive, is the first of its names."""
+    start = ent.start - 1
+    if ent.label_ != "PER" or start < 0 or (joined and joined[-1].end > start):
+        return ent
+    word = doc[start]
+    if (
+        not word.is_title
+        or word.pos_ != "PROPN"
+        or "\n" in word.whitespace_
+        or word.lower_ in _stop_words()
+        or _common_noun(word)
+        or _title_word(word, "PER")
+        or _genitive_form(word.text)
+        or is_time_word(word.text)
+        or kb.lookup(word.text, context=True)[0]
+        or kb.lookup(ent.text, context=True)[0]
+    ):
+        return ent
+    return type(ent)(doc, start, ent.end, label="PER")
 
 
 def _label_of(found: list[Candidate], kb: KnowledgeBase, label: str) -> str:
@@ -850,6 +883,8 @@ def _first_of_two_people(doc, start: int, end: int, first_names: frozenset[str])
     return end
 
 
+# Endings of role nouns the tagger may call proper nouns ("Kriminologin", "Journalist").
+ROLE_ENDINGS = ("in", "er", "ist", "ent", "or", "oge", "ant")
 COORDINATORS = frozenset({"und", "oder", "sowie", "bis", "bzw."})
 DIRECTIONS = frozenset(
     {"norden", "süden", "osten", "westen", "nordosten", "nordwesten", "südosten", "südwesten", "zentrum"}
@@ -948,6 +983,12 @@ def _trim_edges(
                 and _first_name(doc[start + 1].text, first_names)
                 and not _first_name(doc[start].text, first_names)
                 and doc[start].text.isalpha()
+                # not "Iain Duncan Smith", "Czesław Jan Kiszczak": a first name we do not list
+                and (
+                    doc[start].pos_ != "PROPN"
+                    or _ends_in_common_noun(doc[start].text)
+                    or (len(doc[start].text) > 6 and doc[start].lower_.endswith(ROLE_ENDINGS))
+                )
             )
             # "Nato-Land Türkei", "Klubobfrau Krismer", "Zweitliga-Spitzenreiter Hamburger SV":
             # a common noun before a name (not an organisation's own word: "Stiftung Warentest").

@@ -411,3 +411,44 @@ def test_a_surname_named_alone_before_links_where_the_tagger_calls_it_a_noun(nlp
         ("Schickhofer", 115),
         ("Schickhofer", 115),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "ents", "name"),
+    [
+        # a first name we do not list before one we do is no role word
+        (
+            "Der frühere Parteichef Iain Duncan Smith trat zurück.",
+            [("Iain Duncan Smith", "PER")],
+            "Iain Duncan Smith",
+        ),
+        # a proper noun the NER left out before an unknown person's name is the first name
+        (
+            "Der frühere Parteichef Iain Duncan Smith trat zurück.",
+            [("Duncan Smith", "PER")],
+            "Iain Duncan Smith",
+        ),
+        (
+            "Innenminister Czesław Jan Kiszczak starb.",
+            [("Czesław Jan Kiszczak", "PER")],
+            "Czesław Jan Kiszczak",
+        ),
+    ],
+)
+def test_a_first_name_is_kept(nlp, kb, text, ents, name):
+    doc = parse(nlp, text, ents)
+    assert [m.text for m in link_doc(doc, kb) if m.label == "PER"] == [name]
+
+
+@pytest.mark.parametrize(
+    ("text", "ents"),
+    [
+        ("Rauer Seegang hatte den Pier beschädigt.", [("Rauer Seegang", "PER")]),
+        ("Die Schulden betragen 80 Prozent des BIP.", [("BIP", "ORG")]),
+        ("Sie wird im Herbst in Karenz gehen.", [("Karenz", "LOC")]),
+    ],
+)
+def test_no_new_name_from_ordinary_words(nlp, kb, text, ents):
+    doc = parse(nlp, text, ents)
+    mentions = link_doc(doc, kb)
+    assert not [m for m in mentions if m.entity_id is None and not m.note]
