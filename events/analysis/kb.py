@@ -18,6 +18,8 @@ MAX_ALIAS_TOKENS = 6
 # A town spelt like a country's genitive ("Perus") is taken for the genitive unless it is a
 # city of this many people.
 GENITIVE_TOWN = 1_000_000
+# Of this many people with one surname at most, a surname alone means the one of most offices.
+MAX_NAMESAKES = 4
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ class EntityInfo:
     population: int = 0
     org_type: str = ""
     provisional: bool = False
+    offices: int = 0  # roles the knowledge base records for a person
 
     @property
     def label(self) -> str:
@@ -115,10 +118,16 @@ class KnowledgeBase:
         found = self.people_by_surname(surface)
         if len(found) == 1:
             return next(iter(found))
+        if not found or len(found) > MAX_NAMESAKES:
+            return None  # "Müller", "Schmidt": too common a surname to tell by offices
         # "Erdogan": the president, not the writer Aslı Erdoğan; "Trump": the president, named
-        # by more offices than Melania Trump, the First Lady.
-        ranked = sorted(((self.office_holders[e], e) for e in found), reverse=True)
-        if ranked and ranked[0][0] > 0 and (len(ranked) == 1 or ranked[0][0] > ranked[1][0]):
+        # by more offices than Melania Trump, the First Lady; "Hofer": the politician of several
+        # offices, not the pollster or the newsreader. (A person the article names in full
+        # has been found before this.)
+        ranked = sorted(
+            (((self.office_holders[e], self.entities[e].offices), e) for e in found), reverse=True
+        )
+        if ranked[0][0] > (0, 1) and ranked[0][0] > ranked[1][0]:
             return ranked[0][1]
         return None
 

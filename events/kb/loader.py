@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import threading
 
+from django.db.models import F, Func, IntegerField
+
 from events.analysis.kb import EntityInfo, KnowledgeBase, build_index
 from events.models import Alias, Entity
 
@@ -19,10 +21,26 @@ VERSION_KEY = "lagebild:kb:version"
 
 
 def build_from_db() -> KnowledgeBase:
-    rows = Entity.objects.active().values(
-        "id", "kind", "name", "country", "latitude", "longitude", "population", "org_type", "provisional"
+    rows = (
+        Entity.objects.active()
+        .annotate(offices=Func(F("roles"), function="jsonb_array_length", output_field=IntegerField()))
+        .values(
+            "id",
+            "kind",
+            "name",
+            "country",
+            "latitude",
+            "longitude",
+            "population",
+            "org_type",
+            "provisional",
+            "offices",
+        )
     )
-    entities = (EntityInfo(**{**row, "population": row["population"] or 0}) for row in rows)
+    entities = (
+        EntityInfo(**{**row, "population": row["population"] or 0, "offices": row["offices"] or 0})
+        for row in rows
+    )
     aliases = Alias.objects.filter(entity__merged_into__isnull=True).values_list(
         "entity_id", "text", "kind", "valid_from", "valid_to", "needs_context"
     )

@@ -452,3 +452,20 @@ def test_no_new_name_from_ordinary_words(nlp, kb, text, ents):
     doc = parse(nlp, text, ents)
     mentions = link_doc(doc, kb)
     assert not [m for m in mentions if m.entity_id is None and not m.note]
+
+
+def test_a_surname_alone_means_the_namesake_of_most_offices_among_a_few(nlp):
+    """Norbert Hofer (three offices) over the pollster and the newsreader; of five Müllers none."""
+    infos = [
+        EntityInfo(120, "person", "Norbert Hofer", "AT", offices=3),
+        EntityInfo(121, "person", "Thomas Hofer", "AT", offices=1),
+        EntityInfo(122, "person", "Jan Hofer", "DE", offices=1),
+        *(
+            EntityInfo(130 + i, "person", f"{first} Müller", "DE", offices=i + 1)
+            for i, first in enumerate(["Anna", "Bernd", "Clara", "Dieter", "Emil"])
+        ),
+    ]
+    aliases = [(info.id, info.name, "name", None, None, False) for info in infos]
+    kb = build_index(infos, aliases)
+    doc = parse(nlp, "Im Wahlkampf liegt Hofer vorn, sagte Müller.", [("Hofer", "PER"), ("Müller", "PER")])
+    assert links(kb, doc) == {"Hofer": 120, "Müller": None}
