@@ -856,6 +856,8 @@ def name_part(doc, ent, first_names: frozenset[str] = frozenset()):
         return None, False
     if end - start == 1 and doc[start].is_upper and start > 0 and doc[start - 1].like_num:
         return None, False  # "19,0 PPG": a unit after its number
+    if any(t.lower_ in INDEFINITE_ARTICLES for t in doc[start:end]):
+        return None, False  # "… Mikl-Leitner im Falle einer Kandidatur …": a phrase, not a name
     if ent.label_ == "PER":
         end = _first_of_two_people(doc, start, end, first_names)
     genitive = _genitive_end(doc, start, end, first_names)
@@ -885,6 +887,7 @@ def _first_of_two_people(doc, start: int, end: int, first_names: frozenset[str])
 
 # Endings of role nouns the tagger may call proper nouns ("Kriminologin", "Journalist").
 ROLE_ENDINGS = ("in", "er", "ist", "ent", "or", "oge", "ant")
+INDEFINITE_ARTICLES = frozenset({"ein", "eine", "einer", "eines", "einem", "einen"})
 COORDINATORS = frozenset({"und", "oder", "sowie", "bis", "bzw."})
 DIRECTIONS = frozenset(
     {"norden", "süden", "osten", "westen", "nordosten", "nordwesten", "südosten", "südwesten", "zentrum"}

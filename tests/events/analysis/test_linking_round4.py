@@ -469,3 +469,9 @@ def test_a_surname_alone_means_the_namesake_of_most_offices_among_a_few(nlp):
     kb = build_index(infos, aliases)
     doc = parse(nlp, "Im Wahlkampf liegt Hofer vorn, sagte Müller.", [("Hofer", "PER"), ("Müller", "PER")])
     assert links(kb, doc) == {"Hofer": 120, "Müller": None}
+
+
+def test_a_span_with_an_indefinite_article_is_a_phrase(nlp, kb):
+    span = "Finanzlandesrat Mikl-Leitner im Falle einer Kandidatur des Landeshauptmanns"
+    doc = parse(nlp, f"Er kam, weil der {span} keinen Platz machen wollte.", [(span, "ORG")])
+    assert name_part(doc, doc.ents[0]) == (None, False)
