@@ -109,8 +109,9 @@ class KnowledgeBase:
             if len(words) > 1:
                 self.surnames[words[-1]].add(entity_id)
                 self.surnames[fold(words[-1])].add(entity_id)  # "Erdogan" for "Erdoğan"
-                if "-" in key.split()[-1]:
-                    self.surnames[key.split()[-1]].add(entity_id)  # "Mikl-Leitner" whole
+                last = key.split()[-1]
+                if "-" in last:
+                    self.surnames[last].add(entity_id)  # "Mikl-Leitner" whole
 
     def person_by_surname(self, surface: str) -> int | None:
         """The one person in the knowledge base whose name ends in this word ("Putins"), or in

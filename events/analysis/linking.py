@@ -447,9 +447,7 @@ def _noun_gender(word: str) -> str | None:
 
 @functools.cache
 def _noun_genders() -> dict[str, str]:
-    path = Path(__file__).with_name("data") / "noun_genders.txt"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return dict(line.split("\t") for line in lines if line and not line.startswith("#"))
+    return dict(line.split("\t") for line in _word_list("noun_genders.txt"))
 
 
 def _nominative(doc, span) -> str | None:
@@ -858,8 +856,6 @@ def name_part(doc, ent, first_names: frozenset[str] = frozenset()):
         return None, False  # "19,0 PPG": a unit after its number
     if any(t.lower_ in INDEFINITE_ARTICLES for t in doc[start:end]):
         return None, False  # "… Mikl-Leitner im Falle einer Kandidatur …": a phrase, not a name
-    if ent.label_ == "PER":
-        end = _first_of_two_people(doc, start, end, first_names)
     genitive = _genitive_end(doc, start, end, first_names)
     if genitive:
         return doc[genitive[0] : genitive[1]], genitive[0] == start
@@ -870,19 +866,6 @@ def name_part(doc, ent, first_names: frozenset[str] = frozenset()):
         # proper noun; a person's surname goes without one in news German.
         return None, False
     return doc[start:end], False
-
-
-def _first_of_two_people(doc, start: int, end: int, first_names: frozenset[str]) -> int:
-    """Two names the NER ran together ("José Rizal Annemarie del Cueto-Mörth", "Patricia
-    Evangelista Zoë Beck"): in a name of four words or more that opens with a first name, a
-    first name from the third word on, with more after it, opens the second person; the name
-    ends before it."""
-    if end - start < 4 or not _first_name(doc[start].text, first_names):
-        return end  # "Haberls Stellvertreterin Johanna Leitgeb" is one person, after a genitive
-    for k in range(start + 2, end - 1):
-        if doc[k - 1].lower_ not in NAME_PARTICLES and _first_name(doc[k].text, first_names):
-            return k
-    return end
 
 
 # Endings of role nouns the tagger may call proper nouns ("Kriminologin", "Journalist").
