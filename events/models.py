@@ -360,6 +360,10 @@ class EventQuerySet(models.QuerySet):
     def active(self):
         return self.filter(merged_into__isnull=True)
 
+    def main_events(self):
+        """Events that are the main happening of at least one of their articles."""
+        return self.filter(models.Exists(EventArticle.objects.filter(event=models.OuterRef("pk"), main=True)))
+
 
 class Event(models.Model):
     """A real-world happening, typed, dated and placed, reported by one or more articles."""
@@ -433,6 +437,10 @@ class EventArticle(models.Model):
     trigger_start = models.PositiveIntegerField(null=True, blank=True)
     trigger_end = models.PositiveIntegerField(null=True, blank=True)
     confidence = models.FloatField(default=0.0)
+    # The happening this article's headline and lead report (its main event).
+    main = models.BooleanField(_("main event of the article"), default=False)
+    # Why the clustering put the article here, in words an editor can check.
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
     # Set when an editor put the article here: re-clustering never moves it away.
     pinned = models.BooleanField(default=False)
     added_at = models.DateTimeField(auto_now_add=True)

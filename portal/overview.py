@@ -76,11 +76,14 @@ def ingestion(now: datetime | None = None) -> Ingestion:
     )
 
 
-def latest_events(limit: int = 10) -> list[Event]:
-    """The newest events, by the day they happened."""
+def latest_events(limit: int = 10, main_only: bool = True) -> list[Event]:
+    """The newest events, by the day they happened: by default only the main events of their
+    articles, so that what the headlines report is not crowded out by what they mention."""
+    events = Event.objects.active()
+    if main_only:
+        events = events.main_events()
     return list(
-        Event.objects.active()
-        .select_related("place")
+        events.select_related("place")
         .annotate(
             article_count=Count("event_articles", distinct=True),
             outlet_count=Count("event_articles__article__outlet", distinct=True),

@@ -391,6 +391,17 @@ _RULES: list[tuple[re.Pattern, Resolver]] = [
     (_compile(r"(?:\b(?:[Ii]m|[Ss]eit|[Bb]is|[Aa]b)\s+)?" + _MONTH + r"\s+" + _YEAR + r"\b"), _month_only),
     (_compile(r"\b(?:[Ii]m|[Ss]eit|[Bb]is|[Aa]b)\s+" + _MONTH + r"(?!\w)"), _month_only),
     (_compile(r"\b(?:[Ii]m\s+Jahre?|[Ss]eit|[Bb]is|[Jj]ahr)\s+" + _YEAR + r"\b"), _year_only),
+    # A bare year as an adverb: "bereits 2019 hatte …", "2014 protestierten …" (a year that
+    # opens the sentence before a verb); not "2000 Menschen" or "2019 Euro".
+    (
+        _compile(
+            r"\b(?:[Bb]ereits|[Ss]chon|[Ee]rst|[Nn]och|[Aa]nno|[Dd]amals)\s+"
+            + _YEAR
+            + r"\b(?!\s*[A-ZÄÖÜ%€$])"
+        ),
+        _year_only,
+    ),
+    (_compile(r"^\s*" + _YEAR + r"(?=\s+[a-zäöü])"), _year_only),
     (
         _compile(
             r"\b(?P<rel>[Vv]orgestern|[Gg]estern|[Hh]eute|[Üü]bermorgen|[Mm]orgen)"

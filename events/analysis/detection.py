@@ -3,56 +3,105 @@
 Input: a parsed ``Doc`` (sentences if the pipeline has them), the article's linked mentions
 (``events.analysis.linking.link_doc``), the knowledge base and the publication date. Steps:
 
-1. Every sentence is searched for trigger words (``events.event_types.classify``). Words
-   late in the article count a little less: news put the main event in the lead.
-2. Triggers of one type are one event: an article usually reports one main event and
-   mentions others in passing. The type whose triggers have the most support is the main
-   event; another type is kept as a secondary event only with a strong trigger of its own
-   and enough support overall, and with lower confidence.
-3. For each event, from the sentences with its triggers: the date (a day or week named
-   there, else the publication date), the place (the most specific place named as a
-   location, "in Pjöngjang" over "in Nordkorea"), the actors and their roles.
+1. Every sentence is searched for trigger words (``events.analysis.event_types``). Each
+   trigger strong enough to name a happening is read in its own clause: whether the clause
+   asserts it (not negated, not "könnte", "soll", "wird … treffen"), when (a date in the
+   clause: "2020" or "am Montag"; "damals" with no date is no event), where ("in/bei/nahe X"
+   in the clause) and who (the names of the clause, by prepositions and word order).
+2. Triggers of one type that share an actor, or name none, report one happening: an
+   article about a summit says "Treffen", "Gipfelgespräche" and "empfangen" of the same
+   meeting. Two meetings with different people stay two events.
+3. The happening that headline and lead report most strongly is the article's main event.
 
-Pure: no database writes; ``kb`` only answers ``info(entity_id)``.
+Pure: no database writes; ``kb`` only answers ``info(entity_id)`` and ``lookup(name)``.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import NamedTuple
 
 from events.analysis.dates import DateMention, find_dates
-from events.analysis.event_types import EventType, Taxonomy, classify, load_taxonomy, token_keys
+from events.analysis.event_types import (
+    MODAL_FORMS,
+    MODAL_KEYS,
+    NEGATIONS,
+    EventType,
+    Taxonomy,
+    find_triggers,
+    load_taxonomy,
+    token_keys,
+)
 from events.analysis.kb import KnowledgeBase
 from events.analysis.sentences import token_ranges
+from events.analysis.topic import political
 
-LEAD_SENTENCES = 4  # title and lead paragraph
-LATE_FACTOR = 0.85  # triggers after the lead weigh a little less
-MIN_PRIMARY_TRIGGER = 0.5  # the main event needs one trigger at least this strong ...
-MIN_PRIMARY_SUPPORT = 0.6  # ... or this much support in all
-MIN_SECONDARY_TRIGGER = 0.6  # a secondary event needs a strong trigger of its own ...
-MIN_SECONDARY_SUPPORT = 0.75  # ... and this much support from two triggers or more ...
-MIN_SECONDARY_SINGLE = 0.9  # ... or one trigger this strong (a word in passing is no event)
-SECONDARY_FACTOR = 0.8  # secondary events are less certain than the article's main one
-WEAK_TRIGGER = 0.5  # below this a trigger is a background mention
+LEAD_SENTENCES = 4  # title and lead paragraph: where the main event is reported
+MIN_TRIGGER = 0.5  # weaker words ("Krieg", "Sanktionen") are background, no event of their own
+MIN_EMBEDDED = 0.8  # a noun in a phrase ("über die Wahl") reports a happening only if it names one
+LATE_FACTOR = 0.85  # triggers after the lead are a little less certain
 MAX_CONFIDENCE = 0.99  # a lexicon never makes an event certain
 MAX_ACTORS = 4
 ROLE_WINDOW = 4  # tokens before a mention searched for prepositions
-LOCATIVE = frozenset({"in", "im", "nach"})
+NEGATION_REACH = 3  # tokens around a trigger where "nicht"/"kein" negates it
+LOCATIVE = frozenset({"in", "im", "bei", "beim", "nahe"})
+DIRECTIONAL = frozenset({"nach"})  # "reiste nach Peking": where the meeting is, for meetings only
 # "Munition für den Krieg in der Ukraine": the place of the war, not of the delivery.
 WAR_SCENE = frozenset({"krieg", "kriegs", "krieges", "konflikt", "konflikts", "front", "kämpfe", "kämpfen"})
 AGENT_CUES = frozenset({"von", "vom", "durch", "seitens"})
-TARGET_CUES = frozenset({"gegen", "auf", "an", "für", "gegenüber"})
-PASSIVE_KEYS = frozenset({"werden", "wurde", "wurden", "wird"})
+TARGET_CUES = frozenset({"gegen", "auf", "an", "für", "gegenüber", "den", "dem"})
+ROLE_PREPS = frozenset({"gegen", "auf", "an", "für", "gegenüber"})  # "Sanktionen gegen X": X is the target
+OBJECT_ARTICLES = frozenset({"den", "dem"})  # accusative or dative: an object
+# Giving types: "sucht Kriegshilfe bei Kim": the one asked gives.
+GIVER_CUES = frozenset({"bei", "aus"})
+GIVING_TYPES = frozenset({"aid", "military_aid"})
+# A protest is against someone: "gegen die Regierung" is its target, the rest take part.
+AGAINST = frozenset({"gegen"})
+RELATIVES = frozenset({"der", "die", "das", "dem", "den", "welcher", "welche", "welches"})
+PASSIVE = frozenset({"wurde", "wurden", "worden", "wird", "werden"})
+DETERMINER_STEMS = ("ein", "kein", "sein", "ihr", "mein", "unser", "jed", "dies", "viel")
+COORDINATORS = frozenset({"und", "oder", "aber", "sondern", "sowie"})
+PREPOSITIONS = frozenset(
+    {"auf", "nach", "bei", "vor", "während", "wegen", "über", "gegen", "mit", "von", "zu", "zum", "zur",
+     "im", "am", "beim", "vom", "für", "trotz", "seit", "in", "an", "unter", "durch"}
+)  # fmt: skip
 ACTOR_KINDS = frozenset({"person", "organization"})
 PLACE_KINDS = frozenset({"place", "country"})
 # Outlets and agencies report events ("laut AP", "berichtet der Telegraph"); they are not actors.
 REPORTER_ORG_TYPES = frozenset({"media", "agency", "state_media"})
 ARTICLES = frozenset({"der", "die", "das", "dem", "den", "des"})
 PLACE_NOUNS = frozenset({"hauptstadt", "stadt", "hafenstadt", "grenzstadt", "metropole", "region", "provinz"})
-CLAUSE_BREAKS = frozenset({",", ";", ":", "–", "-", "dass", "weil", "nachdem", "obwohl", "während"})
+CLAUSE_BREAKS = frozenset(
+    {",", ";", ":", "–", "—", "dass", "weil", "nachdem", "obwohl", "während", "wenn", "falls"}
+)
+# Words that put a clause in the past without saying when: no date can be given, so no event.
+UNDATED_PAST = frozenset({"damals", "einst", "seinerzeit", "früher", "ehemals"})
+# Conditions and speculation: the clause is hypothetical.
+HYPOTHETICAL = frozenset(
+    {"falls", "wenn", "sofern", "angeblich", "möglicherweise", "vielleicht", "womöglich"}
+)
+FUTURE_FORMS = frozenset({"wird", "werden", "werde", "wirst"})
+# "Ihm droht eine Anklage": what threatens has not happened.
+PENDING_KEYS = frozenset({"drohen", "bevorstehen", "planen", "geplant", "sollen"})
+# An "Angriff" in a quarrel between politicians is an accusation, not violence: physical
+# attacks come with weapons, soldiers or victims somewhere in their sentence.
+VERBAL_ATTACK_KEYS = frozenset({"angriff", "angreifen", "attacke", "attackieren", "schießen"})
+PHYSICAL_STEMS = re.compile(
+    r"(rakete|bombe|drohne|soldat|truppe|armee|militär|luft|panzer|artillerie|granate|tote|töte|getötet"
+    r"|verletzt|verwundet|waffe|terror|kämpfer|front|beschuss|explosion|zivilist|schuss|schüsse|messer"
+    r"|geisel|opfer|krieg|miliz|rebell|kampfjet|marine|streitkr|hamas|hisbollah|taliban|is-)",
+    re.IGNORECASE,
+)
+SEPARABLE = r"(?:ab|an|auf|aus|bei|ein|fest|frei|mit|nach|vor|weg|zurück|zusammen|statt)"
+PARTICIPLE = re.compile(rf"^{SEPARABLE}?ge\w+(?:en|t)$")
+ZU_INFINITIVE = re.compile(rf"^{SEPARABLE}zu\w+en$")
+QUOTE_PAIRS = {"„": '“”"', "»": "«", "«": "»", '"': '"', "“": "”"}
+# "Berlin – Bei einem Angriff …", "Wien/Schwechat – …", "Belgrad (APA) – …": the dateline.
+DATELINE = re.compile(
+    r"^\s*([A-ZÄÖÜ][\w.\-]+(?: [A-ZÄÖÜ][\w.\-]+)?)(?:/[\w .\-]+)?\s*(?:\([^)]{1,20}\))?\s*[–—-]\s"
+)
 
 
 @dataclass
@@ -66,6 +115,7 @@ class EventData:
     trigger: tuple[int, int, str]  # character offsets and text of the strongest trigger
     confidence: float
     sentence_indexes: list[int] = field(default_factory=list)
+    main: bool = False  # the happening the article's headline and lead report
 
     def as_contract(self, kb: KnowledgeBase) -> dict:
         """The ``events`` item of ``analyze_text`` output: {type, title, date, place, actors}."""
@@ -84,16 +134,8 @@ class EventData:
                 for entity_id, role in self.actors
             ],
             "confidence": self.confidence,
+            "main": self.main,
         }
-
-
-@dataclass(frozen=True)
-class _Hit:
-    type_id: str
-    weight: float
-    sentence: int
-    start: int  # token indexes
-    end: int
 
 
 @dataclass(frozen=True)
@@ -103,19 +145,43 @@ class _Placed:
     entity_id: int
     start: int  # token indexes
     end: int
-    cues: frozenset[str]
+    cues: frozenset[str]  # the words just before
     kind: str  # the mention's kind: name, partial, adjective, descriptor
+    prep: str = ""  # the preposition the name stands after ("in der Hauptstadt X": "in")
+    det: str = ""  # the article just before it ("den", "dem": an object)
 
 
-class _Evidence(NamedTuple):
-    """What the place and the actors of one event are read from (one argument, not six)."""
+@dataclass
+class _Mention:
+    """One trigger read in its clause: a candidate report of a happening."""
 
-    event_type: EventType
-    hits: list[_Hit]
+    type: EventType
+    weight: float
+    sentence: int
+    start: int  # token indexes of the trigger
+    end: int
+    actors: dict[int, str]  # entity id -> role
+    places: list[tuple[int, bool]]  # (entity id, named after a locative preposition)
+    date: date | None
+    precision: str | None
+    explicit: bool  # the clause or its sentence names the date (not the publication date)
+    countries: frozenset[str] = frozenset()  # country codes of the actors that are countries
+    homes: frozenset[str] = frozenset()  # country codes of all actors
+    towns: frozenset[int] = frozenset()  # places (not countries) named after "in"/"bei"
+
+
+@dataclass
+class _Article:
+    """What every trigger is read against (one argument, not eight)."""
+
     doc: object
     sentences: list
     placed: dict[int, list[_Placed]]
+    dates: list[DateMention]
     kb: KnowledgeBase
+    published: date | None
+    quoted: set[int]  # token indexes inside quotation marks
+    countries: dict[str, int] = field(default_factory=dict)  # built when a city stands for its country
 
 
 def detect_events(
@@ -123,68 +189,291 @@ def detect_events(
 ) -> list[EventData]:
     """The article's events, main event first."""
     taxonomy = taxonomy or load_taxonomy()
+    if not political(doc.text):
+        return []  # a football report's "Angriff" or a marathon's "Treffen" is no event
     # The sentences that number the mentions (events.analysis.sentences), so index k is the same words.
     sentences = [doc[s:e] for s, e in token_ranges(doc)] or [doc[:]]
-    hits = _find_hits(sentences, taxonomy)
-    if not hits:
-        return []
-    by_type: dict[str, list[_Hit]] = defaultdict(list)
-    for hit in hits:
-        by_type[hit.type_id].append(hit)
-    ranked = sorted(by_type.items(), key=lambda item: _rank_key(item[1]))
-    placed = _place_mentions(doc, mentions, kb, sentences)
-    dates = find_dates(doc, published)
-
-    events: list[EventData] = []
-    for rank, (type_id, type_hits) in enumerate(ranked):
-        support, strongest = _support(type_hits), max(h.weight for h in type_hits)
-        if rank == 0:
-            if strongest < MIN_PRIMARY_TRIGGER and support < MIN_PRIMARY_SUPPORT:
-                return []
-            confidence = min(support, MAX_CONFIDENCE)
-        else:
-            if not _secondary_supported(type_hits):
-                continue
-            confidence = min(support * SECONDARY_FACTOR, events[0].confidence - 0.01)
-        event = _build_event(
-            taxonomy.types[type_id], type_hits, doc, sentences, placed, dates, kb, published, confidence
-        )
-        events.append(event)
+    article = _Article(
+        doc,
+        sentences,
+        _place_mentions(doc, mentions, kb, sentences),
+        find_dates(doc, published),
+        kb,
+        published,
+        _quoted_tokens(doc),
+    )
+    found = []
+    for index, sentence in enumerate(sentences):
+        triggers = [
+            (type_id, weight, span)
+            for type_id, weight, span in find_triggers(sentence, taxonomy)
+            if type_id != "other" and weight >= MIN_TRIGGER
+        ]
+        # "im Gespräch" is an interview or being considered ("als Minister im Gespräch")
+        triggers = [t for t in triggers if not (t[0] == "meet" and _idiom(doc, t[2]))]
+        for type_id, weight, span in triggers:
+            # another type's trigger claims its nearest names; one of the same type shares them
+            others = [other for kind, _, other in triggers if other.start != span.start and kind != type_id]
+            mention = _read_trigger(article, taxonomy, taxonomy.types[type_id], weight, index, span, others)
+            if mention is not None:
+                found.append(mention)
+    groups = _happenings(found)
+    dateline = _dateline(article)
+    events = [_build_event(article, group, dateline) for group in groups]
     # "Zusammenarbeit" with nobody and nowhere says nothing an analyst could use: an event
     # needs an actor or a place (a fifth of the corpus' events were only a type name).
-    return [event for event in events if event.actors or event.place_entity_id is not None]
+    kept = [
+        (event, group)
+        for event, group in zip(events, groups, strict=True)
+        if event.actors or event.place_entity_id
+    ]
+    if not kept:
+        return []
+    main = max(range(len(kept)), key=lambda n: _lead_score(kept[n][1]))
+    kept[main][0].main = True
+    ordered = [kept[main][0]] + [event for n, (event, _) in enumerate(kept) if n != main]
+    for event in ordered[1:]:
+        event.confidence = min(event.confidence, round(ordered[0].confidence - 0.01, 2))
+    return ordered
 
 
-def _find_hits(sentences, taxonomy: Taxonomy) -> list[_Hit]:
-    hits = []
-    for index, sentence in enumerate(sentences):
-        factor = 1.0 if index < LEAD_SENTENCES else LATE_FACTOR
-        for type_id, confidence, span in classify(sentence, taxonomy):
-            if type_id != "other":
-                hits.append(_Hit(type_id, round(confidence * factor, 3), index, span.start, span.end))
-    return hits
+# --- one trigger in its clause
 
 
-def _rank_key(hits: list[_Hit]) -> tuple:
-    """Strong triggers decide the main event; background words ("Krieg") only break ties,
-    however often an article repeats them."""
-    strong = [h for h in hits if h.weight >= WEAK_TRIGGER]
-    return (-_support(strong), -_support(hits), hits[0].start)
+def _read_trigger(
+    article: _Article, taxonomy: Taxonomy, event_type: EventType, weight: float, index: int, span, others
+) -> _Mention | None:
+    doc, sentence = article.doc, article.sentences[index]
+    if weight < MIN_EMBEDDED and _embedded_noun(doc, span):
+        return None  # "für die Zusammenarbeit", "über die Wahl": the topic, not the happening
+    lo, hi = _clause(doc, sentence, span.start, span.end)
+    if not _asserted(doc, sentence, lo, hi, span, event_type):
+        return None
+    when = _clause_date(article, lo, hi, sentence)
+    if when is None:
+        return None
+    day, precision, own = when
+    if (
+        event_type.id == "attack"
+        and _verbal(doc, sentence, span)
+        and not _aimed_at_a_place(article, index, span)
+    ):
+        event_type = taxonomy.types["accuse"]
+    # A name belongs to the nearest trigger: "bei der Visite geht es um Waffenlieferungen von
+    # Pjöngjang": Pjöngjang delivers, it does not visit.
+    items = [
+        i
+        for i in article.placed.get(index, [])
+        if not _quoted_only(article, i, span) and all(_distance(i, span) <= _distance(i, o) for o in others)
+    ]
+    clause_items = [i for i in items if lo <= i.start < hi]
+    actors = _clause_actors(article, event_type, clause_items or items, span)
+    if not actors:
+        actors = _relative_antecedent(article, event_type, index, lo, hi)
+    places = _clause_places(article, event_type, index, clause_items, lo, hi)
+    if not places and not clause_items:
+        places = _clause_places(article, event_type, index, items, sentence.start, sentence.end)
+    factor = 1.0 if index < LEAD_SENTENCES else LATE_FACTOR
+    infos = [article.kb.info(e) for e in actors]
+    return _Mention(
+        event_type,
+        round(weight * factor, 3),
+        index,
+        span.start,
+        span.end,
+        actors,
+        places,
+        day,
+        precision,
+        own,
+        countries=frozenset(i.country for i in infos if i.kind == "country" and i.country),
+        homes=frozenset(i.country for i in infos if i.country),
+        towns=frozenset(e for e, locative in places if locative and article.kb.info(e).kind == "place"),
+    )
 
 
-def _secondary_supported(hits: list[_Hit]) -> bool:
-    strongest = max(h.weight for h in hits)
-    if strongest >= MIN_SECONDARY_SINGLE:
-        return True
-    return len(hits) >= 2 and strongest >= MIN_SECONDARY_TRIGGER and _support(hits) >= MIN_SECONDARY_SUPPORT
+def _idiom(doc, span) -> bool:
+    return span.start > 0 and doc[span.start - 1].text.lower() == "im" and span.text.lower() == "gespräch"
 
 
-def _support(hits: list[_Hit]) -> float:
-    """Noisy-or of the trigger weights: many weak mentions add up, but never to certainty."""
-    doubt = 1.0
-    for hit in hits:
-        doubt *= 1.0 - hit.weight
-    return round(1.0 - doubt, 3)
+def _distance(item: _Placed, span) -> int:
+    if item.end <= span.start:
+        return span.start - item.end
+    return max(0, item.start - span.end)
+
+
+def _clause(doc, sentence, start: int, end: int) -> tuple[int, int]:
+    """Token range of the clause around a trigger: between commas, dashes and conjunctions."""
+    lo = start
+    while lo > sentence.start and not _breaks_clause(doc[lo - 1]):
+        lo -= 1
+    hi = end
+    while hi < sentence.end and not _breaks_clause(doc[hi]):
+        hi += 1
+    return lo, hi
+
+
+def _breaks_clause(token) -> bool:
+    # a line break ends a headline even where the sentence splitter ran on
+    return token.text.lower() in CLAUSE_BREAKS or (token.is_space and "\n" in token.text)
+
+
+def _asserted(doc, sentence, lo: int, hi: int, span, event_type: EventType) -> bool:
+    """Whether the clause reports the happening as fact: not negated, not hypothetical,
+    not only planned or expected ("Putin will Kim treffen", "ein Treffen ist geplant")."""
+    clause_start = lo
+    lo, hi = _conjunct(doc, lo, hi, span)
+    words = [t.text.lower() for t in doc[lo:hi]]
+    near = [
+        t.text.lower() for t in doc[max(lo, span.start - NEGATION_REACH) : min(hi, span.end + NEGATION_REACH)]
+    ]
+    if NEGATIONS & set(near) or (words and _last_word(doc, lo, hi) == "nicht"):
+        return False  # "traf Kim in Pjöngjang nicht"
+    keys = frozenset().union(*(token_keys(t) for t in doc[lo:hi])) if hi > lo else frozenset()
+    if MODAL_FORMS & set(words) or keys & MODAL_KEYS or HYPOTHETICAL & set(words):
+        return False
+    if event_type.id != "threaten" and keys & PENDING_KEYS:
+        return False
+    if _zu_infinitive(doc, lo, hi):
+        return False  # "um ihre Partnerschaft zu stärken", "versuchte, Kiew anzugreifen": aims
+    if lo > sentence.start and doc[lo - 1].text.lower() in HYPOTHETICAL:
+        return False  # "wenn Kim Putin trifft"
+    # "wird … treffen", "das Treffen wird stattfinden": a future tense in the clause; "wird
+    # getroffen" (passive) and "wird gewählt" report the happening.
+    if FUTURE_FORMS & set(words) and _ends_in_infinitive(doc, lo, hi):
+        return False
+    # The sentence before the trigger clause may carry the condition ("Sollte Kim …, würde …").
+    before = {t.text.lower() for t in doc[sentence.start : clause_start]}
+    return not (before & {"sollte", "sollten", "würde", "würden", "könnte", "könnten"})
+
+
+def _conjunct(doc, lo: int, hi: int, span) -> tuple[int, int]:
+    """The part of a clause around the trigger between "und/oder/aber" that join two verbs:
+    "würde Strache den Orden anheften und fordert eine Verdoppelung": the "würde" is not
+    the demand's."""
+    for i in range(span.start - 1, lo, -1):
+        if _joins_verbs(doc, i):
+            lo = i + 1
+            break
+    for i in range(span.end, hi - 1):
+        if _joins_verbs(doc, i):
+            hi = i
+            break
+    return lo, hi
+
+
+def _joins_verbs(doc, i: int) -> bool:
+    return doc[i].text.lower() in COORDINATORS and i + 1 < len(doc) and doc[i + 1].pos_ in ("VERB", "AUX")
+
+
+def _last_word(doc, lo: int, hi: int) -> str:
+    words = [t.text.lower() for t in doc[lo:hi] if not t.is_punct and not t.is_space]
+    return words[-1] if words else ""
+
+
+def _ends_in_infinitive(doc, lo: int, hi: int) -> bool:
+    """ "wird Kim am Montag treffen", "das Treffen wird stattfinden": German puts the
+    infinitive of a future tense last; "wird getroffen" (passive) and "wird gewählt" report."""
+    words = [t for t in doc[lo:hi] if not t.is_punct and not t.is_space]
+    if not words:
+        return False
+    last = words[-1]
+    word = last.text.lower()
+    if last.pos_ not in ("VERB", "AUX", "") or not last.text.islower():
+        return False
+    return len(word) > 4 and word.endswith("n") and not PARTICIPLE.match(word)
+
+
+def _zu_infinitive(doc, lo: int, hi: int) -> bool:
+    for token in doc[lo:hi]:
+        following = doc[token.i + 1] if token.i + 1 < hi else None
+        if token.text.lower() == "zu" and following is not None and following.pos_ in ("VERB", "AUX", ""):
+            word = following.text.lower()
+            if following.text.islower() and word not in ARTICLES and not word.startswith(DETERMINER_STEMS):
+                return True
+        if token.pos_ == "VERB" and ZU_INFINITIVE.match(token.text.lower()):
+            return True
+    return False
+
+
+def _clause_date(
+    article: _Article, lo: int, hi: int, sentence
+) -> tuple[date | None, str | None, bool] | None:
+    """When the clause's happening took place: a date it names, else the publication date.
+
+    A past year named in the clause ("2014 demonstrierten …") dates the happening then; a
+    date after publication means it has not happened yet, and "damals" without a date
+    cannot be dated at all: both give no event (``None``).
+    """
+    doc, published = article.doc, article.published
+    start_char, end_char = doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1].text)
+    in_clause = [m for m in article.dates if m.date is not None and start_char <= m.start < end_char]
+    in_sentence = [
+        m for m in article.dates if m.date is not None and sentence.start_char <= m.start < sentence.end_char
+    ]
+    for mentions, own in ((in_clause, True), (in_sentence, True)):
+        for mention in sorted(mentions, key=lambda m: ("day", "week", "month", "year").index(m.precision)):
+            if published is not None and mention.date > published:
+                if own:
+                    return None  # announced for later
+                continue
+            if mention.precision in ("day", "week") or published is None:
+                return mention.date, mention.precision, own
+            if mention.date.year < published.year:  # "2014", "im Jänner 1961": background, dated
+                return mention.date, mention.precision, own
+    if published is not None:
+        if UNDATED_PAST & {t.text.lower() for t in doc[lo:hi]}:
+            return None  # "damals": long before the article, but when?
+        return published, "day", False
+    return None, None, False
+
+
+def _verbal(doc, sentence, span) -> bool:
+    """An "Angriff"/"attackiert" with no sign of violence in its sentence is a verbal one."""
+    if not token_keys(doc[span.start]) & VERBAL_ATTACK_KEYS and not any(
+        k.endswith(("angriff", "attacke")) for k in token_keys(doc[span.start])
+    ):
+        return False
+    if any(
+        k.startswith(("luft", "raketen", "drohnen", "terror", "bomben")) for k in token_keys(doc[span.start])
+    ):
+        return False
+    return not PHYSICAL_STEMS.search(sentence.text)
+
+
+def _aimed_at_a_place(article: _Article, index: int, span) -> bool:
+    """ "Angriff auf Charkiw": aimed at a town, so physical."""
+    return any(
+        item.start >= span.end and item.prep == "auf" and article.kb.info(item.entity_id).kind == "place"
+        for item in article.placed.get(index, [])
+    )
+
+
+def _quoted_only(article: _Article, item: _Placed, span) -> bool:
+    """A name inside quotation marks is no actor of a trigger outside them (and vice versa)."""
+    return (item.start in article.quoted) != (span.start in article.quoted)
+
+
+def _quoted_tokens(doc) -> set[int]:
+    text, inside = doc.text, set()
+    i = 0
+    while i < len(text):
+        closers = QUOTE_PAIRS.get(text[i])
+        if closers:
+            j = i + 1
+            while j < len(text) and text[j] not in closers and j - i < 600:
+                j += 1
+            if j < len(text) and text[j] in closers and j - i > 25:  # "„Telegraph“" is a name, not a quote
+                span = doc.char_span(i + 1, j, alignment_mode="expand")
+                if span is not None:
+                    inside.update(range(span.start, span.end))
+                i = j + 1
+                continue
+        i += 1
+    return inside
+
+
+# --- actors and places of one clause
 
 
 def _place_mentions(doc, mentions, kb: KnowledgeBase, sentences) -> dict[int, list[_Placed]]:
@@ -199,14 +488,210 @@ def _place_mentions(doc, mentions, kb: KnowledgeBase, sentences) -> dict[int, li
         previous_end = token_spans[n - 1].end if n and token_spans[n - 1] is not None else 0
         window_start = max(sentence_start, previous_end, span.start - ROLE_WINDOW)
         cues = frozenset(t.text.lower() for t in doc[window_start : span.start])
+        prep, det = _preposition(doc, window_start, span.start)
         by_sentence[mention.sentence_index].append(
-            _Placed(mention.entity_id, span.start, span.end, cues, mention.kind)
+            _Placed(mention.entity_id, span.start, span.end, cues, mention.kind, prep, det)
         )
     return by_sentence
 
 
+def _preposition(doc, window_start: int, start: int) -> tuple[str, str]:
+    """The preposition a name stands after, over its article and adjectives ("in der
+    nordkoreanischen Hauptstadt"), and that article; "" where another word comes between."""
+    det = ""
+    for i in range(start - 1, window_start - 1, -1):
+        word = doc[i].text.lower()
+        if (
+            word in PREPOSITIONS
+            or word in LOCATIVE
+            or word in DIRECTIONAL
+            or word in AGENT_CUES
+            or word in ROLE_PREPS
+        ):
+            return word, det
+        if (
+            word in ARTICLES
+            or word in PLACE_NOUNS
+            or (doc[i].text.islower() and doc[i].pos_ in ("ADJ", "DET", ""))
+        ):
+            det = det or (word if word in ARTICLES else "")
+            continue
+        break
+    return "", det
+
+
+def _is_locative(item: _Placed, event_type: EventType) -> bool:
+    if item.prep in LOCATIVE:
+        return True
+    return event_type.id == "meet" and item.prep in DIRECTIONAL
+
+
+def _clause_actors(article: _Article, event_type: EventType, items: list[_Placed], span) -> dict[int, str]:
+    """Who acts (source) on whom (target) in the clause, or who takes part.
+
+    "von/durch X" makes X the source, "gegen/auf/an X" the target; else the first name is
+    the source and the next one the target (German clauses mostly put the subject first).
+    A genitive right after a noun trigger is its agent ("der Angriff Russlands"). Cities
+    stand for their governments ("Pjöngjang liefert Munition"); names after "in"/"bei"
+    are places; outlets report, they do not act.
+    """
+    kb = article.kb
+    # "Washington reagiert auf den Angriff auf Charkiw": a noun trigger inside a phrase takes
+    # its actors from the words after it; the names before belong to the main verb.
+    embedded = _embedded_noun(article.doc, span)
+    roles: list[tuple[int, str | None]] = []
+    for item in items:
+        if _no_actor(article, event_type, item, span, embedded):
+            continue
+        entity_id = item.entity_id
+        if kb.info(entity_id).kind == "place":
+            if not article.countries:
+                article.countries.update(_country_entities(kb))
+            entity_id = article.countries.get(kb.info(entity_id).country)
+            if entity_id is None:
+                continue
+        roles.append((entity_id, _cue_role(event_type, item, span)))
+    # "Russlands Präsident Wladimir Putin": the person acts, not the country beside him.
+    represented = {kb.info(e).country for e, _ in roles if kb.info(e).kind == "person"}
+    roles = [
+        (e, r) for e, r in roles if not (kb.info(e).kind == "country" and kb.info(e).country in represented)
+    ]
+    actors: dict[int, str] = {}
+    if not event_type.directed:
+        for entity_id, role in roles:
+            against = role == "target" and event_type.id == "protest"
+            actors.setdefault(entity_id, "target" if against else "participant")
+        return _trim(actors)
+    has_source = any(role == "source" for _, role in roles)
+    for entity_id, role in roles:
+        if role is None:
+            role = "target" if has_source else "source"
+            has_source = True
+        actors.setdefault(entity_id, role)
+    return _trim(actors)
+
+
+def _no_actor(article: _Article, event_type: EventType, item: _Placed, span, embedded: bool) -> bool:
+    """Names of the clause that are not the trigger's actors: places where it happened,
+    venues ("im Bundestag"), outlets, names outside a noun trigger's own phrase."""
+    info = article.kb.info(item.entity_id)
+    if item.kind == "adjective":
+        # "die nordkoreanischen Medien" are not North Korea; "ein russischer Angriff" is Russia's
+        return not _attributive(article.doc, item, span)
+    if item.prep in LOCATIVE and info.kind == "organization":
+        return True
+    giver = event_type.id in GIVING_TYPES and item.prep in GIVER_CUES and info.kind == "country"
+    if info.kind in PLACE_KINDS and _is_locative(item, event_type) and not giver:
+        return True
+    if _is_reporter(article.kb, item.entity_id) or item.prep in event_type.not_actors:
+        return True
+    return embedded and not _attached(article.doc, item, span)
+
+
+def _relative_antecedent(
+    article: _Article, event_type: EventType, index: int, lo: int, hi: int
+) -> dict[int, str]:
+    """ "Trump, der wegen Missbrauchs verurteilt wurde": a relative clause's actor is the name
+    before its comma; the subject of a passive clause is its target."""
+    doc = article.doc
+    if lo == 0 or doc[lo - 1].text != "," or doc[lo].text.lower() not in RELATIVES:
+        return {}
+    before = [i for i in article.placed.get(index, []) if i.end <= lo - 1 and lo - 1 - i.end <= 1]
+    if not before or article.kb.info(before[-1].entity_id).kind not in ACTOR_KINDS:
+        return {}
+    passive = bool(PASSIVE & {t.text.lower() for t in doc[lo:hi]})
+    role = "participant" if not event_type.directed else "target" if passive else "source"
+    return {before[-1].entity_id: role}
+
+
+def _embedded_noun(doc, span) -> bool:
+    """A noun trigger after a preposition and its article: "auf den Angriff", "nach dem Treffen"."""
+    first = doc[span.start]
+    if not first.text[:1].isupper() or first.pos_ not in ("NOUN", "PROPN", ""):
+        return False
+    i = span.start - 1
+    while i >= 0 and doc[i].text[:1].islower() and doc[i].text.lower() not in PREPOSITIONS:
+        if doc[i].pos_ in ("VERB", "AUX") or span.start - i > 4:
+            return False
+        i -= 1
+    if i < 0 or i == span.start - 1:
+        return False
+    if doc[i].text.lower() in PREPOSITIONS:
+        return True
+    # "im Vorfeld der Wahl": a genitive attribute of another noun
+    return (
+        doc[i + 1].text.lower() in ("der", "des")
+        and doc[i].text[:1].isupper()
+        and doc[i].pos_ in ("NOUN", "")
+    )
+
+
+def _attached(doc, item: _Placed, span) -> bool:
+    """Whether a name belongs to a noun trigger's own phrase: an adjective before it
+    ("russischen Luftangriff"), a genitive or a phrase with "von/gegen/auf/mit/zwischen"
+    right after it ("der Angriff Russlands auf Kiew", "das Treffen mit den Grünen")."""
+    if item.kind == "adjective":
+        return _attributive(doc, item, span)
+    if item.start < span.end:
+        return False
+    between = [t.text.lower() for t in doc[span.end : item.start]]
+    if len(between) > 4 or any(
+        t.pos_ in ("VERB", "AUX") or t.text in ",;:" for t in doc[span.end : item.start]
+    ):
+        return False
+    return not between or bool(set(between) & (AGENT_CUES | TARGET_CUES | {"mit", "zwischen", "des", "der"}))
+
+
+def _attributive(doc, item: _Placed, span) -> bool:
+    """ "russischen Luftangriff": an adjective in the trigger's own phrase names its agent."""
+    return item.end <= span.start and all(doc[i].pos_ == "ADJ" for i in range(item.end, span.start))
+
+
+def _cue_role(event_type: EventType, item: _Placed, span) -> str | None:
+    if item.kind == "adjective":
+        return "source"
+    if event_type.id in GIVING_TYPES and item.prep in GIVER_CUES:
+        return "source"
+    if item.prep in AGENT_CUES:
+        return "source"
+    if event_type.id == "protest":
+        return "target" if item.prep in AGAINST else None
+    if item.prep in ROLE_PREPS or (not item.prep and item.det in OBJECT_ARTICLES):
+        return "target"
+    if item.start == span.end and span.end - span.start == 1 and span[0].pos_ == "NOUN":
+        return "source"  # "der Angriff Russlands", "die Forderung Merz'"
+    return None
+
+
+def _trim(actors: dict[int, str]) -> dict[int, str]:
+    return dict(list(actors.items())[:MAX_ACTORS])
+
+
+def _clause_places(
+    article: _Article, event_type: EventType, index: int, items: list[_Placed], lo: int, hi: int
+) -> list[tuple[int, bool]]:
+    """Places named as where the happening was: after "in/bei/nahe" (attacks also where
+    they are aimed: "Luftangriff auf Kiew"); never a war's scene for another type."""
+    kb, found = article.kb, []
+    known = article.placed.get(index, [])
+    extra = [
+        i for i in _locative_names(article.doc, article.sentences[index], known, kb) if lo <= i.start < hi
+    ]
+    for item in items + extra:
+        info = kb.info(item.entity_id)
+        if info.kind not in PLACE_KINDS or item.kind == "adjective":
+            continue
+        if _is_locative(item, event_type):
+            if item.cues & WAR_SCENE and event_type.id != "attack":
+                continue
+            found.append((item.entity_id, True))
+        elif event_type.id == "attack" and info.kind == "place" and item.prep == "auf":
+            found.append((item.entity_id, False))
+    return found
+
+
 def _locative_names(doc, sentence, known: list[_Placed], kb: KnowledgeBase) -> list[_Placed]:
-    """Places after "in"/"nach" that linking missed.
+    """Places after "in"/"bei" that linking missed.
 
     A tagger that calls "Pjöngjang" a common noun keeps linking from taking a lone word as a
     place (German capitalises every noun); after a locative preposition ("in der Hauptstadt
@@ -225,114 +710,141 @@ def _locative_names(doc, sentence, known: list[_Placed], kb: KnowledgeBase) -> l
         for end in (j + 2, j + 1):
             if end > sentence.end or any(i in covered for i in range(j, end)):
                 continue
-            candidates, _ = kb.lookup(doc[j:end].text)
-            places = [c.entity_id for c in candidates if c.entity_id in kb.entities]
-            places = [e for e in places if kb.info(e).kind in PLACE_KINDS]
-            if places:
-                best = max(places, key=lambda e: kb.info(e).population)
-                found.append(_Placed(best, j, end, frozenset({token.text.lower()}), "name"))
+            best = _best_place(kb, doc[j:end].text)
+            if best is not None:
+                word = token.text.lower()
+                found.append(_Placed(best, j, end, frozenset({word}), "name", word))
                 break
     return found
 
 
-def _build_event(
-    event_type: EventType,
-    hits: list[_Hit],
-    doc,
-    sentences,
-    placed: dict[int, list[_Placed]],
-    dates: list[DateMention],
-    kb: KnowledgeBase,
-    published: date | None,
-    confidence: float,
-) -> EventData:
-    strongest = max(hits, key=lambda h: (h.weight, -h.start))
-    sentence_indexes = sorted({h.sentence for h in hits})
-    evidence = _Evidence(event_type, hits, doc, sentences, placed, kb)
-    place_id = _event_place(evidence)
-    if event_type.directed:
-        actors = _directed_actors(evidence)
-    else:
-        actors = _symmetric_actors(event_type, hits, sentences, placed, kb, place_id)
+def _best_place(kb: KnowledgeBase, name: str) -> int | None:
+    candidates, _ = kb.lookup(name)
+    places = [c.entity_id for c in candidates if c.entity_id in kb.entities]
+    places = [e for e in places if kb.info(e).kind in PLACE_KINDS]
+    return max(places, key=lambda e: kb.info(e).population) if places else None
+
+
+def _dateline(article: _Article) -> int | None:
+    """The place of a dateline ("Wien – …") in the first sentences, if the KB knows it."""
+    for sentence in article.sentences[:3]:
+        match = DATELINE.match(sentence.text)
+        if match:
+            return _best_place(article.kb, match.group(1))
+    return None
+
+
+# --- happenings: triggers of one type about the same thing
+
+
+def _happenings(mentions: list[_Mention]) -> list[list[_Mention]]:
+    """Mentions grouped into happenings: same type, and a shared actor (a country counts as
+    shared with its people) or no actor on one side; dates that do not contradict."""
+    groups: list[list[_Mention]] = []
+    for mention in mentions:
+        for group in groups:
+            if group[0].type.id == mention.type.id and _same_happening(group, mention):
+                group.append(mention)
+                break
+        else:
+            groups.append([mention])
+    return groups
+
+
+def _same_happening(group: list[_Mention], mention: _Mention) -> bool:
+    """Whether a mention reports the group's happening. Different towns or dates the clauses
+    name make two happenings; so do different people on the same side (two accusers, two
+    pairs meeting). A name missing on one side is no difference: "Putin kam an" and "Kim
+    empfing ihn" are one visit."""
+    if any(m.date != mention.date and (m.explicit or mention.explicit) for m in group):
+        return False
+    towns = set().union(*(m.towns for m in group))
+    if towns and mention.towns and not towns & mention.towns:
+        return False
+    ours = set(mention.actors)
+    theirs = {entity_id for m in group for entity_id in m.actors}
+    if ours & theirs:
+        return True
+    # "Kim" in the headline and "Nordkorea" in the body are one side of one deal.
+    homes = set().union(*(m.homes for m in group))
+    countries = set().union(*(m.countries for m in group))
+    if mention.countries & homes or countries & mention.homes:
+        return True
+    if not ours or not theirs:
+        return True
+    if not mention.type.directed:
+        return len(ours) < 2 or len(theirs) < 2
+    for role in ("source", "target"):
+        mine = {e for e, r in mention.actors.items() if r == role}
+        others = {e for m in group for e, r in m.actors.items() if r == role}
+        if mine and others:
+            return False  # both name this side, and not the same
+    return True
+
+
+def _build_event(article: _Article, group: list[_Mention], dateline: int | None) -> EventData:
+    kb = article.kb
+    event_type = group[0].type
+    strongest = max(group, key=lambda m: (m.weight, -m.start))
+    actors = _merged_actors(kb, group)
+    place_id = _event_place(kb, group)
+    current = all(not m.explicit for m in group)
+    if place_id is None and current and dateline is not None:
+        place_id = dateline
     if place_id in {entity_id for entity_id, _ in actors}:
         place_id = None  # "Militärhilfe: Nordkorea an Russland in Nordkorea" says nothing more
-    day, precision = _event_date(hits, sentences, dates, published)
-    trigger_span = doc[strongest.start : strongest.end]
+    dated = [m for m in group if m.explicit] or group
+    best_date = min(dated, key=lambda m: ("day", "week", "month", "year", None).index(m.precision))
+    trigger_span = article.doc[strongest.start : strongest.end]
     return EventData(
         type=event_type.id,
         title=_title(event_type, actors, place_id, kb),
-        date=day,
-        date_precision=precision,
+        date=best_date.date,
+        date_precision=best_date.precision,
         place_entity_id=place_id,
         actors=actors,
         trigger=(trigger_span.start_char, trigger_span.end_char, trigger_span.text),
-        confidence=round(confidence, 2),
-        sentence_indexes=sentence_indexes,
+        confidence=round(min(_support(group), MAX_CONFIDENCE), 2),
+        sentence_indexes=sorted({m.sentence for m in group}),
     )
 
 
-def _sentence_weights(hits: list[_Hit]) -> dict[int, float]:
-    weights: dict[int, float] = {}
-    for hit in hits:
-        weights[hit.sentence] = max(weights.get(hit.sentence, 0.0), hit.weight)
-    return weights
+def _merged_actors(kb: KnowledgeBase, group: list[_Mention]) -> list[tuple[int, str]]:
+    """Each actor once, in the role most of its mentions give it; sources first."""
+    votes: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    first_seen: dict[int, int] = {}
+    for mention in group:
+        for entity_id, role in mention.actors.items():
+            votes[entity_id][role] += mention.weight
+            first_seen.setdefault(entity_id, len(first_seen))
+    weight = {e: sum(v.values()) for e, v in votes.items()}
+    ranked = sorted(votes, key=lambda e: (-weight[e], first_seen[e]))[:MAX_ACTORS]
+    order = {"source": 0, "target": 1, "participant": 2}
+    actors = [(e, max(votes[e], key=lambda r: (votes[e][r], -order[r]))) for e in ranked]
+    # "Nordkorea" twice in the body and "Kim" once in the headline, on the same side: one
+    # of them says it; the better supported one stays.
+    side = {(kb.info(e).country, role): e for e, role in actors if kb.info(e).kind == "country"}
+    actors = [
+        (e, role)
+        for e, role in actors
+        if not (
+            kb.info(e).kind != "country"
+            and (country := side.get((kb.info(e).country, role))) is not None
+            and weight[country] >= weight[e]
+        )
+    ]
+    return sorted(actors, key=lambda a: (order[a[1]], first_seen[a[0]]))
 
 
-# --- date
-
-
-def _event_date(
-    hits: list[_Hit], sentences, dates: list[DateMention], published: date | None
-) -> tuple[date | None, str | None]:
-    """A day or week named with the strongest triggers; else the publication date.
-
-    Month and year mentions in trigger sentences are usually background ("seit Februar
-    2022"), so they count only when there is no publication date.
-    """
-    weights = _sentence_weights(hits)
-    ordered = sorted(weights, key=lambda s: (-weights[s], s))
-    coarse: tuple[date, str] | None = None
-    for index in ordered:
-        sentence = sentences[index]
-        for mention in dates:
-            if mention.date is None or not sentence.start_char <= mention.start < sentence.end_char:
-                continue
-            if mention.precision in ("day", "week"):
-                return mention.date, mention.precision
-            coarse = coarse or (mention.date, mention.precision)
-    if published is not None:
-        return published, "day"
-    return coarse if coarse else (None, None)
-
-
-# --- place
-
-
-def _event_place(evidence: _Evidence) -> int | None:
-    """The most specific place named as the event's location in its sentences.
-
-    Only names after a locative preposition ("in", "nach") count: "Waffen von Pjöngjang"
-    or "Sanktionen gegen Russland" do not say where something happened. Attacks also
-    happen in the city they are aimed at ("Luftangriff auf Kiew", "griff Kiew an").
-    """
-    event_type, hits, doc, sentences, placed, kb = evidence
-    weights = _sentence_weights(hits)
-    attack = event_type.id == "attack"
+def _event_place(kb: KnowledgeBase, group: list[_Mention]) -> int | None:
+    """The most specific place named as the event's location, "in Pjöngjang" over "in Nordkorea"."""
     found: dict[int, float] = defaultdict(float)
-    located: set[int] = set()  # named after "in"/"nach"
-    for sentence, weight in weights.items():
-        items = placed.get(sentence, [])
-        for item in items + _locative_names(doc, sentences[sentence], items, kb):
-            info = kb.info(item.entity_id)
-            if info.kind not in PLACE_KINDS or item.kind == "adjective":
-                continue
-            if item.cues & LOCATIVE:
-                if item.cues & WAR_SCENE and event_type.id != "attack":
-                    continue
-                found[item.entity_id] += weight
-                located.add(item.entity_id)
-            elif attack and info.kind == "place":
-                found[item.entity_id] += weight / 2
+    located: set[int] = set()
+    for mention in group:
+        for entity_id, locative in mention.places:
+            found[entity_id] += mention.weight if locative else mention.weight / 2
+            if locative:
+                located.add(entity_id)
     if not found:
         return None
     countries = {kb.info(e).country for e in located if kb.info(e).kind == "country"}
@@ -346,183 +858,22 @@ def _event_place(evidence: _Evidence) -> int | None:
     return max(found, key=rank)
 
 
-# --- actors
+def _lead_score(group: list[_Mention]) -> tuple:
+    """The main event: the one headline and lead report most strongly; then the best supported."""
+    lead = [m for m in group if m.sentence < LEAD_SENTENCES]
+    return (_support(lead), _support(group), -group[0].start)
 
 
-def _symmetric_actors(
-    event_type: EventType,
-    hits: list[_Hit],
-    sentences,
-    placed: dict[int, list[_Placed]],
-    kb: KnowledgeBase,
-    place_id: int | None,
-) -> list[tuple[int, str]]:
-    """People and organisations named with the triggers; roles where the sentence shows them.
-
-    Kept: those named in two or more trigger sentences, else the two named most. Countries
-    stand in only when no person or organisation is named.
-    """
-    weights = _sentence_weights(hits)
-    items = {s: placed.get(s, []) for s in weights}
-    chosen = _rank_named(items, weights, kb, ACTOR_KINDS) or _rank_named(
-        {s: [i for i in v if not i.cues & LOCATIVE] for s, v in items.items()}, weights, kb, {"country"}
-    )
-    votes: dict[int, Counter] = {entity_id: Counter() for entity_id in chosen}
-    for sentence in weights:
-        _meet_role_votes(event_type, sentences[sentence], items[sentence], votes)
-    _home_country_votes(votes, place_id, kb)
-    actors = []
-    for entity_id in chosen:
-        source, target = votes[entity_id]["source"], votes[entity_id]["target"]
-        role = "source" if source > target else "target" if target > source else "participant"
-        actors.append((entity_id, role))
-    order = {"source": 0, "target": 1, "participant": 2}
-    return sorted(actors, key=lambda a: order[a[1]])
-
-
-def _rank_named(
-    items: dict[int, list[_Placed]], weights: dict[int, float], kb: KnowledgeBase, kinds
-) -> list[int]:
-    sentences_of: dict[int, set[int]] = defaultdict(set)
-    weight_of: dict[int, float] = defaultdict(float)
-    for sentence, entries in items.items():
-        for item in entries:
-            if kb.info(item.entity_id).kind in kinds and not _is_reporter(kb, item.entity_id):
-                sentences_of[item.entity_id].add(sentence)
-                weight_of[item.entity_id] += weights[sentence]
-    ranked = sorted(sentences_of, key=lambda e: (-len(sentences_of[e]), -weight_of[e]))
-    chosen = [e for e in ranked if len(sentences_of[e]) >= 2] or ranked[:2]
-    if len(chosen) < 2:
-        chosen = ranked[:2]
-    return chosen[:MAX_ACTORS]
-
-
-def _meet_role_votes(
-    event_type: EventType, sentence, items: list[_Placed], votes: dict[int, Counter]
-) -> None:
-    """Visitor ("source") and host ("target") from the words of one sentence.
-
-    "Putin ist in Nordkorea eingetroffen": who arrives is the visitor. "Er wurde von Kim
-    empfangen" / "Kim empfing Putin": who receives is the host, the agent of a passive
-    ("von Kim") or the first name of an active sentence.
-    """
-    keys = [token_keys(t) for t in sentence]
-    all_keys = frozenset().union(*keys) if keys else frozenset()
-    people = [i for i in items if i.entity_id in votes]
-    if not people:
-        return
-    if all_keys & event_type.host_lemmas:
-        if all_keys & PASSIVE_KEYS:
-            for item in people:
-                votes[item.entity_id]["target" if item.cues & AGENT_CUES else "source"] += 1
-        else:
-            first = people[0].entity_id
-            for item in people:
-                votes[item.entity_id]["target" if item.entity_id == first else "source"] += 1
-    elif all_keys & event_type.visitor_lemmas:
-        for item in people:
-            votes[item.entity_id]["target" if item.cues & AGENT_CUES else "source"] += 1
-
-
-def _home_country_votes(votes: dict[int, Counter], place_id: int | None, kb: KnowledgeBase) -> None:
-    """At a meeting, whoever is at home is the host; whoever comes from abroad, the visitor."""
-    if place_id is None:
-        return
-    country = kb.info(place_id).country
-    homes = {entity_id: kb.info(entity_id).country for entity_id in votes}
-    if not country or not any(c == country for c in homes.values()):
-        return
-    for entity_id, home in homes.items():
-        if home:
-            votes[entity_id]["target" if home == country else "source"] += 1
-
-
-def _directed_actors(evidence: _Evidence) -> list[tuple[int, str]]:
-    """Who acts (source) on whom (target), by prepositions and word order.
-
-    Only names in the clause of a trigger count (else the whole sentence): "Die AP berichtet
-    über eine Absprache, dass Pjöngjang Moskau mit Munition versorgt". There, "von/durch X"
-    makes X the source, "gegen/auf/an/für X" the target; otherwise the first name is the
-    source and the next one the target (German clauses mostly put the subject first).
-    Cities stand for their governments ("Pjöngjang liefert Munition an Moskau"); names
-    after "in"/"nach" are places, not actors. Votes over all sentences decide.
-    """
-    event_type, hits, doc, sentences, placed, kb = evidence
-    weights = _sentence_weights(hits)
-    countries: dict[str, int] | None = None  # built only when a city stands for its country
-    votes: dict[int, Counter] = defaultdict(Counter)  # entity -> role -> summed weights
-    for sentence in sorted(weights):
-        roles_here: list[tuple[int, str | None]] = []
-        for item in _in_trigger_clauses(doc, sentences[sentence], hits, placed.get(sentence, [])):
-            info = kb.info(item.entity_id)
-            if (item.cues & LOCATIVE and info.kind in PLACE_KINDS) or _is_reporter(kb, item.entity_id):
-                continue
-            if item.cues & event_type.not_actors:
-                continue
-            entity_id = item.entity_id
-            if info.kind == "place":
-                countries = countries if countries is not None else _country_entities(kb)
-                entity_id = countries.get(info.country)
-                if entity_id is None:
-                    continue
-            cue = "source" if item.cues & AGENT_CUES else "target" if item.cues & TARGET_CUES else None
-            roles_here.append((entity_id, cue))
-        has_source = any(role == "source" for _, role in roles_here)
-        voted: set[int] = set()  # one vote per sentence: "Russlands Präsident Wladimir Putin"
-        for entity_id, role in roles_here:
-            if role is None:
-                role = "target" if has_source else "source"
-                has_source = True
-            if entity_id not in voted:
-                votes[entity_id][role] += weights[sentence]  # stronger trigger sentences weigh more
-                voted.add(entity_id)
-    return _pick_directed(votes)
-
-
-def _in_trigger_clauses(doc, sentence, hits: list[_Hit], items: list[_Placed]) -> list[_Placed]:
-    bounds = [
-        _clause(doc, sentence, h.start, h.end) for h in hits if sentence.start <= h.start < sentence.end
-    ]
-    inside = [item for item in items if any(lo <= item.start < hi for lo, hi in bounds)]
-    return inside or items
-
-
-def _clause(doc, sentence, start: int, end: int) -> tuple[int, int]:
-    """Token range of the clause around a trigger: between commas, dashes and "dass"."""
-    lo = start
-    while lo > sentence.start and not _breaks_clause(doc[lo - 1]):
-        lo -= 1
-    hi = end
-    while hi < sentence.end and not _breaks_clause(doc[hi]):
-        hi += 1
-    return lo, hi
-
-
-def _breaks_clause(token) -> bool:
-    # a line break ends a headline even where the sentence splitter ran on
-    return token.text.lower() in CLAUSE_BREAKS or (token.is_space and "\n" in token.text)
+def _support(group: list[_Mention]) -> float:
+    """Noisy-or of the trigger weights: many weak mentions add up, but never to certainty."""
+    doubt = 1.0
+    for mention in group:
+        doubt *= 1.0 - mention.weight
+    return round(1.0 - doubt, 3)
 
 
 def _is_reporter(kb: KnowledgeBase, entity_id: int) -> bool:
     return kb.info(entity_id).org_type in REPORTER_ORG_TYPES
-
-
-def _pick_directed(votes: dict[int, Counter]) -> list[tuple[int, str]]:
-    if not votes:
-        return []
-    actors: list[tuple[int, str]] = []
-    for role in ("source", "target"):
-        scored = [(v[role], entity_id) for entity_id, v in votes.items() if v[role] > 0]
-        taken = {a for a, _ in actors}
-        scored = [(n, e) for n, e in scored if e not in taken and n >= votes[e][_other(role)]]
-        if scored:
-            top = max(n for n, _ in scored)
-            actors.extend((e, role) for n, e in scored if n == top)
-    return actors[:MAX_ACTORS]
-
-
-def _other(role: str) -> str:
-    return "target" if role == "source" else "source"
 
 
 def _country_entities(kb: KnowledgeBase) -> dict[str, int]:
@@ -538,6 +889,8 @@ def _title(event_type: EventType, actors: list[tuple[int, str]], place_id: int |
     others = [kb.info(e).name for e, r in actors if r == "participant"]
     if event_type.directed and names["source"] and names["target"]:
         who = f"{_join(names['source'])} {event_type.joiner} {_join(names['target'])}"
+    elif event_type.id == "protest" and names["target"]:
+        who = _join(others) + (" " if others else "") + f"gegen {_join(names['target'])}"
     else:
         who = _join(names["source"] + names["target"] + others)
     title = event_type.label + (f": {who}" if who else "")

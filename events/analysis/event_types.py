@@ -175,6 +175,27 @@ def classify(tokens, taxonomy: Taxonomy | None = None) -> list[tuple[str, float,
     triggers one type at most (whole lemmas before compound heads, then the higher weight).
     Confidence is the lexicon weight, lowered for negation and for intentions/hearsay.
     """
+    tokens = list(tokens)
+    if not tokens:
+        return []
+    modal = any(token_keys(t) & MODAL_KEYS or t.text.lower() in MODAL_FORMS for t in tokens)
+    results = []
+    for type_id, weight, span in find_triggers(tokens, taxonomy):
+        start, end = span.start - tokens[0].i, span.end - tokens[0].i
+        if _negated(tokens, start, end):
+            weight *= NEGATION_FACTOR
+        if modal:
+            weight *= MODAL_FACTOR
+        results.append((type_id, round(weight, 3), span))
+    return results
+
+
+def find_triggers(tokens, taxonomy: Taxonomy | None = None) -> list[tuple[str, float, object]]:
+    """Triggers in one sentence with their lexicon weights, in text order.
+
+    Like ``classify`` but without lowering the weight for negation or intentions: the event
+    detector judges those by the trigger's own clause, not by the whole sentence.
+    """
     taxonomy = taxonomy or load_taxonomy()
     tokens = list(tokens)
     if not tokens:
@@ -182,8 +203,6 @@ def classify(tokens, taxonomy: Taxonomy | None = None) -> list[tuple[str, float,
     doc = tokens[0].doc
     keys = [token_keys(t) for t in tokens]
     sentence_keys = frozenset().union(*keys)
-    modal = bool(sentence_keys & MODAL_KEYS) or any(t.text.lower() in MODAL_FORMS for t in tokens)
-
     hits = _pattern_hits(keys, taxonomy)
     covered = {i for hit in hits for i in hit.positions}
     for i, token_key_set in enumerate(keys):
@@ -192,19 +211,12 @@ def classify(tokens, taxonomy: Taxonomy | None = None) -> list[tuple[str, float,
         best = _best_single(token_key_set, i, taxonomy)
         if best:
             hits.append(best)
-
     results = []
     for hit in sorted(hits, key=lambda h: h.start):
-        event = taxonomy.types[hit.type_id]
-        if _blocked(event, hit.keys, sentence_keys):
+        if _blocked(taxonomy.types[hit.type_id], hit.keys, sentence_keys):
             continue
-        weight = hit.weight
-        if _negated(tokens, hit.start, hit.end):
-            weight *= NEGATION_FACTOR
-        if modal:
-            weight *= MODAL_FACTOR
         span = doc[tokens[hit.start].i : tokens[hit.end - 1].i + 1]
-        results.append((hit.type_id, round(weight, 3), span))
+        results.append((hit.type_id, hit.weight, span))
     return results
 
 

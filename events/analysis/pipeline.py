@@ -84,4 +84,5 @@ def event_json(event: EventData) -> dict:
         "trigger_start": start,
         "trigger_end": end,
         "confidence": event.confidence,
+        "main": event.main,
     }

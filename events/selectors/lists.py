@@ -89,6 +89,8 @@ def event_conditions(params) -> dict[str, list]:
         conds["country"] = [Q(place__country=country) | actor_here]
     if event_type := read.text(params, "type"):
         conds["type"] = [Q(type=event_type)]
+    if read.text(params, "main") == "1":
+        conds["main"] = [Exists(EventArticle.objects.filter(event=OuterRef("pk"), main=True))]
     if (outlet := read.one_id(params, "outlet")) is not None:
         conds["outlet"] = [
             Exists(EventArticle.objects.filter(event=OuterRef("pk"), article__outlet_id=outlet))

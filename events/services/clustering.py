@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from events.models import (
     ArticleAnalysis,
@@ -49,6 +50,7 @@ class Detected:
     trigger_start: int | None
     trigger_end: int | None
     confidence: float
+    main: bool = False
 
     @classmethod
     def from_json(cls, data: dict) -> Detected:
@@ -63,38 +65,85 @@ class Detected:
             trigger_start=data.get("trigger_start"),
             trigger_end=data.get("trigger_end"),
             confidence=data.get("confidence", 0.0),
+            main=bool(data.get("main", False)),
         )
 
 
-def similarity(
-    detected: Detected, event: Event, event_actor_ids: set[int], place_country: dict[int, str]
-) -> float:
-    ours = {entity_id for entity_id, _ in detected.actors}
-    actors = len(ours & event_actor_ids) / len(ours | event_actor_ids) if ours | event_actor_ids else 0.0
-    if detected.place_id and detected.place_id == event.place_id:
-        place = 1.0
-    elif (
-        detected.place_id
-        and event.place_id
-        and place_country.get(detected.place_id) == place_country.get(event.place_id)
-    ):
-        place = 0.5
-    else:
-        place = 0.0
+@dataclass(frozen=True)
+class Match:
+    score: float
+    reason: str  # why the detection belongs to the event, for editors
+
+
+def match(
+    detected: Detected, event: Event, event_actor_ids: set[int], places: dict[int, tuple[str, str]]
+) -> Match | None:
+    """How well a detection fits an event of the same type, and why; ``None`` where it can
+    never be the same happening: one dated and one undated (an undated 2015 text is not this
+    year's event), more than the window apart, or two different towns."""
+    if (detected.date is None) != (event.date is None):
+        return None
     window = WINDOW_DAYS.get(detected.date_precision, 2)
+    days = abs((detected.date - event.date).days) if detected.date and event.date else 0
+    if days > window:
+        return None
+    ours = {entity_id for entity_id, _ in detected.actors}
+    shared = ours & event_actor_ids
+    actors = len(shared) / len(ours | event_actor_ids) if ours | event_actor_ids else 0.0
+    reasons = [_("same type")]
+    if shared:
+        reasons.append(
+            _("%(n)d of %(m)d actors shared") % {"n": len(shared), "m": len(ours | event_actor_ids)}
+        )
+    place = 0.0
+    if detected.place_id and event.place_id:
+        if detected.place_id == event.place_id:
+            place = 1.0
+            reasons.append(_("same place"))
+        else:
+            (kind, country), (other_kind, other_country) = (
+                places.get(detected.place_id, ("", "")),
+                places.get(event.place_id, ("", "")),
+            )
+            if kind == other_kind == "place":
+                return None  # two different towns: two happenings
+            if country and country == other_country:
+                place = 0.5
+                reasons.append(_("place in the same country"))
     if detected.date and event.date:
-        days = abs((detected.date - event.date).days)
         when = max(0.0, 1 - days / (window + 1))
+        reasons.append(_("%(days)d days apart") % {"days": days} if days != 1 else _("1 day apart"))
     else:
         when = 0.5
-    return 0.5 * actors + 0.3 * place + 0.2 * when
+        reasons.append(_("both undated"))
+    score = 0.5 * actors + 0.3 * place + 0.2 * when
+    return Match(score, ", ".join(reasons) + " (" + _("score %(score).2f") % {"score": score} + ")")
+
+
+def similarity(
+    detected: Detected, event: Event, event_actor_ids: set[int], places: dict[int, tuple[str, str]]
+) -> float:
+    found = match(detected, event, event_actor_ids, places)
+    return found.score if found else 0.0
+
+
+def place_facts(place_ids) -> dict[int, tuple[str, str]]:
+    """Kind and country of places, for `match`."""
+    return {
+        pk: (kind, country)
+        for pk, kind, country in Entity.objects.filter(pk__in=[p for p in place_ids if p]).values_list(
+            "pk", "kind", "country"
+        )
+    }
 
 
 def candidates(detected: Detected) -> list[Event]:
     qs = Event.objects.active().filter(type=detected.type)
     if detected.date:
         window = timedelta(days=WINDOW_DAYS.get(detected.date_precision, 2))
-        qs = qs.filter(Q(date__range=(detected.date - window, detected.date + window)) | Q(date__isnull=True))
+        qs = qs.filter(date__range=(detected.date - window, detected.date + window))
+    else:
+        qs = qs.filter(date__isnull=True)
     actor_ids = [entity_id for entity_id, _ in detected.actors]
     qs = qs.filter(Q(event_actors__entity_id__in=actor_ids) | Q(place_id=detected.place_id)).distinct()
     return list(qs.prefetch_related("event_actors")[:50])
@@ -126,7 +175,7 @@ def article_cluster(article: Article, detections: list[Detected]) -> list[Event]
             _update_link(link, detected)
             _update_event(event, article, detected)
         else:
-            event = _wire_twin_event(article, detected) or _best_match(detected) or _new_event(detected)
+            event, reason = _attach(article, detected)
             EventArticle.objects.get_or_create(
                 event=event,
                 article=article,
@@ -135,6 +184,8 @@ def article_cluster(article: Article, detections: list[Detected]) -> list[Event]
                     "trigger_start": detected.trigger_start,
                     "trigger_end": detected.trigger_end,
                     "confidence": detected.confidence,
+                    "main": detected.main,
+                    "reason": reason[:300],
                 },
             )
             _refine(event, detected)
@@ -154,8 +205,7 @@ def _previous_link(detected: Detected, links: list[EventArticle]) -> EventArticl
     same = [link for link in links if link.event.type == detected.type and not link.event.merged_into_id]
     if len(same) <= 1:
         return same[0] if same else None
-    places = {link.event.place_id for link in same} | {detected.place_id}
-    place_country = dict(Entity.objects.filter(pk__in=places - {None}).values_list("pk", "country"))
+    places = place_facts({link.event.place_id for link in same} | {detected.place_id})
     actors: dict[int, set[int]] = {}
     for event_id, entity_id in EventActor.objects.filter(
         event__in=[link.event_id for link in same]
@@ -164,7 +214,7 @@ def _previous_link(detected: Detected, links: list[EventArticle]) -> EventArticl
 
     def score(link: EventArticle) -> tuple:
         trigger = link.trigger_start is not None and link.trigger_start == detected.trigger_start
-        return (trigger, similarity(detected, link.event, actors.get(link.event_id, set()), place_country))
+        return (trigger, similarity(detected, link.event, actors.get(link.event_id, set()), places))
 
     return max(same, key=score)
 
@@ -175,6 +225,7 @@ def _update_link(link: EventArticle, detected: Detected) -> None:
         "trigger_start": detected.trigger_start,
         "trigger_end": detected.trigger_end,
         "confidence": detected.confidence,
+        "main": detected.main,
     }
     changed = [name for name, value in values.items() if getattr(link, name) != value]
     for name in changed:
@@ -333,20 +384,31 @@ def _wire_twin_event(article: Article, detected: Detected) -> Event | None:
     )
 
 
-def _best_match(detected: Detected) -> Event | None:
+def _attach(article: Article, detected: Detected) -> tuple[Event, str]:
+    """The event this detection joins, and why: a wire twin's, the best match, or a new one."""
+    twin = _wire_twin_event(article, detected)
+    if twin is not None:
+        return twin, _("a copy of the same agency report is already here")
+    found = _best_match(detected)
+    if found is not None:
+        return found
+    return _new_event(detected), _("new: no event of this type with shared actors or place nearby in time")
+
+
+def _best_match(detected: Detected) -> tuple[Event, str] | None:
     found = candidates(detected)
     if not found:
         return None
-    place_ids = {e.place_id for e in found if e.place_id} | (
-        {detected.place_id} if detected.place_id else set()
-    )
-    place_country = dict(Entity.objects.filter(pk__in=place_ids).values_list("pk", "country"))
+    places = place_facts({e.place_id for e in found} | {detected.place_id})
     scored = [
-        (similarity(detected, event, {a.entity_id for a in event.event_actors.all()}, place_country), event)
+        (m, event)
         for event in found
+        if (m := match(detected, event, {a.entity_id for a in event.event_actors.all()}, places)) is not None
     ]
-    score, event = max(scored, key=lambda pair: pair[0])
-    return event if score >= ATTACH_THRESHOLD else None
+    if not scored:
+        return None
+    best, event = max(scored, key=lambda pair: pair[0].score)
+    return (event, best.reason) if best.score >= ATTACH_THRESHOLD else None
 
 
 def _new_event(detected: Detected) -> Event:

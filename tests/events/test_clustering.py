@@ -9,7 +9,7 @@ from events.selectors.events import reported_by
 from events.services.analysis import store_claims
 from events.services.clustering import Detected, article_cluster
 from ingest.models import Article, Outlet
-from tests.factories import login
+from tests.factories import login, user
 
 pytestmark = pytest.mark.django_db
 
@@ -46,9 +46,45 @@ def visit(
 
 def test_articles_about_the_same_visit_share_one_event(entities):
     first = article_cluster(article(1), [visit(entities)])[0]
-    second = article_cluster(article(2), [visit(entities, day=date(2024, 6, 20), place="wonsan")])[0]
+    second = article_cluster(article(2), [visit(entities, day=date(2024, 6, 20))])[0]
     assert first == second
     assert Event.objects.count() == 1 and first.event_articles.count() == 2
+    # every decision says why, in German for the editors
+    reasons = dict(EventArticle.objects.values_list("article__title", "reason"))
+    assert reasons["Artikel 1"].startswith("neu:")
+    assert reasons["Artikel 2"].startswith("gleicher Typ, 2 von 2 Akteuren gemeinsam, gleicher Ort, 1 Tag")
+
+
+def test_different_towns_undated_reports_and_distant_days_never_join(entities):
+    base = article_cluster(article(1), [visit(entities)])[0]
+    elsewhere = article_cluster(article(2), [visit(entities, day=date(2024, 6, 20), place="wonsan")])[0]
+    undated = visit(entities)
+    undated.date = None
+    archive = article_cluster(article(3), [undated])[0]
+    days_later = article_cluster(article(4), [visit(entities, day=date(2024, 6, 23))])[0]
+    assert len({base.pk, elsewhere.pk, archive.pk, days_later.pk}) == 4
+    assert archive.date is None
+    # undated reports of the same happening do share an event
+    again = visit(entities)
+    again.date = None
+    assert article_cluster(article(5), [again])[0] == archive
+
+
+def test_the_main_event_flag_is_kept_on_the_link_and_filters_the_lists(entities, client):
+    main = visit(entities)
+    main.main = True
+    side = visit(entities, type_="sanction")
+    article_cluster(article(1), [main, side])
+    links = dict(EventArticle.objects.values_list("event__type", "main"))
+    assert links == {"meet": True, "sanction": False}
+    assert list(Event.objects.main_events().values_list("type", flat=True)) == ["meet"]
+    from portal.overview import latest_events
+
+    assert [e.type for e in latest_events()] == ["meet"]
+    assert {e.type for e in latest_events(main_only=False)} == {"meet", "sanction"}
+    login(client, user("analyst"))
+    page = client.get("/events/?main=1").content.decode()
+    assert "nur Hauptereignisse" in page and "Treffen: Wladimir Putin" in page
 
 
 def test_other_actors_or_a_distant_date_open_a_new_event(entities):

@@ -37,7 +37,7 @@ def make_world(n: int, *, published=None):
         Mention.objects.create(article=article, entity=actor, label="PER", start=0, end=5, text="Akteur")
         Mention.objects.create(article=article, entity=first, label="PER", start=6, end=11, text="Akteur")
         event = Event.objects.create(type="meet", title=f"Treffen {i}", date=published.date())
-        EventArticle.objects.create(event=event, article=article)
+        EventArticle.objects.create(event=event, article=article, main=True)  # its only event
     return first
 
 

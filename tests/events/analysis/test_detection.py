@@ -127,12 +127,16 @@ def test_sanctions_have_a_source_a_target_and_a_named_day(kb, blank):
     assert event.title == "Sanktionen: Europäische Union gegen Russland"
 
 
-def test_a_trigger_in_passing_is_no_second_event(kb, blank):
+def test_a_happening_named_in_passing_is_a_second_event_without_the_main_verbs_actors(kb, blank):
     text = (
         "Die USA haben neue Sanktionen gegen Russland verhängt. "
         "Washington reagiert damit auf den Angriff auf Charkiw."
     )
-    assert [e.type for e in detect(kb, blank, text)] == ["sanction"]
+    events = detect(kb, blank, text)
+    assert [(e.type, e.main) for e in events] == [("sanction", True), ("attack", False)]
+    # Washington reacts; it did not attack. The attack was on Charkiw: a town, so not verbal.
+    assert events[1].actors in ([], [(next(iter(kb.lookup("Ukraine")[0])).entity_id, "target")])
+    assert kb.info(events[1].place_entity_id).name == "Charkiw"
 
 
 def test_an_attack_happens_where_it_is_aimed(kb, blank):
@@ -144,11 +148,11 @@ def test_an_attack_happens_where_it_is_aimed(kb, blank):
     assert (event.date, event.date_precision) == (PUBLISHED, "day")
 
 
-def test_the_visitor_is_the_source_and_the_host_the_target(kb, blank):
+def test_who_meets_whom_are_participants_of_one_meeting(kb, blank):
     text = "Olaf Scholz ist zu einem Besuch in Peking eingetroffen. Er wurde dort von Xi Jinping empfangen."
     event = detect(kb, blank, text)[0]
-    assert event.type == "meet"
-    assert names(kb, event.actors) == {"Olaf Scholz": "source", "Xi Jinping": "target"}
+    assert event.type == "meet" and event.main
+    assert names(kb, event.actors) == {"Olaf Scholz": "participant", "Xi Jinping": "participant"}
     assert kb.info(event.place_entity_id).name == "Peking"
     assert event.title == "Treffen: Olaf Scholz und Xi Jinping in Peking"
 

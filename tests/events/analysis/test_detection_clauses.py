@@ -1,0 +1,136 @@
+"""Events read clause by clause (issue 15): each trigger's own clause says whether the
+happening is asserted, when and where it was, and who took part; triggers of one type
+about the same people are one happening; headline and lead give the main event."""
+
+from datetime import date
+
+import pytest
+
+from events.analysis.detection import detect_events
+from events.analysis.linking import link_doc
+
+PUBLISHED = date(2024, 6, 19)  # a Wednesday
+
+
+@pytest.fixture
+def blank(nlp):
+    """The committed pipeline: clauses are read with its parts of speech."""
+    return nlp
+
+
+def detect(kb, blank, text: str, published: date | None = PUBLISHED):
+    doc = blank(text)
+    return detect_events(doc, link_doc(doc, kb, published), kb, published)
+
+
+def names(kb, actors) -> dict[str, str]:
+    return {kb.info(entity_id).name: role for entity_id, role in actors}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Putin traf Kim Jong Un in Pjöngjang nicht.",  # negated
+        "Putin könnte Kim Jong Un in Pjöngjang treffen.",  # hypothetical
+        "Putin will Kim Jong Un in Pjöngjang treffen.",  # an intention
+        "Putin wird Kim am Montag in Pjöngjang treffen.",  # future tense
+        "Am 25. Juni trifft Putin Kim Jong Un in Pjöngjang.",  # a date after publication
+        "Damals traf Putin Kim Jong Un in Pjöngjang.",  # past, but no date can be given
+        "Wenn Putin Kim Jong Un in Pjöngjang trifft, wird das Folgen haben.",  # a condition
+        "Putin versuchte, Kim Jong Un in Pjöngjang zu treffen.",  # an aim
+    ],
+)
+def test_only_asserted_happenings_are_events(kb, blank, text):
+    assert detect(kb, blank, text) == []
+
+
+def test_a_modal_verb_of_another_verb_does_not_touch_the_trigger(kb, blank):
+    # "würde … anheften" is hypothetical, "fordert" is not
+    text = "Scholz würde Merz gern einen Orden anheften und fordert von der Union einen Kurswechsel."
+    events = detect(kb, blank, text)
+    assert [e.type for e in events] == ["demand"]
+
+
+def test_a_past_year_in_the_clause_dates_the_happening(kb, blank):
+    text = "2014 protestierten Zehntausende in Budapest gegen die ungarische Regierung."
+    event = detect(kb, blank, text)[0]
+    assert event.type == "protest"
+    assert (event.date, event.date_precision) == (date(2014, 1, 1), "year")
+    assert kb.info(event.place_entity_id).name == "Budapest"
+
+
+def test_without_a_publication_date_events_stay_undated(kb, blank):
+    event = detect(kb, blank, "Putin traf Kim Jong Un in Pjöngjang.", published=None)[0]
+    assert event.date is None and event.date_precision is None
+
+
+def test_a_verbal_attack_is_an_accusation(kb, blank):
+    text = "Friedrich Merz attackierte Olaf Scholz im Bundestag scharf."
+    event = detect(kb, blank, text)[0]
+    assert event.type == "accuse"
+    assert names(kb, event.actors) == {"Friedrich Merz": "source", "Olaf Scholz": "target"}
+
+
+def test_a_physical_attack_stays_an_attack(kb, blank):
+    text = "Russland griff Kiew in der Nacht mit Raketen und Drohnen an."
+    event = detect(kb, blank, text)[0]
+    assert event.type == "attack"
+
+
+def test_names_inside_a_quote_are_no_actors_of_a_trigger_outside_it(kb, blank):
+    text = "Kim Jong Un empfing Putin in Pjöngjang. „Das ist ein Sieg über die USA und über Japan“, sagte Kim Jong Un bei dem Treffen."
+    events = detect(kb, blank, text)
+    assert len(events) == 1
+    assert set(names(kb, events[0].actors)) == {"Kim Jong Un", "Wladimir Putin"}
+
+
+def test_a_name_belongs_to_the_nearest_trigger_of_another_type(kb, blank):
+    text = "Bei der Visite von Putin in Pjöngjang geht es um Waffenlieferungen von Nordkorea an Russland."
+    events = {e.type: e for e in detect(kb, blank, text)}
+    assert set(names(kb, events["meet"].actors)) == {"Wladimir Putin"}
+    assert names(kb, events["military_aid"].actors) == {"Nordkorea": "source", "Russland": "target"}
+
+
+def test_two_meetings_in_two_towns_are_two_events_and_the_first_is_main(kb, blank):
+    text = (
+        "Olaf Scholz traf Emmanuel Macron am Montag in Paris. "
+        "Am selben Tag traf Annalena Baerbock Antony Blinken in Washington."
+    )
+    events = detect(kb, blank, text)
+    assert [e.type for e in events] == ["meet", "meet"]
+    assert [e.main for e in events] == [True, False]
+    assert {kb.info(e.place_entity_id).name for e in events} == {"Paris", "Washington"}
+    assert set(names(kb, events[0].actors)) == {"Olaf Scholz", "Emmanuel Macron"}
+
+
+def test_a_background_happening_of_another_year_is_its_own_event(kb, blank):
+    text = "Putin traf Kim Jong Un in Pjöngjang. Bereits 2019 hatte Kim Jong Un Putin in Moskau getroffen."
+    events = detect(kb, blank, text)
+    assert [(e.type, e.date) for e in events] == [("meet", PUBLISHED), ("meet", date(2019, 1, 1))]
+    assert kb.info(events[1].place_entity_id).name == "Moskau"
+
+
+def test_a_noun_trigger_in_a_phrase_takes_only_its_own_actors(kb, blank):
+    text = "Die EU verhängte Sanktionen gegen Russland. Die Ukraine begrüßte die Sanktionen der EU gegen Russland."
+    events = detect(kb, blank, text)
+    assert [e.type for e in events] == ["sanction"]
+    assert names(kb, events[0].actors) == {"Europäische Union": "source", "Russland": "target"}
+
+
+def test_the_dateline_places_the_article_s_current_events(kb, blank):
+    text = "Wien – Die Regierung hat Sebastian Kurz zum Außenminister ernannt."
+    event = detect(kb, blank, text)[0]
+    assert event.type == "appoint"
+    assert kb.info(event.place_entity_id).name == "Wien"
+
+
+def test_sports_news_has_no_geopolitical_events(kb, blank):
+    text = (
+        "Der FC Bayern gewann das Spiel gegen Dortmund mit 3:1. Nach dem Angriff in der 80. Minute "
+        "traf Kane zum dritten Tor. Die Fans feierten die Mannschaft, der Trainer lobte die Abwehr "
+        "und das Mittelfeld. Am Samstag treffen die Münchner in der Liga auf Leipzig, danach folgt "
+        "das Pokalspiel. Kane hat in dieser Saison schon zwanzig Tore erzielt, mehr als jeder andere "
+        "Spieler der Liga, und führt die Torschützenliste an. Der Verein verlängerte seinen Vertrag "
+        "vorzeitig bis 2028, wie der Sportvorstand nach dem Training bestätigte."
+    )
+    assert detect(kb, blank, text) == []
