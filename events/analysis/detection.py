@@ -40,6 +40,7 @@ from events.analysis.topic import political
 
 LEAD_SENTENCES = 4  # title and lead paragraph: where the main event is reported
 MIN_TRIGGER = 0.5  # weaker words ("Krieg", "Sanktionen") are background, no event of their own
+STRONG_ACCUSATION = 0.85
 MIN_EMBEDDED = 0.8  # a noun in a phrase ("über die Wahl") reports a happening only if it names one
 LATE_FACTOR = 0.85  # triggers after the lead are a little less certain
 MAX_CONFIDENCE = 0.99  # a lexicon never makes an event certain
@@ -62,6 +63,37 @@ AGAINST = frozenset({"gegen"})
 RELATIVES = frozenset({"der", "die", "das", "dem", "den", "welcher", "welche", "welches"})
 PASSIVE = frozenset({"wurde", "wurden", "worden", "wird", "werden"})
 DETERMINER_STEMS = ("ein", "kein", "sein", "ihr", "mein", "unser", "jed", "dies", "viel")
+REPORTING = frozenset(
+    {"sagte", "sagt", "sagten", "erklärte", "erklärt", "betonte", "betont", "meinte", "meint", "teilte",
+     "berichtete", "berichtet", "schrieb", "schreibt", "hieß", "heißt", "zufolge", "laut", "sprach", "so"}
+)  # fmt: skip
+DATIVE_PRONOUNS = frozenset({"uns", "mir", "dir", "ihm", "ihr", "ihnen", "euch"})
+DIRECTIONS = frozenset(
+    {"norden", "süden", "osten", "westen", "mitte", "nordosten", "nordwesten", "südosten", "südwesten"}
+)
+# Happenings of a country's own politics and justice: placed in that country when the text
+# names no place (the actors' common home).
+DOMESTIC_TYPES = frozenset({"election", "appoint", "resign", "arrest", "ruling", "investigate", "protest"})
+STRUCK = frozenset({"punkt", "nerv", "ton", "geschmack", "kern", "ziel", "zeitgeist"})  # "trifft den Nerv"
+CHOICE_WORDS = frozenset({"andere", "anderen", "keine", "keinen"})
+BE_FORMS = frozenset({"ist", "sind", "sei", "seien", "war", "waren", "wäre", "wären"})
+# Speech acts whose object is a happening that has not happened: "fordert Wahlen",
+# "lehnt ein Treffen ab", "droht mit Sanktionen".
+SPEECH_ACTS = frozenset({"demand", "reject", "threaten", "accuse"})
+# Verbs that make a noun trigger the clause's predicate: "führten Gespräche", "übte Kritik",
+# "verhängte Sanktionen", "schlossen ein Abkommen".
+LIGHT_VERBS = frozenset(
+    {"führen", "halten", "abhalten", "starten", "beginnen", "aufnehmen", "veranstalten", "organisieren",
+     "verhängen", "unterzeichnen", "schließen", "erheben", "äußern", "üben", "stellen", "ankündigen",
+     "erneuern", "bekräftigen", "richten", "leisten", "liefern", "kommen", "geben", "gab", "stattfinden",
+     "finden", "fand", "zusagen", "erzielen", "treffen", "einleiten", "beantragen", "einreichen", "erlassen",
+     "ausrufen", "fortsetzen", "durchführen", "planen", "erreichen", "verkünden", "beschließen"}
+)  # fmt: skip
+# Words that call a happening off: "Kundgebungen sind untersagt", "das Treffen wurde abgesagt".
+CALLED_OFF = frozenset(
+    {"untersagt", "verboten", "abgesagt", "verschoben", "gestoppt", "verhindert", "ausgesetzt", "verpasste",
+     "verpasst", "versäumte", "versäumt"}
+)  # fmt: skip
 COORDINATORS = frozenset({"und", "oder", "aber", "sondern", "sowie"})
 PREPOSITIONS = frozenset(
     {"auf", "nach", "bei", "vor", "während", "wegen", "über", "gegen", "mit", "von", "zu", "zum", "zur",
@@ -74,24 +106,25 @@ REPORTER_ORG_TYPES = frozenset({"media", "agency", "state_media"})
 ARTICLES = frozenset({"der", "die", "das", "dem", "den", "des"})
 PLACE_NOUNS = frozenset({"hauptstadt", "stadt", "hafenstadt", "grenzstadt", "metropole", "region", "provinz"})
 CLAUSE_BREAKS = frozenset(
-    {",", ";", ":", "–", "—", "dass", "weil", "nachdem", "obwohl", "während", "wenn", "falls"}
+    {",", ";", ":", "–", "—", "dass", "weil", "nachdem", "obwohl", "während", "wenn", "falls", "ob"}
 )
 # Words that put a clause in the past without saying when: no date can be given, so no event.
 UNDATED_PAST = frozenset({"damals", "einst", "seinerzeit", "früher", "ehemals"})
 # Conditions and speculation: the clause is hypothetical.
 HYPOTHETICAL = frozenset(
-    {"falls", "wenn", "sofern", "angeblich", "möglicherweise", "vielleicht", "womöglich"}
+    {"ob", "falls", "wenn", "sofern", "angeblich", "möglicherweise", "vielleicht", "womöglich"}
 )
 FUTURE_FORMS = frozenset({"wird", "werden", "werde", "wirst"})
 # "Ihm droht eine Anklage": what threatens has not happened.
-PENDING_KEYS = frozenset({"drohen", "bevorstehen", "planen", "geplant", "sollen"})
+PENDING_KEYS = frozenset({"drohen", "bevorstehen", "planen", "geplant", "sollen", "vorbereiten", "bereiten"})
 # An "Angriff" in a quarrel between politicians is an accusation, not violence: physical
 # attacks come with weapons, soldiers or victims somewhere in their sentence.
 VERBAL_ATTACK_KEYS = frozenset({"angriff", "angreifen", "attacke", "attackieren", "schießen"})
 PHYSICAL_STEMS = re.compile(
     r"(rakete|bombe|drohne|soldat|truppe|armee|militär|luft|panzer|artillerie|granate|tote|töte|getötet"
     r"|verletzt|verwundet|waffe|terror|kämpfer|front|beschuss|explosion|zivilist|schuss|schüsse|messer"
-    r"|geisel|opfer|krieg|miliz|rebell|kampfjet|marine|streitkr|hamas|hisbollah|taliban|is-)",
+    r"|geisel|opfer|krieg|miliz|rebell|kampfjet|marine|streitkr|hamas|hisbollah|taliban|is-|polizei|feuerwehr"
+    r"|gewalt|krawall|ausschreitung|prügel|brandsatz|brandanschlag|verwüst|schläg)",
     re.IGNORECASE,
 )
 SEPARABLE = r"(?:ab|an|auf|aus|bei|ein|fest|frei|mit|nach|vor|weg|zurück|zusammen|statt)"
@@ -211,6 +244,7 @@ def detect_events(
         ]
         # "im Gespräch" is an interview or being considered ("als Minister im Gespräch")
         triggers = [t for t in triggers if not (t[0] == "meet" and _idiom(doc, t[2]))]
+        triggers = _without_objects_of_speech_acts(doc, sentence, triggers)
         for type_id, weight, span in triggers:
             # another type's trigger claims its nearest names; one of the same type shares them
             others = [other for kind, _, other in triggers if other.start != span.start and kind != type_id]
@@ -221,11 +255,12 @@ def detect_events(
     dateline = _dateline(article)
     events = [_build_event(article, group, dateline) for group in groups]
     # "Zusammenarbeit" with nobody and nowhere says nothing an analyst could use: an event
-    # needs an actor or a place (a fifth of the corpus' events were only a type name).
+    # needs an actor or a place its own words name ("Angriff in Hebron"); a dateline alone
+    # would make "Treffen in Wien" of any "der Besuch eines Politikers".
     kept = [
         (event, group)
         for event, group in zip(events, groups, strict=True)
-        if event.actors or event.place_entity_id
+        if (event.actors or any(m.places for m in group)) and not _untargeted_criticism(event, group)
     ]
     if not kept:
         return []
@@ -249,6 +284,16 @@ def _read_trigger(
     lo, hi = _clause(doc, sentence, span.start, span.end)
     if not _asserted(doc, sentence, lo, hi, span, event_type):
         return None
+    if event_type.id == "meet" and _passive_hit(doc, lo, hi, span):
+        return None
+    if event_type.id == "election" and span.start > 0 and doc[span.start - 1].text.lower() in CHOICE_WORDS:
+        return None  # "eine andere Wahl haben": a choice
+    if _determiner_einige(doc, span):
+        return None  # "und sich einige Republiken abspalteten": some, not agreeing
+    if event_type.id in ("threaten", "meet") and _impersonal(doc, span):
+        return None  # "das droht uns auch", "es droht ein Flickenteppich", "dann trifft es auch …"
+    if event_type.id == "demand" and span.start > 0 and doc[span.start - 1].text.lower() in BE_FORMS:
+        return None  # "die Ministerin sei gefordert": challenged, not asked
     when = _clause_date(article, lo, hi, sentence)
     if when is None:
         return None
@@ -257,6 +302,7 @@ def _read_trigger(
         event_type.id == "attack"
         and _verbal(doc, sentence, span)
         and not _aimed_at_a_place(article, index, span)
+        and _names_a_person(article, index, lo, hi)
     ):
         event_type = taxonomy.types["accuse"]
     # A name belongs to the nearest trigger: "bei der Visite geht es um Waffenlieferungen von
@@ -267,12 +313,15 @@ def _read_trigger(
         if not _quoted_only(article, i, span) and all(_distance(i, span) <= _distance(i, o) for o in others)
     ]
     clause_items = [i for i in items if lo <= i.start < hi]
-    actors = _clause_actors(article, event_type, clause_items or items, span)
+    # The subject may stand in the clause before ("Der Präsident, der …, traf Kim"), but
+    # not the speaker of a report about it ("…, sagte ÖVP-Chef Mitterlehner").
+    outside = [i for i in items if not _in_report_clause(doc, sentence, i)]
+    actors = _clause_actors(article, event_type, clause_items or outside, span)
     if not actors:
         actors = _relative_antecedent(article, event_type, index, lo, hi)
     places = _clause_places(article, event_type, index, clause_items, lo, hi)
-    if not places and not clause_items:
-        places = _clause_places(article, event_type, index, items, sentence.start, sentence.end)
+    if not places and not clause_items and not _is_noun(span):
+        places = _clause_places(article, event_type, index, outside, sentence.start, sentence.end)
     factor = 1.0 if index < LEAD_SENTENCES else LATE_FACTOR
     infos = [article.kb.info(e) for e in actors]
     return _Mention(
@@ -292,8 +341,48 @@ def _read_trigger(
     )
 
 
+def _without_objects_of_speech_acts(doc, sentence, triggers: list) -> list:
+    """ "Russland fordert Wahlen in Syrien": the elections are what is demanded, not held."""
+    acts = [span for kind, _, span in triggers if kind in SPEECH_ACTS and span[0].pos_ in ("VERB", "AUX", "")]
+    kept = []
+    for kind, weight, span in triggers:
+        if kind not in SPEECH_ACTS and span[0].text[:1].isupper():
+            bounds = [_clause(doc, sentence, a.start, a.end) for a in acts]
+            if any(lo <= span.start < hi for lo, hi in bounds):
+                continue
+        kept.append((kind, weight, span))
+    return kept
+
+
 def _idiom(doc, span) -> bool:
-    return span.start > 0 and doc[span.start - 1].text.lower() == "im" and span.text.lower() == "gespräch"
+    """ "im Gespräch" (an interview, or being considered); "trifft den Punkt/Nerv/Ton"."""
+    if span.start > 0 and doc[span.start - 1].text.lower() == "im" and span.text.lower() == "gespräch":
+        return True
+    after = {t.text.lower() for t in doc[span.end : span.end + 4]}
+    return span[0].text[:1].islower() and bool(after & STRUCK)
+
+
+def _determiner_einige(doc, span) -> bool:
+    last = doc[span.end - 1]
+    following = doc[span.end] if span.end < len(doc) else None
+    return last.text.lower().startswith("einige") and following is not None and following.text[:1].isupper()
+
+
+def _impersonal(doc, span) -> bool:
+    before = doc[span.start - 1].text.lower() if span.start > 0 else ""
+    after = doc[span.end].text.lower() if span.end < len(doc) else ""
+    return before == "es" or after == "es" or after in DATIVE_PRONOUNS
+
+
+def _in_report_clause(doc, sentence, item: _Placed) -> bool:
+    lo, hi = _clause(doc, sentence, item.start, item.end)
+    return any(t.text.lower() in REPORTING for t in doc[lo:hi])
+
+
+def _passive_hit(doc, lo: int, hi: int, span) -> bool:
+    """ "wurde drei Mal am Arm getroffen": hit, not met."""
+    words = {t.text.lower() for t in doc[lo:hi]}
+    return span.text.lower() == "getroffen" and bool(words & PASSIVE) and not words & {"mit", "sich"}
 
 
 def _distance(item: _Placed, span) -> int:
@@ -327,12 +416,14 @@ def _asserted(doc, sentence, lo: int, hi: int, span, event_type: EventType) -> b
     near = [
         t.text.lower() for t in doc[max(lo, span.start - NEGATION_REACH) : min(hi, span.end + NEGATION_REACH)]
     ]
-    if NEGATIONS & set(near) or (words and _last_word(doc, lo, hi) == "nicht"):
+    if (NEGATIONS | {"ohne"}) & set(near) or (words and _last_word(doc, lo, hi) == "nicht"):
         return False  # "traf Kim in Pjöngjang nicht"
     keys = frozenset().union(*(token_keys(t) for t in doc[lo:hi])) if hi > lo else frozenset()
     if MODAL_FORMS & set(words) or keys & MODAL_KEYS or HYPOTHETICAL & set(words):
         return False
     if event_type.id != "threaten" and keys & PENDING_KEYS:
+        return False
+    if CALLED_OFF & set(words):
         return False
     if _zu_infinitive(doc, lo, hi):
         return False  # "um ihre Partnerschaft zu stärken", "versuchte, Kiew anzugreifen": aims
@@ -340,7 +431,9 @@ def _asserted(doc, sentence, lo: int, hi: int, span, event_type: EventType) -> b
         return False  # "wenn Kim Putin trifft"
     # "wird … treffen", "das Treffen wird stattfinden": a future tense in the clause; "wird
     # getroffen" (passive) and "wird gewählt" report the happening.
-    if FUTURE_FORMS & set(words) and _ends_in_infinitive(doc, lo, hi):
+    if FUTURE_FORMS & set(words) and (
+        _ends_in_infinitive(doc, lo, hi) or _infinitive_before_werden(doc, lo, hi)
+    ):
         return False
     # The sentence before the trigger clause may carry the condition ("Sollte Kim …, würde …").
     before = {t.text.lower() for t in doc[sentence.start : clause_start]}
@@ -364,6 +457,22 @@ def _conjunct(doc, lo: int, hi: int, span) -> tuple[int, int]:
 
 def _joins_verbs(doc, i: int) -> bool:
     return doc[i].text.lower() in COORDINATORS and i + 1 < len(doc) and doc[i + 1].pos_ in ("VERB", "AUX")
+
+
+def _infinitive_before_werden(doc, lo: int, hi: int) -> bool:
+    """ "…, dass Putin einen Preis fordern wird": the verb-final future of a subordinate clause."""
+    for token in doc[lo : hi - 1]:
+        word = token.text.lower()
+        following = doc[token.i + 1].text.lower()
+        infinitive = len(word) > 4 and word.endswith("n") and not PARTICIPLE.match(word)
+        if (
+            following in FUTURE_FORMS
+            and token.text.islower()
+            and infinitive
+            and token.pos_ in ("VERB", "AUX", "")
+        ):
+            return True
+    return False
 
 
 def _last_word(doc, lo: int, hi: int) -> str:
@@ -439,6 +548,14 @@ def _verbal(doc, sentence, span) -> bool:
     ):
         return False
     return not PHYSICAL_STEMS.search(sentence.text)
+
+
+def _names_a_person(article: _Article, index: int, lo: int, hi: int) -> bool:
+    """A quarrel is between people (or their parties): "Merz attackierte Scholz"."""
+    return any(
+        lo <= item.start < hi and article.kb.info(item.entity_id).kind == "person"
+        for item in article.placed.get(index, [])
+    )
 
 
 def _aimed_at_a_place(article: _Article, index: int, span) -> bool:
@@ -538,24 +655,31 @@ def _clause_actors(article: _Article, event_type: EventType, items: list[_Placed
     kb = article.kb
     # "Washington reagiert auf den Angriff auf Charkiw": a noun trigger inside a phrase takes
     # its actors from the words after it; the names before belong to the main verb.
-    embedded = _embedded_noun(article.doc, span)
+    embedded = _embedded_noun(article.doc, span) or _bare_noun(article.doc, span, items)
     roles: list[tuple[int, str | None]] = []
+    kept: list[_Placed] = []
     for item in items:
         if _no_actor(article, event_type, item, span, embedded):
             continue
         entity_id = item.entity_id
         if kb.info(entity_id).kind == "place":
+            if item.prep and item.prep not in ROLE_PREPS and item.start != span.end + 1:
+                continue  # "im Zentrum von Tel Aviv" is no actor; "Lieferungen von Pjöngjang" is
             if not article.countries:
                 article.countries.update(_country_entities(kb))
             entity_id = article.countries.get(kb.info(entity_id).country)
             if entity_id is None:
                 continue
         roles.append((entity_id, _cue_role(event_type, item, span)))
+        kept.append(item)
     # "Russlands Präsident Wladimir Putin": the person acts, not the country beside him.
     represented = {kb.info(e).country for e, _ in roles if kb.info(e).kind == "person"}
-    roles = [
-        (e, r) for e, r in roles if not (kb.info(e).kind == "country" and kb.info(e).country in represented)
+    pairs = [
+        (role, item)
+        for role, item in zip(roles, kept, strict=True)
+        if not (kb.info(role[0]).kind == "country" and kb.info(role[0]).country in represented)
     ]
+    roles = [role for role, _ in pairs]
     actors: dict[int, str] = {}
     if not event_type.directed:
         for entity_id, role in roles:
@@ -563,12 +687,22 @@ def _clause_actors(article: _Article, event_type: EventType, items: list[_Placed
             actors.setdefault(entity_id, "target" if against else "participant")
         return _trim(actors)
     has_source = any(role == "source" for _, role in roles)
-    for entity_id, role in roles:
+    previous: tuple[_Placed, str] | None = None
+    for (entity_id, role), item in pairs:
+        if role is None and previous is not None and _coordinated(article.doc, previous[0], item):
+            role = previous[1]  # "Valls und Cazeneuve verurteilten …": both accuse
         if role is None:
             role = "target" if has_source else "source"
             has_source = True
         actors.setdefault(entity_id, role)
+        previous = (item, role)
     return _trim(actors)
+
+
+def _coordinated(doc, first: _Placed, second: _Placed) -> bool:
+    """Two names joined by "und", "sowie", "als auch" or a comma, and nothing else."""
+    between = [t.text.lower() for t in doc[first.end : second.start]]
+    return 0 < len(between) <= 2 and set(between) <= {"und", "sowie", "als", "auch", ","}
 
 
 def _no_actor(article: _Article, event_type: EventType, item: _Placed, span, embedded: bool) -> bool:
@@ -604,6 +738,25 @@ def _relative_antecedent(
     return {before[-1].entity_id: role}
 
 
+def _is_noun(span) -> bool:
+    return (
+        span[0].text[:1].isupper() and span[0].pos_ in ("NOUN", "PROPN", "") and span[0].i > span.sent.start
+    )
+
+
+def _bare_noun(doc, span, items: list[_Placed]) -> bool:
+    """A noun trigger whose clause's verb is not a light verb of it: "Faeser nannte die
+    Kundgebung schwer erträglich" (Faeser did not demonstrate); with "Putin und Kim führten
+    Gipfelgespräche" the names before are the actors."""
+    if not _is_noun(span) or not items:
+        return False
+    lo, hi = _clause(doc, span.sent, span.start, span.end)
+    verbs = [t for t in doc[lo:hi] if t.pos_ == "VERB" and not (span.start <= t.i < span.end)]
+    if not verbs:
+        return False  # a headline ("Putin-Besuch in Pjöngjang") or a verbless phrase
+    return not any(token_keys(t) & LIGHT_VERBS for t in verbs)
+
+
 def _embedded_noun(doc, span) -> bool:
     """A noun trigger after a preposition and its article: "auf den Angriff", "nach dem Treffen"."""
     first = doc[span.start]
@@ -616,6 +769,8 @@ def _embedded_noun(doc, span) -> bool:
         i -= 1
     if i < 0 or i == span.start - 1:
         return False
+    if any(doc[j].text.lower().startswith(("sein", "ihr")) for j in range(i + 1, span.start)):
+        return False  # "bei seinem Besuch in Ägypten": his visit, so the clause's subject visits
     if doc[i].text.lower() in PREPOSITIONS:
         return True
     # "im Vorfeld der Wahl": a genitive attribute of another noun
@@ -681,6 +836,8 @@ def _clause_places(
         info = kb.info(item.entity_id)
         if info.kind not in PLACE_KINDS or item.kind == "adjective":
             continue
+        if article.doc[item.start : item.end].text.lower() in DIRECTIONS:
+            continue  # "im Norden des Westjordanlandes" is a direction, not the town Norden
         if _is_locative(item, event_type):
             if item.cues & WAR_SCENE and event_type.id != "attack":
                 continue
@@ -771,7 +928,9 @@ def _same_happening(group: list[_Mention], mention: _Mention) -> bool:
     if mention.countries & homes or countries & mention.homes:
         return True
     if not ours or not theirs:
-        return True
+        # "Putin traf Kim. Das Treffen dauerte drei Stunden": a mention without names goes
+        # with the happening of the sentence before, not with any of its type in the article.
+        return any(abs(m.sentence - mention.sentence) <= 1 for m in group)
     if not mention.type.directed:
         return len(ours) < 2 or len(theirs) < 2
     for role in ("source", "target"):
@@ -791,6 +950,8 @@ def _build_event(article: _Article, group: list[_Mention], dateline: int | None)
     current = all(not m.explicit for m in group)
     if place_id is None and current and dateline is not None:
         place_id = dateline
+    if place_id is None and event_type.id in DOMESTIC_TYPES:
+        place_id = _home_country(article, actors)
     if place_id in {entity_id for entity_id, _ in actors}:
         place_id = None  # "Militärhilfe: Nordkorea an Russland in Nordkorea" says nothing more
     dated = [m for m in group if m.explicit] or group
@@ -807,6 +968,17 @@ def _build_event(article: _Article, group: list[_Mention], dateline: int | None)
         confidence=round(min(_support(group), MAX_CONFIDENCE), 2),
         sentence_indexes=sorted({m.sentence for m in group}),
     )
+
+
+def _home_country(article: _Article, actors: list[tuple[int, str]]) -> int | None:
+    """An election, arrest or verdict happens at home: where all its people and parties come
+    from, if they share one country (no place at all says less on a map)."""
+    homes = {article.kb.info(e).country for e, _ in actors if article.kb.info(e).kind != "country"}
+    if len(homes) != 1 or "" in homes or None in homes:
+        return None
+    if not article.countries:
+        article.countries.update(_country_entities(article.kb))
+    return article.countries.get(homes.pop())
 
 
 def _merged_actors(kb: KnowledgeBase, group: list[_Mention]) -> list[tuple[int, str]]:
@@ -856,6 +1028,14 @@ def _event_place(kb: KnowledgeBase, group: list[_Mention]) -> int | None:
         return (is_place, entity_id in located, in_country, found[entity_id], info.population)
 
     return max(found, key=rank)
+
+
+def _untargeted_criticism(event: EventData, group: list[_Mention]) -> bool:
+    """ "warnte Rostek", "kritisierte die Pläne": criticism of nobody is a statement, not
+    an accusation; only a strong word ("vorwerfen", "beschuldigen") says so alone."""
+    if event.type != "accuse" or any(role == "target" for _, role in event.actors):
+        return False
+    return max(m.weight for m in group) < STRONG_ACCUSATION
 
 
 def _lead_score(group: list[_Mention]) -> tuple:

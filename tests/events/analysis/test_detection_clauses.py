@@ -134,3 +134,34 @@ def test_sports_news_has_no_geopolitical_events(kb, blank):
         "vorzeitig bis 2028, wie der Sportvorstand nach dem Training bestätigte."
     )
     assert detect(kb, blank, text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In Ajaccio sind Kundgebungen untersagt.",  # called off
+        "Haben Deutschland und Österreich eine andere Wahl?",  # a choice, not an election
+        "Dann trifft es auch Olaf Scholz.",  # "es trifft": it affects
+        "Angela Merkel warnte vor den Folgen.",  # criticism of nobody is a statement
+        "Der Bundesrat nannte die Kundgebung in Bern schwer erträglich.",  # the Bundesrat did not demonstrate
+    ],
+)
+def test_mentions_that_report_no_happening(kb, blank, text):
+    assert detect(kb, blank, text) == []
+
+
+def test_what_is_demanded_has_not_happened(kb, blank):
+    assert [e.type for e in detect(kb, blank, "Russland hat Wahlen in Syrien gefordert.")] == ["demand"]
+
+
+def test_coordinated_subjects_share_their_role(kb, blank):
+    text = "Emmanuel Macron und Olaf Scholz verurteilten den Angriff auf Israel und warfen Iran Terror vor."
+    accusations = [e for e in detect(kb, blank, text) if e.type == "accuse"]
+    roles = names(kb, accusations[0].actors)
+    assert roles["Emmanuel Macron"] == roles["Olaf Scholz"] == "source"
+
+
+def test_an_attack_by_an_armed_group_is_physical_even_without_weapons_named(kb, blank):
+    text = "Das Lager war im Juni von der Terrormiliz Islamischer Staat angegriffen worden."
+    events = detect(kb, blank, text)
+    assert [e.type for e in events] == ["attack"]
