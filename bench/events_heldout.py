@@ -253,7 +253,9 @@ def listing(gold: list[GoldEvent], result: dict) -> None:
         if not (actor_right(g, ev) and place_right(g, ev)):
             found = sorted(key or name for key, name, _ in ev["actors"])
             place = ev["place"][0] if ev["place"] else ""
-            print(f"  {g.page} #{g.number} {g.type}: {sorted(g.actors)} {g.place or '-'} | {found} {place or '-'}")
+            print(
+                f"  {g.page} #{g.number} {g.type}: {sorted(g.actors)} {g.place or '-'} | {found} {place or '-'}"
+            )
     print("\ndetections that match no asserted gold event:")
     for page, ev in result["spurious"]:
         print(f"  {page} {ev['type']} '{ev['trigger'][2]}' at {ev['trigger'][0]}: {ev['title']}")
