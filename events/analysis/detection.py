@@ -75,6 +75,25 @@ DIRECTIONS = frozenset(
 # names no place (the actors' common home).
 DOMESTIC_TYPES = frozenset({"election", "appoint", "resign", "arrest", "ruling", "investigate", "protest"})
 STRUCK = frozenset({"punkt", "nerv", "ton", "geschmack", "kern", "ziel", "zeitgeist"})  # "trifft den Nerv"
+HABITUAL = frozenset(
+    {"jeden", "jede", "jedes", "regelmäßig", "mehrfach", "täglich", "wöchentlich", "häufig", "stets",
+     "gewöhnlich", "wiederholt", "vereitelt", "vereitelten"}
+)  # fmt: skip
+HABITUAL_PAIRS = frozenset(
+    {("immer", "wieder"), ("seit", "wochen"), ("seit", "monaten"), ("seit", "jahren"), ("seit", "tagen")}
+)
+# An election noun reports a vote only with its outcome nearby: "die Stichwahl" alone is as
+# often the one to come.
+RESULT_WORDS = frozenset(
+    {"prozent", "stimmen", "gewann", "gewinnt", "gewonnen", "siegte", "verlor", "verloren", "ergebnis",
+     "mandate", "sitze", "hochrechnung", "wahlbeteiligung", "stimmenanteil", "abgestimmt", "stimmten",
+     "gewählt", "wiedergewählt", "erreichte", "erhielt", "sieg", "wahlsieg", "niederlage", "zugelegt",
+     "platz", "landete", "sieger", "siegerin", "führender", "stärkste", "kraft", "verlust", "verluste"}
+)  # fmt: skip
+# Types that need someone: a meeting, an agreement or a demand of nobody says nothing.
+ACTORLESS_TYPES = frozenset(
+    {"attack", "protest", "arrest", "investigate", "ruling", "weapons_test", "ceasefire", "election"}
+)
 CHOICE_WORDS = frozenset({"andere", "anderen", "keine", "keinen"})
 BE_FORMS = frozenset({"ist", "sind", "sei", "seien", "war", "waren", "wäre", "wären"})
 # Speech acts whose object is a happening that has not happened: "fordert Wahlen",
@@ -260,7 +279,8 @@ def detect_events(
     kept = [
         (event, group)
         for event, group in zip(events, groups, strict=True)
-        if (event.actors or any(m.places for m in group)) and not _untargeted_criticism(event, group)
+        if (event.actors or (event.type in ACTORLESS_TYPES and any(m.places for m in group)))
+        and not _untargeted_criticism(event, group)
     ]
     if not kept:
         return []
@@ -282,18 +302,10 @@ def _read_trigger(
     if weight < MIN_EMBEDDED and _embedded_noun(doc, span):
         return None  # "für die Zusammenarbeit", "über die Wahl": the topic, not the happening
     lo, hi = _clause(doc, sentence, span.start, span.end)
-    if not _asserted(doc, sentence, lo, hi, span, event_type):
+    if not _asserted(doc, sentence, lo, hi, span, event_type) or _other_sense(
+        doc, sentence, lo, hi, span, event_type
+    ):
         return None
-    if event_type.id == "meet" and _passive_hit(doc, lo, hi, span):
-        return None
-    if event_type.id == "election" and span.start > 0 and doc[span.start - 1].text.lower() in CHOICE_WORDS:
-        return None  # "eine andere Wahl haben": a choice
-    if _determiner_einige(doc, span):
-        return None  # "und sich einige Republiken abspalteten": some, not agreeing
-    if event_type.id in ("threaten", "meet") and _impersonal(doc, span):
-        return None  # "das droht uns auch", "es droht ein Flickenteppich", "dann trifft es auch …"
-    if event_type.id == "demand" and span.start > 0 and doc[span.start - 1].text.lower() in BE_FORMS:
-        return None  # "die Ministerin sei gefordert": challenged, not asked
     when = _clause_date(article, lo, hi, sentence)
     if when is None:
         return None
@@ -368,6 +380,26 @@ def _determiner_einige(doc, span) -> bool:
     return last.text.lower().startswith("einige") and following is not None and following.text[:1].isupper()
 
 
+def _other_sense(doc, sentence, lo: int, hi: int, span, event_type: EventType) -> bool:
+    """The trigger word in a sense that reports no happening of its type."""
+    before = doc[span.start - 1].text.lower() if span.start > 0 else ""
+    if event_type.id == "meet" and _passive_hit(doc, lo, hi, span):
+        return True
+    if event_type.id == "election" and (
+        before in CHOICE_WORDS or (_is_noun(span) and not _has_result(sentence))
+    ):
+        return True  # "eine andere Wahl haben" is a choice; "die Stichwahl" alone may be to come
+    if event_type.id in ("threaten", "meet") and _impersonal(doc, span):
+        return True  # "das droht uns auch", "es droht ein Flickenteppich", "dann trifft es auch …"
+    if event_type.id == "demand" and before in BE_FORMS:
+        return True  # "die Ministerin sei gefordert": challenged, not asked
+    return _determiner_einige(doc, span)  # "und sich einige Republiken abspalteten"
+
+
+def _has_result(sentence) -> bool:
+    return any(t.text.lower() in RESULT_WORDS for t in sentence)
+
+
 def _impersonal(doc, span) -> bool:
     before = doc[span.start - 1].text.lower() if span.start > 0 else ""
     after = doc[span.end].text.lower() if span.end < len(doc) else ""
@@ -423,7 +455,7 @@ def _asserted(doc, sentence, lo: int, hi: int, span, event_type: EventType) -> b
         return False
     if event_type.id != "threaten" and keys & PENDING_KEYS:
         return False
-    if CALLED_OFF & set(words):
+    if CALLED_OFF & set(words) or _habitual(words):
         return False
     if _zu_infinitive(doc, lo, hi):
         return False  # "um ihre Partnerschaft zu stärken", "versuchte, Kiew anzugreifen": aims
@@ -457,6 +489,15 @@ def _conjunct(doc, lo: int, hi: int, span) -> tuple[int, int]:
 
 def _joins_verbs(doc, i: int) -> bool:
     return doc[i].text.lower() in COORDINATORS and i + 1 < len(doc) and doc[i + 1].pos_ in ("VERB", "AUX")
+
+
+def _habitual(words: list[str]) -> bool:
+    """ "Jeden Freitag rufen … zu Protesten auf", "mehrfach gefordert", "seit Wochen
+    Angriffe": a habit or a campaign, no single happening."""
+    if HABITUAL & set(words):
+        return True
+    pairs = set(zip(words, words[1:], strict=False))
+    return bool(pairs & HABITUAL_PAIRS)
 
 
 def _infinitive_before_werden(doc, lo: int, hi: int) -> bool:
@@ -699,6 +740,11 @@ def _clause_actors(article: _Article, event_type: EventType, items: list[_Placed
     return _trim(actors)
 
 
+def _is_dateline(doc, item: _Placed) -> bool:
+    at_start = item.start == 0 or doc[item.start - 1].is_space or doc[item.start - 1].text in ".!?"
+    return at_start and item.end < len(doc) and doc[item.end].text in ("–", "—", "-", "/", "(")
+
+
 def _coordinated(doc, first: _Placed, second: _Placed) -> bool:
     """Two names joined by "und", "sowie", "als auch" or a comma, and nothing else."""
     between = [t.text.lower() for t in doc[first.end : second.start]]
@@ -709,6 +755,8 @@ def _no_actor(article: _Article, event_type: EventType, item: _Placed, span, emb
     """Names of the clause that are not the trigger's actors: places where it happened,
     venues ("im Bundestag"), outlets, names outside a noun trigger's own phrase."""
     info = article.kb.info(item.entity_id)
+    if _is_dateline(article.doc, item):
+        return True  # "Wien – …": where the report was filed
     if item.kind == "adjective":
         # "die nordkoreanischen Medien" are not North Korea; "ein russischer Angriff" is Russia's
         return not _attributive(article.doc, item, span)
@@ -948,7 +996,7 @@ def _build_event(article: _Article, group: list[_Mention], dateline: int | None)
     actors = _merged_actors(kb, group)
     place_id = _event_place(kb, group)
     current = all(not m.explicit for m in group)
-    if place_id is None and current and dateline is not None:
+    if place_id is None and current and dateline is not None and _at_home(kb, dateline, actors):
         place_id = dateline
     if place_id is None and event_type.id in DOMESTIC_TYPES:
         place_id = _home_country(article, actors)
@@ -968,6 +1016,13 @@ def _build_event(article: _Article, group: list[_Mention], dateline: int | None)
         confidence=round(min(_support(group), MAX_CONFIDENCE), 2),
         sentence_indexes=sorted({m.sentence for m in group}),
     )
+
+
+def _at_home(kb: KnowledgeBase, place_id: int, actors: list[tuple[int, str]]) -> bool:
+    """A dateline places an event only where one of its actors is at home: "Wien – Kurz
+    fordert …", not "Addis Abeba – Nkurunziza lehnt … ab" (a report from the AU's seat)."""
+    country = kb.info(place_id).country
+    return bool(country) and any(kb.info(e).country == country for e, _ in actors)
 
 
 def _home_country(article: _Article, actors: list[tuple[int, str]]) -> int | None:
@@ -990,7 +1045,13 @@ def _merged_actors(kb: KnowledgeBase, group: list[_Mention]) -> list[tuple[int, 
             votes[entity_id][role] += mention.weight
             first_seen.setdefault(entity_id, len(first_seen))
     weight = {e: sum(v.values()) for e, v in votes.items()}
-    ranked = sorted(votes, key=lambda e: (-weight[e], first_seen[e]))[:MAX_ACTORS]
+    # The strongest report's names, and names that two reports give: a name only one passing
+    # mention adds ("Obama" in a sentence about Kerry's meeting) is not taken on trust.
+    strongest = max(group, key=lambda m: (len(m.actors) > 0, m.weight, -m.start))
+    near = {e for m in group if abs(m.sentence - strongest.sentence) <= 1 for e in m.actors}
+    counts = {e: sum(1 for m in group if e in m.actors) for e in votes}
+    trusted = [e for e in votes if e in near or counts[e] >= 2]
+    ranked = sorted(trusted, key=lambda e: (-weight[e], first_seen[e]))[:MAX_ACTORS]
     order = {"source": 0, "target": 1, "participant": 2}
     actors = [(e, max(votes[e], key=lambda r: (votes[e][r], -order[r]))) for e in ranked]
     # "Nordkorea" twice in the body and "Kim" once in the headline, on the same side: one

@@ -82,12 +82,15 @@ class EventSerializer(PageRecordSerializer):
     actors = ActorSerializer(source="api_actors", many=True)
     article_count = serializers.IntegerField()
     outlet_count = serializers.IntegerField()
+    # The main happening of at least one of its articles (what headline and lead report).
+    main = serializers.BooleanField()
 
     class Meta:
         model = Event
         fields = [
             "id",
             "type",
+            "main",
             "title",
             "date",
             "date_precision",

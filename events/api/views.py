@@ -49,6 +49,9 @@ EVENT_FILTERS = [
     _param("place", OpenApiTypes.INT, "Entity id of the event's place."),
     _param("country", description="ISO 3166 alpha-2 code of the event's place or of an actor."),
     _param("type", description="Event type."),
+    _param(
+        "main", description="1: only events that are the main event of one of their articles.", enum=["1"]
+    ),
     OUTLET,
     TAG,
     _param(

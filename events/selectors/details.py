@@ -8,7 +8,7 @@ actors by role and name).
 
 from __future__ import annotations
 
-from django.db.models import IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 
 from events.analysis.event_types import load_taxonomy
 from events.models import Alias, Entity, Event, EventActor, EventArticle, Mention, Tagging
@@ -90,6 +90,7 @@ def api_event_details(queryset: QuerySet, detail: bool = False) -> QuerySet:
     )
     return _with(
         queryset,
+        main=Exists(links.filter(main=True)),
         article_count=SubqueryCount(links.values("pk")),
         outlet_count=SubqueryCount(
             links.filter(article__outlet__isnull=False).values("article__outlet").distinct()

@@ -238,8 +238,8 @@ def test_event_fields(api, world):
     event = world.events[0]
     item = next(e for e in api.get(LIST_URLS["event"]).json()["results"] if e["id"] == event.pk)
     assert set(item) == {
-        "id", "type", "title", "date", "date_precision", "place", "actors", "article_count", "outlet_count",
-        "tags", "url", "first_seen", "last_seen", "merged_into",
+        "id", "type", "main", "title", "date", "date_precision", "place", "actors", "article_count",
+        "outlet_count", "tags", "url", "first_seen", "last_seen", "merged_into",
     }  # fmt: skip
     assert item["type"] == "meet" and item["title"] == event.title and item["date"] == event.date.isoformat()
     place = event.place
@@ -263,6 +263,11 @@ def test_event_without_place_or_outlets(api, db):
     item = api.get(detail_url("event", event.pk)).json()
     assert item["place"] is None and item["actors"] == [] and item["tags"] == []
     assert item["article_count"] == 1 and item["outlet_count"] == 0
+    assert item["main"] is False
+    assert api.get(LIST_URLS["event"], {"main": "1"}).json()["results"] == []
+    EventArticle.objects.filter(event=event).update(main=True)
+    assert api.get(detail_url("event", event.pk)).json()["main"] is True
+    assert [e["id"] for e in api.get(LIST_URLS["event"], {"main": "1"}).json()["results"]] == [event.pk]
 
 
 def test_entity_fields(api, world):
@@ -391,8 +396,8 @@ def test_schema_generates_without_warnings(db, tmp_path):
         assert set(path_) == {"get"}
     assert {"tokenAuth", "cookieAuth"} <= set(schema["components"]["securitySchemes"])
     event_params = {p["name"] for p in paths["/api/v1/events/"]["get"]["parameters"]}
-    assert {"q", "date_from", "date_to", "actor", "place", "country", "type", "outlet", "tag", "review",
-            "sort", "page", "page_size"} <= event_params  # fmt: skip
+    assert {"q", "date_from", "date_to", "actor", "place", "country", "type", "main", "outlet", "tag",
+            "review", "sort", "page", "page_size"} <= event_params  # fmt: skip
     claim_params = {p["name"] for p in paths["/api/v1/claims/"]["get"]["parameters"]}
     assert {"q", "speaker", "source", "about", "kind", "review", "outlet", "tag", "event", "article",
             "date_from", "date_to", "sort", "page"} <= claim_params  # fmt: skip

@@ -165,3 +165,28 @@ def test_an_attack_by_an_armed_group_is_physical_even_without_weapons_named(kb, 
     text = "Das Lager war im Juni von der Terrormiliz Islamischer Staat angegriffen worden."
     events = detect(kb, blank, text)
     assert [e.type for e in events] == ["attack"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jeden Freitag protestieren Palästinenser in Hebron gegen die Besatzung.",  # a habit
+        "Seit Wochen greifen die USA Boote in der Karibik mit Raketen an.",  # a campaign
+        "Die Stichwahl in Wien entscheidet über das Amt.",  # an election noun without an outcome
+        "Wien – Der Besuch eines Politikers in einer Schule ist Werbung.",  # a meeting of nobody
+    ],
+)
+def test_habits_campaigns_and_topics_are_no_events(kb, blank, text):
+    assert detect(kb, blank, text) == []
+
+
+def test_an_election_with_its_outcome_is_one(kb, blank):
+    text = "Bei der Wahl in Wien erreichte die SPÖ 39 Prozent der Stimmen."
+    assert [e.type for e in detect(kb, blank, text)] == ["election"]
+
+
+def test_a_dateline_places_only_events_of_people_at_home(kb, blank):
+    abroad = detect(kb, blank, "Wien – Wladimir Putin lehnte die Forderung von Joe Biden ab.")[0]
+    assert abroad.type == "reject" and abroad.place_entity_id is None
+    home = detect(kb, blank, "Wien – Sebastian Kurz lehnte die Forderung von Joe Biden ab.")[0]
+    assert kb.info(home.place_entity_id).name == "Wien"
