@@ -94,6 +94,18 @@ RESULT_WORDS = frozenset(
 ACTORLESS_TYPES = frozenset(
     {"attack", "protest", "arrest", "investigate", "ruling", "weapons_test", "ceasefire", "election"}
 )
+VENUES = LOCATIVE | {"vor"}
+NOT_PARTICIPLES = frozenset({"gegen", "genug", "gerade", "gestern", "gemeinsam", "generell", "gelegentlich"})
+APPOINTING_VERBS = frozenset(
+    {"ernennen", "nominieren", "entlassen", "absetzen", "berufen", "abberufen", "feuern", "entheben", "küren",
+     "vereidigen", "entmachten"}
+)  # fmt: skip
+# A capital that acts for more than its country: "Brüssel fordert" is the EU.
+METONYMS = {"Brüssel": "Europäische Union"}
+MONTHS = frozenset(
+    {"januar", "jänner", "februar", "märz", "april", "mai", "juni", "juli", "august", "september", "oktober",
+     "november", "dezember"}
+)  # fmt: skip
 CHOICE_WORDS = frozenset({"andere", "anderen", "keine", "keinen"})
 BE_FORMS = frozenset({"ist", "sind", "sei", "seien", "war", "waren", "wäre", "wären"})
 # Speech acts whose object is a happening that has not happened: "fordert Wahlen",
@@ -148,6 +160,7 @@ PHYSICAL_STEMS = re.compile(
 )
 SEPARABLE = r"(?:ab|an|auf|aus|bei|ein|fest|frei|mit|nach|vor|weg|zurück|zusammen|statt)"
 PARTICIPLE = re.compile(rf"^{SEPARABLE}?ge\w+(?:en|t)$")
+INSEPARABLE_PARTICIPLE = re.compile(r"^(?:be|er|ver|zer|ent|emp|miss)\w{2,}t$")
 ZU_INFINITIVE = re.compile(rf"^{SEPARABLE}zu\w+en$")
 QUOTE_PAIRS = {"„": '“”"', "»": "«", "«": "»", '"': '"', "“": "”"}
 # "Berlin – Bei einem Angriff …", "Wien/Schwechat – …", "Belgrad (APA) – …": the dateline.
@@ -703,6 +716,8 @@ def _clause_actors(article: _Article, event_type: EventType, items: list[_Placed
         if _no_actor(article, event_type, item, span, embedded):
             continue
         entity_id = item.entity_id
+        if kb.info(entity_id).kind == "place" and kb.info(entity_id).name in METONYMS:
+            entity_id = _named(kb, METONYMS[kb.info(entity_id).name]) or entity_id
         if kb.info(entity_id).kind == "place":
             if item.prep and item.prep not in ROLE_PREPS and item.start != span.end + 1:
                 continue  # "im Zentrum von Tel Aviv" is no actor; "Lieferungen von Pjöngjang" is
@@ -727,17 +742,11 @@ def _clause_actors(article: _Article, event_type: EventType, items: list[_Placed
             against = role == "target" and event_type.id == "protest"
             actors.setdefault(entity_id, "target" if against else "participant")
         return _trim(actors)
-    has_source = any(role == "source" for _, role in roles)
-    previous: tuple[_Placed, str] | None = None
-    for (entity_id, role), item in pairs:
-        if role is None and previous is not None and _coordinated(article.doc, previous[0], item):
-            role = previous[1]  # "Valls und Cazeneuve verurteilten …": both accuse
-        if role is None:
-            role = "target" if has_source else "source"
-            has_source = True
-        actors.setdefault(entity_id, role)
-        previous = (item, role)
-    return _trim(actors)
+    return _trim(_directed_roles(article.doc, event_type, pairs, span))
+
+
+def _followed_by(doc, item: _Placed, word: str) -> bool:
+    return item.end < len(doc) and doc[item.end].text.lower() == word
 
 
 def _is_dateline(doc, item: _Placed) -> bool:
@@ -751,6 +760,48 @@ def _coordinated(doc, first: _Placed, second: _Placed) -> bool:
     return 0 < len(between) <= 2 and set(between) <= {"und", "sowie", "als", "auch", ","}
 
 
+def _directed_roles(doc, event_type: EventType, pairs: list, span) -> dict[int, str]:
+    """Roles by cue, else by order: the first name acts, the next is acted on."""
+    actors: dict[int, str] = {}
+    has_source = any(role == "source" for (_, role), _ in pairs)
+    # "Raab wurde gewählt", "Durnwalder wurde verurteilt", "X tritt zurück", "Y wird neuer
+    # Minister": the one it happens to is the target; the agent, if any, says "von X".
+    undergoes = _undergoer_clause(doc, event_type, span)
+    previous: tuple[_Placed, str] | None = None
+    for (entity_id, role), item in pairs:
+        if role is None and previous is not None and _coordinated(doc, previous[0], item):
+            role = previous[1]  # "Valls und Cazeneuve verurteilten …": both accuse
+        if role is None and undergoes:
+            role = "target"
+        if role is None:
+            role = "target" if has_source else "source"
+            has_source = True
+        actors.setdefault(entity_id, role)
+        previous = (item, role)
+    return actors
+
+
+def _participle(token) -> bool:
+    """ "gewählt", "angegriffen", "ernannt", "verurteilt": a past participle, by its shape
+    (and the tagger's verb, where there is one)."""
+    word = token.text.lower()
+    if word in NOT_PARTICIPLES or token.pos_ not in ("VERB", "AUX", ""):
+        return False
+    return bool(PARTICIPLE.match(word) or INSEPARABLE_PARTICIPLE.match(word))
+
+
+def _undergoer_clause(doc, event_type: EventType, span) -> bool:
+    lo, hi = _clause(doc, span.sent, span.start, span.end)
+    words = {t.text.lower() for t in doc[lo:hi]}
+    if words & PASSIVE and any(_participle(t) for t in doc[lo:hi]):
+        return True
+    if event_type.id not in ("appoint", "resign"):
+        return False
+    # "X ernennt Y", "X entlässt Y": an appointer acts; "X tritt zurück", "X wird neuer …",
+    # "Kandidatur von X": the person comes or goes.
+    return not any(token_keys(t) & APPOINTING_VERBS for t in doc[span.start : span.end])
+
+
 def _no_actor(article: _Article, event_type: EventType, item: _Placed, span, embedded: bool) -> bool:
     """Names of the clause that are not the trigger's actors: places where it happened,
     venues ("im Bundestag"), outlets, names outside a noun trigger's own phrase."""
@@ -760,8 +811,10 @@ def _no_actor(article: _Article, event_type: EventType, item: _Placed, span, emb
     if item.kind == "adjective":
         # "die nordkoreanischen Medien" are not North Korea; "ein russischer Angriff" is Russia's
         return not _attributive(article.doc, item, span)
-    if item.prep in LOCATIVE and info.kind == "organization":
-        return True
+    if item.prep in VENUES and info.kind == "organization":
+        return True  # "im Bundestag", "vor dem UN-Menschenrechtsrat": where, not who
+    if item.prep in ("laut", "zufolge") or _followed_by(article.doc, item, "zufolge"):
+        return True  # "laut Human Rights Watch": who reports
     giver = event_type.id in GIVING_TYPES and item.prep in GIVER_CUES and info.kind == "country"
     if info.kind in PLACE_KINDS and _is_locative(item, event_type) and not giver:
         return True
@@ -855,6 +908,10 @@ def _cue_role(event_type: EventType, item: _Placed, span) -> str | None:
         return "source"
     if event_type.id in GIVING_TYPES and item.prep in GIVER_CUES:
         return "source"
+    if event_type.id == "demand" and item.prep in ("von", "vom"):
+        return "target"  # "fordert von Scholz": Scholz is asked
+    if event_type.id in ("attack", "weapons_test") and item.prep == "aus":
+        return "source"  # "Raketen aus dem Gazastreifen auf Israel": from where they came
     if item.prep in AGENT_CUES:
         return "source"
     if event_type.id == "protest":
@@ -884,8 +941,8 @@ def _clause_places(
         info = kb.info(item.entity_id)
         if info.kind not in PLACE_KINDS or item.kind == "adjective":
             continue
-        if article.doc[item.start : item.end].text.lower() in DIRECTIONS:
-            continue  # "im Norden des Westjordanlandes" is a direction, not the town Norden
+        if article.doc[item.start : item.end].text.lower() in DIRECTIONS | MONTHS:
+            continue  # "im Norden des Westjordanlandes", "im Mai": no towns Norden or Mai
         if _is_locative(item, event_type):
             if item.cues & WAR_SCENE and event_type.id != "attack":
                 continue
@@ -1093,7 +1150,10 @@ def _event_place(kb: KnowledgeBase, group: list[_Mention]) -> int | None:
 
 def _untargeted_criticism(event: EventData, group: list[_Mention]) -> bool:
     """ "warnte Rostek", "kritisierte die Pläne": criticism of nobody is a statement, not
-    an accusation; only a strong word ("vorwerfen", "beschuldigen") says so alone."""
+    an accusation; only a strong word ("vorwerfen", "beschuldigen") says so alone. A threat
+    needs someone who threatens ("sonst drohen Slums" is a danger)."""
+    if event.type == "threaten":
+        return not any(role == "source" for _, role in event.actors)
     if event.type != "accuse" or any(role == "target" for _, role in event.actors):
         return False
     return max(m.weight for m in group) < STRONG_ACCUSATION
@@ -1115,6 +1175,11 @@ def _support(group: list[_Mention]) -> float:
 
 def _is_reporter(kb: KnowledgeBase, entity_id: int) -> bool:
     return kb.info(entity_id).org_type in REPORTER_ORG_TYPES
+
+
+def _named(kb: KnowledgeBase, name: str) -> int | None:
+    candidates, _ = kb.lookup(name)
+    return next((c.entity_id for c in candidates if kb.info(c.entity_id).name == name), None)
 
 
 def _country_entities(kb: KnowledgeBase) -> dict[str, int]:

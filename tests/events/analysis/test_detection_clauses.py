@@ -190,3 +190,32 @@ def test_a_dateline_places_only_events_of_people_at_home(kb, blank):
     assert abroad.type == "reject" and abroad.place_entity_id is None
     home = detect(kb, blank, "Wien – Sebastian Kurz lehnte die Forderung von Joe Biden ab.")[0]
     assert kb.info(home.place_entity_id).name == "Wien"
+
+
+def test_the_one_a_passive_or_an_appointment_happens_to_is_the_target(kb, blank):
+    chosen = detect(kb, blank, "Sebastian Kurz wurde am Montag in Wien zum Außenminister ernannt.")[0]
+    assert chosen.type == "appoint" and names(kb, chosen.actors) == {"Sebastian Kurz": "target"}
+    gone = detect(kb, blank, "Bundeskanzler Werner Faymann trat am Montag in Wien zurück.")[0]
+    assert gone.type == "resign" and names(kb, gone.actors) == {"Werner Faymann": "target"}
+    named = detect(kb, blank, "Donald Trump ernannte Marco Rubio zum Außenminister.")[0]
+    assert names(kb, named.actors) == {"Donald Trump": "source", "Marco Rubio": "target"}
+
+
+def test_who_is_asked_and_where_rockets_came_from(kb, blank):
+    asked = detect(kb, blank, "Friedrich Merz forderte von Olaf Scholz einen Kurswechsel.")[0]
+    assert names(kb, asked.actors) == {"Friedrich Merz": "source", "Olaf Scholz": "target"}
+    rockets = detect(kb, blank, "Die Hamas feuerte Raketen aus dem Gazastreifen auf Israel ab.")[0]
+    assert rockets.type == "attack" and names(kb, rockets.actors).get("Israel") == "target"
+
+
+def test_venues_reporters_and_dangers_are_no_actors(kb, blank):
+    venue = detect(kb, blank, "Annalena Baerbock kritisierte Russland vor der UN-Generalversammlung scharf.")[
+        0
+    ]
+    assert set(names(kb, venue.actors)) == {"Annalena Baerbock", "Russland"}
+    assert detect(kb, blank, "Sonst drohen in Wien neue Slums.") == []
+
+
+def test_brussels_acting_is_the_eu_and_a_month_is_no_place(kb, blank):
+    event = detect(kb, blank, "Brüssel fordert von Ungarn die Einhaltung der Regeln.")[0]
+    assert names(kb, event.actors) == {"Europäische Union": "source", "Ungarn": "target"}
