@@ -289,10 +289,20 @@ def detect_events(
     # "Zusammenarbeit" with nobody and nowhere says nothing an analyst could use: an event
     # needs an actor or a place its own words name ("Angriff in Hebron"); a dateline alone
     # would make "Treffen in Wien" of any "der Besuch eines Politikers".
+    # The headline's happening is the article's subject even where the lead names nobody
+    # ("Bildungsprotest in Budapest"): it needs an actor or some place, the dateline included.
+    lead = max(range(len(groups)), key=lambda n: _lead_score(groups[n])) if groups else None
+    if lead is not None and not events[lead].actors and events[lead].place_entity_id is None:
+        events[lead].place_entity_id = dateline
+        events[lead].title = _title(groups[lead][0].type, [], dateline, article.kb)
     kept = [
         (event, group)
-        for event, group in zip(events, groups, strict=True)
-        if (event.actors or (event.type in ACTORLESS_TYPES and any(m.places for m in group)))
+        for n, (event, group) in enumerate(zip(events, groups, strict=True))
+        if (
+            event.actors
+            or (event.type in ACTORLESS_TYPES and any(m.places for m in group))
+            or (n == lead and event.place_entity_id is not None and _reported_in_lead(article.doc, group))
+        )
         and not _untargeted_criticism(event, group)
     ]
     if not kept:
@@ -1146,6 +1156,11 @@ def _event_place(kb: KnowledgeBase, group: list[_Mention]) -> int | None:
         return (is_place, entity_id in located, in_country, found[entity_id], info.population)
 
     return max(found, key=rank)
+
+
+def _reported_in_lead(doc, group: list[_Mention]) -> bool:
+    """A verb in headline or lead reports it ("trafen sich"); a noun may name a topic."""
+    return any(m.sentence < LEAD_SENTENCES and not _is_noun(doc[m.start : m.end]) for m in group)
 
 
 def _untargeted_criticism(event: EventData, group: list[_Mention]) -> bool:

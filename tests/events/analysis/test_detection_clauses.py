@@ -219,3 +219,9 @@ def test_venues_reporters_and_dangers_are_no_actors(kb, blank):
 def test_brussels_acting_is_the_eu_and_a_month_is_no_place(kb, blank):
     event = detect(kb, blank, "Brüssel fordert von Ungarn die Einhaltung der Regeln.")[0]
     assert names(kb, event.actors) == {"Europäische Union": "source", "Ungarn": "target"}
+
+
+def test_the_headline_happening_stays_with_the_dateline_where_its_lead_names_nobody(kb, blank):
+    text = "Wien – Tausende Lehrerinnen und Lehrer trafen sich zum Gipfel der Bildungsgewerkschaften."
+    event = detect(kb, blank, text)[0]
+    assert event.type == "meet" and event.main and kb.info(event.place_entity_id).name == "Wien"
