@@ -106,6 +106,15 @@ MONTHS = frozenset(
     {"januar", "jänner", "februar", "märz", "april", "mai", "juni", "juli", "august", "september", "oktober",
      "november", "dezember"}
 )  # fmt: skip
+# Modal verbs, also in reported speech: "nur das Parlament könne ihn absetzen", "er muss
+# zurücktreten", "Wähler können abstimmen" say what may or must happen, not what did.
+UNREAL_FORMS = MODAL_FORMS | {
+    "kann", "können", "könne", "muss", "müssen", "müsse", "müsste", "müssten", "solle", "sollte", "sollten",
+    "wolle", "wollte", "wollten", "dürfe", "dürfte", "dürften", "möge",
+}  # fmt: skip
+PENDING_PAIRS = (
+    ("steht", "aus"), ("stehen", "aus"), ("steht", "bevor"), ("stehen", "bevor"), ("sieht", "vor"), ("sehen", "vor"),
+)  # fmt: skip
 CHOICE_WORDS = frozenset({"andere", "anderen", "keine", "keinen"})
 BE_FORMS = frozenset({"ist", "sind", "sei", "seien", "war", "waren", "wäre", "wären"})
 # Speech acts whose object is a happening that has not happened: "fordert Wahlen",
@@ -147,7 +156,10 @@ HYPOTHETICAL = frozenset(
 )
 FUTURE_FORMS = frozenset({"wird", "werden", "werde", "wirst"})
 # "Ihm droht eine Anklage": what threatens has not happened.
-PENDING_KEYS = frozenset({"drohen", "bevorstehen", "planen", "geplant", "sollen", "vorbereiten", "bereiten"})
+PENDING_KEYS = frozenset(
+    {"drohen", "bevorstehen", "planen", "geplant", "sollen", "vorbereiten", "bereiten", "erwarten", "ausstehen",
+     "anstehen", "vorsehen"}
+)  # fmt: skip
 # An "Angriff" in a quarrel between politicians is an accusation, not violence: physical
 # attacks come with weapons, soldiers or victims somewhere in their sentence.
 VERBAL_ATTACK_KEYS = frozenset({"angriff", "angreifen", "attacke", "attackieren", "schießen"})
@@ -398,9 +410,12 @@ def _idiom(doc, span) -> bool:
 
 
 def _determiner_einige(doc, span) -> bool:
+    """ "einige Republiken", "einige ihrer Mitglieder": the determiner, not "sich einigen"
+    (whose bare forms stand at the clause's end: "wollen sich einigen")."""
     last = doc[span.end - 1]
     following = doc[span.end] if span.end < len(doc) else None
-    return last.text.lower().startswith("einige") and following is not None and following.text[:1].isupper()
+    bare = last.text.lower() in ("einige", "einigen", "einiger", "einiges")
+    return bare and following is not None and not following.is_punct
 
 
 def _other_sense(doc, sentence, lo: int, hi: int, span, event_type: EventType) -> bool:
@@ -416,6 +431,8 @@ def _other_sense(doc, sentence, lo: int, hi: int, span, event_type: EventType) -
         return True  # "das droht uns auch", "es droht ein Flickenteppich", "dann trifft es auch …"
     if event_type.id == "demand" and before in BE_FORMS:
         return True  # "die Ministerin sei gefordert": challenged, not asked
+    if event_type.id == "appoint" and "werden" in token_keys(doc[span.start]) and span.end - span.start > 1:
+        return doc[span.start + 1].text.lower() in ARTICLES  # "wird der Präsident …" is no office taken
     return _determiner_einige(doc, span)  # "und sich einige Republiken abspalteten"
 
 
@@ -474,7 +491,7 @@ def _asserted(doc, sentence, lo: int, hi: int, span, event_type: EventType) -> b
     if (NEGATIONS | {"ohne"}) & set(near) or (words and _last_word(doc, lo, hi) == "nicht"):
         return False  # "traf Kim in Pjöngjang nicht"
     keys = frozenset().union(*(token_keys(t) for t in doc[lo:hi])) if hi > lo else frozenset()
-    if MODAL_FORMS & set(words) or keys & MODAL_KEYS or HYPOTHETICAL & set(words):
+    if UNREAL_FORMS & set(words) or keys & MODAL_KEYS or HYPOTHETICAL & set(words):
         return False
     if event_type.id != "threaten" and keys & PENDING_KEYS:
         return False
@@ -486,10 +503,12 @@ def _asserted(doc, sentence, lo: int, hi: int, span, event_type: EventType) -> b
         return False  # "wenn Kim Putin trifft"
     # "wird … treffen", "das Treffen wird stattfinden": a future tense in the clause; "wird
     # getroffen" (passive) and "wird gewählt" report the happening.
-    if FUTURE_FORMS & set(words) and (
-        _ends_in_infinitive(doc, lo, hi) or _infinitive_before_werden(doc, lo, hi)
-    ):
+    passive = any("Pass" in t.morph.get("Voice") for t in doc[lo:hi])  # "wird … empfangen"
+    future = _ends_in_infinitive(doc, lo, hi) or _infinitive_before_werden(doc, lo, hi)
+    if FUTURE_FORMS & set(words) and not passive and future:
         return False
+    if any(verb in words and _last_word(doc, lo, hi) == particle for verb, particle in PENDING_PAIRS):
+        return False  # "die Ratifizierung steht noch aus", "sieht … vor"
     # The sentence before the trigger clause may carry the condition ("Sollte Kim …, würde …").
     before = {t.text.lower() for t in doc[sentence.start : clause_start]}
     return not (before & {"sollte", "sollten", "würde", "würden", "könnte", "könnten"})
@@ -597,8 +616,15 @@ def _clause_date(
     if published is not None:
         if UNDATED_PAST & {t.text.lower() for t in doc[lo:hi]}:
             return None  # "damals": long before the article, but when?
+        if _pluperfect(doc, lo, hi):
+            return None, None, True  # "hatte … getroffen": before the story, date unknown
         return published, "day", False
     return None, None, False
+
+
+def _pluperfect(doc, lo: int, hi: int) -> bool:
+    words = {t.text.lower() for t in doc[lo:hi]}
+    return bool(words & {"hatte", "hatten", "war", "waren"}) and any(_participle(t) for t in doc[lo:hi])
 
 
 def _verbal(doc, sentence, span) -> bool:

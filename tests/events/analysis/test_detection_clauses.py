@@ -225,3 +225,33 @@ def test_the_headline_happening_stays_with_the_dateline_where_its_lead_names_nob
     text = "Wien – Tausende Lehrerinnen und Lehrer trafen sich zum Gipfel der Bildungsgewerkschaften."
     event = detect(kb, blank, text)[0]
     assert event.type == "meet" and event.main and kb.info(event.place_entity_id).name == "Wien"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nur das Parlament könne Ponta in Bukarest absetzen.",  # reported speech, a possibility
+        "Einige ihrer Abgeordneten einigten sich nicht.",  # the determiner, and negated
+        "Die Ratifizierung des Abkommens durch Frankreich steht noch aus.",  # pending
+    ],
+)
+def test_possibilities_and_pending_steps_are_no_events(kb, blank, text):
+    assert detect(kb, blank, text) == []
+
+
+def test_a_pluperfect_background_happening_is_undated(kb, blank):
+    text = "Olaf Scholz traf Emmanuel Macron in Paris. Zuvor hatte Scholz Joe Biden in Washington getroffen."
+    events = detect(kb, blank, text)
+    assert [(e.date, kb.info(e.place_entity_id).name) for e in events] == [
+        (PUBLISHED, "Paris"),
+        (None, "Washington"),
+    ]
+
+
+def test_taking_an_office_is_an_appointment_but_not_an_article_after_wird(kb, blank):
+    event = detect(
+        kb, blank, "Johanna Mikl-Leitner wird Landeshauptmann-Stellvertreterin in Niederösterreich."
+    )[0]
+    assert event.type == "appoint" and names(kb, event.actors) == {"Johanna Mikl-Leitner": "target"}
+    received = detect(kb, blank, "In Wien wurde der Präsident von Sebastian Kurz empfangen.")
+    assert [e.type for e in received] == ["meet"]
