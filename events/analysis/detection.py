@@ -77,10 +77,18 @@ DOMESTIC_TYPES = frozenset({"election", "appoint", "resign", "arrest", "ruling",
 STRUCK = frozenset({"punkt", "nerv", "ton", "geschmack", "kern", "ziel", "zeitgeist"})  # "trifft den Nerv"
 HABITUAL = frozenset(
     {"jeden", "jede", "jedes", "regelmäßig", "mehrfach", "täglich", "wöchentlich", "häufig", "stets",
-     "gewöhnlich", "wiederholt", "vereitelt", "vereitelten"}
+     "gewöhnlich", "wiederholt", "vereitelt", "vereitelten", "jahrelang", "monatelang", "wochenlang",
+     "jahrzehntelang"}
 )  # fmt: skip
 HABITUAL_PAIRS = frozenset(
-    {("immer", "wieder"), ("seit", "wochen"), ("seit", "monaten"), ("seit", "jahren"), ("seit", "tagen")}
+    {
+        ("immer", "wieder"),
+        ("seit", "wochen"),
+        ("seit", "monaten"),
+        ("seit", "jahren"),
+        ("seit", "tagen"),
+        ("lange", "zeit"),
+    }
 )
 # An election noun reports a vote only with its outcome nearby: "die Stichwahl" alone is as
 # often the one to come.
@@ -88,7 +96,8 @@ RESULT_WORDS = frozenset(
     {"prozent", "stimmen", "gewann", "gewinnt", "gewonnen", "siegte", "verlor", "verloren", "ergebnis",
      "mandate", "sitze", "hochrechnung", "wahlbeteiligung", "stimmenanteil", "abgestimmt", "stimmten",
      "gewählt", "wiedergewählt", "erreichte", "erhielt", "sieg", "wahlsieg", "niederlage", "zugelegt",
-     "platz", "landete", "sieger", "siegerin", "führender", "stärkste", "kraft", "verlust", "verluste"}
+     "platz", "landete", "sieger", "siegerin", "führender", "stärkste", "kraft", "verlust", "verluste",
+     "schlappe", "wahlschlappe", "wahlniederlage", "erdrutschsieg"}
 )  # fmt: skip
 # Types that need someone: a meeting, an agreement or a demand of nobody says nothing.
 ACTORLESS_TYPES = frozenset(
@@ -115,6 +124,11 @@ UNREAL_FORMS = MODAL_FORMS | {
 PENDING_PAIRS = (
     ("steht", "aus"), ("stehen", "aus"), ("steht", "bevor"), ("stehen", "bevor"), ("sieht", "vor"), ("sehen", "vor"),
 )  # fmt: skip
+QUANTITIES = frozenset(
+    {"tausend", "tausende", "hunderte", "dutzende", "zahlreiche", "mehrere", "viele", "unzählige", "etliche",
+     "hundert", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun", "zehn", "zwölf", "zwanzig"}
+)  # fmt: skip
+COUNTABLE_TYPES = frozenset({"attack", "protest", "arrest", "investigate", "meet"})
 CHOICE_WORDS = frozenset({"andere", "anderen", "keine", "keinen"})
 BE_FORMS = frozenset({"ist", "sind", "sei", "seien", "war", "waren", "wäre", "wären"})
 # Speech acts whose object is a happening that has not happened: "fordert Wahlen",
@@ -369,6 +383,8 @@ def _read_trigger(
     places = _clause_places(article, event_type, index, clause_items, lo, hi)
     if not places and not clause_items and not _is_noun(span):
         places = _clause_places(article, event_type, index, outside, sentence.start, sentence.end)
+    if not places and event_type.id in SPEECH_ACTS:
+        places = _clause_places(article, event_type, index, items, sentence.start, sentence.end)
     factor = 1.0 if index < LEAD_SENTENCES else LATE_FACTOR
     infos = [article.kb.info(e) for e in actors]
     return _Mention(
@@ -431,9 +447,18 @@ def _other_sense(doc, sentence, lo: int, hi: int, span, event_type: EventType) -
         return True  # "das droht uns auch", "es droht ein Flickenteppich", "dann trifft es auch …"
     if event_type.id == "demand" and before in BE_FORMS:
         return True  # "die Ministerin sei gefordert": challenged, not asked
+    if event_type.id in COUNTABLE_TYPES and _is_noun(span) and _counted(doc, span):
+        return True  # "mehr als tausend Angriffe auf Flüchtlingsheime": a statistic
+    if event_type.id == "election" and span.text.lower() in ("wählen", "wählt") and not _has_result(sentence):
+        return True  # "Viele wählen FPÖ": a habit of voters, not a vote
     if event_type.id == "appoint" and "werden" in token_keys(doc[span.start]) and span.end - span.start > 1:
         return doc[span.start + 1].text.lower() in ARTICLES  # "wird der Präsident …" is no office taken
     return _determiner_einige(doc, span)  # "und sich einige Republiken abspalteten"
+
+
+def _counted(doc, span) -> bool:
+    before = doc[max(0, span.start - 3) : span.start]
+    return any(t.like_num or t.text.lower() in QUANTITIES for t in before)
 
 
 def _has_result(sentence) -> bool:
@@ -823,7 +848,7 @@ def _participle(token) -> bool:
     word = token.text.lower()
     if word in NOT_PARTICIPLES or token.pos_ not in ("VERB", "AUX", ""):
         return False
-    return bool(PARTICIPLE.match(word) or INSEPARABLE_PARTICIPLE.match(word))
+    return bool(PARTICIPLE.match(word) or INSEPARABLE_PARTICIPLE.match(word) or word.endswith("iert"))
 
 
 def _undergoer_clause(doc, event_type: EventType, span) -> bool:
@@ -856,7 +881,24 @@ def _no_actor(article: _Article, event_type: EventType, item: _Placed, span, emb
         return True
     if _is_reporter(article.kb, item.entity_id) or item.prep in event_type.not_actors:
         return True
+    if (
+        event_type.id in ("appoint", "resign")
+        and info.kind == "organization"
+        and span.start <= item.start < span.end
+    ):
+        return True  # "zur Präsidentin des Zentralkomitees gewählt": the office's body
+    if (
+        embedded
+        and event_type.roles == "symmetric"
+        and item.start < span.start
+        and _with_partner(article.doc, span)
+    ):
+        return False  # "Xi ging bei einem Treffen mit Erdoğan …": Xi met him
     return embedded and not _attached(article.doc, item, span)
+
+
+def _with_partner(doc, span) -> bool:
+    return span.end < len(doc) and doc[span.end].text.lower() in ("mit", "zwischen")
 
 
 def _relative_antecedent(

@@ -255,3 +255,20 @@ def test_taking_an_office_is_an_appointment_but_not_an_article_after_wird(kb, bl
     assert event.type == "appoint" and names(kb, event.actors) == {"Johanna Mikl-Leitner": "target"}
     received = detect(kb, blank, "In Wien wurde der Präsident von Sebastian Kurz empfangen.")
     assert [e.type for e in received] == ["meet"]
+
+
+def test_statistics_and_voting_habits_are_no_events(kb, blank):
+    assert detect(kb, blank, "In Deutschland gab es mehr als tausend Angriffe auf Flüchtlingsheime.") == []
+    assert detect(kb, blank, "Viele wählen die FPÖ, obwohl sie ihr wenig zutrauen.") == []
+
+
+def test_a_meeting_with_someone_includes_the_subject(kb, blank):
+    text = "Xi Jinping sprach in Peking bei einem Treffen mit Recep Tayyip Erdoğan über Handel."
+    event = detect(kb, blank, text)[0]
+    assert event.type == "meet" and set(names(kb, event.actors)) == {"Xi Jinping", "Recep Tayyip Erdoğan"}
+
+
+def test_a_criticised_minister_is_the_target(kb, blank):
+    text = "Innenminister Wolfgang Sobotka wird von Amnesty International heftig kritisiert."
+    event = detect(kb, blank, text)[0]
+    assert names(kb, event.actors)["Wolfgang Sobotka"] == "target"
