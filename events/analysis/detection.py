@@ -45,7 +45,8 @@ MIN_EMBEDDED = 0.8  # a noun in a phrase ("über die Wahl") reports a happening 
 LATE_FACTOR = 0.85  # triggers after the lead are a little less certain
 MAX_CONFIDENCE = 0.99  # a lexicon never makes an event certain
 MAX_ACTORS = 4
-ROLE_WINDOW = 4  # tokens before a mention searched for prepositions
+ROLE_WINDOW = 4  # tokens before a mention whose words are its cues
+PREP_WINDOW = 6  # tokens before a mention searched for its preposition, over articles and adjectives
 NEGATION_REACH = 3  # tokens around a trigger where "nicht"/"kein" negates it
 LOCATIVE = frozenset({"in", "im", "bei", "beim", "nahe"})
 DIRECTIONAL = frozenset({"nach"})  # "reiste nach Peking": where the meeting is, for meetings only
@@ -78,7 +79,7 @@ STRUCK = frozenset({"punkt", "nerv", "ton", "geschmack", "kern", "ziel", "zeitge
 HABITUAL = frozenset(
     {"jeden", "jede", "jedes", "regelmäßig", "mehrfach", "täglich", "wöchentlich", "häufig", "stets",
      "gewöhnlich", "wiederholt", "vereitelt", "vereitelten", "jahrelang", "monatelang", "wochenlang",
-     "jahrzehntelang"}
+     "jahrzehntelang", "vielfach", "verdächtigt"}
 )  # fmt: skip
 HABITUAL_PAIRS = frozenset(
     {
@@ -96,7 +97,7 @@ RESULT_WORDS = frozenset(
     {"prozent", "stimmen", "gewann", "gewinnt", "gewonnen", "siegte", "verlor", "verloren", "ergebnis",
      "mandate", "sitze", "hochrechnung", "wahlbeteiligung", "stimmenanteil", "abgestimmt", "stimmten",
      "gewählt", "wiedergewählt", "erreichte", "erhielt", "sieg", "wahlsieg", "niederlage", "zugelegt",
-     "platz", "landete", "sieger", "siegerin", "führender", "stärkste", "kraft", "verlust", "verluste",
+     "landete", "sieger", "siegerin", "führender", "stärkste",
      "schlappe", "wahlschlappe", "wahlniederlage", "erdrutschsieg"}
 )  # fmt: skip
 # Types that need someone: a meeting, an agreement or a demand of nobody says nothing.
@@ -129,6 +130,14 @@ QUANTITIES = frozenset(
      "hundert", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun", "zehn", "zwölf", "zwanzig"}
 )  # fmt: skip
 COUNTABLE_TYPES = frozenset({"attack", "protest", "arrest", "investigate", "meet"})
+STANDING = frozenset(
+    {"alte", "alten", "langjährige", "langjährigen", "altbekannte", "bekannte", "frühere", "früheren"}
+)
+# Institutions a country adjective names the country by: "die iranische Polizei hat … festgenommen".
+INSTITUTIONS = frozenset(
+    {"polizei", "armee", "regierung", "militär", "luftwaffe", "marine", "behörden", "justiz", "streitkräfte",
+     "truppen", "sicherheitskräfte", "staatsanwaltschaft", "außenministerium", "führung", "grenzpolizei"}
+)  # fmt: skip
 CHOICE_WORDS = frozenset({"andere", "anderen", "keine", "keinen"})
 BE_FORMS = frozenset({"ist", "sind", "sei", "seien", "war", "waren", "wäre", "wären"})
 # Speech acts whose object is a happening that has not happened: "fordert Wahlen",
@@ -148,6 +157,7 @@ CALLED_OFF = frozenset(
     {"untersagt", "verboten", "abgesagt", "verschoben", "gestoppt", "verhindert", "ausgesetzt", "verpasste",
      "verpasst", "versäumte", "versäumt"}
 )  # fmt: skip
+GENITIVE = "(genitive)"  # the preposition a genitive attribute "stands after"
 COORDINATORS = frozenset({"und", "oder", "aber", "sondern", "sowie"})
 PREPOSITIONS = frozenset(
     {"auf", "nach", "bei", "vor", "während", "wegen", "über", "gegen", "mit", "von", "zu", "zum", "zur",
@@ -172,7 +182,7 @@ FUTURE_FORMS = frozenset({"wird", "werden", "werde", "wirst"})
 # "Ihm droht eine Anklage": what threatens has not happened.
 PENDING_KEYS = frozenset(
     {"drohen", "bevorstehen", "planen", "geplant", "sollen", "vorbereiten", "bereiten", "erwarten", "ausstehen",
-     "anstehen", "vorsehen"}
+     "anstehen", "vorsehen", "vorbereitung", "planung"}
 )  # fmt: skip
 # An "Angriff" in a quarrel between politicians is an accusation, not violence: physical
 # attacks come with weapons, soldiers or victims somewhere in their sentence.
@@ -437,6 +447,23 @@ def _determiner_einige(doc, span) -> bool:
 def _other_sense(doc, sentence, lo: int, hi: int, span, event_type: EventType) -> bool:
     """The trigger word in a sense that reports no happening of its type."""
     before = doc[span.start - 1].text.lower() if span.start > 0 else ""
+    if any(t.is_punct and t.text not in "-–" for t in span):
+        return True  # a pattern across a comma: "… werden, sagte FPÖ-Generalsekretär …"
+    if (
+        span[-1].pos_ == "ADJ"
+        and span[-1].text.islower()
+        and span.end < len(doc)
+        and doc[span.end].text[:1].isupper()
+    ):
+        return True  # "den verweigerten Orden", "als Terrororganisation eingestuften JNIM": an attribute
+    if before in STANDING:
+        return True  # "eine alte Forderung der FPÖ": a standing position
+    if (
+        event_type.id == "threaten"
+        and span[0].text.lower() in ("droht", "drohen", "drohe")
+        and "mit" not in {t.text.lower() for t in doc[lo:hi]}
+    ):
+        return True  # "Bosnien droht die Staatspleite", "was im schlimmsten Fall droht": looming
     if event_type.id == "meet" and _passive_hit(doc, lo, hi, span):
         return True
     if event_type.id == "election" and (
@@ -720,7 +747,7 @@ def _place_mentions(doc, mentions, kb: KnowledgeBase, sentences) -> dict[int, li
         previous_end = token_spans[n - 1].end if n and token_spans[n - 1] is not None else 0
         window_start = max(sentence_start, previous_end, span.start - ROLE_WINDOW)
         cues = frozenset(t.text.lower() for t in doc[window_start : span.start])
-        prep, det = _preposition(doc, window_start, span.start)
+        prep, det = _preposition(doc, max(sentence_start, span.start - PREP_WINDOW), span.start)
         by_sentence[mention.sentence_index].append(
             _Placed(mention.entity_id, span.start, span.end, cues, mention.kind, prep, det)
         )
@@ -748,6 +775,8 @@ def _preposition(doc, window_start: int, start: int) -> tuple[str, str]:
         ):
             det = det or (word if word in ARTICLES else "")
             continue
+        if det in ("der", "des") and doc[i].text[:1].isupper() and doc[i].pos_ in ("NOUN", ""):
+            return GENITIVE, det  # "dem Flughafen der Hauptstadt Beirut": Beirut's airport
         break
     return "", det
 
@@ -780,8 +809,13 @@ def _clause_actors(article: _Article, event_type: EventType, items: list[_Placed
         if kb.info(entity_id).kind == "place" and kb.info(entity_id).name in METONYMS:
             entity_id = _named(kb, METONYMS[kb.info(entity_id).name]) or entity_id
         if kb.info(entity_id).kind == "place":
-            if item.prep and item.prep not in ROLE_PREPS and item.start != span.end + 1:
-                continue  # "im Zentrum von Tel Aviv" is no actor; "Lieferungen von Pjöngjang" is
+            aimed = (
+                item.prep == "gegen"
+                or (item.prep == "auf" and event_type.id == "attack")
+                or (item.prep in ("an", "für") and event_type.id in GIVING_TYPES)  # "Munition für Moskau"
+            )
+            if item.prep and not aimed and item.start != span.end + 1:
+                continue  # "im Zentrum von Tel Aviv", "auf dem Flughafen Beirut" are no actors
             if not article.countries:
                 article.countries.update(_country_entities(kb))
             entity_id = article.countries.get(kb.info(entity_id).country)
@@ -790,11 +824,21 @@ def _clause_actors(article: _Article, event_type: EventType, items: list[_Placed
         roles.append((entity_id, _cue_role(event_type, item, span)))
         kept.append(item)
     # "Russlands Präsident Wladimir Putin": the person acts, not the country beside him.
-    represented = {kb.info(e).country for e, _ in roles if kb.info(e).kind == "person"}
+    people = [
+        (item, kb.info(e).country)
+        for (e, _), item in zip(roles, kept, strict=True)
+        if kb.info(e).kind == "person"
+    ]
     pairs = [
         (role, item)
         for role, item in zip(roles, kept, strict=True)
-        if not (kb.info(role[0]).kind == "country" and kb.info(role[0]).country in represented)
+        if not (
+            kb.info(role[0]).kind == "country"
+            and any(
+                country == kb.info(role[0]).country and 0 <= person.start - item.end <= 3
+                for person, country in people
+            )
+        )
     ]
     roles = [role for role, _ in pairs]
     actors: dict[int, str] = {}
@@ -870,8 +914,9 @@ def _no_actor(article: _Article, event_type: EventType, item: _Placed, span, emb
     if _is_dateline(article.doc, item):
         return True  # "Wien – …": where the report was filed
     if item.kind == "adjective":
-        # "die nordkoreanischen Medien" are not North Korea; "ein russischer Angriff" is Russia's
-        return not _attributive(article.doc, item, span)
+        # "die nordkoreanischen Medien" are not North Korea; "ein russischer Angriff" is Russia's,
+        # and "die iranische Polizei" is Iran's
+        return not (_attributive(article.doc, item, span) or _institution_after(article.doc, item))
     if item.prep in VENUES and info.kind == "organization":
         return True  # "im Bundestag", "vor dem UN-Menschenrechtsrat": where, not who
     if item.prep in ("laut", "zufolge") or _followed_by(article.doc, item, "zufolge"):
@@ -883,10 +928,10 @@ def _no_actor(article: _Article, event_type: EventType, item: _Placed, span, emb
         return True
     if (
         event_type.id in ("appoint", "resign")
-        and info.kind == "organization"
         and span.start <= item.start < span.end
+        and span.end - span.start > 2
     ):
-        return True  # "zur Präsidentin des Zentralkomitees gewählt": the office's body
+        return True  # "zur Nachfolgerin des Generaldirektors Spindelegger gewählt": office, body, predecessor
     if (
         embedded
         and event_type.roles == "symmetric"
@@ -895,6 +940,10 @@ def _no_actor(article: _Article, event_type: EventType, item: _Placed, span, emb
     ):
         return False  # "Xi ging bei einem Treffen mit Erdoğan …": Xi met him
     return embedded and not _attached(article.doc, item, span)
+
+
+def _institution_after(doc, item: _Placed) -> bool:
+    return item.end < len(doc) and doc[item.end].text.lower() in INSTITUTIONS
 
 
 def _with_partner(doc, span) -> bool:
@@ -982,7 +1031,7 @@ def _attributive(doc, item: _Placed, span) -> bool:
 
 
 def _cue_role(event_type: EventType, item: _Placed, span) -> str | None:
-    if item.kind == "adjective":
+    if item.kind == "adjective" and _attributive(span.doc, item, span):
         return "source"
     if event_type.id in GIVING_TYPES and item.prep in GIVER_CUES:
         return "source"

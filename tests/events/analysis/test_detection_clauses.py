@@ -272,3 +272,29 @@ def test_a_criticised_minister_is_the_target(kb, blank):
     text = "Innenminister Wolfgang Sobotka wird von Amnesty International heftig kritisiert."
     event = detect(kb, blank, text)[0]
     assert names(kb, event.actors)["Wolfgang Sobotka"] == "target"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bosnien-Herzegowina droht im Herbst die Staatspleite.",  # looming, no one threatens
+        "Die Grenzkontrolle ist eine alte Forderung der FPÖ.",  # a standing position
+        "Die Ausgaben müssen gesenkt werden, sagte FPÖ-Generalsekretär Herbert Kickl in Wien.",  # across a comma
+        "Die Regierung hat den bereits verweigerten Orden in Wien vergeben.",  # an attribute
+    ],
+)
+def test_looming_standing_and_attributive_words_are_no_events(kb, blank, text):
+    assert [
+        e.type for e in detect(kb, blank, text) if e.type in ("threaten", "demand", "appoint", "sanction")
+    ] == []
+
+
+def test_a_country_adjective_names_its_police_and_an_airport_city_is_no_actor(kb, blank):
+    event = detect(kb, blank, "Die iranische Polizei hat in Teheran 53 Anhänger festgenommen.")[0]
+    assert event.type == "arrest" and names(kb, event.actors) == {"Iran": "source"}
+    airport = detect(
+        kb,
+        blank,
+        "Ein Islamist ist auf dem Flughafen der libanesischen Hauptstadt Beirut festgenommen worden.",
+    )
+    assert all("Libanon" not in names(kb, e.actors) for e in airport)
