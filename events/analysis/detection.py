@@ -86,6 +86,7 @@ from events.analysis.event_words import (
     SPEECH_ACTS,
     STANDING,
     STRUCK,
+    SUBJECT_ARTICLES,
     TARGET_CUES,
     UNDATED_PAST,
     UNREAL_FORMS,
@@ -384,7 +385,11 @@ def _other_sense(doc, sentence, lo: int, hi: int, span, event_type: EventType) -
     if event_type.id == "election" and span.text.lower() in ("wählen", "wählt") and not _has_result(sentence):
         return True  # "Viele wählen FPÖ": a habit of voters, not a vote
     if event_type.id == "appoint" and "werden" in token_keys(doc[span.start]) and span.end - span.start > 1:
-        return doc[span.start + 1].text.lower() in ARTICLES  # "wird der Präsident …" is no office taken
+        between = {t.text.lower() for t in doc[span.start + 1 : span.end - 1]} | {
+            doc[span.start + 1].text.lower()
+        }
+        # "wird der Präsident …", "wird gegen den Chef der HDP ermittelt": no office taken
+        return bool(between & (ARTICLES | PREPOSITIONS))
     return _determiner_einige(doc, span)  # "und sich einige Republiken abspalteten"
 
 
@@ -680,6 +685,8 @@ def _preposition(doc, window_start: int, start: int) -> tuple[str, str]:
         ):
             det = det or (word if word in ARTICLES else "")
             continue
+        if i == start - 1 and doc[i].text[:1].isupper() and doc[i].pos_ == "NOUN":
+            continue  # a title before the name: "von Innenminister Sobotka"
         if det in ("der", "des") and doc[i].text[:1].isupper() and doc[i].pos_ in ("NOUN", ""):
             return GENITIVE, det  # "dem Flughafen der Hauptstadt Beirut": Beirut's airport
         break
@@ -777,11 +784,16 @@ def _directed_roles(doc, event_type: EventType, pairs: list, span) -> dict[int, 
     # "Raab wurde gewählt", "Durnwalder wurde verurteilt", "X tritt zurück", "Y wird neuer
     # Minister": the one it happens to is the target; the agent, if any, says "von X".
     undergoes = _undergoer_clause(doc, event_type, span)
+    # "Das Militär des Landes drohte Südkorea": a subject the text names without a known name
+    # stands before the verb, so the name after it is the object.
+    fronted = _unnamed_subject_before(doc, span, [item for _, item in pairs])
     previous: tuple[_Placed, str] | None = None
     for (entity_id, role), item in pairs:
         if role is None and previous is not None and _coordinated(doc, previous[0], item):
             role = previous[1]  # "Valls und Cazeneuve verurteilten …": both accuse
-        if role is None and undergoes:
+        if role is None and undergoes and not item.prep:
+            role = "target"
+        if role is None and fronted and item.start > span.start:
             role = "target"
         if role is None:
             role = "target" if has_source else "source"
@@ -789,6 +801,17 @@ def _directed_roles(doc, event_type: EventType, pairs: list, span) -> dict[int, 
         actors.setdefault(entity_id, role)
         previous = (item, role)
     return actors
+
+
+def _unnamed_subject_before(doc, span, items: list[_Placed]) -> bool:
+    """A verb trigger whose clause opens with an article and a noun that no name covers."""
+    if span[0].pos_ not in ("VERB", "AUX"):
+        return False
+    lo, _ = _clause(doc, span.sent, span.start, span.end)
+    if span.start - lo < 2 or doc[lo].text.lower() not in SUBJECT_ARTICLES:
+        return False
+    named = {i for item in items for i in range(item.start, item.end)}
+    return doc[lo + 1].text[:1].isupper() and (lo + 1) not in named and doc[lo + 1].pos_ in ("NOUN", "")
 
 
 def _participle(token) -> bool:
@@ -831,6 +854,8 @@ def _no_actor(article: _Article, event_type: EventType, item: _Placed, span, emb
         return True
     if _is_reporter(article.kb, item.entity_id) or item.prep in event_type.not_actors:
         return True
+    if event_type.id in ("appoint", "resign") and info.kind == "organization" and item.start == span.end + 1:
+        return article.doc[span.end].text.lower() in ("der", "des")  # "wurde Kommunikationschef der SPÖ"
     if (
         event_type.id in ("appoint", "resign")
         and span.start <= item.start < span.end
@@ -938,6 +963,8 @@ def _attributive(doc, item: _Placed, span) -> bool:
 def _cue_role(event_type: EventType, item: _Placed, span) -> str | None:
     if item.kind == "adjective" and _attributive(span.doc, item, span):
         return "source"
+    if item.prep == GENITIVE and _head_preposition(span.doc, item) in ROLE_PREPS:
+        return "target"  # "gegen den Chef der HDP": the HDP's side is the target
     if event_type.id in GIVING_TYPES and item.prep in GIVER_CUES:
         return "source"
     if event_type.id == "demand" and item.prep in ("von", "vom"):
@@ -945,6 +972,8 @@ def _cue_role(event_type: EventType, item: _Placed, span) -> str | None:
     if event_type.id in ("attack", "weapons_test") and item.prep == "aus":
         return "source"  # "Raketen aus dem Gazastreifen auf Israel": from where they came
     if item.prep in AGENT_CUES:
+        if item.prep in ("von", "vom") and not _agent_von(span.doc, item, span):
+            return "target"  # "lehnen Pläne von Innenminister Sobotka ab": his plans are rejected
         return "source"
     if event_type.id == "protest":
         return "target" if item.prep in AGAINST else None
@@ -953,6 +982,25 @@ def _cue_role(event_type: EventType, item: _Placed, span) -> str | None:
     if item.start == span.end and span.end - span.start == 1 and span[0].pos_ == "NOUN":
         return "source"  # "der Angriff Russlands", "die Forderung Merz'"
     return None
+
+
+def _head_preposition(doc, item: _Placed) -> str:
+    """The preposition of the noun a genitive name belongs to ("gegen den Chef der HDP")."""
+    i = item.start - 1
+    while i > 0 and (doc[i].text.islower() or doc[i].pos_ == "ADJ"):
+        i -= 1
+    return _preposition(doc, max(0, i - PREP_WINDOW), i)[0] if i > 0 else ""
+
+
+def _agent_von(doc, item: _Placed, span) -> bool:
+    """ "wurde von Kim empfangen" (passive), "Waffenlieferungen von Pjöngjang" (the trigger's
+    own "von"): the agent. "Pläne von Sobotka" in an active clause: the owner of the object."""
+    lo, hi = _clause(doc, span.sent, span.start, span.end)
+    words = {t.text.lower() for t in doc[lo:hi]}
+    if words & PASSIVE and any(_participle(t) for t in doc[lo:hi]):
+        return True
+    between = doc[span.end : item.start]
+    return item.start >= span.end and all(t.text.lower() in ("von", "vom") or t.is_space for t in between)
 
 
 def _trim(actors: dict[int, str]) -> dict[int, str]:

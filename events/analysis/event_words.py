@@ -19,6 +19,7 @@ AGENT_CUES = frozenset({"von", "vom", "durch", "seitens"})
 TARGET_CUES = frozenset({"gegen", "auf", "an", "für", "gegenüber", "den", "dem"})
 ROLE_PREPS = frozenset({"gegen", "auf", "an", "für", "gegenüber"})  # "Sanktionen gegen X": X is the target
 OBJECT_ARTICLES = frozenset({"den", "dem"})  # accusative or dative: an object
+SUBJECT_ARTICLES = frozenset({"der", "die", "das", "ein", "eine"})  # a clause opening with its subject
 # Giving types: "sucht Kriegshilfe bei Kim": the one asked gives.
 GIVER_CUES = frozenset({"bei", "aus"})
 GIVING_TYPES = frozenset({"aid", "military_aid"})
@@ -113,7 +114,8 @@ LIGHT_VERBS = frozenset(
      "verhängen", "unterzeichnen", "schließen", "erheben", "äußern", "üben", "stellen", "ankündigen",
      "erneuern", "bekräftigen", "richten", "leisten", "liefern", "kommen", "geben", "gab", "stattfinden",
      "finden", "fand", "zusagen", "erzielen", "treffen", "einleiten", "beantragen", "einreichen", "erlassen",
-     "ausrufen", "fortsetzen", "durchführen", "planen", "erreichen", "verkünden", "beschließen"}
+     "ausrufen", "fortsetzen", "durchführen", "planen", "erreichen", "verkünden", "beschließen", "genehmigen",
+     "bewilligen", "billigen", "fliegen", "verüben", "begehen"}
 )  # fmt: skip
 # Words that call a happening off: "Kundgebungen sind untersagt", "das Treffen wurde abgesagt".
 CALLED_OFF = frozenset(

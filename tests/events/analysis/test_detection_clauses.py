@@ -298,3 +298,12 @@ def test_a_country_adjective_names_its_police_and_an_airport_city_is_no_actor(kb
         "Ein Islamist ist auf dem Flughafen der libanesischen Hauptstadt Beirut festgenommen worden.",
     )
     assert all("Libanon" not in names(kb, e.actors) for e in airport)
+
+
+def test_the_owner_of_a_rejected_plan_and_the_object_after_an_unnamed_subject_are_targets(kb, blank):
+    plan = detect(kb, blank, "Die Richter lehnen in Wien die Pläne von Innenminister Wolfgang Sobotka ab.")[0]
+    assert plan.type == "reject" and names(kb, plan.actors) == {"Wolfgang Sobotka": "target"}
+    attack = detect(kb, blank, "Das Militär des Landes griff Südkorea am Samstag mit Raketen an.")
+    assert names(kb, attack[0].actors) == {"Südkorea": "target"}
+    inquiry = detect(kb, blank, "In Ankara wird gegen den Chef der HDP ermittelt.")
+    assert [e.type for e in inquiry] == ["investigate"] and names(kb, inquiry[0].actors) == {"HDP": "target"}
