@@ -362,7 +362,13 @@ class EventQuerySet(models.QuerySet):
 
     def main_events(self):
         """Events that are the main happening of at least one of their articles."""
-        return self.filter(models.Exists(EventArticle.objects.filter(event=models.OuterRef("pk"), main=True)))
+        return self.filter(is_main_event())
+
+
+def is_main_event() -> models.Exists:
+    """True for an event that is the main happening of at least one of its articles (a
+    condition for filters, an annotation for the API)."""
+    return models.Exists(EventArticle.objects.filter(event=models.OuterRef("pk"), main=True))
 
 
 class Event(models.Model):

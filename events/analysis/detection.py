@@ -39,6 +39,7 @@ from events.analysis.event_words import (
     ACTORLESS_TYPES,
     AGAINST,
     AGENT_CUES,
+    ANY_PREPOSITION,
     APPOINTING_VERBS,
     ARTICLES,
     BE_FORMS,
@@ -188,7 +189,6 @@ class _Article:
     kb: KnowledgeBase
     published: date | None
     quoted: set[int]  # token indexes inside quotation marks
-    countries: dict[str, int] = field(default_factory=dict)  # built when a city stands for its country
 
 
 def detect_events(
@@ -293,7 +293,7 @@ def _read_trigger(
     # The subject may stand in the clause before ("Der Präsident, der …, traf Kim"), but
     # not the speaker of a report about it ("…, sagte ÖVP-Chef Mitterlehner").
     outside = [i for i in items if not _in_report_clause(doc, sentence, i)]
-    actors = _clause_actors(article, event_type, clause_items or outside, span)
+    actors = _clause_actors(article, event_type, clause_items or outside, span, (lo, hi))
     if not actors:
         actors = _relative_antecedent(article, event_type, index, lo, hi)
     places = _clause_places(article, event_type, index, clause_items, lo, hi)
@@ -670,13 +670,7 @@ def _preposition(doc, window_start: int, start: int) -> tuple[str, str]:
     det = ""
     for i in range(start - 1, window_start - 1, -1):
         word = doc[i].text.lower()
-        if (
-            word in PREPOSITIONS
-            or word in LOCATIVE
-            or word in DIRECTIONAL
-            or word in AGENT_CUES
-            or word in ROLE_PREPS
-        ):
+        if word in ANY_PREPOSITION:
             return word, det
         if (
             word in ARTICLES
@@ -699,7 +693,9 @@ def _is_locative(item: _Placed, event_type: EventType) -> bool:
     return event_type.id == "meet" and item.prep in DIRECTIONAL
 
 
-def _clause_actors(article: _Article, event_type: EventType, items: list[_Placed], span) -> dict[int, str]:
+def _clause_actors(
+    article: _Article, event_type: EventType, items: list[_Placed], span, clause: tuple[int, int]
+) -> dict[int, str]:
     """Who acts (source) on whom (target) in the clause, or who takes part.
 
     "von/durch X" makes X the source, "gegen/auf/an X" the target; else the first name is
@@ -711,7 +707,8 @@ def _clause_actors(article: _Article, event_type: EventType, items: list[_Placed
     kb = article.kb
     # "Washington reagiert auf den Angriff auf Charkiw": a noun trigger inside a phrase takes
     # its actors from the words after it; the names before belong to the main verb.
-    embedded = _embedded_noun(article.doc, span) or _bare_noun(article.doc, span, items)
+    embedded = _embedded_noun(article.doc, span) or _bare_noun(article.doc, span, items, clause)
+    passive = _passive(article.doc, *clause)
     roles: list[tuple[int, str | None]] = []
     kept: list[_Placed] = []
     for item in items:
@@ -728,12 +725,10 @@ def _clause_actors(article: _Article, event_type: EventType, items: list[_Placed
             )
             if item.prep and not aimed and item.start != span.end + 1:
                 continue  # "im Zentrum von Tel Aviv", "auf dem Flughafen Beirut" are no actors
-            if not article.countries:
-                article.countries.update(_country_entities(kb))
-            entity_id = article.countries.get(kb.info(entity_id).country)
+            entity_id = kb.country_entity(kb.info(entity_id).country)
             if entity_id is None:
                 continue
-        roles.append((entity_id, _cue_role(event_type, item, span)))
+        roles.append((entity_id, _cue_role(event_type, item, span, passive)))
         kept.append(item)
     # "Russlands Präsident Wladimir Putin": the person acts, not the country beside him.
     people = [
@@ -759,7 +754,7 @@ def _clause_actors(article: _Article, event_type: EventType, items: list[_Placed
             against = role == "target" and event_type.id == "protest"
             actors.setdefault(entity_id, "target" if against else "participant")
         return _trim(actors)
-    return _trim(_directed_roles(article.doc, event_type, pairs, span))
+    return _trim(_directed_roles(article.doc, event_type, pairs, span, clause[0], passive))
 
 
 def _followed_by(doc, item: _Placed, word: str) -> bool:
@@ -777,16 +772,16 @@ def _coordinated(doc, first: _Placed, second: _Placed) -> bool:
     return 0 < len(between) <= 2 and set(between) <= {"und", "sowie", "als", "auch", ","}
 
 
-def _directed_roles(doc, event_type: EventType, pairs: list, span) -> dict[int, str]:
+def _directed_roles(doc, event_type: EventType, pairs: list, span, lo: int, passive: bool) -> dict[int, str]:
     """Roles by cue, else by order: the first name acts, the next is acted on."""
     actors: dict[int, str] = {}
     has_source = any(role == "source" for (_, role), _ in pairs)
     # "Raab wurde gewählt", "Durnwalder wurde verurteilt", "X tritt zurück", "Y wird neuer
     # Minister": the one it happens to is the target; the agent, if any, says "von X".
-    undergoes = _undergoer_clause(doc, event_type, span)
+    undergoes = passive or _comes_or_goes(doc, event_type, span)
     # "Das Militär des Landes drohte Südkorea": a subject the text names without a known name
     # stands before the verb, so the name after it is the object.
-    fronted = _unnamed_subject_before(doc, span, [item for _, item in pairs])
+    fronted = _unnamed_subject_before(doc, span, lo, [item for _, item in pairs])
     previous: tuple[_Placed, str] | None = None
     for (entity_id, role), item in pairs:
         if role is None and previous is not None and _coordinated(doc, previous[0], item):
@@ -803,11 +798,10 @@ def _directed_roles(doc, event_type: EventType, pairs: list, span) -> dict[int, 
     return actors
 
 
-def _unnamed_subject_before(doc, span, items: list[_Placed]) -> bool:
+def _unnamed_subject_before(doc, span, lo: int, items: list[_Placed]) -> bool:
     """A verb trigger whose clause opens with an article and a noun that no name covers."""
     if span[0].pos_ not in ("VERB", "AUX"):
         return False
-    lo, _ = _clause(doc, span.sent, span.start, span.end)
     if span.start - lo < 2 or doc[lo].text.lower() not in SUBJECT_ARTICLES:
         return False
     named = {i for item in items for i in range(item.start, item.end)}
@@ -823,11 +817,12 @@ def _participle(token) -> bool:
     return bool(PARTICIPLE.match(word) or INSEPARABLE_PARTICIPLE.match(word) or word.endswith("iert"))
 
 
-def _undergoer_clause(doc, event_type: EventType, span) -> bool:
-    lo, hi = _clause(doc, span.sent, span.start, span.end)
-    words = {t.text.lower() for t in doc[lo:hi]}
-    if words & PASSIVE and any(_participle(t) for t in doc[lo:hi]):
-        return True
+def _passive(doc, lo: int, hi: int) -> bool:
+    """ "wurde gewählt", "wird von Kim empfangen": a form of "werden" and a participle."""
+    return bool({t.text.lower() for t in doc[lo:hi]} & PASSIVE) and any(_participle(t) for t in doc[lo:hi])
+
+
+def _comes_or_goes(doc, event_type: EventType, span) -> bool:
     if event_type.id not in ("appoint", "resign"):
         return False
     # "X ernennt Y", "X entlässt Y": an appointer acts; "X tritt zurück", "X wird neuer …",
@@ -902,13 +897,13 @@ def _is_noun(span) -> bool:
     )
 
 
-def _bare_noun(doc, span, items: list[_Placed]) -> bool:
+def _bare_noun(doc, span, items: list[_Placed], clause: tuple[int, int]) -> bool:
     """A noun trigger whose clause's verb is not a light verb of it: "Faeser nannte die
     Kundgebung schwer erträglich" (Faeser did not demonstrate); with "Putin und Kim führten
     Gipfelgespräche" the names before are the actors."""
     if not _is_noun(span) or not items:
         return False
-    lo, hi = _clause(doc, span.sent, span.start, span.end)
+    lo, hi = clause
     verbs = [t for t in doc[lo:hi] if t.pos_ == "VERB" and not (span.start <= t.i < span.end)]
     if not verbs:
         return False  # a headline ("Putin-Besuch in Pjöngjang") or a verbless phrase
@@ -960,7 +955,7 @@ def _attributive(doc, item: _Placed, span) -> bool:
     return item.end <= span.start and all(doc[i].pos_ == "ADJ" for i in range(item.end, span.start))
 
 
-def _cue_role(event_type: EventType, item: _Placed, span) -> str | None:
+def _cue_role(event_type: EventType, item: _Placed, span, passive: bool) -> str | None:
     if item.kind == "adjective" and _attributive(span.doc, item, span):
         return "source"
     if item.prep == GENITIVE and _head_preposition(span.doc, item) in ROLE_PREPS:
@@ -972,7 +967,7 @@ def _cue_role(event_type: EventType, item: _Placed, span) -> str | None:
     if event_type.id in ("attack", "weapons_test") and item.prep == "aus":
         return "source"  # "Raketen aus dem Gazastreifen auf Israel": from where they came
     if item.prep in AGENT_CUES:
-        if item.prep in ("von", "vom") and not _agent_von(span.doc, item, span):
+        if item.prep in ("von", "vom") and not (passive or _own_von(span.doc, item, span)):
             return "target"  # "lehnen Pläne von Innenminister Sobotka ab": his plans are rejected
         return "source"
     if event_type.id == "protest":
@@ -992,13 +987,10 @@ def _head_preposition(doc, item: _Placed) -> str:
     return _preposition(doc, max(0, i - PREP_WINDOW), i)[0] if i > 0 else ""
 
 
-def _agent_von(doc, item: _Placed, span) -> bool:
-    """ "wurde von Kim empfangen" (passive), "Waffenlieferungen von Pjöngjang" (the trigger's
-    own "von"): the agent. "Pläne von Sobotka" in an active clause: the owner of the object."""
-    lo, hi = _clause(doc, span.sent, span.start, span.end)
-    words = {t.text.lower() for t in doc[lo:hi]}
-    if words & PASSIVE and any(_participle(t) for t in doc[lo:hi]):
-        return True
+def _own_von(doc, item: _Placed, span) -> bool:
+    """ "Waffenlieferungen von Pjöngjang": the trigger's own "von" names its agent (as a
+    passive's does, "wurde von Kim empfangen"); "Pläne von Sobotka" in an active clause names
+    the owner of the object."""
     between = doc[span.end : item.start]
     return item.start >= span.end and all(t.text.lower() in ("von", "vom") or t.is_space for t in between)
 
@@ -1168,9 +1160,7 @@ def _home_country(article: _Article, actors: list[tuple[int, str]]) -> int | Non
     homes = {article.kb.info(e).country for e, _ in actors if article.kb.info(e).kind != "country"}
     if len(homes) != 1 or "" in homes or None in homes:
         return None
-    if not article.countries:
-        article.countries.update(_country_entities(article.kb))
-    return article.countries.get(homes.pop())
+    return article.kb.country_entity(homes.pop())
 
 
 def _merged_actors(kb: KnowledgeBase, group: list[_Mention]) -> list[tuple[int, str]]:
@@ -1265,10 +1255,6 @@ def _is_reporter(kb: KnowledgeBase, entity_id: int) -> bool:
 def _named(kb: KnowledgeBase, name: str) -> int | None:
     candidates, _ = kb.lookup(name)
     return next((c.entity_id for c in candidates if kb.info(c.entity_id).name == name), None)
-
-
-def _country_entities(kb: KnowledgeBase) -> dict[str, int]:
-    return {info.country: entity_id for entity_id, info in kb.entities.items() if info.kind == "country"}
 
 
 # --- title

@@ -168,3 +168,5 @@ QUOTE_PAIRS = {"„": '“”"', "»": "«", "«": "»", '"': '"', "“": "”"}
 DATELINE = re.compile(
     r"^\s*([A-ZÄÖÜ][\w.\-]+(?: [A-ZÄÖÜ][\w.\-]+)?)(?:/[\w .\-]+)?\s*(?:\([^)]{1,20}\))?\s*[–—-]\s"
 )
+# Every word `detection._preposition` takes for the preposition a name stands after.
+ANY_PREPOSITION = PREPOSITIONS | LOCATIVE | DIRECTIONAL | AGENT_CUES | ROLE_PREPS

@@ -78,6 +78,7 @@ class KnowledgeBase:
     office_holders: Counter = field(default_factory=Counter)  # entity -> its descriptors
     version: int = 0
     _first_names: frozenset[str] | None = None
+    _countries_by_code: dict[str, int] | None = None
 
     def add(
         self, entity_id: int, text: str, kind: str, valid_from=None, valid_to=None, needs_context=False
@@ -246,6 +247,15 @@ class KnowledgeBase:
                 if info.kind == "person" and not info.provisional and len(info.name.split()) > 1
             )
         return self._first_names
+
+    def country_entity(self, code: str) -> int | None:
+        """The entity of the country with this ISO code ("RU" -> Russland), if the knowledge
+        base has it: a town stands for its country's government, a person for their home."""
+        if self._countries_by_code is None:
+            self._countries_by_code = {
+                info.country: entity_id for entity_id, info in self.entities.items() if info.kind == "country"
+            }
+        return self._countries_by_code.get(code)
 
     def info(self, entity_id: int) -> EntityInfo:
         return self.entities[entity_id]

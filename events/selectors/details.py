@@ -8,10 +8,10 @@ actors by role and name).
 
 from __future__ import annotations
 
-from django.db.models import Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 
 from events.analysis.event_types import load_taxonomy
-from events.models import Alias, Entity, Event, EventActor, EventArticle, Mention, Tagging
+from events.models import Alias, Entity, Event, EventActor, EventArticle, Mention, Tagging, is_main_event
 from events.selectors.lists import subquery_count
 
 # Never loaded for a list: the text (up to megabytes), the raw page, the search vector.
@@ -90,7 +90,7 @@ def api_event_details(queryset: QuerySet, detail: bool = False) -> QuerySet:
     )
     return _with(
         queryset,
-        main=Exists(links.filter(main=True)),
+        main=is_main_event(),
         article_count=SubqueryCount(links.values("pk")),
         outlet_count=SubqueryCount(
             links.filter(article__outlet__isnull=False).values("article__outlet").distinct()

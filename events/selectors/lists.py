@@ -30,7 +30,17 @@ from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, 
 from django.db.models.functions import Coalesce
 from django.utils.safestring import SafeString
 
-from events.models import Alias, Claim, Entity, Event, EventActor, EventArticle, Mention, Tagging
+from events.models import (
+    Alias,
+    Claim,
+    Entity,
+    Event,
+    EventActor,
+    EventArticle,
+    Mention,
+    Tagging,
+    is_main_event,
+)
 from events.presentation.highlight import START_SEL, STOP_SEL, highlight
 from events.selectors import parameters as read
 from events.selectors.parameters import SEARCH_CONFIG
@@ -90,7 +100,7 @@ def event_conditions(params) -> dict[str, list]:
     if event_type := read.text(params, "type"):
         conds["type"] = [Q(type=event_type)]
     if read.text(params, "main") == "1":
-        conds["main"] = [Exists(EventArticle.objects.filter(event=OuterRef("pk"), main=True))]
+        conds["main"] = [is_main_event()]
     if (outlet := read.one_id(params, "outlet")) is not None:
         conds["outlet"] = [
             Exists(EventArticle.objects.filter(event=OuterRef("pk"), article__outlet_id=outlet))
