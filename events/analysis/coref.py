@@ -55,9 +55,12 @@ ORGANISATION_HEADS = {
     "gewerkschaft": {"association"},
     "kommission": set(),
     "agentur": {"agency", "state_media"},
+    "ressort": {"government"},
     "zeitung": {"media"},
     "sender": {"media"},
 }
+# Organisation words that stand for a name with another word: "das Ressort" is the ministry.
+SAME_AS = {"ressort": "ministerium"}
 # Endings of the words for people in an office or role that a descriptor may be ("der
 # Anwalt", "die Innenministerin", "der Publizist", "der 59-Jährige"); female forms add -in.
 PERSON_WORDS = tuple(
@@ -284,7 +287,7 @@ def resolve_descriptor(doc, mentions: list[MentionData], kb, sentences, a: int, 
     low = head.lower_
     for word, types in ORGANISATION_HEADS.items():
         if low.endswith(word):
-            found = _last_organisation(doc, mentions, sentences, a, word, kb, types)
+            found = _last_organisation(doc, mentions, sentences, a, SAME_AS.get(word, word), kb, types)
             return _antecedent(found, "descriptor") if found is not None else None
     if not low.endswith(PERSON_WORDS):
         return None  # "das Argument", "die Situation", "seine Frau": no office or role
@@ -297,14 +300,47 @@ def resolve_descriptor(doc, mentions: list[MentionData], kb, sentences, a: int, 
 def _introduced_with(doc, people, low: str) -> MentionData | None:
     """The person the article introduced with this word: "Innenministerin Nancy Faeser",
     "Faeser, die Innenministerin", or the age: "der 59-Jährige" after "X (59)"."""
+    # The role a hyphenated compound names ("die Sozialversicherungs-Chefin" -> "chefin"): the
+    # person introduced with another compound of that role ("Hauptverbandschefin X") is meant,
+    # as the news vary the organisation part. Not for closed compounds: "der Außenminister" is
+    # not the "Innenminister" named before.
+    role = max((w for w in PERSON_WORDS if low.endswith(w)), key=len, default="")
+    by_body = _introduced_with_body(doc, people, low)
+    if by_body is not None:
+        return by_body
     for _distance, mention in people:
         span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
         around = [t.lower_ for t in doc[max(0, span.start - 3) : min(len(doc), span.end + 4)]]
-        if low in around or any(w.endswith(low) for w in around if len(low) > 4):
-            return mention
+        if low in around or any(w.endswith(low) or _inflected(w, low) for w in around if len(low) > 4):
+            return mention  # "der Fraktionsvorsitzende" after "Fraktionsvorsitzender X"
         if low.endswith("jährige") and any(w.isdigit() and low.startswith(w) for w in around):
             return mention
+        if "-" in low and role != low and len(role) > 3 and any(w.endswith(role) for w in around):
+            return mention
     return None
+
+
+def _inflected(word: str, low: str) -> bool:
+    """The same adjectival noun with another ending: "Vorsitzender"/"Vorsitzende(n)"."""
+    return low.endswith("e") and word in (low + "r", low + "n")
+
+
+def _introduced_with_body(doc, people, low: str) -> MentionData | None:
+    """ "der PiS-Vorsitzende" after "Chef der Partei Recht und Gerechtigkeit (PiS), Jarosław
+    Kaczyński": the one person in the window named next to the body the compound opens with."""
+    if "-" not in low:
+        return None
+    body = low.split("-")[0]
+    if len(body) < 2:
+        return None
+    found = []
+    for _distance, mention in people:
+        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        around = [t.lower_ for t in doc[max(0, span.start - 4) : min(len(doc), span.end + 4)]]
+        if any(w == body or w.startswith(body + "-") for w in around):
+            found.append(mention)
+    people_found = {m.entity_id or m.text for m in found}
+    return found[0] if len(people_found) == 1 else None
 
 
 def _antecedent(mention: MentionData, via: str) -> Antecedent:

@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from events.analysis.claims import ClaimData
+from events.analysis.coref import ARTICLES, PERSON_WORDS
 from events.analysis.linking import MentionData
 from events.analysis.names import name_variants
 from events.analysis.pipeline import Analysis, analyze_text, event_json
@@ -160,10 +161,35 @@ def _entity_in(span, mentions: list[Mention]) -> int | None:
     # A pronoun or descriptor resolved to a name the knowledge base did not know: the entity
     # that name was filed under (a provisional one).
     start, end = span.antecedent or (span.start, span.end)
-    inside = [m for m in mentions if m.entity_id and start <= m.start and m.end <= end]
-    if inside:
-        return inside[0].entity_id
+    inside = [
+        m for m in mentions if m.entity_id and start <= m.start and m.end <= end and m.kind != "adjective"
+    ]
+    # A person or organisation inside the words speaks; a place only as the whole phrase
+    # ("Moskau erklärte"), never inside one: "der Verband der Feuerwehren NRW" is not the
+    # state, "der niederländische Historiker" not the Netherlands.
+    speakers = [m for m in inside if m.label == "PER" or (m.label == "ORG" and not _whose_role(span, m))]
+    if speakers:
+        return max(speakers, key=lambda m: m.label == "PER").entity_id
+    words = (span.antecedent_text if span.antecedent else span.text).split()
+    if words and words[0].casefold() in ARTICLES:
+        words = words[1:]
+    whole = [m for m in inside if m.end - m.start >= len(" ".join(words))]
+    if whole:
+        return whole[0].entity_id
     return _named_in_full(span.text, mentions)
+
+
+def _whose_role(span, mention: Mention) -> bool:
+    """Whether the organisation in the speaker's words is whose office it is: a word of
+    office before it ("der Fraktionsvorsitzende der Grünen") or joined to it ("der SPD-Chef")."""
+    if span.antecedent:
+        return False
+    offset = max(0, mention.start - span.start)
+    before, rest = span.text[:offset].split(), span.text[offset:].split()
+    joined = rest[0] if rest else ""
+    return any(w[:1].isupper() and w.casefold().endswith(PERSON_WORDS) for w in before) or (
+        "-" in joined and joined.casefold().endswith(PERSON_WORDS)
+    )
 
 
 def _named_in_full(words: str, mentions: list[Mention]) -> int | None:

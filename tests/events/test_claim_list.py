@@ -163,3 +163,24 @@ def test_a_speaker_named_by_one_word_links_to_the_full_name(kb):
     full = source.mentions.filter(text="Liat Atzili").exclude(entity=None).first()
     stored = Claim.objects.get(article=source, cue="sagte")
     assert full is not None and stored.speaker_id == full.entity_id
+
+
+def test_a_place_inside_the_speakers_words_is_not_the_speaker(kb):
+    """Blind sample, gate 0: "der Verband der Feuerwehren NRW" was filed as the state, "der
+    niederländische Historiker" as the Netherlands. A place speaks only as the whole phrase."""
+    from events.services.analysis import article_analyze
+
+    text = (
+        "Die Menschen sind im Grunde gut, sagt der niederländische Historiker. Dafür fehlten "
+        "belastbare Studien, betont der Verband der Feuerwehren in Russland. "
+        "Moskau erklärte, man sei zu Gesprächen bereit."
+    )
+    source = article("Feuerwehr", text, outlet("Tagesschau"))
+    article_analyze(source)
+    assert source.mentions.filter(text="niederländische").exclude(entity=None).exists()
+    historian = Claim.objects.get(article=source, cue="sagt")
+    assert historian.speaker_id is None and historian.speaker_text == "der niederländische Historiker"
+    verband = Claim.objects.get(article=source, cue="betont")
+    assert verband.speaker_id is None and verband.speaker_text.startswith("der Verband")
+    moskau = Claim.objects.get(article=source, cue="erklärte")
+    assert moskau.speaker is not None and moskau.speaker.name == "Moskau"

@@ -201,6 +201,7 @@ def _speakers_from_context(claims: list[ClaimData], text: str, mentions: list[Me
         if (
             claim.speaker is None
             and claim.source is None
+            and not claim.own_subject
             and claim.kind in ("direct_quote", "indirect_speech")
             and previous is not None
             and 0 < claim.sentence_index - previous.sentence_index <= 2

@@ -49,6 +49,9 @@ class ClaimData:
     # "aus meiner Sicht" -> aus, Sicht), as character spans; empty when the cue is one piece.
     cue_parts: tuple[tuple[int, int], ...] = ()
     mood: str = ""  # "", "question", "hypothetical"
+    # The cue is an active verb whose subject the rules did not find ("Ähnlich äußerte sich
+    # …"): the sentence names a speaker of its own, so it does not go on with the last one.
+    own_subject: bool = False
 
     def as_contract(self, kb=None) -> dict:
         """The ``analyze_text`` shape: {start, end, kind, cue, speaker, source, content}."""

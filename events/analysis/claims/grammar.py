@@ -3,8 +3,11 @@ phrases and subjects by word order, clause bounds, quote pairs and content spans
 
 from __future__ import annotations
 
+import re
+
 from events.analysis.claims.data import ContentSpan, SpanRef, _Ctx
 from events.analysis.claims.lexicon import (
+    ADVERB_ENDINGS,
     ADVERBIAL_HEADS,
     ADVERBS,
     AUXILIARIES,
@@ -14,16 +17,19 @@ from events.analysis.claims.lexicon import (
     CUE_LEMMAS,
     DETERMINERS,
     EMBEDDING_PREPOSITIONS,
+    FIELD_PREPOSITIONS,
     FIRST_PERSON_AMBIGUOUS,
     FOCUS,
     FORM_LEMMAS,
     FUNCTION_WORDS,
     GENITIVE_DETERMINERS,
+    GUEST_WORDS,
     HALTEN_FORMS,
     KONJUNKTIV,
     MEDIA_HEADS,
     NOMINATIVE,
     NOT_NOUN_POS,
+    NUMBER_WORDS,
     OBLIQUE_DETERMINERS,
     OUTLET_TYPES,
     PARTICLES,
@@ -31,14 +37,18 @@ from events.analysis.claims.lexicon import (
     QUOTE_CHARS,
     RELATIVES,
     SEPARABLE,
+    SHOW_FORMS,
     SPEECH_OPENERS,
     STANCE_WORDS,
     STRONG_CUES,
     SUBJECT_PARTICLES,
     SUBORDINATORS,
     SUMMONS_PREPOSITIONS,
+    TOPIC_PREPOSITIONS,
+    TOPIC_VERBS,
     VERDICT_WORDS,
 )
+from events.analysis.coref import PERSON_WORDS
 from events.analysis.linking import is_time_word
 
 
@@ -55,9 +65,14 @@ def cue_lemma(token, has_lemma: bool = True) -> str:
     return lemma
 
 
+AGE_NOUN = re.compile(r"^\d+-[A-ZÄÖÜ]\w+$")
+
+
 def _is_cap_word(ctx: _Ctx, i: int, s: int) -> bool:
     token = ctx.doc[i]
     text = token.text
+    if AGE_NOUN.match(text):
+        return True  # "der 72-Jährige"
     if not text[:1].isupper() or not any(ch.isalpha() for ch in text):
         return False
     if i == s and _low(token) in FUNCTION_WORDS:
@@ -127,6 +142,7 @@ def _span_ref(ctx: _Ctx, a: int, b: int) -> SpanRef:
             b -= 1
     entity = None
     best = None
+    whose_role: set[int] = set()
     for i in range(a, b):
         mention = ctx.mention_at.get(i)
         if mention is None or mention.kind == "adjective":
@@ -138,6 +154,9 @@ def _span_ref(ctx: _Ctx, a: int, b: int) -> SpanRef:
             doc[b - 1].text.strip("“”«»‘")
         )
         rank = {"PER": 3, "ORG": 2}.get(mention.label, 1 if whole else 0)
+        if mention.label == "ORG" and (_role_before(ctx, a, i) or _role_compound(doc[i].text)):
+            rank = 0  # "der Fraktionsvorsitzende der Grünen" is a person, not the party
+            whose_role.add(i)
         if rank and (best is None or rank >= best[0]):
             best = (rank, mention)
     span = doc[a:b]
@@ -146,12 +165,26 @@ def _span_ref(ctx: _Ctx, a: int, b: int) -> SpanRef:
     else:
         # an unlinked "Putin" after a linked "Wladimir Putin"; never an ambiguous "Kim"
         for i in range(b - 1, a - 1, -1):
-            ids = ctx.surnames.get(doc[i].text, set())
+            ids = ctx.surnames.get(doc[i].text, set()) if i not in whose_role else set()
             if len(ids) == 1:
                 entity = next(iter(ids))
                 ctx.people.append((span.start_char, entity))
                 break
     return SpanRef(span.text, span.start_char, span.end_char, entity)
+
+
+def _role_compound(word: str) -> bool:
+    """ "PiS-Vorsitzende", "SPD-Chef": a body's name joined to a word of office."""
+    return "-" in word and word.casefold().endswith(PERSON_WORDS)
+
+
+def _role_before(ctx: _Ctx, a: int, i: int) -> bool:
+    """Whether a word for a person's office or role ("Fraktionsvorsitzende", "Sprecher")
+    stands in doc[a:i], before a name at i: the name is whose role it is."""
+    return any(
+        ctx.doc[k].text[:1].isupper() and _low(ctx.doc[k]).endswith(PERSON_WORDS) and k not in ctx.mention_at
+        for k in range(a, i)
+    )
 
 
 def _np_forward(ctx: _Ctx, i: int, e: int, s: int) -> int | None:
@@ -172,8 +205,12 @@ def _np_phrase(ctx: _Ctx, i: int, e: int, s: int) -> int | None:
     if j < e and _low(doc[j]) in DETERMINERS:
         j += 1
         j = _extended_attribute(ctx, j, e)
-    while j < e and (_is_adjective(ctx, j) or doc[j].text in QUOTE_CHARS) and not _is_cap_word(ctx, j, s):
-        j += 1
+    while (
+        j < e
+        and (_is_adjective(ctx, j) or doc[j].text in QUOTE_CHARS or _low(doc[j]) in NUMBER_WORDS)
+        and not _is_cap_word(ctx, j, s)
+    ):
+        j += 1  # "die fünf konservativen Richter"
     head_start = j
     while j < e and (
         _is_cap_word(ctx, j, s)
@@ -225,8 +262,8 @@ def _subject_before(ctx: _Ctx, clause_start: int, finite: int, s: int) -> tuple[
     i = clause_start
     while i < finite - 1 and _low(ctx.doc[i]) in FOCUS:
         i += 1
-    if _low(ctx.doc[i]) in OBLIQUE_DETERMINERS:
-        return None
+    if _low(ctx.doc[i]) in OBLIQUE_DETERMINERS or _low(ctx.doc[i]) in FIELD_PREPOSITIONS:
+        return None  # "Im Dezember warnte …", "In ihrer Entscheidung erklärten …": no subject
     end = _np_forward(ctx, i, finite, s)
     while end is not None and end < finite and _low(ctx.doc[end]) in SUBJECT_PARTICLES:
         end += 1  # "Trump seinerseits sprach …": the particle belongs to the first field
@@ -249,8 +286,8 @@ def _subject_after(ctx: _Ctx, finite: int, e: int, s: int) -> tuple[int, int] | 
     """The subject right after the finite verb ("sagte Putin", "berichtet der „Telegraph“")."""
     doc = ctx.doc
     i = finite + 1
-    while i < e and _low(doc[i]) in ADVERBS:
-        i += 1
+    while i < e and (_low(doc[i]) in ADVERBS or _low(doc[i]) == "sich"):
+        i += 1  # "äußerte sich Jan Korte"
     if i >= e or _low(doc[i]) in OBLIQUE_DETERMINERS:
         return None
     end = _np_forward(ctx, i, e, s)
@@ -356,6 +393,9 @@ def _find_subject(ctx: _Ctx, cue: int, s: int, limit: int) -> tuple[int, int] | 
         lone = lone and _low(ctx.doc[before[0]]) not in PRONOUNS
         if lone and after and after[1] - after[0] == 1 and _low(ctx.doc[after[0]]) in NOMINATIVE:
             return after
+        # "Gebetsmühlenartig sprechen die Tradwives": an adverb, capitalised as the first word
+        if lone and after and _low(ctx.doc[before[0]]).endswith(ADVERB_ENDINGS):
+            return after
         if before:
             return before
     return after
@@ -410,8 +450,12 @@ def _next_sentence(ctx: _Ctx, e: int) -> tuple[int, int] | None:
 
 def _stance_word(ctx: _Ctx, i: int, e: int) -> int | None:
     """The stance word after a form of "sein" at i, before the clause it introduces: "bin der
-    festen Überzeugung, dass", "ist sicher, dass", "sind uns einig:"; None when there is none."""
-    if _low(ctx.doc[i]) not in BE_FORMS:
+    festen Überzeugung, dass", "ist sicher, dass", "sind uns einig:", and after "zeigt sich":
+    "zeigte sich Bilalic überzeugt, dass" (one claim, not a second at "überzeugt");
+    None when there is none."""
+    low = _low(ctx.doc[i])
+    shows = low in SHOW_FORMS and any(_low(ctx.doc[k]) == "sich" for k in range(i + 1, min(e, i + 3)))
+    if low not in BE_FORMS and not shows:
         return None
     for k in range(i + 1, min(e, i + 8)):
         low = _low(ctx.doc[k])
@@ -447,6 +491,10 @@ def _other_sense(ctx: _Ctx, lemma: str, i: int, s: int, e: int) -> bool:
     if lemma == "zitieren":
         words = [_low(doc[k]) for k in range(i + 1, end) if not doc[k].is_punct]
         return bool(words) and (words[-1] == "ein" or any(w in SUMMONS_PREPOSITIONS for w in words))
+    if lemma == "darstellen":
+        # "stellte die Lage als ernst dar" is speech; "stelle kein Risiko dar" (constitutes) is not
+        words = [_low(doc[k]) for k in range(_clause_start(ctx, i, s), end)]
+        return "als" not in words
     if lemma not in ("erklären", "verurteilen"):
         return False
     words = [_low(doc[k]) for k in range(_clause_start(ctx, i, s), end)]
@@ -473,6 +521,8 @@ def _preposed_tail(ctx: _Ctx, i: int, s: int, e: int) -> bool:
     ):
         return False
     before = range(s, i - 1)
+    if ctx.has_pos and not any(doc[k].pos_ in ("VERB", "AUX") for k in before):
+        return False  # "Der frühere Repräsentant, Wolfgang Petritsch, begrüßte …": an apposition
     return (
         any(doc[k].text == "," for k in before)
         or any(_is_konjunktiv(ctx, k) for k in before)
@@ -606,9 +656,29 @@ def _object_content(
     if lemma not in STRONG_CUES:
         return None, 0.0
     end = clause_end if clause_end < e else e
-    if end - a < 1 or all(ctx.doc[j].is_punct for j in range(a, end)):
+    if end - a < 1 or all(ctx.doc[j].is_punct for j in range(a, end)) or _not_said(ctx, lemma, a, end):
         return None, 0.0
     return (a, end), 0.6
+
+
+def _not_said(ctx: _Ctx, lemma: str, a: int, b: int) -> bool:
+    """Whether the object doc[a:b] of a cue is no content: the topic or partner of a talk
+    ("sprach über die Lage", "äußerte sich zu den Vorwürfen", "telefonierte mit Putin") or
+    the person greeted ("begrüßte den Besucher")."""
+    doc = ctx.doc
+    if lemma in TOPIC_VERBS:
+        k = a
+        while k < b and _low(doc[k]) in ("sich", "auch", "nun", "dabei", "erneut", "erstmals", "öffentlich"):
+            k += 1
+        if k < b and _low(doc[k]) in TOPIC_PREPOSITIONS:
+            return True
+    if lemma == "begrüßen":
+        noun = next((k for k in range(a, b) if doc[k].text[:1].isupper()), None)  # German nouns
+        if noun is not None:
+            mention = ctx.mention_at.get(noun)
+            low = _low(doc[noun])
+            return (mention is not None and mention.label == "PER") or low.startswith(GUEST_WORDS)
+    return False
 
 
 def _is_source_like(ctx: _Ctx, subject: tuple[int, int] | None, entity_id: int | None) -> bool:

@@ -23,7 +23,8 @@ SPEECH_VERBS = frozenset(
         fragen nennen appellieren aufrufen auffordern verlangen versprechen zusagen beklagen loben
         darstellen hinweisen verweisen argumentieren erzählen klarstellen klarmachen festhalten
         feststellen unterstellen anmahnen einfordern empfehlen vorschlagen plädieren bitten ablehnen
-        lauten besagen darlegen aussagen verbreiten veröffentlichen bezweifeln
+        lauten besagen darlegen aussagen verbreiten veröffentlichen bezweifeln erwidern entgegnen
+        kontern monieren bemängeln rügen anprangern beanstanden widersprechen
         """
     )
 )
@@ -114,7 +115,23 @@ OPINION_FRAME = "halten"
 HALTEN_FORMS = frozenset({"halte", "hältst", "hält", "haltet", "halten", "hielt", "hielten", "gehalten"})
 
 
-STRONG_CUES = (CUE_LEMMAS - COGNITION_VERBS) | {OPINION_FRAME}
+# Verbs of talk, thanks and feeling that news use for acts as often as for statements: their
+# object is a topic, a greeting or an audience, not what was said ("spricht über Plünderungen",
+# "dankte den Helfern", "schrieb Geschichte", "erinnerte an die Opfer", "hört man gerne zu").
+# Like the cognition verbs they make a claim only with a clause ("erinnerte daran, dass …").
+CLAUSE_ONLY_CUES = frozenset(
+    _words(
+        """
+        reden diskutieren debattieren erinnern nachdenken freuen informieren verhandeln akzeptieren
+        bedanken danken zuhören nachvollziehen erzählen schreiben hören
+        """
+    )
+)
+# A topic after these verbs ("sprach über die Lage", "äußerte sich zu den Vorwürfen", "sprach
+# mit Putin") is what the talk was about or with whom, never what was said.
+TOPIC_VERBS = frozenset({"sprechen", "äußern", "aussprechen", "kommentieren", "telefonieren"})
+TOPIC_PREPOSITIONS = frozenset({"über", "zu", "zum", "zur", "mit"})
+STRONG_CUES = (CUE_LEMMAS - COGNITION_VERBS - CLAUSE_ONLY_CUES) | {OPINION_FRAME}
 
 
 # Separable verbs: finite forms come apart ("kündigte ... an", "wies ... zurück").
@@ -447,4 +464,24 @@ RELATIVES = frozenset({"der", "die", "das", "welcher", "welche", "welches"})
 # Prepositions that can open a relative clause before its pronoun: ", in dem …", ", mit der …".
 RELATIVE_PREPOSITIONS = frozenset(
     {"in", "mit", "von", "bei", "für", "auf", "an", "nach", "über", "unter", "zu", "aus", "gegen", "durch"}
+)
+
+
+# Numbers inside a noun phrase: "die fünf konservativen Richter".
+NUMBER_WORDS = frozenset(_words("zwei drei vier fünf sechs sieben acht neun zehn zwölf beiden"))
+# Prepositions that open a first field: what stands there is a time, place or circumstance
+# ("Im Dezember warnte …", "In ihrer Entscheidung erklärten …"), never the speaker.
+FIELD_PREPOSITIONS = frozenset(
+    _words("im am in an auf nach vor seit bei beim mit zum zur für über unter während wegen trotz gegen")
+)
+# Endings of adverbs and adjectives that may open a sentence capitalised ("Gebetsmühlenartig",
+# "Erstaunlicherweise", "Ähnlich").
+ADVERB_ENDINGS = ("artig", "weise", "lich", "mals", "ig", "isch", "ern", "bar")
+# "zeigte sich überzeugt, dass …": a stance shown, like "ist überzeugt".
+SHOW_FORMS = frozenset(_words("zeigt zeigte zeigten zeigen zeige"))
+# Whom one greets: "begrüßte den millionsten Besucher", not "begrüßte die Entscheidung".
+GUEST_WORDS = ("besucher", "besucherin", "gast", "gäste", "delegation", "teilnehmer", "teilnehmerin")
+# "Vereinfacht gesagt", "ehrlich gesagt", "vorsichtig ausgedrückt": the writer's manner.
+MANNER_WORDS = frozenset(
+    _words("vereinfacht ehrlich anders kurz offen grob salopp gelinde vorsichtig pauschal nebenbei")
 )

@@ -20,6 +20,7 @@ from events.analysis.claims.grammar import (
     _is_konjunktiv,
     _is_source_like,
     _low,
+    _not_said,
     _np_backward,
     _np_forward,
     _opinion_frame,
@@ -28,6 +29,8 @@ from events.analysis.claims.grammar import (
     _perfect_infinitive,
     _preposed_tail,
     _quote_pairs,
+    _role_before,
+    _role_compound,
     _sentence_number,
     _sentence_of,
     _span_ref,
@@ -39,6 +42,8 @@ from events.analysis.claims.grammar import (
 )
 from events.analysis.claims.lexicon import (
     ADVERBS,
+    CLAUSE_ONLY_CUES,
+    COGNITION_VERBS,
     CUE_LEMMAS,
     DENIAL_VERBS,
     DETERMINERS,
@@ -46,6 +51,7 @@ from events.analysis.claims.lexicon import (
     FOCUS,
     HEARSAY_HEADS,
     HEARSAY_WORDS,
+    MANNER_WORDS,
     MARKER_NOUNS,
     MARKER_POSSESSIVES,
     MEDIA_HEADS,
@@ -153,8 +159,8 @@ def _speech_verbs(ctx: _Ctx, s: int, e: int) -> list[ClaimData]:
         if subject is None and _low(doc[i - 1]) in ("und", "oder"):
             # "Sie sprechen von Terror und sagen, dass …": one subject for both verbs
             subject = last_subject or _coordinated_subject(ctx, i, s)
-        if lemma == "zeigen" and not _speaker_like(ctx, subject):
-            continue  # "Die Zahlen zeigen, dass …" is evidence, not speech
+        if _no_speech(ctx, lemma, i, s, e, subject, content_range):
+            continue
         last_subject = subject
         kind = "denial" if lemma in DENIAL_VERBS else "indirect_speech"
         claim = _make(ctx, kind, i, subject, content_range, confidence, lemma=lemma, wie=wie)
@@ -163,12 +169,37 @@ def _speech_verbs(ctx: _Ctx, s: int, e: int) -> list[ClaimData]:
     return claims
 
 
+def _no_speech(
+    ctx: _Ctx, lemma: str, i: int, s: int, e: int, subject: tuple[int, int] | None, content: tuple[int, int]
+) -> bool:
+    """Whether a cue with its subject and content found is still no claim."""
+    if lemma == "zeigen" and not _speaker_like(ctx, subject):
+        return True  # "Die Zahlen zeigen, dass …" is evidence, not speech
+    if lemma == "drohen" and not _speaker_like(ctx, subject, places=True):
+        return True  # "dem Konzern droht ein Bußgeld": a risk, not a threat someone made
+    if subject is None and not _has_clause(ctx, *content):
+        return True  # nobody and no statement: "… wurden gewarnt", "sich informieren"
+    if _polite_imperative(ctx, i, s, e) or _manner_of_speaking(ctx, i):
+        return True  # "Fragen Sie mich nicht, …"; "Vereinfacht gesagt, …" is the writer's manner
+    # "findet man", "wird man gefragt", "erwartet" (awaited): nobody's view
+    return lemma in COGNITION_VERBS | CLAUSE_ONLY_CUES and _generic(ctx, subject, i)
+
+
 def _zu_infinitive(ctx: _Ctx, i: int, lemma: str) -> bool:
     """ "darzustellen", "zu sagen": a cue inside another clause ("versucht, das Projekt als
     Erfolg darzustellen"), whose speaker and content belong to that clause, not a claim."""
-    low = _low(ctx.doc[i])
-    return (low != lemma and low.replace("zu", "", 1) == lemma) or (
-        low == lemma and i > 0 and _low(ctx.doc[i - 1]) == "zu"
+    doc = ctx.doc
+    low = _low(doc[i])
+    return (
+        (low != lemma and low.replace("zu", "", 1) == lemma)
+        or (low == lemma and i > 0 and _low(doc[i - 1]) == "zu")
+        # "um darüber berichten zu können": the cue hangs on a modal's zu-infinitive
+        or (
+            low == lemma
+            and i + 2 < len(doc)
+            and _low(doc[i + 1]) == "zu"
+            and doc[i + 2].pos_ in ("VERB", "AUX")
+        )
     )
 
 
@@ -207,6 +238,8 @@ def _attribution(
         and clause_start == i
         and _low(doc[s]) not in SUBORDINATORS  # "Statt … zu bekennen, fordern sie …"
     ) or (finite == i and clause_start == i and _preposed_tail(ctx, i, s, e))
+    if preposed and ctx.has_pos and not any(doc[k].pos_ in ("VERB", "AUX") for k in range(s, i)):
+        preposed = False  # nothing was said before the cue: an apposition ("X, Name, begrüßte")
     if wie or (_low(doc[clause_start]) == "wie" and clause_start == s):
         # "…, wie die AP berichtet" / "Wie Frau Weisgerber erwähnt hat, ist …"
         subject = _find_subject(ctx, i, s, e)
@@ -244,7 +277,14 @@ def _apposition_subject(ctx: _Ctx, i: int, s: int) -> tuple[int, int] | None:
     if i - s < 4 or doc[i - 1].text != ",":
         return None
     comma = next((k for k in range(s + 1, i - 1) if doc[k].text == ","), None)
-    if comma is None or _np_forward(ctx, s, comma, s) != comma:
+    if comma is None:
+        return None
+    end = _np_forward(ctx, s, comma, s)
+    if end is not None and end < comma and _low(doc[end]) in ("in", "aus", "von", "bei", "für"):
+        end = _np_forward(ctx, end + 1, comma, s)  # "Der Hohe Repräsentant in Bosnien-Herzegowina"
+    if end is not None and end < comma and doc[end].text == "(" and doc[comma - 1].text == ")":
+        end = comma  # "Der Präsident des Deutschen Fußballbundes (DFB), Reinhard Grindel, …"
+    if end != comma:
         return None
     middle = range(comma + 1, i - 1)
     if any(doc[k].text in (",", ":", ";") for k in middle):
@@ -257,7 +297,18 @@ def _apposition_subject(ctx: _Ctx, i: int, s: int) -> tuple[int, int] | None:
             return None  # a relative clause ends in its finite verb
     elif i - 1 - comma > 7 or any(_is_finite(ctx, k) for k in middle):
         return None
+    opener_names = any(
+        (m := ctx.mention_at.get(k)) is not None and m.label == "PER" for k in range(s, comma)
+    )  # an organisation there is whose role it is: "Der Präsident des DFB, Reinhard Grindel"
+    if not relative and not opener_names and _person_named(ctx, comma + 1, i - 1):
+        return (comma + 1, i - 1)  # "Der frühere Repräsentant, Wolfgang Petritsch, begrüßte": the name
     return (s, comma) if _speaker_like(ctx, (s, comma)) else None
+
+
+def _person_named(ctx: _Ctx, a: int, b: int) -> bool:
+    """Whether doc[a:b] is a person's name (the NER's), bar a title or two before it."""
+    mention = ctx.mention_at.get(b - 1)
+    return mention is not None and mention.label == "PER" and b - a <= 5
 
 
 def _coordinated_subject(ctx: _Ctx, i: int, s: int) -> tuple[int, int] | None:
@@ -280,6 +331,8 @@ def _parenthesis(ctx: _Ctx, i: int, s: int, e: int) -> tuple[int, int] | None:
     subject = _subject_after(ctx, i, e, s)
     if subject is None or subject[1] >= e - 1 or doc[subject[1]].text != ",":
         return None
+    if ctx.has_pos and not any(doc[j].pos_ in ("VERB", "AUX") for j in range(s, k)):
+        return None  # "X, Name, begrüßte die Initiative, …": an apposition, then the verb
     return subject
 
 
@@ -328,7 +381,12 @@ def _verb_final_attribution(
     if participle and i + 1 < e and _low(ctx.doc[i + 1]) in PASSIVE_AUXILIARIES:
         subject = None  # "die Sektoren, die genannt worden sind": the relative is what was said
     content_range, confidence = _content_after(ctx, lemma, i + 1, e, e, clause_only=True)
-    if content_range is None and lemma in STRONG_CUES and middle[0] < middle[1]:
+    if (
+        content_range is None
+        and lemma in STRONG_CUES
+        and middle[0] < middle[1]
+        and not _not_said(ctx, lemma, *middle)
+    ):
         content_range, confidence = middle, 0.6
     return subject, content_range, confidence
 
@@ -349,14 +407,15 @@ def _main_clause_attribution(
         while m < i and _low(doc[m]) in ADVERBS:
             m += 1
         content_range, confidence = ((m, i), 0.5) if m < i else (None, 0.0)
-        if m < i and _low(doc[m]) in LOCATIVES:
+        if m < i and (_low(doc[m]) in LOCATIVES or _not_said(ctx, lemma, m, i)):
             content_range, confidence = None, 0.0  # "hat in einem Interview gesagt": where, not what
     return subject, content_range, confidence
 
 
-def _speaker_like(ctx: _Ctx, subject: tuple[int, int] | None) -> bool:
+def _speaker_like(ctx: _Ctx, subject: tuple[int, int] | None, places: bool = False) -> bool:
     """Whether a subject can speak: a person or organisation named, a personal pronoun, or a
-    word for a person or body ("die Ministerin", "das Ministerium")."""
+    word for a person or body ("die Ministerin", "das Ministerium"); with ``places``, also a
+    country or capital standing for its government ("Moskau droht mit Vergeltung")."""
     if subject is None:
         return False
     if subject[1] - subject[0] == 1 and _low(ctx.doc[subject[0]]) in PRONOUNS:
@@ -364,9 +423,42 @@ def _speaker_like(ctx: _Ctx, subject: tuple[int, int] | None) -> bool:
     head = _low(ctx.doc[subject[1] - 1]).removesuffix("s")  # genitive: "des Ministers"
     if head.endswith(PERSON_WORDS) or any(head.endswith(word) for word in ORGANISATION_HEADS):
         return True
-    return any(
-        (m := ctx.mention_at.get(k)) is not None and m.label in ("PER", "ORG") for k in range(*subject)
-    )
+    labels = ("PER", "ORG", "LOC", "GPE") if places else ("PER", "ORG")
+    return any((m := ctx.mention_at.get(k)) is not None and m.label in labels for k in range(*subject))
+
+
+def _manner_of_speaking(ctx: _Ctx, i: int) -> bool:
+    """ "Vereinfacht gesagt, …", "ehrlich gesagt", "vorsichtig ausgedrückt": a participle after a
+    manner word, the writer's own way of putting it, not a report of speech."""
+    doc = ctx.doc
+    return i > 0 and _low(doc[i - 1]) in MANNER_WORDS and _low(doc[i]) != cue_lemma(doc[i], ctx.has_lemma)
+
+
+def _generic(ctx: _Ctx, subject: tuple[int, int] | None, i: int) -> bool:
+    """A view of nobody in particular: the generic "man" ("findet man schrecklich"), or a
+    cognition verb in the passive without its holder ("wird erwartet", "wurde gefragt")."""
+    doc = ctx.doc
+    if subject is not None:
+        return subject[1] - subject[0] == 1 and _low(doc[subject[0]]) == "man"
+    participle = ctx.has_pos and "Part" in doc[i].morph.get("VerbForm")
+    return participle or (i > 0 and _low(doc[i - 1]) in ("wird", "wurde", "werden", "wurden"))
+
+
+def _has_clause(ctx: _Ctx, a: int, b: int) -> bool:
+    """Whether doc[a:b] states something: a verb of its own or a zu-infinitive, not only an
+    object ("die Abschaffung der Demokratie", "ob ihr Gerät geeignet ist" has one)."""
+    doc = ctx.doc
+    if not doc.has_annotation("POS"):
+        return True  # without a tagger nothing tells an object from a clause
+    return any(doc[k].pos_ in ("VERB", "AUX") for k in range(a, b))
+
+
+def _polite_imperative(ctx: _Ctx, i: int, s: int, e: int) -> bool:
+    """ "Fragen Sie mich nicht", "Glauben Sie mir": a verb opening its sentence before the
+    polite "Sie", in a sentence that asks nothing; the speaker addresses the reader."""
+    doc = ctx.doc
+    first = s + (doc[s].text in QUOTE_CHARS)
+    return i == first and i + 1 < e and doc[i + 1].text == "Sie" and doc[e - 1].text != "?"
 
 
 def _make(
@@ -409,8 +501,8 @@ def _make(
             elif _low(doc[subject[0]]) in DEMONSTRATIVES and _verb_follows(doc, subject[0]):
                 # "Der sagte …", "Die betonte …": a demonstrative, like "er" / "sie"
                 ref, confidence = _resolve_pronoun(ctx, subject[0], ref, confidence)
-        elif subject[1] - subject[0] > 1 and ref.entity_id is None and not _names_inside(ctx, *subject):
-            ref, confidence = _resolve_descriptor(ctx, subject, ref, confidence)
+        elif subject[1] - subject[0] > 1 and ref.entity_id is None and not _person_inside(ctx, *subject):
+            ref, confidence = _resolve_descriptor(ctx, _up_to_role(ctx, subject), ref, confidence)
     lemma = lemma or (cue_lemma(doc[cue], ctx.has_lemma) if doc[cue].text.isalpha() else doc[cue].text)
     speaker, source = ref, None
     if ref is not None and (_is_source_like(ctx, subject, ref.entity_id) or lemma in REPORT_VERBS or wie):
@@ -420,7 +512,15 @@ def _make(
     elif kind == "indirect_speech" and lemma in REPORT_VERBS:
         kind = "report"
     ctx.claimed_cues.add(cue)
-    return _claim(ctx, kind, cue, lemma, speaker, source, content, confidence)
+    claim = _claim(ctx, kind, cue, lemma, speaker, source, content, confidence)
+    token = doc[cue]
+    claim.own_subject = (
+        subject is None
+        and token.pos_ == "VERB"
+        and "Part" not in token.morph.get("VerbForm")
+        and "Sub" not in token.morph.get("Mood")
+    )
+    return claim
 
 
 def _claim(ctx, kind, cue, lemma, speaker, source, content, confidence, note="") -> ClaimData:
@@ -486,6 +586,27 @@ def _resolved(ref: SpanRef, found) -> SpanRef:
 def _verb_follows(doc, i: int) -> bool:
     """ "Der sagte": a demonstrative stands alone before its verb (not "der Öffentlichkeit")."""
     return i + 1 < len(doc) and doc[i + 1].pos_ in ("VERB", "AUX")
+
+
+def _person_inside(ctx: _Ctx, a: int, b: int) -> bool:
+    """Whether a person's name stands in tokens a..b, or a name that is not whose role it is
+    ("der Fraktionsvorsitzende der Grünen" holds the party, but names no one)."""
+    for i in range(a, b):
+        mention = ctx.mention_at.get(i)
+        if mention is None or mention.kind == "adjective":
+            continue
+        if mention.label == "PER" or not (_role_before(ctx, a, i) or _role_compound(ctx.doc[i].text)):
+            return True
+    return False
+
+
+def _up_to_role(ctx: _Ctx, subject: tuple[int, int]) -> tuple[int, int]:
+    """The phrase up to its word of office: "der Fraktionsvorsitzende [der Grünen]"."""
+    a, b = subject
+    for k in range(a + 1, b):
+        if _low(ctx.doc[k]).endswith(PERSON_WORDS) and k + 1 < b and _low(ctx.doc[k + 1]) in DETERMINERS:
+            return (a, k + 1)
+    return subject
 
 
 def _names_inside(ctx: _Ctx, a: int, b: int) -> bool:
@@ -676,12 +797,16 @@ def _hearsay(ctx: _Ctx, s: int, e: int, found: list[ClaimData], earlier: list[Cl
             # a plain "soll" is mostly a plan ("Das Gesetz soll … gelten"): hearsay only with
             # a perfect infinitive ("soll … verkauft haben") or right after a report
             continue
-        content = _content(ctx, s, e)
+        tail = is_heisst and i > s + 1 and doc[i - 1].text == ","
+        content = _content(ctx, s, i - 1) if tail else _content(ctx, s, e)  # "…, heißt es im Entwurf"
         if content is None:
             continue
         source, confidence, note = None, 0.7 if perfect or low not in ("soll", "sollen") else 0.5, ""
         reporters = [c.source for c in before if c.source is not None]
-        if reporters:
+        document = _heisst_source(ctx, i, e) if is_heisst else None
+        if document is not None:
+            source = _span_ref(ctx, *document)  # "heißt es in dem Entwurf", "hieß es in einer Erklärung"
+        elif reporters:
             # "Die AP berichtet … . Im Gegenzug soll Russland …": the report goes on, weakly
             source, confidence, note = reporters[-1], 0.45, "source from the sentence before"
         lemma = "sollen" if low in ("soll", "sollen") else "heißen" if is_heisst else "angeblich"
@@ -690,6 +815,18 @@ def _hearsay(ctx: _Ctx, s: int, e: int, found: list[ClaimData], earlier: list[Cl
         ctx.claimed_cues.add(i)
         return [claim]
     return []
+
+
+def _heisst_source(ctx: _Ctx, i: int, e: int) -> tuple[int, int] | None:
+    """The document or body after "heißt es in/im/aus": "heißt es in dem Entwurf", "hieß es in
+    einer Erklärung des Militärs", "hieß es aus Präsidentschaftskreisen"."""
+    k = i + 2
+    if k + 1 >= e or _low(ctx.doc[k]) not in ("in", "im", "aus", "von", "vom"):
+        return None
+    end = _np_forward(ctx, k + 1, e, k + 1)
+    if end is None and _low(ctx.doc[k]) == "im":
+        end = _np_forward(ctx, k + 1, e, k)
+    return (k + 1, end) if end is not None else None
 
 
 def _continuation(ctx: _Ctx, s: int, e: int, earlier: list[ClaimData]) -> list[ClaimData]:

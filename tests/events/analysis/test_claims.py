@@ -421,7 +421,33 @@ def test_relative_clause_after_the_cue_is_no_content_of_a_weak_cue(blank):
     assert claims_of(blank, "Ich glaube, die wir kennen.") == []
 
 
-def test_debate_verbs_count_as_speech(blank):
-    # issue 14: "reden", "diskutieren" were left out; like "sprechen" their object is the topic
-    claim = only(claims_of(blank, "Scholz redete über die Lage in der Ukraine."))
+def test_debate_verbs_count_as_speech_with_a_clause(blank):
+    # issue 14: "reden", "diskutieren" are speech when they say something ...
+    claim = only(claims_of(blank, "Scholz redete davon, dass die Lage ernst sei."))
     assert (claim.cue_lemma, text_of(claim.speaker)) == ("reden", "Scholz")
+    assert claim.content.text == "dass die Lage ernst sei"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # ... but a topic, a partner or an audience is not what was said (blind sample, gate 0)
+        "Scholz redete über die Lage in der Ukraine.",
+        "Iris Gerlach spricht über Plünderungen im Jemen.",
+        "Putin äußerte sich zu den Vorwürfen.",
+        "Merz telefonierte mit Selenskyj.",
+        "Mit seinen Filmen schrieb Loriot Fernsehgeschichte.",
+        "Das Theater erzählt diese und viele andere Geschichten.",
+        "Bei der Erzählung seiner Biografie hört man ihm gerne zu.",
+        "Die Ministerin dachte über eine Wiedereinführung nach.",
+        "Der Kanzler dankte den Helfern.",
+        "Nationalratspräsidentin Doris Bures begrüßte den millionsten Besucher.",
+    ],
+)
+def test_talk_without_a_statement_is_no_claim(blank, text):
+    assert claims_of(blank, text) == []
+
+
+def test_welcoming_a_decision_is_a_claim(blank):
+    claim = only(claims_of(blank, "Bures begrüßte die Entscheidung der Regierung."))
+    assert claim.content.text == "die Entscheidung der Regierung"
