@@ -200,7 +200,14 @@ def resolve_pronoun(doc, mentions: list[MentionData], kb, sentences, i: int, wor
         return None
     wanted = "m" if word in MASCULINE else "f"
     # "sie sagten": plural (the verb after the pronoun, German verb-second, or before it).
-    verbs = [doc[k] for k in (i + 1, i - 1) if 0 <= k < len(doc) and doc[k].pos_ in ("VERB", "AUX")]
+    # Not a participle after it: "hatte sie bestritten" is one woman.
+    verbs = [
+        doc[k]
+        for k in (i + 1, i - 1)
+        if 0 <= k < len(doc) and doc[k].pos_ in ("VERB", "AUX") and "Part" not in doc[k].morph.get("VerbForm")
+    ]
+    if i > 0 and doc[i - 1].pos_ in ("VERB", "AUX"):
+        verbs = verbs[-1:]  # "hatte sie …", "sagten sie": the finite verb before decides
     plural = word == "sie" and any(v.lower_.endswith("en") for v in verbs)
     if not plural:
         people = _people_before(doc, mentions, sentences, i, window=3, kb=kb)

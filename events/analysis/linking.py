@@ -290,7 +290,23 @@ def is_time_word(text: str) -> bool:
 
 
 TIME_LIKE = frozenset(
-    {"heute", "gestern", "morgen", "uhr", "wochenende", "jahr", "woche", "monat", "ramadan"}
+    {
+        "heute",
+        "gestern",
+        "morgen",
+        "uhr",
+        "wochenende",
+        "jahr",
+        "woche",
+        "monat",
+        "ramadan",
+        "abend",
+        "vormittag",
+        "nachmittag",
+        "mittag",
+        "nacht",
+        "früh",
+    }
 )
 # Capitalised words that start sentences or headings and happen to be names somewhere.
 COMMON_CAPITALISED = frozenset(

@@ -170,7 +170,7 @@ def _entity_in(span, mentions: list[Mention]) -> int | None:
     speakers = [m for m in inside if m.label == "PER" or (m.label == "ORG" and not _whose_role(span, m))]
     if speakers:
         return max(speakers, key=lambda m: m.label == "PER").entity_id
-    words = (span.antecedent_text if span.antecedent else span.text).split()
+    words = ((span.antecedent_text if span.antecedent else "") or span.text).split()
     if words and words[0].casefold() in ARTICLES:
         words = words[1:]
     whole = [m for m in inside if m.end - m.start >= len(" ".join(words))]

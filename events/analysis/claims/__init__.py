@@ -52,8 +52,8 @@ from __future__ import annotations
 
 import re
 
-from events.analysis.claims.data import ClaimData, ContentSpan, SpanRef, _context
-from events.analysis.claims.lexicon import KONJUNKTIV, QUOTE_CHARS
+from events.analysis.claims.data import ClaimData, ContentSpan, SpanRef, _context, quotes_stripped
+from events.analysis.claims.lexicon import KONJUNKTIV
 from events.analysis.claims.passes import (
     _attach_markers,
     _continuation,
@@ -86,13 +86,34 @@ def extract_claims(doc, mentions: list[MentionData], kb=None, fragments: bool = 
             found = _continuation(ctx, s, e, claims)
         for claim in found:
             claim.sentence_index = index
+        said_by = [c.speaker or c.source for c in found if c.speaker is not None or c.source is not None]
+        if said_by:
+            ctx.spoken[index] = said_by
         claims.extend(_nest(found))
     claims.sort(key=lambda c: (c.start, c.cue_start))
+    claims = _without_inner_speech(claims)
     _speakers_from_context(claims, doc.text, mentions)
     claims = [c for c in _without_repeated_headlines(claims) if fragments or _says_enough(c)]
     for claim in claims:
         claim.mood = _mood(claim)
     return claims
+
+
+def _without_inner_speech(claims: list[ClaimData]) -> list[ClaimData]:
+    """A cue inside another claim's content with no speaker of its own is part of what was
+    said ("Man kann nicht … und dann sagen, man wird sie zurückbekommen, sagte X"), not a
+    second claim."""
+    return [
+        c
+        for c in claims
+        if c.speaker is not None
+        or c.source is not None
+        or not any(
+            o is not c and o.content is not None and o.content.start <= c.cue_start < o.content.end
+            for o in claims
+            if o.speaker is not None or o.source is not None
+        )
+    ]
 
 
 def _says_enough(claim: ClaimData) -> bool:
@@ -174,7 +195,7 @@ def _speakers_from_context(claims: list[ClaimData], text: str, mentions: list[Me
     """Speakers the sentence does not name: "ich"/"wir" inside a quote are the quote's
     speaker, in an interview's answer the person whose name opens it ("Glawischnig: …"); a quote or Konjunktiv sentence without a speaker of its own goes on with the
     speaker of the claim just before (at most two sentences back)."""
-    unquoted = not any(ch in QUOTE_CHARS for ch in text)
+    unquoted = quotes_stripped(text)
     for claim in claims:
         if claim.speaker is not None and claim.speaker.text.casefold() in FIRST_PERSON:
             outer = next(

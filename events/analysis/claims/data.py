@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from events.analysis.claims.lexicon import QUOTE_CHARS
 from events.analysis.linking import MentionData
 from events.analysis.sentences import token_ranges
 
@@ -96,6 +97,19 @@ class _Ctx:
     claimed_cues: set[int] = field(default_factory=set)
     quoted: list[tuple[int, int]] = field(default_factory=list)  # char ranges of quoted speech
     cue_words: dict[int, int] = field(default_factory=dict)  # cue token -> its second word
+    # An archive that stripped the quotation marks (10kGNAD): quote sentences show only by
+    # their first person ("Ich habe recht bekommen.") after a claim of their speaker.
+    unquoted: bool = False
+    # sentence number -> the speakers (and sources) of its claims, in text order
+    spoken: dict[int, list[SpanRef]] = field(default_factory=dict)
+
+
+def quotes_stripped(text: str) -> bool:
+    """Whether the body has no quotation marks at all, as in archives that strip them
+    (10kGNAD keeps some in the headline only, so in a long text the first 250 characters do
+    not count)."""
+    body = text[250:] if len(text) > 600 else text
+    return not any(ch in QUOTE_CHARS for ch in body)
 
 
 def _context(doc, mentions: list[MentionData], kb) -> _Ctx:
@@ -115,6 +129,7 @@ def _context(doc, mentions: list[MentionData], kb) -> _Ctx:
         people=[(m.start, m.entity_id) for m in mentions if m.label == "PER"],
         doc=doc,
         text=doc.text,
+        unquoted=quotes_stripped(doc.text),
         mentions=mentions,
         kb=kb,
         has_lemma=doc.has_annotation("LEMMA"),

@@ -154,7 +154,7 @@ def _span_ref(ctx: _Ctx, a: int, b: int) -> SpanRef:
             doc[b - 1].text.strip("“”«»‘")
         )
         rank = {"PER": 3, "ORG": 2}.get(mention.label, 1 if whole else 0)
-        if mention.label == "ORG" and (_role_before(ctx, a, i) or _role_compound(doc[i].text)):
+        if mention.label in ("ORG", "LOC", "GPE") and _role_of(ctx, a, i, mention):
             rank = 0  # "der Fraktionsvorsitzende der Grünen" is a person, not the party
             whose_role.add(i)
         if rank and (best is None or rank >= best[0]):
@@ -166,11 +166,41 @@ def _span_ref(ctx: _Ctx, a: int, b: int) -> SpanRef:
         # an unlinked "Putin" after a linked "Wladimir Putin"; never an ambiguous "Kim"
         for i in range(b - 1, a - 1, -1):
             ids = ctx.surnames.get(doc[i].text, set()) if i not in whose_role else set()
+            if i > 0 and _low(doc[i - 1]) in ("der", "die", "das", "den", "dem", "des"):
+                ids = set()  # "die Sun" is a paper: a person's name takes no article
             if len(ids) == 1:
                 entity = next(iter(ids))
                 ctx.people.append((span.start_char, entity))
                 break
     return SpanRef(span.text, span.start_char, span.end_char, entity)
+
+
+def _two_common_nouns(ctx: _Ctx, a: int, b: int) -> bool:
+    """Whether tokens a and b are two nouns that are no names: German joins nouns into one
+    word, so two in a row belong to two phrases ("Experten Senfgas")."""
+    doc = ctx.doc
+    return (
+        ctx.has_pos
+        and doc[a].pos_ == "NOUN"
+        and doc[b].pos_ == "NOUN"
+        and a not in ctx.mention_at
+        and b not in ctx.mention_at
+    )
+
+
+def _role_of(ctx: _Ctx, a: int, i: int, mention) -> bool:
+    """Whether the body or place at i is whose office the phrase names: "der
+    Fraktionsvorsitzende der Grünen", "der SPD-Chef", "Liverpools Trainer Jürgen Klopp"."""
+    doc = ctx.doc
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    after = doc[span.end] if span is not None and span.end < len(doc) else None
+    genitive_before = (
+        after is not None
+        and mention.text.endswith("s")
+        and after.text[:1].isupper()
+        and _low(after).endswith(PERSON_WORDS)
+    )
+    return _role_before(ctx, a, i) or _role_compound(doc[i].text) or genitive_before
 
 
 def _role_compound(word: str) -> bool:
@@ -217,6 +247,8 @@ def _np_phrase(ctx: _Ctx, i: int, e: int, s: int) -> int | None:
         or (doc[j].text in QUOTE_CHARS and j > head_start)
         or (doc[j].text in QUOTE_CHARS and j + 1 < e and _is_cap_word(ctx, j + 1, s))
     ):
+        if j > head_start and _two_common_nouns(ctx, j - 1, j):
+            break  # "nach Angaben unabhängiger Experten [Senfgas eingesetzt]": the next phrase
         j += 1
     if j == head_start or not any(_is_cap_word(ctx, k, s) for k in range(head_start, j)):
         return None
@@ -270,7 +302,7 @@ def _subject_before(ctx: _Ctx, clause_start: int, finite: int, s: int) -> tuple[
     if (
         end is not None
         and end < finite - 1
-        and _low(ctx.doc[end]) in ("in", "aus", "von", "vom", "bei", "beim")
+        and _low(ctx.doc[end]) in ("in", "im", "aus", "von", "vom", "bei", "beim")
     ):
         # a place or group in the subject: "Die Regierung in Seoul bestritt"
         k = end + 1 + (_low(ctx.doc[end + 1]) in DETERMINERS)

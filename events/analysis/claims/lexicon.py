@@ -24,7 +24,7 @@ SPEECH_VERBS = frozenset(
         darstellen hinweisen verweisen argumentieren erzählen klarstellen klarmachen festhalten
         feststellen unterstellen anmahnen einfordern empfehlen vorschlagen plädieren bitten ablehnen
         lauten besagen darlegen aussagen verbreiten veröffentlichen bezweifeln erwidern entgegnen
-        kontern monieren bemängeln rügen anprangern beanstanden widersprechen
+        kontern monieren bemängeln rügen anprangern beanstanden widersprechen zusichern
         """
     )
 )
@@ -484,4 +484,8 @@ GUEST_WORDS = ("besucher", "besucherin", "gast", "gäste", "delegation", "teilne
 # "Vereinfacht gesagt", "ehrlich gesagt", "vorsichtig ausgedrückt": the writer's manner.
 MANNER_WORDS = frozenset(
     _words("vereinfacht ehrlich anders kurz offen grob salopp gelinde vorsichtig pauschal nebenbei")
+)
+# The first person, which a news writer's own sentences do not use.
+FIRST_PERSON_WORDS = frozenset(
+    _words("ich mir mich mein meine meinen meinem meiner wir uns unser unsere unseren unserem unserer")
 )

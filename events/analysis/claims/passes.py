@@ -48,6 +48,7 @@ from events.analysis.claims.lexicon import (
     DENIAL_VERBS,
     DETERMINERS,
     EVIDENTIAL,
+    FIRST_PERSON_WORDS,
     FOCUS,
     HEARSAY_HEADS,
     HEARSAY_WORDS,
@@ -177,7 +178,7 @@ def _no_speech(
         return True  # "Die Zahlen zeigen, dass …" is evidence, not speech
     if lemma == "drohen" and not _speaker_like(ctx, subject, places=True):
         return True  # "dem Konzern droht ein Bußgeld": a risk, not a threat someone made
-    if subject is None and not _has_clause(ctx, *content):
+    if subject is None and not _has_clause(ctx, *content) and not _passive_going_on(ctx, i, s):
         return True  # nobody and no statement: "… wurden gewarnt", "sich informieren"
     if _polite_imperative(ctx, i, s, e) or _manner_of_speaking(ctx, i):
         return True  # "Fragen Sie mich nicht, …"; "Vereinfacht gesagt, …" is the writer's manner
@@ -400,6 +401,11 @@ def _main_clause_attribution(
     subject = _find_subject(ctx, i, s, e)
     after = max(i + 1, subject[1] if subject and subject[0] > i else i + 1)
     content_range, confidence = _content_after(ctx, lemma, after, e, clause_end)
+    if content_range is None and subject is not None and _low(doc[finite]) in PASSIVE_AUXILIARIES:
+        # "wird lückenlose Transparenz zugesichert": the passive's subject is what was said
+        participle = _low(doc[i]) != cue_lemma(doc[i], ctx.has_lemma)
+        if participle and finite < subject[0] < i:
+            return None, subject, 0.5
     if content_range is None and finite != i and lemma in STRONG_CUES:
         # verb-final cue: what was said stands between finite verb and cue
         # ("hat von einer Schicksalsfrage gesprochen", "hat die Sanktionen kritisiert")
@@ -425,6 +431,20 @@ def _speaker_like(ctx: _Ctx, subject: tuple[int, int] | None, places: bool = Fal
         return True
     labels = ("PER", "ORG", "LOC", "GPE") if places else ("PER", "ORG")
     return any((m := ctx.mention_at.get(k)) is not None and m.label in labels for k in range(*subject))
+
+
+def _passive_going_on(ctx: _Ctx, i: int, s: int) -> bool:
+    """ "…, sagte Lockl. Was die Spenden betrifft, wird lückenlose Transparenz zugesichert.": a
+    passive cue right after someone's claim is that speaker's statement going on."""
+    token = ctx.doc[i]
+    # "gesagt", "zugesichert", "angekündigt": the "ge" after a particle
+    participle = "Part" in token.morph.get("VerbForm") or (
+        _low(token) != cue_lemma(token, ctx.has_lemma) and "ge" in _low(token)[:6]
+    )
+    # a main clause: "wird … zugesichert." with the auxiliary before, not "dass … genannt werden soll"
+    main = i + 1 >= len(ctx.doc) or ctx.doc[i + 1].is_punct
+    auxiliary = any(_low(ctx.doc[k]) in PASSIVE_AUXILIARIES for k in range(s, i))
+    return participle and main and auxiliary and (_sentence_number(ctx, s) - 1) in ctx.spoken
 
 
 def _manner_of_speaking(ctx: _Ctx, i: int) -> bool:
@@ -565,8 +585,38 @@ def _resolve_pronoun(
         ctx.doc, ctx.mentions, ctx.kb, ctx.sentences, i, as_pronoun or DEMONSTRATIVES.get(_low(ctx.doc[i]))
     )
     if found is None:
+        speaker = _unnamed_speaker_before(
+            ctx, i, as_pronoun or DEMONSTRATIVES.get(_low(ctx.doc[i])) or _low(ctx.doc[i])
+        )
+        if speaker is not None:
+            # "…, sagte ein Behördensprecher. Er kündigte … an": the unnamed speaker goes on;
+            # like an unresolved relative pronoun, the words that name them are the speaker's
+            return replace(speaker, via="pronoun", antecedent=(speaker.start, speaker.end)), confidence - 0.2
         return ref, confidence - 0.3
     return _resolved(ref, found), confidence - 0.15
+
+
+MASCULINE_ARTICLES = frozenset({"der", "ein", "dieser", "jener"})
+FEMININE_ARTICLES = frozenset({"die", "eine", "diese", "jene"})
+
+
+def _unnamed_speaker_before(ctx: _Ctx, i: int, pronoun: str) -> SpanRef | None:
+    """The speaker of the sentence before when the article did not name them but called them
+    by a role of the pronoun's gender ("ein Behördensprecher" for "er", "die Sprecherin" for
+    "sie"): the issue's "prefer the speakers of the previous sentences"."""
+    speakers = ctx.spoken.get(_sentence_number(ctx, _sentence_of(ctx, i)[0]) - 1, [])
+    if not speakers or pronoun not in ("er", "sie"):
+        return None
+    last = speakers[-1]
+    words = last.text.split()
+    if (
+        last.entity_id is not None
+        or len(words) < 2
+        or not words[-1].casefold().endswith(PERSON_WORDS + ("mann", "frau"))
+    ):
+        return None
+    articles = MASCULINE_ARTICLES if pronoun == "er" else FEMININE_ARTICLES
+    return last if words[0].casefold() in articles else None
 
 
 def _resolve_descriptor(ctx: _Ctx, subject: tuple[int, int], ref: SpanRef, confidence: float):
@@ -786,7 +836,10 @@ def _hearsay(ctx: _Ctx, s: int, e: int, found: list[ClaimData], earlier: list[Cl
     for i in range(s, e):
         low = _low(doc[i])
         is_heisst = low in ("heißt", "hieß") and i + 1 < e and _low(doc[i + 1]) == "es"
-        if low not in ("soll", "sollen") and low not in HEARSAY_WORDS and not is_heisst:
+        # "…, steht in dem Erlass": a document says it, like "heißt es in dem Erlass"
+        is_written = low in ("steht", "stand") and i > s + 1 and doc[i - 1].text == ","
+        is_written = is_written and i + 1 < e and _low(doc[i + 1]) in ("in", "im")
+        if low not in ("soll", "sollen") and low not in HEARSAY_WORDS and not (is_heisst or is_written):
             continue
         if any(c.content and c.content.start <= doc[i].idx < c.content.end for c in found + earlier):
             continue  # inside someone's statement: "Putin sagte, Russland soll …"
@@ -797,20 +850,33 @@ def _hearsay(ctx: _Ctx, s: int, e: int, found: list[ClaimData], earlier: list[Cl
             # a plain "soll" is mostly a plan ("Das Gesetz soll … gelten"): hearsay only with
             # a perfect infinitive ("soll … verkauft haben") or right after a report
             continue
-        tail = is_heisst and i > s + 1 and doc[i - 1].text == ","
-        content = _content(ctx, s, i - 1) if tail else _content(ctx, s, e)  # "…, heißt es im Entwurf"
+        tail = (is_heisst or is_written) and i > s + 1 and doc[i - 1].text == ","
+        colon = (
+            next((k for k in range(i + 2, min(e, i + 12)) if doc[k].text == ":"), None) if is_heisst else None
+        )
+        if colon is not None and colon + 1 < e:
+            content = _content(ctx, colon + 1, e)  # "In einer Mitteilung hieß es: Der Minister …"
+        elif tail:
+            content = _content(ctx, s, i - 1)  # "…, heißt es im Entwurf"
+        else:
+            content = _content(ctx, s, e)
         if content is None:
             continue
         source, confidence, note = None, 0.7 if perfect or low not in ("soll", "sollen") else 0.5, ""
         reporters = [c.source for c in before if c.source is not None]
-        document = _heisst_source(ctx, i, e) if is_heisst else None
+        document = _heisst_source(ctx, i - is_written, e) if is_heisst or is_written else None
         if document is not None:
             source = _span_ref(ctx, *document)  # "heißt es in dem Entwurf", "hieß es in einer Erklärung"
+        elif is_written:
+            continue
         elif reporters:
             # "Die AP berichtet … . Im Gegenzug soll Russland …": the report goes on, weakly
             source, confidence, note = reporters[-1], 0.45, "source from the sentence before"
         lemma = "sollen" if low in ("soll", "sollen") else "heißen" if is_heisst else "angeblich"
-        claim = _claim(ctx, "hearsay", i, lemma, None, source, content, confidence, note)
+        kind = "hearsay"
+        if is_written:
+            lemma, kind = "stehen", "report"
+        claim = _claim(ctx, kind, i, lemma, None, source, content, confidence, note)
         claim.start, claim.end = content.start, content.end  # an inherited source stays outside
         ctx.claimed_cues.add(i)
         return [claim]
@@ -818,8 +884,9 @@ def _hearsay(ctx: _Ctx, s: int, e: int, found: list[ClaimData], earlier: list[Cl
 
 
 def _heisst_source(ctx: _Ctx, i: int, e: int) -> tuple[int, int] | None:
-    """The document or body after "heißt es in/im/aus": "heißt es in dem Entwurf", "hieß es in
-    einer Erklärung des Militärs", "hieß es aus Präsidentschaftskreisen"."""
+    """The document or body after "heißt es in/im/aus" (i at "heißt") or "steht in" (i at
+    "steht" less one): "heißt es in dem Entwurf", "hieß es in einer Erklärung des Militärs",
+    "hieß es aus Präsidentschaftskreisen", "steht in dem Erlass"."""
     k = i + 2
     if k + 1 >= e or _low(ctx.doc[k]) not in ("in", "im", "aus", "von", "vom"):
         return None
@@ -836,16 +903,23 @@ def _continuation(ctx: _Ctx, s: int, e: int, earlier: list[ClaimData]) -> list[C
     if any(c.content and c.content.start <= ctx.doc[s].idx < c.content.end for c in earlier):
         return []  # already the content of a claim ("Er sagte:" + this sentence)
     previous = [c for c in earlier if c.sentence_index == index - 1 and (c.speaker or c.source)]
+    if not previous and any(c.sentence_index == index - 1 for c in earlier):
+        # the sentence before is speech of no one named (a quote sentence going on): the
+        # attribution of the one before it goes on too
+        previous = [c for c in earlier if c.sentence_index == index - 2 and (c.speaker or c.source)]
     if not previous:
         return []
     verb = next((i for i in range(s, min(e, s + 12)) if _is_konjunktiv(ctx, i)), None)
+    last = previous[-1]
+    quote = verb is None and _first_person_quote(ctx, s, e, last)
+    if quote:
+        verb = s  # no cue: the quote sentence itself, as its speaker's words
     if verb is None or ctx.doc[s].text in QUOTE_CHARS:
         return []
-    last = previous[-1]
     content = _content(ctx, s, e)
     if content is None:
         return []
-    kind = "indirect_speech" if last.kind == "direct_quote" else last.kind
+    kind = "direct_quote" if quote else "indirect_speech" if last.kind == "direct_quote" else last.kind
     if kind == "hearsay":
         return []
     token = ctx.doc[verb]
@@ -855,6 +929,15 @@ def _continuation(ctx: _Ctx, s: int, e: int, earlier: list[ClaimData]) -> list[C
     # the extent is the sentence: the speaker stands in the sentence before
     claim.start, claim.end = content.start, content.end
     return [claim]
+
+
+def _first_person_quote(ctx: _Ctx, s: int, e: int, last: ClaimData) -> bool:
+    """In a text whose quotation marks were stripped, a sentence in the first person right
+    after a person's claim is that person's quote going on ("…, sagt Kurz. Ich habe recht
+    bekommen."): news writers do not say "ich" or "wir" in their own voice."""
+    if not ctx.unquoted or last.speaker is None or last.kind == "hearsay":
+        return False
+    return any(_low(ctx.doc[k]) in FIRST_PERSON_WORDS for k in range(s, e))
 
 
 def _nest(claims: list[ClaimData]) -> list[ClaimData]:
