@@ -49,6 +49,8 @@ ORGANISATION_HEADS = {
     "organisation": set(),
     "gruppe": {"armed_group"},
     "miliz": {"armed_group"},
+    "rebellen": {"armed_group"},
+    "guerilla": {"armed_group"},
     "konzern": {"company"},
     "unternehmen": {"company"},
     "verband": {"association", "ngo"},
@@ -300,7 +302,8 @@ def resolve_descriptor(doc, mentions: list[MentionData], kb, sentences, a: int, 
         return None  # "das Argument", "die Situation", "seine Frau": no office or role
     # Only the person the article introduced with this very word: a guess by gender would
     # be wrong too often ("das Staatsoberhaupt" is not the victim named before).
-    introduced = _introduced_with(doc, _people_before(doc, mentions, sentences, a, window=3, kb=kb), low)
+    people = _people_before(doc, mentions, sentences, a, window=3, kb=kb)
+    introduced = _introduced_with(doc, people, low) or _holding_the_office(people, kb, low)
     return _antecedent(introduced, "descriptor") if introduced is not None else None
 
 
@@ -323,6 +326,22 @@ def _introduced_with(doc, people, low: str) -> MentionData | None:
         if low.endswith("jährige") and any(w.isdigit() and low.startswith(w) for w in around):
             return mention
         if "-" in low and role != low and len(role) > 3 and any(w.endswith(role) for w in around):
+            return mention
+    return None
+
+
+def _holding_the_office(people, kb, low: str) -> MentionData | None:
+    """The nearest person named before whose offices in the knowledge base have this word:
+    "der Minister" after "nach Ansicht von Aiwanger" (bayerischer Wirtschaftsminister)."""
+    if kb is None:
+        return None
+    # the role, in the masculine form the knowledge base's descriptors use ("ministerin")
+    roles = {low, low.removesuffix("in")} if low.endswith("in") else {low}
+    for _distance, mention in people:
+        if mention.entity_id is None:
+            continue
+        words = kb.role_words(mention.entity_id)
+        if any(w.endswith(role) for w in words for role in roles if len(role) > 3):
             return mention
     return None
 

@@ -79,6 +79,7 @@ class KnowledgeBase:
     version: int = 0
     _first_names: frozenset[str] | None = None
     _countries_by_code: dict[str, int] | None = None
+    _role_words: dict[int, frozenset[str]] | None = None
 
     def add(
         self, entity_id: int, text: str, kind: str, valid_from=None, valid_to=None, needs_context=False
@@ -256,6 +257,18 @@ class KnowledgeBase:
                 info.country: entity_id for entity_id, info in self.entities.items() if info.kind == "country"
             }
         return self._countries_by_code.get(code)
+
+    def role_words(self, entity_id: int) -> frozenset[str]:
+        """The words of the offices a person is named by ("bayerischer Wirtschaftsminister",
+        "Freie-Wähler-Chef" -> bayerischer, wirtschaftsminister, freie, wähler, chef), any
+        term: a descriptor resolves only to someone the article names nearby."""
+        if self._role_words is None:
+            words: dict[int, set[str]] = defaultdict(set)
+            for key, candidates in self.descriptors.items():
+                for candidate in candidates:
+                    words[candidate.entity_id].update(key.replace("-", " ").split())
+            self._role_words = {entity_id: frozenset(found) for entity_id, found in words.items()}
+        return self._role_words.get(entity_id, frozenset())
 
     def info(self, entity_id: int) -> EntityInfo:
         return self.entities[entity_id]

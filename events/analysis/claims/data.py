@@ -100,6 +100,7 @@ class _Ctx:
     # An archive that stripped the quotation marks (10kGNAD): quote sentences show only by
     # their first person ("Ich habe recht bekommen.") after a claim of their speaker.
     unquoted: bool = False
+    first_person_sentences: int | None = None  # counted when first needed
     # sentence number -> the speakers (and sources) of its claims, in text order
     spoken: dict[int, list[SpanRef]] = field(default_factory=dict)
 

@@ -440,10 +440,13 @@ def _particle(ctx: _Ctx, cue: int, e: int, lemma: str) -> tuple[str, int | None]
         if text in (",", ";", ":") or text in QUOTE_CHARS:
             break
         low = text.lower()
-        if low in PARTICLES and (lemma, low) in SEPARABLE:
+        if low in ("und", "oder", "aber", "sondern") and k + 1 < e and ctx.doc[k + 1].pos_ in ("VERB", "AUX"):
+            break  # "widersprach und wies … zurück": the particle is the next verb's
+        if low in PARTICLES:
             nxt = ctx.doc[k + 1].text if k + 1 < e else "."
             if not nxt[:1].isalnum() or nxt.lower() in ("und", "oder"):
-                return SEPARABLE[(lemma, low)], k
+                # "sagte das Treffen ab" is "absagen" (call off), no verb of saying
+                return SEPARABLE.get((lemma, low), low + lemma), k
     return lemma, None
 
 
@@ -523,6 +526,10 @@ def _other_sense(ctx: _Ctx, lemma: str, i: int, s: int, e: int) -> bool:
     if lemma == "zitieren":
         words = [_low(doc[k]) for k in range(i + 1, end) if not doc[k].is_punct]
         return bool(words) and (words[-1] == "ein" or any(w in SUMMONS_PREPOSITIONS for w in words))
+    if lemma == "fordern" and _low(doc[i]) == "gefordert":
+        # "seien auch die Fächer gefordert" (challenged): a state, not a demand
+        start = _clause_start(ctx, i, s)
+        return any(_low(doc[k]) in BE_FORMS for k in range(start, i))
     if lemma == "darstellen":
         # "stellte die Lage als ernst dar" is speech; "stelle kein Risiko dar" (constitutes) is not
         words = [_low(doc[k]) for k in range(_clause_start(ctx, i, s), end)]
@@ -688,6 +695,9 @@ def _object_content(
     if lemma not in STRONG_CUES:
         return None, 0.0
     end = clause_end if clause_end < e else e
+    # "Wir fordern einen höheren Zuschlag, sagte der Minister": the object ends before the
+    # attribution that follows it
+    end = next((k for k in range(a, end - 1) if ctx.doc[k].text == "," and _is_cue(ctx, k + 1)), end)
     if end - a < 1 or all(ctx.doc[j].is_punct for j in range(a, end)) or _not_said(ctx, lemma, a, end):
         return None, 0.0
     return (a, end), 0.6

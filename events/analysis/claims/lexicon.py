@@ -483,7 +483,9 @@ SHOW_FORMS = frozenset(_words("zeigt zeigte zeigten zeigen zeige"))
 GUEST_WORDS = ("besucher", "besucherin", "gast", "gäste", "delegation", "teilnehmer", "teilnehmerin")
 # "Vereinfacht gesagt", "ehrlich gesagt", "vorsichtig ausgedrückt": the writer's manner.
 MANNER_WORDS = frozenset(
-    _words("vereinfacht ehrlich anders kurz offen grob salopp gelinde vorsichtig pauschal nebenbei")
+    _words(
+        "vereinfacht ehrlich anders kurz offen grob salopp gelinde vorsichtig pauschal nebenbei genauer besser"
+    )
 )
 # The first person, which a news writer's own sentences do not use.
 FIRST_PERSON_WORDS = frozenset(

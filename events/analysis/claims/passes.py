@@ -67,7 +67,13 @@ from events.analysis.claims.lexicon import (
     SUBORDINATORS,
     THIRD_PERSON,
 )
-from events.analysis.coref import ORGANISATION_HEADS, PERSON_WORDS, resolve_descriptor, resolve_pronoun
+from events.analysis.coref import (
+    ORGANISATION_HEADS,
+    PERSON_WORDS,
+    gender_of,
+    resolve_descriptor,
+    resolve_pronoun,
+)
 
 # Prepositions of place and occasion: a verb-final cue's middle field starting with one says
 # where it was said ("hat in einem Interview gesagt"), not what.
@@ -182,7 +188,9 @@ def _no_speech(
         return True  # nobody and no statement: "… wurden gewarnt", "sich informieren"
     if _polite_imperative(ctx, i, s, e) or _manner_of_speaking(ctx, i):
         return True  # "Fragen Sie mich nicht, …"; "Vereinfacht gesagt, …" is the writer's manner
-    # "findet man", "wird man gefragt", "erwartet" (awaited): nobody's view
+    if subject is not None and subject[1] - subject[0] == 1 and _low(ctx.doc[subject[0]]) == "man":
+        return True  # "Man kann nicht sagen, dass …", "findet man": nobody in particular
+    # "wird erwartet" (awaited), "wurde gefragt": a view of nobody named
     return lemma in COGNITION_VERBS | CLAUSE_ONLY_CUES and _generic(ctx, subject, i)
 
 
@@ -283,8 +291,17 @@ def _apposition_subject(ctx: _Ctx, i: int, s: int) -> tuple[int, int] | None:
     end = _np_forward(ctx, s, comma, s)
     if end is not None and end < comma and _low(doc[end]) in ("in", "aus", "von", "bei", "für"):
         end = _np_forward(ctx, end + 1, comma, s)  # "Der Hohe Repräsentant in Bosnien-Herzegowina"
-    if end is not None and end < comma and doc[end].text == "(" and doc[comma - 1].text == ")":
-        end = comma  # "Der Präsident des Deutschen Fußballbundes (DFB), Reinhard Grindel, …"
+    if (
+        end is not None
+        and end < comma
+        and all(
+            doc[k].text[:1].isupper() or doc[k].text in ("und", "(", ")", "&") or k in ctx.mention_at
+            for k in range(end, comma)
+        )
+    ):
+        # a name with "und" or an abbreviation in brackets ends the phrase: "Der Präsident des
+        # Deutschen Fußballbundes (DFB), …", "Der Vorsitzende der Partei Recht und Gerechtigkeit (PiS), …"
+        end = comma
     if end != comma:
         return None
     middle = range(comma + 1, i - 1)
@@ -303,7 +320,7 @@ def _apposition_subject(ctx: _Ctx, i: int, s: int) -> tuple[int, int] | None:
     )  # an organisation there is whose role it is: "Der Präsident des DFB, Reinhard Grindel"
     if not relative and not opener_names and _person_named(ctx, comma + 1, i - 1):
         return (comma + 1, i - 1)  # "Der frühere Repräsentant, Wolfgang Petritsch, begrüßte": the name
-    return (s, comma) if _speaker_like(ctx, (s, comma)) else None
+    return (s, comma) if _speaker_like(ctx, _up_to_role(ctx, (s, comma))) else None
 
 
 def _person_named(ctx: _Ctx, a: int, b: int) -> bool:
@@ -455,11 +472,11 @@ def _manner_of_speaking(ctx: _Ctx, i: int) -> bool:
 
 
 def _generic(ctx: _Ctx, subject: tuple[int, int] | None, i: int) -> bool:
-    """A view of nobody in particular: the generic "man" ("findet man schrecklich"), or a
-    cognition verb in the passive without its holder ("wird erwartet", "wurde gefragt")."""
+    """A cognition verb in the passive without its holder ("wird erwartet", "wurde gefragt"):
+    a view of nobody in particular."""
     doc = ctx.doc
     if subject is not None:
-        return subject[1] - subject[0] == 1 and _low(doc[subject[0]]) == "man"
+        return False
     participle = ctx.has_pos and "Part" in doc[i].morph.get("VerbForm")
     return participle or (i > 0 and _low(doc[i - 1]) in ("wird", "wurde", "werden", "wurden"))
 
@@ -581,6 +598,9 @@ def _resolve_pronoun(
     """er/sie -> the person (or organisation) the article named before, by gender and
     salience (events.analysis.coref). A heuristic, so the claim's confidence drops.
     ``as_pronoun``: the pronoun a demonstrative or possessive at i stands for."""
+    found = _speaker_before(ctx, i, as_pronoun or DEMONSTRATIVES.get(_low(ctx.doc[i])) or _low(ctx.doc[i]))
+    if found is not None:
+        return found, confidence - 0.15
     found = resolve_pronoun(
         ctx.doc, ctx.mentions, ctx.kb, ctx.sentences, i, as_pronoun or DEMONSTRATIVES.get(_low(ctx.doc[i]))
     )
@@ -594,6 +614,35 @@ def _resolve_pronoun(
             return replace(speaker, via="pronoun", antecedent=(speaker.start, speaker.end)), confidence - 0.2
         return ref, confidence - 0.3
     return _resolved(ref, found), confidence - 0.15
+
+
+def _speaker_before(ctx: _Ctx, i: int, pronoun: str) -> SpanRef | None:
+    """ "…, meint auch Claudio Couto, Politologe … . Mit Lula … wird der Prozess beschleunigt,
+    sagt er.": "er" goes on with the named speaker of the sentence before when the gender
+    fits, before any other person of the sentence (the issue: prefer the speakers)."""
+    if pronoun not in ("er", "sie"):
+        return None
+    doc = ctx.doc
+    if pronoun == "sie" and any(
+        0 <= k < len(doc) and doc[k].pos_ in ("VERB", "AUX") and _low(doc[k]).endswith("en")
+        for k in (i - 1, i + 1)
+    ):
+        return None  # "sagten sie": a plural
+    speakers = ctx.spoken.get(_sentence_number(ctx, _sentence_of(ctx, i)[0]) - 1, [])
+    wanted = "m" if pronoun == "er" else "f"
+    for speaker in reversed(speakers):
+        mention = next(
+            (
+                m
+                for m in ctx.mentions
+                if m.entity_id and m.entity_id == speaker.entity_id and m.label == "PER"
+            ),
+            None,
+        )
+        if mention is not None and gender_of(mention, doc) == wanted:
+            return SpanRef(doc[i].text, doc[i].idx, doc[i].idx + len(doc[i].text), speaker.entity_id, "pronoun",
+                           (mention.start, mention.end), mention.text)  # fmt: skip
+    return None
 
 
 MASCULINE_ARTICLES = frozenset({"der", "ein", "dieser", "jener"})
@@ -937,7 +986,15 @@ def _first_person_quote(ctx: _Ctx, s: int, e: int, last: ClaimData) -> bool:
     bekommen."): news writers do not say "ich" or "wir" in their own voice."""
     if not ctx.unquoted or last.speaker is None or last.kind == "hearsay":
         return False
-    return any(_low(ctx.doc[k]) in FIRST_PERSON_WORDS for k in range(s, e))
+    if not any(_low(ctx.doc[k]) in FIRST_PERSON_WORDS for k in range(s, e)):
+        return False
+    # A text in the first person throughout (a speech, an op-ed, an interview) is its
+    # author's: there "ich" is no quote.
+    if ctx.first_person_sentences is None:
+        ctx.first_person_sentences = sum(
+            any(_low(ctx.doc[k]) in FIRST_PERSON_WORDS for k in range(a, b)) for a, b in ctx.sentences
+        )
+    return ctx.first_person_sentences <= max(1, 0.2 * len(ctx.sentences))
 
 
 def _nest(claims: list[ClaimData]) -> list[ClaimData]:

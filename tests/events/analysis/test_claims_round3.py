@@ -302,3 +302,72 @@ def test_a_name_after_an_article_is_no_persons_surname(nlp):
     text = "Paek Nam Sun traf Kim. Schändlich sei Corbyns Benehmen, so die Sun und der Telegraph."
     claim = only(extract_claims(nlp(text), mentions_for(text, names), None))
     assert claim.speaker.entity_id is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Putin sagte das Treffen mit Trump kurzfristig ab.",  # absagen: called off
+        "Die Kanzlei mahnte den Blogger wegen der Fotos ab.",  # abmahnen: a legal warning
+        "Genauer gesagt, hat niemand geklagt.",
+        "Man kann nicht sagen, dass alles gut ist.",  # nobody in particular
+    ],
+)
+def test_another_verb_or_nobodys_words(nlp, text):
+    assert claims_of(nlp, text) == []
+
+
+def test_a_particle_that_makes_a_verb_of_saying_keeps_the_claim(nlp):
+    claim = only(claims_of(nlp, "Scholz wies die Vorwürfe der Opposition entschieden zurück."))
+    assert (claim.kind, text_of(claim.speaker)) == ("denial", "Scholz")
+
+
+# Gate 3 (bench/data/claims_sample_gate3_judged.tsv), read after it was scored.
+
+
+def test_a_role_with_a_party_name_and_a_relative_clause_before_the_verb_speaks(nlp):
+    text = (
+        "Der Vorsitzende der Partei Recht und Gerechtigkeit (PiS), der als starker Mann hinter der "
+        "Regierung gilt, wies Kritik wegen demokratischer Missstände am Montag zurück."
+    )
+    claim = only(claims_of(nlp, text))
+    assert text_of(claim.speaker) == "Der Vorsitzende der Partei Recht und Gerechtigkeit (PiS)"
+
+
+def test_a_descriptor_goes_to_the_person_nearby_who_holds_that_office(nlp):
+    from events.analysis.kb import EntityInfo, build_index
+
+    kb = build_index(
+        [EntityInfo(80, "person", "Hubert Aiwanger")],
+        [
+            (80, "Hubert Aiwanger", "name", None, None, False),
+            (80, "bayerischer Wirtschaftsminister", "descriptor", None, None, False),
+        ],
+    )
+    names = {"Hubert Aiwanger": ("PER", 80)}
+    text = (
+        "Die Obergrenzen gehen nach Ansicht von Hubert Aiwanger zu weit. „Wir fordern, dass der "
+        "Zuschlag deutlich erhöht wird“, sagte der Minister."
+    )
+    claim = next(c for c in extract_claims(nlp(text), mentions_for(text, names), kb) if c.cue == "sagte")
+    assert (claim.speaker.entity_id, claim.speaker.via) == (80, "descriptor")
+    other = text.replace("der Minister", "der Bischof")
+    claim = next(c for c in extract_claims(nlp(other), mentions_for(other, names), kb) if c.cue == "sagte")
+    assert claim.speaker.entity_id is None  # Aiwanger holds no such office
+
+
+def test_er_goes_on_with_the_speaker_of_the_sentence_before(nlp):
+    names = {"Lula": ("PER", 81), "Claudio Couto": ("PER", 82)}
+    text = (
+        "Die Ermittlungen gegen Lula machten den Abgang wahrscheinlicher, meint auch Claudio Couto, "
+        "Politologe an der Universität. Mit Lula auf dem Schleudersitz wird der Prozess jetzt beschleunigt, sagt er."
+    )
+    claim = next(c for c in extract_claims(nlp(text), mentions_for(text, names), None) if c.cue == "sagt")
+    assert (claim.speaker.entity_id, claim.speaker.via) == (82, "pronoun")
+
+
+def test_challenged_is_no_demand_and_an_object_ends_before_its_attribution(nlp):
+    text = "Außerdem seien auch die Nicht-Sprach-Fächer gefordert, das Lesen mit den Kindern zu trainieren."
+    assert claims_of(nlp, text) == []
+    claim = only(claims_of(nlp, "Wir fordern einen höheren Zuschlag, sagte der Minister."))
+    assert claim.content.text == "einen höheren Zuschlag"
