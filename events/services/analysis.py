@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from datetime import date
 
 from django.db import transaction
@@ -195,18 +196,23 @@ def _whose_role(span, mention: Mention) -> bool:
 def _named_in_full(words: str, mentions: list[Mention]) -> int | None:
     """A speaker named by one word the article also gives in full ("Lybke" after "Judy Lybke",
     "Liat" after "Liat Atzili", "Xi" after "Xi Jinping"): the entity of that person or
-    organisation, when exactly one fits. Runs after the filing, so provisional people count."""
+    organisation, when one fits, or when one of several is named most often ("Liat Atzili"
+    three times beside one "Liat Beinin Atzilis"). Runs after the filing, so provisional people
+    count."""
     if not words[:1].isupper() or " " in words or len(words) < 3:
         return None
-    fits = {
+    fits = Counter(
         m.entity_id
         for m in mentions
         if m.entity_id
         and m.label in ("PER", "ORG")
         and words in (m.text.split()[0], m.text.split()[-1])
         and " " in m.text
-    }
-    return fits.pop() if len(fits) == 1 else None
+    )
+    ranked = fits.most_common(2)
+    if len(ranked) == 1 or (len(ranked) == 2 and ranked[0][1] > ranked[1][1]):
+        return ranked[0][0]
+    return None
 
 
 # What an analysis decides about a claim; review, tags and lost_at belong to the editors.

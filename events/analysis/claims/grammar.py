@@ -27,6 +27,7 @@ from events.analysis.claims.lexicon import (
     HALTEN_FORMS,
     KONJUNKTIV,
     MEDIA_HEADS,
+    NAME_PARTICLES,
     NOMINATIVE,
     NOT_NOUN_POS,
     NUMBER_WORDS,
@@ -250,6 +251,13 @@ def _np_phrase(ctx: _Ctx, i: int, e: int, s: int) -> int | None:
         if j > head_start and _two_common_nouns(ctx, j - 1, j):
             break  # "nach Angaben unabhängiger Experten [Senfgas eingesetzt]": the next phrase
         j += 1
+        if (
+            j + 1 < e
+            and _low(doc[j]) in NAME_PARTICLES
+            and doc[j + 1].text[:1].isupper()
+            and doc[j - 1].pos_ == "PROPN"
+        ):
+            j += 1  # "Staffan de Mistura", "Ursula von der Leyen"
     if j == head_start or not any(_is_cap_word(ctx, k, s) for k in range(head_start, j)):
         return None
     # one genitive attribute: "der Sprecher des Kremls", "ein Bericht der „New York Times“"
@@ -526,6 +534,10 @@ def _other_sense(ctx: _Ctx, lemma: str, i: int, s: int, e: int) -> bool:
     if lemma == "zitieren":
         words = [_low(doc[k]) for k in range(i + 1, end) if not doc[k].is_punct]
         return bool(words) and (words[-1] == "ein" or any(w in SUMMONS_PREPOSITIONS for w in words))
+    if lemma == "drohen":
+        # "droht nun zu scheitern" (is about to fail); a threat has "mit" or a comma clause
+        k = next((k for k in range(i + 1, end) if _low(doc[k]) == "zu"), None)
+        return k is not None and not any(doc[j].text == "," or _low(doc[j]) == "mit" for j in range(i + 1, k))
     if lemma == "fordern" and _low(doc[i]) == "gefordert":
         # "seien auch die Fächer gefordert" (challenged): a state, not a demand
         start = _clause_start(ctx, i, s)
@@ -649,6 +661,8 @@ def _content_after_comma(
     nxt = _low(doc[k + 1]) if k + 1 < e else ""
     if nxt in CLAUSE_OPENERS:
         return (k + 1, e), 0.85
+    if k > a and k + 1 < e and _is_cue(ctx, k + 1):
+        return None  # "begrüßte die Initiative, monierte aber, dass …": the next verb's content
     # "…, das die Einheit demonstriere" is a relative clause; "…, die Lage sei ernst" is not
     after = doc[k + 2].text if k + 2 < e else ""
     relative = nxt in ("der", "die", "das", "dem", "den", "welche", "welcher") and k > a

@@ -491,3 +491,5 @@ MANNER_WORDS = frozenset(
 FIRST_PERSON_WORDS = frozenset(
     _words("ich mir mich mein meine meinen meinem meiner wir uns unser unsere unseren unserem unserer")
 )
+# Lower-case words inside names: "Staffan de Mistura", "Ursula von der Leyen", "bin Salman".
+NAME_PARTICLES = frozenset(_words("de da di del van von der den dos du bin al el le la ter ten"))

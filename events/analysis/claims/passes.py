@@ -163,7 +163,7 @@ def _speech_verbs(ctx: _Ctx, s: int, e: int) -> list[ClaimData]:
         subject, content_range, confidence, wie = _attribution(ctx, i, s, e, lemma, particle)
         if content_range is None or content_range[1] <= content_range[0]:
             continue
-        if subject is None and _low(doc[i - 1]) in ("und", "oder"):
+        if subject is None and _low(doc[i - 1]) in ("und", "oder", ","):
             # "Sie sprechen von Terror und sagen, dass …": one subject for both verbs
             subject = last_subject or _coordinated_subject(ctx, i, s)
         if _no_speech(ctx, lemma, i, s, e, subject, content_range):
@@ -249,6 +249,8 @@ def _attribution(
     ) or (finite == i and clause_start == i and _preposed_tail(ctx, i, s, e))
     if preposed and ctx.has_pos and not any(doc[k].pos_ in ("VERB", "AUX") for k in range(s, i)):
         preposed = False  # nothing was said before the cue: an apposition ("X, Name, begrüßte")
+    if preposed and doc[i - 1].text == "," and _subject_after(ctx, i, e, s) is None:
+        preposed = False  # "bekennt er sich zu Europa, warnt aber vor …": one subject, two verbs
     if wie or (_low(doc[clause_start]) == "wie" and clause_start == s):
         # "…, wie die AP berichtet" / "Wie Frau Weisgerber erwähnt hat, ist …"
         subject = _find_subject(ctx, i, s, e)

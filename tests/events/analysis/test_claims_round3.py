@@ -371,3 +371,25 @@ def test_challenged_is_no_demand_and_an_object_ends_before_its_attribution(nlp):
     assert claims_of(nlp, text) == []
     claim = only(claims_of(nlp, "Wir fordern einen höheren Zuschlag, sagte der Minister."))
     assert claim.content.text == "einen höheren Zuschlag"
+
+
+def test_about_to_fail_is_no_threat_and_a_threat_with_a_clause_is(nlp):
+    assert claims_of(nlp, "Die Waffenruhe hielt lange, doch droht sie nun zu scheitern.") == []
+    names = {"Russland": ("LOC", 30)}
+    text = "Russland drohte, die Lieferungen einzustellen."
+    claim = only(extract_claims(nlp(text), mentions_for(text, names), None))
+    assert claim.content.text == "die Lieferungen einzustellen"
+
+
+def test_a_name_with_a_lower_case_particle_is_the_subject(nlp):
+    text = (
+        "Der UN-Sondergesandte Staffan de Mistura forderte in Genf, die Waffenruhe dringend wiederzubeleben."
+    )
+    assert text_of(only(claims_of(nlp, text)).speaker) == "Der UN-Sondergesandte Staffan de Mistura"
+
+
+def test_a_second_verb_after_a_comma_keeps_the_subject_of_the_first(nlp):
+    claim = only(
+        claims_of(nlp, "Mehrmals bekennt er sich zur Europäischen Integration, warnt aber vor Nationalismus.")
+    )
+    assert (text_of(claim.speaker), claim.content.text) == ("er", "vor Nationalismus")
