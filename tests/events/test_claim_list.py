@@ -149,15 +149,22 @@ def test_the_analysis_stores_the_mood(kb):
     assert stored.mood == Claim.Mood.HYPOTHETICAL and stored.content.startswith("Wenn Russland")
 
 
-def test_a_speaker_named_by_one_word_links_to_the_full_name(kb):
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Die frühere Geisel Liat Atzili sprach am Montag in Tel Aviv vor Studenten. "
+        "Die Zeit in Gaza sei die schwerste ihres Lebens gewesen, sagte Liat am Abend.",
+        # gate 1: the article also names "Liat Beinin Atzilis" once; the name given most wins
+        "Die frühere Geisel Liat Atzili sprach am Montag in Tel Aviv vor Studenten. "
+        "Liat Atzili lebte zuvor im Kibbuz Nir Oz. Ihr Mann ist der Bruder von Liat Beinin Atzilis Schwager. "
+        "Die Zeit in Gaza sei die schwerste ihres Lebens gewesen, sagte Liat am Abend.",
+    ],
+)
+def test_a_speaker_named_by_one_word_links_to_the_full_name(kb, text):
     """ "sagte Liat" after "Liat Atzili": the claim's speaker is the person the article named
     in full, even when that person only became a (provisional) entity at filing."""
     from events.services.analysis import article_analyze
 
-    text = (
-        "Die frühere Geisel Liat Atzili sprach am Montag in Tel Aviv vor Studenten. "
-        "Die Zeit in Gaza sei die schwerste ihres Lebens gewesen, sagte Liat am Abend."
-    )
     source = article("Galerie", text, outlet("Tagesschau"))
     article_analyze(source)
     full = source.mentions.filter(text="Liat Atzili").exclude(entity=None).first()
@@ -184,19 +191,3 @@ def test_a_place_inside_the_speakers_words_is_not_the_speaker(kb):
     assert verband.speaker_id is None and verband.speaker_text.startswith("der Verband")
     moskau = Claim.objects.get(article=source, cue="erklärte")
     assert moskau.speaker is not None and moskau.speaker.name == "Moskau"
-
-
-def test_a_one_word_speaker_goes_to_the_full_name_named_most_often(kb):
-    """Gate 1: "Liat" stayed unlinked because the article also names "Liat Beinin Atzilis"."""
-    from events.services.analysis import article_analyze
-
-    text = (
-        "Die frühere Geisel Liat Atzili sprach am Montag in Tel Aviv vor Studenten. "
-        "Liat Atzili lebte zuvor im Kibbuz Nir Oz. Ihr Mann ist Aviv, der Bruder von Liat Beinin Atzilis Schwager. "
-        "Die Zeit in Gaza sei die schwerste ihres Lebens gewesen, sagte Liat am Abend."
-    )
-    source = article("Geisel", text, outlet("Tagesschau"))
-    article_analyze(source)
-    full = source.mentions.filter(text="Liat Atzili").exclude(entity=None).first()
-    stored = Claim.objects.get(article=source, cue="sagte")
-    assert full is not None and stored.speaker_id == full.entity_id

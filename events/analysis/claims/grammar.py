@@ -37,6 +37,7 @@ from events.analysis.claims.lexicon import (
     PRONOUNS,
     QUOTE_CHARS,
     RELATIVES,
+    SANCTION_WORDS,
     SEPARABLE,
     SHOW_FORMS,
     SPEECH_OPENERS,
@@ -251,17 +252,21 @@ def _np_phrase(ctx: _Ctx, i: int, e: int, s: int) -> int | None:
         if j > head_start and _two_common_nouns(ctx, j - 1, j):
             break  # "nach Angaben unabhängiger Experten [Senfgas eingesetzt]": the next phrase
         j += 1
+        # "Staffan de Mistura", "Ursula von der Leyen" (not "Allendorf der FAZ")
+        particles = 2 if j + 2 < e and _low(doc[j]) == "von" and _low(doc[j + 1]) in ("der", "den") else 1
         if (
-            j + 1 < e
+            j + particles < e
             and _low(doc[j]) in NAME_PARTICLES
-            and doc[j + 1].text[:1].isupper()
+            and doc[j + particles].text[:1].isupper()
             and doc[j - 1].pos_ == "PROPN"
         ):
-            j += 1  # "Staffan de Mistura", "Ursula von der Leyen"
+            j += particles
     if j == head_start or not any(_is_cap_word(ctx, k, s) for k in range(head_start, j)):
         return None
-    # one genitive attribute: "der Sprecher des Kremls", "ein Bericht der „New York Times“"
-    if j + 1 < e and _low(doc[j]) in GENITIVE_DETERMINERS:
+    # one genitive attribute: "der Sprecher des Kremls", "ein Bericht der „New York Times“";
+    # a name takes none ("sagte Allendorf der FAZ": the paper is told, it is not his)
+    named = j - 1 in ctx.mention_at or doc[j - 1].pos_ == "PROPN"
+    if j + 1 < e and _low(doc[j]) in GENITIVE_DETERMINERS and not named:
         j = _attribute(ctx, j + 1, e, s) or j
     return j
 
@@ -333,7 +338,25 @@ def _subject_after(ctx: _Ctx, finite: int, e: int, s: int) -> tuple[int, int] | 
     end = _np_forward(ctx, i, e, s)
     if end is None:
         return None
+    named = _name_in_apposition(ctx, end, e)
+    if named is not None:
+        return (i, named)  # "erklärte der Pressesprecher des Außenministeriums, John Kirby."
     return (i, _first_name_end(ctx, i, end))
+
+
+def _name_in_apposition(ctx: _Ctx, end: int, e: int) -> int | None:
+    """Where a person's name ends that follows a role phrase after a comma and closes the
+    sentence: "…, erklärte der Pressesprecher des US-Außenministeriums, John Kirby."."""
+    doc = ctx.doc
+    if end + 1 >= e or doc[end].text != ",":
+        return None
+    mention = ctx.mention_at.get(end + 1)
+    if mention is None or mention.label != "PER" or not _role_before(ctx, end - 3, end):
+        return None
+    k = end + 1
+    while k < e and ctx.mention_at.get(k) is mention:
+        k += 1
+    return k if k >= e or doc[k].is_punct else None
 
 
 def _first_name_end(ctx: _Ctx, i: int, end: int) -> int:
@@ -538,6 +561,15 @@ def _other_sense(ctx: _Ctx, lemma: str, i: int, s: int, e: int) -> bool:
         # "droht nun zu scheitern" (is about to fail); a threat has "mit" or a comma clause
         k = next((k for k in range(i + 1, end) if _low(doc[k]) == "zu"), None)
         return k is not None and not any(doc[j].text == "," or _low(doc[j]) == "mit" for j in range(i + 1, k))
+    if lemma == "aussprechen":
+        # "sprach seine Wertschätzung aus", "sprach sich für … aus" say something; "sprachen
+        # disqualifizierende Fouls aus", "ein Verbot aussprechen" impose a sanction
+        return any(
+            _low(doc[k]).startswith(SANCTION_WORDS) or _low(doc[k]).endswith(SANCTION_WORDS)
+            for k in range(i + 1, end)
+        )
+    if lemma == "erklären" and any(_low(doc[k]).endswith("krieg") for k in range(i + 1, end)):
+        return True  # "erklärt der Hamas den Krieg": a declaration of war, no statement
     if lemma == "fordern" and _low(doc[i]) == "gefordert":
         # "seien auch die Fächer gefordert" (challenged): a state, not a demand
         start = _clause_start(ctx, i, s)

@@ -492,4 +492,6 @@ FIRST_PERSON_WORDS = frozenset(
     _words("ich mir mich mein meine meinen meinem meiner wir uns unser unsere unseren unserem unserer")
 )
 # Lower-case words inside names: "Staffan de Mistura", "Ursula von der Leyen", "bin Salman".
-NAME_PARTICLES = frozenset(_words("de da di del van von der den dos du bin al el le la ter ten"))
+NAME_PARTICLES = frozenset(_words("de da di del van von dos du bin al el le la ter ten"))
+# What one imposes rather than says: "sprachen Fouls aus", "ein Einreiseverbot aussprechen".
+SANCTION_WORDS = ("foul", "strafe", "verbot", "sperre", "kündigung", "verwarnung", "platzverweis", "bann")

@@ -141,6 +141,19 @@ def _quote_speaker_before(
         while colon > s and doc[colon].text != ":":
             colon -= 1
         subject = _np_backward(ctx, colon, s)
+        if subject is not None and not _speaker_like(ctx, subject, places=True):
+            # "Seine Schlussfolgerung: „…“": not a speaker, but "seine" says whose it is
+            owner = _low(doc[subject[0]])
+            pronoun = "er" if owner.startswith("sein") else "sie" if owner.startswith("ihr") else None
+            if pronoun is None:
+                return _make(ctx, "direct_quote", colon, None, (q0, q1), 0.4)
+            ref, confidence = _resolve_pronoun(
+                ctx, subject[0], _span_ref(ctx, *subject), 0.75, as_pronoun=pronoun
+            )
+            claim = _make(ctx, "direct_quote", colon, None, (q0, q1), confidence)
+            if claim is not None and (ref.entity_id is not None or ref.via):
+                claim.speaker = ref
+            return claim
         return _make(ctx, "direct_quote", colon, subject, (q0, q1), 0.75 if subject else 0.4)
     if not before and not after.strip(".!? "):
         return _make(ctx, "direct_quote", q0, None, (q0, q1), 0.3)  # who said it: unknown
