@@ -74,6 +74,9 @@ PERSON_WORDS = tuple(
         "historiker", "forscher", "wissenschaftler", "aktivist", "journalist", "autor", "botschafter",
         "gouverneur", "diplomat", "unternehmer", "manager", "funktionär", "abgeordnete", "vorsitzende",
         "jährige", "oberhaupt", "geschäftsführer", "staatsanwalt", "ermittler", "regisseur", "sänger",
+        "gewerkschafter", "hauptmann", "bischof", "kardinal", "rektor", "intendant", "kommandeur",
+        "offizier", "polizist", "mediziner", "virologe", "psychologe", "soziologe", "politologe",
+        "analyst", "anführer", "vertreter", "beauftragte", "gründer",
     )
     for ending in ("", "in", "r")
 )  # fmt: skip

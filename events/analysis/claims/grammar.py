@@ -159,7 +159,18 @@ def _span_ref(ctx: _Ctx, a: int, b: int) -> SpanRef:
         if mention.label in ("ORG", "LOC", "GPE") and _role_of(ctx, a, i, mention):
             rank = 0  # "der Fraktionsvorsitzende der Grünen" is a person, not the party
             whose_role.add(i)
-        if rank and (best is None or rank >= best[0]):
+        # of two of one kind the later wins ("des Kremls … Dmitri Peskow"), unless a preposition
+        # attaches it to the first: "laut BLRH von der BVOG" is the BLRH's
+        attached = (
+            i > a
+            and _low(doc[i - 1]) in ("von", "vom", "bei", "beim", "aus")
+            or (
+                i > a + 1
+                and _low(doc[i - 2]) in ("von", "vom", "bei", "aus")
+                and _low(doc[i - 1]) in DETERMINERS
+            )
+        )
+        if rank and (best is None or rank > best[0] or (rank == best[0] and not attached)):
             best = (rank, mention)
     span = doc[a:b]
     if best is not None:
@@ -320,6 +331,8 @@ def _subject_before(ctx: _Ctx, clause_start: int, finite: int, s: int) -> tuple[
         # a place or group in the subject: "Die Regierung in Seoul bestritt"
         k = end + 1 + (_low(ctx.doc[end + 1]) in DETERMINERS)
         end = _attribute(ctx, k, finite, s) if k < finite else None
+    if end is not None and end < finite - 2 and ctx.doc[end].text == "(" and ctx.doc[finite - 1].text == ")":
+        end = finite  # "Gunnar Maaß von der Arbeitsgemeinschaft Fernwärme (AGFW) erläuterte"
     if end != finite:
         return None
     if any(_low(ctx.doc[k]).strip("„“") in ADVERBIAL_HEADS for k in range(i, end)):

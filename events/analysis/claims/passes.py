@@ -265,10 +265,22 @@ def _attribution(
     if preposed and doc[i - 1].text == "," and _subject_after(ctx, i, e, s) is None:
         preposed = False  # "bekennt er sich zu Europa, warnt aber vor …": one subject, two verbs
     if wie or (_low(doc[clause_start]) == "wie" and clause_start == s):
-        # "…, wie die AP berichtet" / "Wie Frau Weisgerber erwähnt hat, ist …"
-        subject = _find_subject(ctx, i, s, e)
+        # "…, wie die AP berichtet" / "Wie Frau Weisgerber erwähnt hat, ist …" / "Wie der
+        # Direktor des Großhandels, Pascal Clément, erklärte, …" (the name in the apposition)
+        subject = _named_between(ctx, clause_start + 1, i) or _find_subject(ctx, i, s, e)
         end = _clause_end(ctx, i, e)
         return subject, ((s, clause_start) if clause_start > s else (end, e)), 0.8, wie
+    if (
+        clause_start == i > s
+        and _low(doc[s]) == "wie"
+        and not any(_is_finite(ctx, k) for k in range(s + 1, i))
+    ):
+        # "Wie der Direktor des Großhandels, Pascal Clément, erklärte, habe …": the commas of
+        # the apposition cut the wie-clause, whose content follows it
+        subject = _named_between(ctx, s + 1, i)
+        if subject is None and (end := _np_forward(ctx, s + 1, i, s)) is not None:
+            subject = (s + 1, end)
+        return subject, (_clause_end(ctx, i, e), e), 0.8, wie
     parenthesis = _parenthesis(ctx, i, s, e)
     if parenthesis is not None:
         # "Das ist, glaube ich, eine gute Nachricht": the whole sentence is what is believed
@@ -336,6 +348,17 @@ def _apposition_subject(ctx: _Ctx, i: int, s: int) -> tuple[int, int] | None:
     if not relative and not opener_names and _person_named(ctx, comma + 1, i - 1):
         return (comma + 1, i - 1)  # "Der frühere Repräsentant, Wolfgang Petritsch, begrüßte": the name
     return (s, comma) if _speaker_like(ctx, _up_to_role(ctx, (s, comma))) else None
+
+
+def _named_between(ctx: _Ctx, a: int, b: int) -> tuple[int, int] | None:
+    """A person's name set off by commas between a and b: "der Direktor …, Pascal Clément, "."""
+    for k in range(a, b - 1):
+        if ctx.doc[k].text != ",":
+            continue
+        close = next((j for j in range(k + 1, b) if ctx.doc[j].text == ","), None)
+        if close is not None and close > k + 1 and _person_named(ctx, k + 1, close):
+            return (k + 1, close)
+    return None
 
 
 def _person_named(ctx: _Ctx, a: int, b: int) -> bool:

@@ -443,3 +443,28 @@ def test_whose_conclusion_a_colon_quote_is(nlp):
     )
     claim = claim_at(nlp, text, {}, ":")
     assert claim.speaker is not None and claim.speaker.antecedent_text == "der 51-Jährige"
+
+
+def test_an_attached_body_is_not_the_source(nlp):
+    # paired check: "laut BLRH von der BVOG" became the BVOG's
+    names = {"BLRH": ("ORG", 95), "BVOG": ("ORG", 96)}
+    text = (
+        "Für die Mittel habe das Land laut BLRH von der BVOG bisher jährlich sieben Millionen Euro erhalten."
+    )
+    assert only(claims_with(nlp, text, names)).source.entity_id == 95
+
+
+# Gate 5 (bench/data/claims_sample_gate5_judged.tsv), read after it was scored.
+
+
+def test_subjects_gate_five(nlp):
+    names = {"Pascal Clément": ("PER", 97), "Gunnar Maaß": ("PER", 98)}
+    text = (
+        "Wie der Direktor des Getränkegroßhandels OBD Grand Paris, Pascal Clément, erklärte, habe der "
+        "Transport über die Seine Umweltvorteile."
+    )
+    assert only(claims_with(nlp, text, names)).speaker.entity_id == 97  # the name in the apposition
+    text = "Gunnar Maaß von der Arbeitsgemeinschaft Fernwärme (AGFW) erläuterte, dass die Kommunen handeln müssten."
+    assert only(claims_with(nlp, text, names)).speaker.entity_id == 98  # the abbreviation in brackets
+    text = "Der Ex-Gewerkschafter gibt sich kämpferisch und stellt sich als Opfer eines Komplotts dar."
+    assert text_of(only(claims_of(nlp, text)).speaker) == "Der Ex-Gewerkschafter"
