@@ -80,6 +80,18 @@ PERSON_WORDS = tuple(
     )
     for ending in ("", "in", "r")
 )  # fmt: skip
+
+
+def is_role_word(word: str) -> bool:
+    """A capitalised word for a person's office or role: "Fraktionsvorsitzende", "Sprecher"."""
+    return word[:1].isupper() and word.casefold().endswith(PERSON_WORDS)
+
+
+def is_role_compound(word: str) -> bool:
+    """A body's name joined to a word of office: "PiS-Vorsitzende", "SPD-Chef"."""
+    return "-" in word and word.casefold().endswith(PERSON_WORDS)
+
+
 # First names that end like most women's names; the men's names among them follow.
 FEMALE_NAME_ENDINGS = ("a", "e", "ie", "ine", "ette", "elle")
 MALE_NAMES_IN_A_OR_E = frozenset(

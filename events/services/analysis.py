@@ -11,7 +11,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from events.analysis.claims import ClaimData
-from events.analysis.coref import ARTICLES, PERSON_WORDS
+from events.analysis.coref import ARTICLES, is_role_compound, is_role_word
 from events.analysis.linking import MentionData
 from events.analysis.names import name_variants
 from events.analysis.pipeline import Analysis, analyze_text, event_json
@@ -187,10 +187,7 @@ def _whose_role(span, mention: Mention) -> bool:
         return False
     offset = max(0, mention.start - span.start)
     before, rest = span.text[:offset].split(), span.text[offset:].split()
-    joined = rest[0] if rest else ""
-    return any(w[:1].isupper() and w.casefold().endswith(PERSON_WORDS) for w in before) or (
-        "-" in joined and joined.casefold().endswith(PERSON_WORDS)
-    )
+    return any(is_role_word(w) for w in before) or (bool(rest) and is_role_compound(rest[0]))
 
 
 def _named_in_full(words: str, mentions: list[Mention]) -> int | None:

@@ -52,7 +52,7 @@ from __future__ import annotations
 
 import re
 
-from events.analysis.claims.data import ClaimData, ContentSpan, SpanRef, _context, quotes_stripped
+from events.analysis.claims.data import ClaimData, ContentSpan, SpanRef, _context
 from events.analysis.claims.lexicon import KONJUNKTIV
 from events.analysis.claims.passes import (
     _attach_markers,
@@ -92,7 +92,7 @@ def extract_claims(doc, mentions: list[MentionData], kb=None, fragments: bool = 
         claims.extend(_nest(found))
     claims.sort(key=lambda c: (c.start, c.cue_start))
     claims = _without_inner_speech(claims)
-    _speakers_from_context(claims, doc.text, mentions)
+    _speakers_from_context(claims, doc.text, mentions, ctx.unquoted)
     claims = [c for c in _without_repeated_headlines(claims) if fragments or _says_enough(c)]
     for claim in claims:
         claim.mood = _mood(claim)
@@ -191,11 +191,12 @@ def _without_repeated_headlines(claims: list[ClaimData]) -> list[ClaimData]:
 FIRST_PERSON = frozenset({"ich", "wir"})
 
 
-def _speakers_from_context(claims: list[ClaimData], text: str, mentions: list[MentionData]) -> None:
+def _speakers_from_context(
+    claims: list[ClaimData], text: str, mentions: list[MentionData], unquoted: bool
+) -> None:
     """Speakers the sentence does not name: "ich"/"wir" inside a quote are the quote's
     speaker, in an interview's answer the person whose name opens it ("Glawischnig: …"); a quote or Konjunktiv sentence without a speaker of its own goes on with the
     speaker of the claim just before (at most two sentences back)."""
-    unquoted = quotes_stripped(text)
     for claim in claims:
         if claim.speaker is not None and claim.speaker.text.casefold() in FIRST_PERSON:
             outer = next(

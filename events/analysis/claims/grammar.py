@@ -50,7 +50,7 @@ from events.analysis.claims.lexicon import (
     TOPIC_VERBS,
     VERDICT_WORDS,
 )
-from events.analysis.coref import PERSON_WORDS
+from events.analysis.coref import ARTICLES, is_role_compound, is_role_word
 from events.analysis.linking import is_time_word
 
 
@@ -161,15 +161,8 @@ def _span_ref(ctx: _Ctx, a: int, b: int) -> SpanRef:
             whose_role.add(i)
         # of two of one kind the later wins ("des Kremls … Dmitri Peskow"), unless a preposition
         # attaches it to the first: "laut BLRH von der BVOG" is the BLRH's
-        attached = (
-            i > a
-            and _low(doc[i - 1]) in ("von", "vom", "bei", "beim", "aus")
-            or (
-                i > a + 1
-                and _low(doc[i - 2]) in ("von", "vom", "bei", "aus")
-                and _low(doc[i - 1]) in DETERMINERS
-            )
-        )
+        before = i - 1 - (i > a + 1 and _low(doc[i - 1]) in DETERMINERS)
+        attached = before >= a and _low(doc[before]) in ATTACHING_PREPOSITIONS
         if rank and (best is None or rank > best[0] or (rank == best[0] and not attached)):
             best = (rank, mention)
     span = doc[a:b]
@@ -179,13 +172,17 @@ def _span_ref(ctx: _Ctx, a: int, b: int) -> SpanRef:
         # an unlinked "Putin" after a linked "Wladimir Putin"; never an ambiguous "Kim"
         for i in range(b - 1, a - 1, -1):
             ids = ctx.surnames.get(doc[i].text, set()) if i not in whose_role else set()
-            if i > 0 and _low(doc[i - 1]) in ("der", "die", "das", "den", "dem", "des"):
+            if i > 0 and _low(doc[i - 1]) in ARTICLES:
                 ids = set()  # "die Sun" is a paper: a person's name takes no article
             if len(ids) == 1:
                 entity = next(iter(ids))
                 ctx.people.append((span.start_char, entity))
                 break
     return SpanRef(span.text, span.start_char, span.end_char, entity)
+
+
+# A name after these (and an article) belongs to the phrase before it: "BLRH von der BVOG".
+ATTACHING_PREPOSITIONS = frozenset({"von", "vom", "bei", "beim", "aus"})
 
 
 def _two_common_nouns(ctx: _Ctx, a: int, b: int) -> bool:
@@ -207,27 +204,14 @@ def _role_of(ctx: _Ctx, a: int, i: int, mention) -> bool:
     doc = ctx.doc
     span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
     after = doc[span.end] if span is not None and span.end < len(doc) else None
-    genitive_before = (
-        after is not None
-        and mention.text.endswith("s")
-        and after.text[:1].isupper()
-        and _low(after).endswith(PERSON_WORDS)
-    )
-    return _role_before(ctx, a, i) or _role_compound(doc[i].text) or genitive_before
-
-
-def _role_compound(word: str) -> bool:
-    """ "PiS-Vorsitzende", "SPD-Chef": a body's name joined to a word of office."""
-    return "-" in word and word.casefold().endswith(PERSON_WORDS)
+    genitive_before = after is not None and mention.text.endswith("s") and is_role_word(after.text)
+    return _role_before(ctx, a, i) or is_role_compound(doc[i].text) or genitive_before
 
 
 def _role_before(ctx: _Ctx, a: int, i: int) -> bool:
     """Whether a word for a person's office or role ("Fraktionsvorsitzende", "Sprecher")
     stands in doc[a:i], before a name at i: the name is whose role it is."""
-    return any(
-        ctx.doc[k].text[:1].isupper() and _low(ctx.doc[k]).endswith(PERSON_WORDS) and k not in ctx.mention_at
-        for k in range(a, i)
-    )
+    return any(is_role_word(ctx.doc[k].text) and k not in ctx.mention_at for k in range(a, i))
 
 
 def _np_forward(ctx: _Ctx, i: int, e: int, s: int) -> int | None:
@@ -587,13 +571,12 @@ def _other_sense(ctx: _Ctx, lemma: str, i: int, s: int, e: int) -> bool:
         # "seien auch die Fächer gefordert" (challenged): a state, not a demand
         start = _clause_start(ctx, i, s)
         return any(_low(doc[k]) in BE_FORMS for k in range(start, i))
-    if lemma == "darstellen":
-        # "stellte die Lage als ernst dar" is speech; "stelle kein Risiko dar" (constitutes) is not
-        words = [_low(doc[k]) for k in range(_clause_start(ctx, i, s), end)]
-        return "als" not in words
-    if lemma not in ("erklären", "verurteilen"):
+    if lemma not in ("erklären", "verurteilen", "darstellen"):
         return False
     words = [_low(doc[k]) for k in range(_clause_start(ctx, i, s), end)]
+    if lemma == "darstellen":
+        # "stellte die Lage als ernst dar" is speech; "stelle kein Risiko dar" (constitutes) is not
+        return "als" not in words
     if lemma == "erklären":
         # "wurde zum Sieger erklärt", "erklärte die Gespräche für beendet": a declaration, when
         # no clause of what was said follows ("erklärte zur Begründung, man …" is speech)

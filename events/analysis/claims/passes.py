@@ -30,7 +30,6 @@ from events.analysis.claims.grammar import (
     _preposed_tail,
     _quote_pairs,
     _role_before,
-    _role_compound,
     _sentence_number,
     _sentence_of,
     _span_ref,
@@ -71,6 +70,7 @@ from events.analysis.coref import (
     ORGANISATION_HEADS,
     PERSON_WORDS,
     gender_of,
+    is_role_compound,
     resolve_descriptor,
     resolve_pronoun,
 )
@@ -636,16 +636,14 @@ def _resolve_pronoun(
     """er/sie -> the person (or organisation) the article named before, by gender and
     salience (events.analysis.coref). A heuristic, so the claim's confidence drops.
     ``as_pronoun``: the pronoun a demonstrative or possessive at i stands for."""
-    found = _speaker_before(ctx, i, as_pronoun or DEMONSTRATIVES.get(_low(ctx.doc[i])) or _low(ctx.doc[i]))
+    stands_for = as_pronoun or DEMONSTRATIVES.get(_low(ctx.doc[i]))
+    word = stands_for or _low(ctx.doc[i])
+    found = _speaker_before(ctx, i, word)
     if found is not None:
         return found, confidence - 0.15
-    found = resolve_pronoun(
-        ctx.doc, ctx.mentions, ctx.kb, ctx.sentences, i, as_pronoun or DEMONSTRATIVES.get(_low(ctx.doc[i]))
-    )
+    found = resolve_pronoun(ctx.doc, ctx.mentions, ctx.kb, ctx.sentences, i, stands_for)
     if found is None:
-        speaker = _unnamed_speaker_before(
-            ctx, i, as_pronoun or DEMONSTRATIVES.get(_low(ctx.doc[i])) or _low(ctx.doc[i])
-        )
+        speaker = _unnamed_speaker_before(ctx, i, word)
         if speaker is not None:
             # "…, sagte ein Behördensprecher. Er kündigte … an": the unnamed speaker goes on;
             # like an unresolved relative pronoun, the words that name them are the speaker's
@@ -732,7 +730,7 @@ def _person_inside(ctx: _Ctx, a: int, b: int) -> bool:
         mention = ctx.mention_at.get(i)
         if mention is None or mention.kind == "adjective":
             continue
-        if mention.label == "PER" or not (_role_before(ctx, a, i) or _role_compound(ctx.doc[i].text)):
+        if mention.label == "PER" or not (_role_before(ctx, a, i) or is_role_compound(ctx.doc[i].text)):
             return True
     return False
 
@@ -951,7 +949,8 @@ def _hearsay(ctx: _Ctx, s: int, e: int, found: list[ClaimData], earlier: list[Cl
             continue
         source, confidence, note = None, 0.7 if perfect or low not in ("soll", "sollen") else 0.5, ""
         reporters = [c.source for c in before if c.source is not None]
-        document = _heisst_source(ctx, i - is_written, e) if is_heisst or is_written else None
+        # the preposition after "heißt es" / "steht": "heißt es in dem Entwurf", "steht in dem Erlass"
+        document = _document_after(ctx, i + 2 - is_written, e) if is_heisst or is_written else None
         if document is not None:
             source = _span_ref(ctx, *document)  # "heißt es in dem Entwurf", "hieß es in einer Erklärung"
         elif is_written:
@@ -970,11 +969,9 @@ def _hearsay(ctx: _Ctx, s: int, e: int, found: list[ClaimData], earlier: list[Cl
     return []
 
 
-def _heisst_source(ctx: _Ctx, i: int, e: int) -> tuple[int, int] | None:
-    """The document or body after "heißt es in/im/aus" (i at "heißt") or "steht in" (i at
-    "steht" less one): "heißt es in dem Entwurf", "hieß es in einer Erklärung des Militärs",
-    "hieß es aus Präsidentschaftskreisen", "steht in dem Erlass"."""
-    k = i + 2
+def _document_after(ctx: _Ctx, k: int, e: int) -> tuple[int, int] | None:
+    """The document or body after the preposition at k: "heißt es in dem Entwurf", "hieß es in
+    einer Erklärung des Militärs", "hieß es aus Präsidentschaftskreisen", "steht in dem Erlass"."""
     if k + 1 >= e or _low(ctx.doc[k]) not in ("in", "im", "aus", "von", "vom"):
         return None
     end = _np_forward(ctx, k + 1, e, k + 1)
@@ -1024,15 +1021,17 @@ def _first_person_quote(ctx: _Ctx, s: int, e: int, last: ClaimData) -> bool:
     bekommen."): news writers do not say "ich" or "wir" in their own voice."""
     if not ctx.unquoted or last.speaker is None or last.kind == "hearsay":
         return False
-    if not any(_low(ctx.doc[k]) in FIRST_PERSON_WORDS for k in range(s, e)):
+    if not _in_first_person(ctx, s, e):
         return False
     # A text in the first person throughout (a speech, an op-ed, an interview) is its
     # author's: there "ich" is no quote.
     if ctx.first_person_sentences is None:
-        ctx.first_person_sentences = sum(
-            any(_low(ctx.doc[k]) in FIRST_PERSON_WORDS for k in range(a, b)) for a, b in ctx.sentences
-        )
+        ctx.first_person_sentences = sum(_in_first_person(ctx, a, b) for a, b in ctx.sentences)
     return ctx.first_person_sentences <= max(1, 0.2 * len(ctx.sentences))
+
+
+def _in_first_person(ctx: _Ctx, s: int, e: int) -> bool:
+    return any(_low(ctx.doc[k]) in FIRST_PERSON_WORDS for k in range(s, e))
 
 
 def _nest(claims: list[ClaimData]) -> list[ClaimData]:
