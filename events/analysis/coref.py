@@ -228,9 +228,10 @@ def resolve_pronoun(doc, mentions: list[MentionData], kb, sentences, i: int, wor
     plural = word == "sie" and any(v.lower_.endswith("en") for v in verbs)
     if not plural:
         people = _people_before(doc, mentions, sentences, i, window=3, kb=kb)
-        if not _inside_quote(doc.text, doc[i].idx):
+        text = doc.text  # built anew from the tokens on every access
+        if not _inside_quote(text, doc[i].idx):
             # a name inside someone's quote is not who the narration goes on about
-            people = [(d, m) for d, m in people if not _inside_quote(doc.text, m.start)]
+            people = [(d, m) for d, m in people if not _inside_quote(text, m.start)]
         known = _genders_by_name(doc, mentions)
         genders = [(_gender(mention, doc, known), mention) for _distance, mention in people]
         # A person of the pronoun's gender; a person of unknown gender only where none is.
@@ -274,10 +275,24 @@ def _gender(mention: MentionData, doc, known: dict) -> str | None:
 def _inside_quote(text: str, at: int) -> bool:
     """Whether position `at` stands inside quotation marks (an opener before it on its line
     of text that no closer has closed)."""
-    start = max(text.rfind("\n", 0, at), 0)
-    opens = sum(text.count(ch, start, at) for ch in "„»")
-    closes = sum(text.count(ch, start, at) for ch in "“«")
-    return opens > closes
+    newlines, opens, closes = _quote_marks(text)
+    line = bisect.bisect_left(newlines, at)
+    start = newlines[line - 1] if line else 0
+
+    def between(marks: list[int]) -> int:
+        return bisect.bisect_left(marks, at) - bisect.bisect_left(marks, start)
+
+    return between(opens) > between(closes)
+
+
+@functools.lru_cache(maxsize=4)
+def _quote_marks(text: str) -> tuple[list[int], list[int], list[int]]:
+    """Positions of line breaks, opening and closing quotation marks in a text: found once
+    per text, as every pronoun asks about every person named before it."""
+    newlines = [k for k, ch in enumerate(text) if ch == "\n"]
+    opens = [k for k, ch in enumerate(text) if ch in "„»"]
+    closes = [k for k, ch in enumerate(text) if ch in "“«"]
+    return newlines, opens, closes
 
 
 def _last_organisation(doc, mentions, sentences, i: int, head: str = "", kb=None, types=()):

@@ -226,13 +226,73 @@ def _blocked(event: EventType, trigger_keys: frozenset[str], sentence_keys: froz
     return any(key.endswith(blocker) for key in sentence_keys for blocker in blockers)
 
 
+class _SentenceIndex:
+    """Which tokens of one sentence match a pattern element, worked out once per element.
+
+    A sentence is tried against some 200 patterns, most starting with one of a few dozen
+    words, so asking each pattern "does token i match?" repeats the same test thousands of
+    times per sentence.
+    """
+
+    def __init__(self, keys: Sequence[frozenset[str]]) -> None:
+        self.size = len(keys)
+        self._by_key: dict[str, list[int]] = {}
+        for i, token_keys_ in enumerate(keys):
+            for key in token_keys_:
+                self._by_key.setdefault(key, []).append(i)
+        self._positions: dict[str, list[int]] = {}
+
+    def positions(self, element: str) -> list[int]:
+        """The indexes of the tokens matching ``element`` ("*head": any key ending in head), ascending."""
+        found = self._positions.get(element)
+        if found is None:
+            if element.startswith("*"):
+                head = element[1:]
+                found = sorted({i for key, hits in self._by_key.items() if key.endswith(head) for i in hits})
+            else:
+                found = self._by_key.get(element, [])
+            self._positions[element] = found
+        return found
+
+
+# Per taxonomy: its patterns, strongest first, and the best single-word hit per set of keys
+# (a token's keys repeat across sentences and articles: "sagte", "Angriff", "und").
+_PATTERNS_BY_WEIGHT: dict[int, tuple[Taxonomy, list[tuple[float, str, Pattern]]]] = {}
+_SINGLE_BY_KEYS: dict[int, dict[frozenset[str], tuple[str, float, bool] | None]] = {}
+_SINGLE_CACHE_SIZE = 200_000
+
+
+def _patterns_by_weight(taxonomy: Taxonomy) -> list[tuple[float, str, Pattern]]:
+    cached = _PATTERNS_BY_WEIGHT.get(id(taxonomy))
+    if cached is None or cached[0] is not taxonomy:
+        candidates = [
+            (pattern.weight, event.id, pattern)
+            for event in taxonomy.types.values()
+            for pattern in event.patterns
+        ]
+        cached = (taxonomy, sorted(candidates, key=lambda c: -c[0]))
+        _PATTERNS_BY_WEIGHT[id(taxonomy)] = cached
+        _SINGLE_BY_KEYS[id(taxonomy)] = {}
+    return cached[1]
+
+
 def _best_single(keys: frozenset[str], index: int, taxonomy: Taxonomy) -> _Hit | None:
-    best: _Hit | None = None
-    for event in taxonomy.types.values():
-        hit = _single_hit(event, keys, index)
-        if hit and (best is None or (hit.exact, hit.weight) > (best.exact, best.weight)):
-            best = hit
-    return best
+    _patterns_by_weight(taxonomy)  # makes sure the caches belong to this taxonomy
+    memo = _SINGLE_BY_KEYS[id(taxonomy)]
+    if keys not in memo:
+        if len(memo) >= _SINGLE_CACHE_SIZE:
+            memo.clear()
+        best: _Hit | None = None
+        for event in taxonomy.types.values():
+            hit = _single_hit(event, keys, index)
+            if hit and (best is None or (hit.exact, hit.weight) > (best.exact, best.weight)):
+                best = hit
+        memo[keys] = None if best is None else (best.type_id, best.weight, best.exact)
+    found = memo[keys]
+    if found is None:
+        return None
+    type_id, weight, exact = found
+    return _Hit(type_id, weight, index, index + 1, exact, keys)
 
 
 def _single_hit(event: EventType, keys: frozenset[str], index: int) -> _Hit | None:
@@ -252,25 +312,16 @@ def _single_hit(event: EventType, keys: frozenset[str], index: int) -> _Hit | No
     return None
 
 
-def _element_matches(element: str, keys: frozenset[str]) -> bool:
-    if element.startswith("*"):
-        head = element[1:]
-        return any(k == head or k.endswith(head) for k in keys)
-    return element in keys
-
-
 def _pattern_hits(keys: Sequence[frozenset[str]], taxonomy: Taxonomy) -> list[_Hit]:
     """Pattern matches, greedy left to right; a token is used by one pattern at most."""
     hits: list[_Hit] = []
     used: set[int] = set()
-    candidates = [
-        (pattern.weight, event.id, pattern) for event in taxonomy.types.values() for pattern in event.patterns
-    ]
-    for weight, type_id, pattern in sorted(candidates, key=lambda c: -c[0]):
-        for start, token_keys_ in enumerate(keys):
-            if start in used or not _element_matches(pattern.lemmas[0], token_keys_):
+    index = _SentenceIndex(keys)
+    for weight, type_id, pattern in _patterns_by_weight(taxonomy):
+        for start in index.positions(pattern.lemmas[0]):
+            if start in used:
                 continue
-            positions = _match_rest(keys, start, pattern, used)
+            positions = _match_rest(index, start, pattern, used)
             if positions:
                 used.update(positions)
                 hits.append(
@@ -281,18 +332,13 @@ def _pattern_hits(keys: Sequence[frozenset[str]], taxonomy: Taxonomy) -> list[_H
     return hits
 
 
-def _match_rest(keys, start: int, pattern: Pattern, used: set[int]) -> list[int] | None:
+def _match_rest(index: _SentenceIndex, start: int, pattern: Pattern, used: set[int]) -> list[int] | None:
+    """The positions of the pattern's other elements, each the first free match within the window."""
     positions = [start]
     for element in pattern.lemmas[1:]:
         last = positions[-1]
-        found = next(
-            (
-                j
-                for j in range(last + 1, min(len(keys), last + 1 + pattern.window))
-                if j not in used and _element_matches(element, keys[j])
-            ),
-            None,
-        )
+        limit = min(index.size, last + 1 + pattern.window)
+        found = next((j for j in index.positions(element) if last < j < limit and j not in used), None)
         if found is None:
             return None
         positions.append(found)

@@ -8,6 +8,7 @@ base forms.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -21,6 +22,9 @@ ARTICLES = frozenset(
 ADJECTIVE_ENDINGS = ("en", "em", "er", "es", "e")
 
 
+# Cached: linking asks for the same few thousand words and names again and again (every
+# candidate span of every sentence), and these are pure functions of their text.
+@functools.lru_cache(maxsize=131072)
 def normalize(text: str) -> str:
     """Case-folded, NFC, one kind of dash and apostrophe, single spaces, no edge punctuation."""
     text = unicodedata.normalize("NFC", text)
@@ -31,6 +35,7 @@ def normalize(text: str) -> str:
     return text.casefold()
 
 
+@functools.lru_cache(maxsize=131072)
 def fold(text: str) -> str:
     """A second key without diacritics: "Pjöngjang" and "Pjoengjang", "Erdoğan" and "Erdogan".
 
@@ -56,6 +61,11 @@ def name_variants(surface: str) -> list[str]:
     "Putins" -> ["putins", "putin"]; "des Kremls" -> ["kremls", "kreml"]; "USA" -> ["usa"].
     The genitive -s is only removed from words long enough that it is likely an ending.
     """
+    return list(_name_variants(surface))  # a copy: callers may extend their list
+
+
+@functools.lru_cache(maxsize=131072)
+def _name_variants(surface: str) -> tuple[str, ...]:
     base = normalize(strip_article(surface))
     variants = [base]
     words = base.split(" ")
@@ -75,7 +85,7 @@ def name_variants(surface: str) -> list[str]:
         # "des Bundes für Umwelt und Naturschutz".
         for first in _genitive_bases(words[0]):
             variants.append(" ".join([first, *words[1:]]))
-    return list(dict.fromkeys(variants))
+    return tuple(dict.fromkeys(variants))
 
 
 # Words after the head noun of a name: "Zentralkomitee der ...", "Bund für ...".
