@@ -201,29 +201,164 @@ def content_type_allowed(media_type: str | None, allowed: frozenset[str] | None)
 
 
 # --- SSRF guard ------------------------------------------------------------------------------
+#
+# The rule: only public unicast addresses are contacted. Python's `ipaddress` flags differ
+# between patch releases and miss ranges (3.11.7 lets 192.0.0.0/24, fec0::/10 and 6to4
+# addresses of private IPv4 through), so the ranges are written out here (IANA's special-
+# purpose registries, RFC 6890 and successors); the library's flags are only a second net.
+#
+# - IPv4: every range of _IPV4_REFUSED is refused, 192.0.0.0/24 as a whole.
+# - IPv6: an IPv4-mapped address (::ffff:a.b.c.d) is the IPv4 address it maps. A 6to4
+#   (2002::/16), Teredo (2001::/32) or NAT64 (64:ff9b::/96) address reaches the IPv4
+#   address it embeds, so it is judged by that one (Teredo by its server and its client):
+#   refused unless the embedded IPv4 address is public. Everything else must be global
+#   unicast (2000::/3) outside the ranges of _IPV6_REFUSED; the deprecated IPv4-compatible
+#   ::a.b.c.d and site-local fec0::/10 are refused outright, whatever they embed.
+# - Host names: "localhost" and "*.localhost" are loopback by definition (RFC 6761) and
+#   refused by name; numeric host names in the legacy IPv4 notations that getaddrinfo()
+#   accepts (127.1, 0x7f000001, 2130706433, 0177.0.0.1) are read as the address they
+#   stand for. Both are refused before robots.txt or any connection. Every other name is
+#   checked after resolution, inside the connection.
+# - INGEST_ALLOW_PRIVATE_HOSTS exempts hosts exactly as written in the URL (tests allow
+#   127.0.0.1; that does not allow 127.1 or localhost).
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+_IPV4_REFUSED: tuple[tuple[ipaddress.IPv4Network, str], ...] = tuple(
+    (ipaddress.IPv4Network(net), label)
+    for net, label in (
+        # Single addresses first: they sit inside larger ranges with a vaguer name.
+        ("0.0.0.0/32", "unspecified"),
+        ("255.255.255.255/32", "broadcast"),
+        ("0.0.0.0/8", "in 'this network' (0.0.0.0/8)"),
+        ("10.0.0.0/8", "private"),
+        ("100.64.0.0/10", "shared by carrier-grade NAT"),
+        ("127.0.0.0/8", "loopback"),
+        ("169.254.0.0/16", "link-local"),
+        ("172.16.0.0/12", "private"),
+        ("192.0.0.0/24", "reserved for IETF protocol assignments"),
+        ("192.0.2.0/24", "reserved for documentation"),
+        ("192.88.99.0/24", "a deprecated 6to4 relay anycast address"),
+        ("192.168.0.0/16", "private"),
+        ("198.18.0.0/15", "reserved for benchmarking"),
+        ("198.51.100.0/24", "reserved for documentation"),
+        ("203.0.113.0/24", "reserved for documentation"),
+        ("224.0.0.0/4", "multicast"),
+        ("240.0.0.0/4", "reserved"),
+    )
+)
+
+_IPV6_REFUSED: tuple[tuple[ipaddress.IPv6Network, str], ...] = tuple(
+    (ipaddress.IPv6Network(net), label)
+    for net, label in (
+        ("::/128", "unspecified"),
+        ("::1/128", "loopback"),
+        ("::/96", "a deprecated IPv4-compatible address"),
+        ("64:ff9b:1::/48", "local-use NAT64"),
+        ("100::/64", "discard-only"),
+        ("2001::/23", "reserved for IETF protocol assignments"),  # Teredo is judged before
+        ("2001:db8::/32", "reserved for documentation"),
+        ("3fff::/20", "reserved for documentation"),
+        ("5f00::/16", "an SRv6 segment identifier"),
+        ("fc00::/7", "unique local (private)"),
+        ("fe80::/10", "link-local"),
+        ("fec0::/10", "deprecated site-local"),
+        ("ff00::/8", "multicast"),
+    )
+)
+_IPV6_GLOBAL_UNICAST = ipaddress.IPv6Network("2000::/3")
+_SIX_TO_FOUR = ipaddress.IPv6Network("2002::/16")
+_TEREDO = ipaddress.IPv6Network("2001::/32")
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> tuple[str, tuple[ipaddress.IPv4Address, ...]] | None:
+    """The tunnelling or translation scheme of `ip` and the IPv4 addresses it reaches."""
+    if ip in _SIX_TO_FOUR:
+        return "6to4", (ipaddress.IPv4Address((int(ip) >> 80) & 0xFFFFFFFF),)
+    if ip in _TEREDO:
+        server = ipaddress.IPv4Address((int(ip) >> 64) & 0xFFFFFFFF)
+        client = ipaddress.IPv4Address(~int(ip) & 0xFFFFFFFF)  # stored inverted (RFC 4380)
+        return "Teredo", (server, client)
+    if ip in _NAT64:
+        return "NAT64", (ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF),)
+    return None
+
+
+def _range_label(ip: IPAddress) -> str | None:
+    """What the tables (then the library) say this address is, or None if public."""
+    table = _IPV4_REFUSED if isinstance(ip, ipaddress.IPv4Address) else _IPV6_REFUSED
+    for network, label in table:
+        if ip in network:
+            return label
+    if isinstance(ip, ipaddress.IPv6Address) and ip not in _IPV6_GLOBAL_UNICAST:
+        return "outside the global unicast range 2000::/3"
+    # A second net: whatever a newer Python knows about and the tables do not.
+    if ip.is_multicast:
+        return "multicast"
+    if ip.is_private or ip.is_reserved or not ip.is_global:
+        return "not globally routable"
+    return None
 
 
 def address_problem(ip: IPAddress) -> str | None:
     """Why this address must not be contacted, or None if it is a public unicast address."""
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
-    # Order matters for the message: 169.254.169.254 is both link-local and "private".
-    checks: list[tuple[bool, str]] = [
-        (ip.is_unspecified, "unspecified"),
-        (ip.is_loopback, "loopback"),
-        (ip.is_link_local, "link-local"),
-        (ip.is_multicast, "multicast"),
-        (ip.is_private, "private"),
-        (ip.is_reserved, "reserved"),
-        # Catches the rest, e.g. 100.64.0.0/10 (carrier-grade NAT) and 6to4/Teredo ranges.
-        (not ip.is_global, "not globally routable"),
-    ]
-    for hit, label in checks:
-        if hit:
-            return f"address {ip} is {label} (SSRF guard)"
-    return None
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = _embedded_ipv4(ip)
+        if embedded is not None:
+            scheme, targets = embedded
+            for target in targets:
+                label = _range_label(target)
+                if label:
+                    return f"address {ip} embeds {target} ({scheme}), which is {label} (SSRF guard)"
+            return None
+    label = _range_label(ip)
+    return f"address {ip} is {label} (SSRF guard)" if label else None
+
+
+def _legacy_ipv4_part(text: str) -> int | None:
+    """One dot-separated part as inet_aton() reads it: 0x.. hex, 0.. octal, else decimal."""
+    try:
+        if text[:2].lower() == "0x":
+            return int(text[2:] or "0", 16)
+        if len(text) > 1 and text[0] == "0":
+            return int(text[1:], 8)
+        return int(text, 10) if text.isdigit() else None
+    except ValueError:
+        return None
+
+
+def host_address(host: str) -> IPAddress | None:
+    """The address a URL's host stands for without DNS, or None for a name.
+
+    Besides IP literals, getaddrinfo() takes the legacy IPv4 forms of inet_aton() as
+    addresses (127.1, 0x7f000001, 2130706433, 0177.0.0.1): they are read the same way here,
+    so the guard sees what the connection would reach.
+    """
+    name = host.strip("[]").split("%")[0].rstrip(".")
+    try:
+        return ipaddress.ip_address(name)
+    except ValueError:
+        pass
+    parts = name.split(".")
+    if not name.isascii() or len(parts) > 4 or not all(p.isalnum() for p in parts):
+        return None
+    numbers = [_legacy_ipv4_part(p) for p in parts]
+    if any(n is None for n in numbers):
+        return None
+    *head, last = numbers
+    if any(n > 255 for n in head) or last >= 256 ** (5 - len(numbers)):
+        return None
+    value = sum(n << (8 * (3 - i)) for i, n in enumerate(head)) + last
+    return ipaddress.IPv4Address(value)
+
+
+def is_loopback_name(host: str) -> bool:
+    """localhost and every name under it (RFC 6761 6.3), whatever a resolver would answer."""
+    name = host.strip("[]").lower().rstrip(".")
+    return name == "localhost" or name.endswith(".localhost")
 
 
 def _resolve(host: str, port: int) -> list[tuple[Any, ...]]:
@@ -240,6 +375,15 @@ class AddressGuard:
 
     def problem(self, host: str, ip: IPAddress) -> str | None:
         return None if self.is_exempt(host) else address_problem(ip)
+
+    def host_problem(self, host: str) -> str | None:
+        """The verdict on a URL's host before any DNS: loopback names and address notations."""
+        if self.is_exempt(host):
+            return None
+        if is_loopback_name(host):
+            return f"host {host.strip('[]').lower().rstrip('.')} is a loopback name (SSRF guard)"
+        ip = host_address(host)
+        return None if ip is None else address_problem(ip)
 
 
 def _guarded_socket(conn: HTTPConnection, guard: AddressGuard) -> socket.socket:
@@ -327,7 +471,7 @@ def _mount_guard(session: requests.Session, config: FetchConfig) -> None:
 
 
 def _check_url(url: str, config: FetchConfig) -> None:
-    """Cheap checks before anything is sent: scheme, host, IP literals."""
+    """Cheap checks before anything is sent: scheme, host, IP literals and loopback names."""
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -341,13 +485,23 @@ def _check_url(url: str, config: FetchConfig) -> None:
     if port == 0:
         raise _Failure(ErrorKind.INVALID_URL, f"invalid port in URL {url!r}")
     guard = AddressGuard(frozenset(h.lower() for h in config.allow_private_hosts))
-    try:
-        ip = ipaddress.ip_address(host.split("%")[0])
-    except ValueError:
-        return  # a name: checked after resolution, inside the connection
-    problem = guard.problem(host, ip)
+    # Other names are checked after resolution, inside the connection.
+    problem = guard.host_problem(host)
     if problem:
         raise _Failure(ErrorKind.SSRF, problem)
+
+
+def url_problem(url: str, config: FetchConfig) -> str | None:
+    """What `fetch` would refuse about `url` before sending anything (no DNS), or None.
+
+    For a quick answer where a user submits a URL; names that resolve to internal
+    addresses are only found by the fetch itself.
+    """
+    try:
+        _check_url(url, config)
+    except _Failure as failure:
+        return failure.message
+    return None
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:
@@ -370,6 +524,11 @@ class _RobotsEntry:
     allow_all: bool = False
     disallow_all: bool = False
     temporary: bool = False  # a failed fetch: retry soon
+    # robots.txt's own host is refused by the SSRF guard: so is every page of that host,
+    # and the user must read the guard's reason, not "robots.txt disallows".
+    host_refused: bool = False
+    # robots.txt redirected somewhere unreadable (a refused address, an invalid URL).
+    unreadable: bool = False
     reason: str = ""
 
     def allows(self, url: str, user_agent: str) -> bool:
@@ -415,14 +574,25 @@ class RobotsCache:
 
     def check(self, url: str, *, config: FetchConfig, session: requests.Session | None = None) -> str | None:
         """None if `url` may be fetched, else the reason (for FetchResult.error)."""
+        refusal = self.refusal(url, config=config, session=session)
+        return None if refusal is None else refusal[1]
+
+    def refusal(
+        self, url: str, *, config: FetchConfig, session: requests.Session | None = None
+    ) -> tuple[ErrorKind, str] | None:
+        """None if `url` may be fetched, else the error kind and reason for FetchResult."""
         entry = self._entry(url, config, session)
         if entry.allows(url, config.user_agent):
             return None
+        if entry.host_refused:
+            return ErrorKind.SSRF, entry.reason
         parts = urlsplit(url)
         path = parts.path or "/"
         if entry.temporary:
-            return f"robots.txt unavailable ({entry.reason}), not fetching {path} for now"
-        return f"robots.txt disallows {path}"
+            return ErrorKind.ROBOTS, f"robots.txt unavailable ({entry.reason}), not fetching {path} for now"
+        if entry.unreadable:
+            return ErrorKind.ROBOTS, f"robots.txt unreadable ({entry.reason}), not fetching {path}"
+        return ErrorKind.ROBOTS, f"robots.txt disallows {path}"
 
     def crawl_delay(self, url: str, user_agent: str) -> float | None:
         """Crawl-delay for an already cached host (feed it to the HostThrottle)."""
@@ -477,8 +647,14 @@ class RobotsCache:
             if 400 <= status < 500 and status != 429:
                 return _RobotsEntry(now + self.ttl, None, allow_all=True, reason=f"HTTP {status}")
             return _RobotsEntry(now + self.failure_ttl, None, temporary=True, reason=f"HTTP {status}")
+        if result.error_kind == ErrorKind.SSRF and not result.redirects:
+            # Expires at once: the guard decides afresh each time (its allow-list may differ
+            # between callers, DNS answers change), and it decides without a request.
+            return _RobotsEntry(now, None, disallow_all=True, host_refused=True, reason=result.error or "")
         if result.error_kind in (ErrorKind.SSRF, ErrorKind.INVALID_URL):
-            return _RobotsEntry(now + self.ttl, None, disallow_all=True, reason=result.error or "")
+            return _RobotsEntry(
+                now + self.ttl, None, disallow_all=True, unreadable=True, reason=result.error or ""
+            )
         if result.error_kind == ErrorKind.REDIRECT:
             # RFC 9309 2.3.1.2: after too many redirects robots.txt counts as unavailable.
             return _RobotsEntry(now + self.ttl, None, allow_all=True, reason=result.error or "")
@@ -794,9 +970,9 @@ def _fetch_into(
         seen.add(current)
         _check_url(current, config)
         if config.respect_robots:
-            reason = robots.check(current, config=config, session=session)
-            if reason:
-                raise _Failure(ErrorKind.ROBOTS, reason)
+            refusal = robots.refusal(current, config=config, session=session)
+            if refusal:
+                raise _Failure(*refusal)
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise _Failure(ErrorKind.TIMEOUT, f"total time limit of {_secs(config.total_timeout)} exceeded")

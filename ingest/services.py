@@ -24,7 +24,7 @@ from ingest import dedup, pipeline
 from ingest.decoding import decode_html
 from ingest.extraction import ExtractedArticle, canonicalize_url, extract_document
 from ingest.feeds import FeedItem, FeedKind, parse_feed
-from ingest.http import FEED_TYPES, HTML_TYPES, ConditionalState, ErrorKind, FetchResult, fetch
+from ingest.http import FEED_TYPES, HTML_TYPES, ConditionalState, ErrorKind, FetchResult, fetch, url_problem
 from ingest.models import Article, FetchLog, Outlet, Source
 from ingest.politeness import fetch_config
 
@@ -376,6 +376,11 @@ def article_submit_url(url: str, *, source: Source | None = None, user=None) -> 
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise IngestError(f"not an http(s) URL: {url!r}")
+    # A URL the fetch would refuse outright (localhost, 127.1, [::1] ...) is refused here, so
+    # the user reads the reason at once and no article is stored only to fail.
+    problem = url_problem(url, fetch_config())
+    if problem:
+        raise IngestError(problem)
     canonical = canonicalize_url(url)
     article, created = _get_or_create_article(canonical, source=source, submitted_by=user)
     if created or article.status == Article.Status.FAILED:

@@ -52,6 +52,8 @@ app.conf.beat_schedule = {
     },
     # Django never deletes expired sessions by itself.
     "clear-expired-sessions": {"task": "portal.tasks.clear_expired_sessions", "schedule": 6 * 3600.0},
+    # Old login attempts go (portal.login_throttle); the throttle needs only the last minutes.
+    "prune-login-attempts": {"task": "portal.tasks.prune_login_attempts", "schedule": 3600.0},
 }
 
 

@@ -38,6 +38,8 @@ _ADMIN_RULES: list[Rule] = [
     ("ingest", "*", ("add", "change", "delete")),
     ("auth", "user", ("view", "add", "change", "delete")),
     ("auth", "group", ("view",)),
+    # Login attempts (login throttling) are read, never written, by people.
+    ("portal", "loginattempt", ("view",)),
 ]
 
 RULES: dict[str, list[Rule]] = {

@@ -218,6 +218,18 @@ PIPELINE_MAX_RESTARTS = envint("PIPELINE_MAX_RESTARTS", "3")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:dashboard"
 LOGOUT_REDIRECT_URL = "login"
+# Login throttling (portal/login_throttle.py): after this many failed passwords within the
+# window, logging in is refused (even with the right password) until enough of them are older
+# than the window: per account (user name) and per client address. 0 turns a limit off.
+LOGIN_THROTTLE_ACCOUNT_LIMIT = envint("LOGIN_THROTTLE_ACCOUNT_LIMIT", "5")
+LOGIN_THROTTLE_CLIENT_LIMIT = envint("LOGIN_THROTTLE_CLIENT_LIMIT", "20")
+LOGIN_THROTTLE_WINDOW_SECONDS = envint("LOGIN_THROTTLE_WINDOW_SECONDS", str(15 * 60))
+# Login attempts are kept this long for admins to read (/admin/portal/loginattempt/).
+LOGIN_ATTEMPTS_KEEP_DAYS = envint("LOGIN_ATTEMPTS_KEEP_DAYS", "30")
+# The client address is REMOTE_ADDR. Behind reverse proxies that append to X-Forwarded-For,
+# set the number of them: the address that many entries from the right is the client's.
+# Never set it without such proxies: clients could then pick their address at will.
+LOGIN_TRUSTED_PROXIES = envint("LOGIN_TRUSTED_PROXIES", "0")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

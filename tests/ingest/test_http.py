@@ -218,8 +218,8 @@ def test_extra_headers_are_not_sent_to_another_origin(server: LocalServer) -> No
         ("http://0.0.0.0/", "address 0.0.0.0 is unspecified (SSRF guard)"),
         ("http://224.0.0.1/", "address 224.0.0.1 is multicast (SSRF guard)"),
         ("http://[::ffff:10.0.0.1]/", "address 10.0.0.1 is private (SSRF guard)"),
-        ("http://100.64.0.1/", "address 100.64.0.1 is not globally routable (SSRF guard)"),
-        ("http://240.0.0.1/", "address 240.0.0.1 is private (SSRF guard)"),
+        ("http://100.64.0.1/", "address 100.64.0.1 is shared by carrier-grade NAT (SSRF guard)"),
+        ("http://240.0.0.1/", "address 240.0.0.1 is reserved (SSRF guard)"),
     ],
 )
 def test_it_refuses_internal_ip_literals_without_connecting(
@@ -250,18 +250,34 @@ def test_the_loopback_server_itself_is_refused_unless_allowed(server: LocalServe
     assert server.requests == []
 
 
-def test_names_are_checked_after_resolution_at_connect_time(server: LocalServer) -> None:
-    # A decimal IP is a host *name* to urlsplit but getaddrinfo resolves it to 127.0.0.1:
-    # only the check inside the connection catches it.
+def loopback_name(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """DNS that answers 127.0.0.1 for `name` and resolves everything else for real."""
+    real = ingest_http._resolve
+
+    def resolve(host: str, port: int) -> list:
+        if host == name:
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
+        return real(host, port)
+
+    monkeypatch.setattr(ingest_http, "_resolve", resolve)
+
+
+def test_names_are_checked_after_resolution_at_connect_time(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A name is only known to be internal once resolved: the check inside the connection
+    # catches it, and the local server (really on 127.0.0.1) never sees the request.
+    loopback_name(monkeypatch, "inside.example")
     server.add("/x", body=b"secret")
-    result = fetch(f"http://2130706433:{server.port}/x", config=cfg())
+    result = fetch(f"http://inside.example:{server.port}/x", config=cfg())
     assert result.error == "address 127.0.0.1 is loopback (SSRF guard)"
     assert result.error_kind == ErrorKind.SSRF
     assert server.requests == []
 
 
-def test_https_connections_are_guarded_too(server: LocalServer) -> None:
-    result = fetch(f"https://2130706433:{server.port}/x", config=cfg())
+def test_https_connections_are_guarded_too(server: LocalServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    loopback_name(monkeypatch, "inside.example")
+    result = fetch(f"https://inside.example:{server.port}/x", config=cfg())
     assert result.error == "address 127.0.0.1 is loopback (SSRF guard)"
     assert server.requests == []
 

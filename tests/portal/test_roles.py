@@ -21,6 +21,7 @@ PAGES = {
     "/admin/ingest/fetchlog/": ADMIN_ONLY,
     "/admin/ingest/article/": ADMIN_ONLY,
     "/admin/events/tag/": ADMIN_ONLY,
+    "/admin/portal/loginattempt/": ADMIN_ONLY,
 }
 
 
