@@ -160,6 +160,8 @@ def demo_delete(*, seed: int) -> Counter:
         for name, sql in _DELETES:
             cursor.execute(sql)
             deleted[name] = cursor.rowcount
+        # ON COMMIT DROP does not fire when the caller's transaction goes on (tests, scripts).
+        cursor.execute("DROP TABLE demo_gone, demo_events")
     deleted["outlets"] = remove_unused_outlets()
     deleted["tags"] = editing.remove_unused_tags()
     return deleted

@@ -39,12 +39,14 @@ def generated_outlets() -> list[dict]:
     )
     rng = random.Random("demo-outlets")
     outlets, domains = [], set()
-    for town, country in towns:
-        name = rng.choice(NAME_PATTERNS).format(town=town)
-        domain = f"{slug(name)}.{TOP_LEVEL[country]}"
-        if domain not in domains:
-            domains.add(domain)
-            outlets.append({"name": name, "domain": domain, "country": country})
+    # One outlet per town first; a knowledge base with few towns gives them several.
+    for _round in range(len(NAME_PATTERNS)):
+        for town, country in towns:
+            name = rng.choice(NAME_PATTERNS).format(town=town)
+            domain = f"{slug(name)}.{TOP_LEVEL[country]}"
+            if domain not in domains and len(outlets) < GENERATED_OUTLETS:
+                domains.add(domain)
+                outlets.append({"name": name, "domain": domain, "country": country})
     return outlets
 
 

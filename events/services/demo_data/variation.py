@@ -175,7 +175,9 @@ class _Context:
         moved["content"] = self.text[moved["content_start"] : moved["content_end"]]
         for who in ("speaker", "source"):
             moved[f"{who}_id"] = self.entity(c[f"{who}_id"])
-            moved[f"{who}_text"] = self.words(c[f"{who}_text"], c[f"{who}_start"], moved[f"{who}_start"], moved[f"{who}_end"])
+            moved[f"{who}_text"] = self.words(
+                c[f"{who}_text"], c[f"{who}_start"], moved[f"{who}_start"], moved[f"{who}_end"]
+            )
         moved["chain"] = [
             {**link, "entity_id": self.entity(link.get("entity_id")), "start": start, "end": end,
              "text": self.words(link["text"], link.get("start"), start, end)}
