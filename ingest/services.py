@@ -501,7 +501,12 @@ def article_store_extracted(
 
 def article_index(article_id: int) -> None:
     """(Re)build an article's full-text index: German stemming, the title weighs most."""
-    Article.objects.filter(pk=article_id).update(
+    articles_index([article_id])
+
+
+def articles_index(article_ids: list[int]) -> None:
+    """(Re)build the full-text index of these articles in one statement (bulk loads)."""
+    Article.objects.filter(pk__in=article_ids).update(
         search_vector=SearchVector("title", weight="A", config="german")
         + SearchVector("description", weight="B", config="german")
         + SearchVector("text", weight="C", config="german")
