@@ -55,16 +55,9 @@ class RoleRequiredMiddleware:
         return render(request, "portal/no_role.html", status=403)
 
 
-def content_security_policy(path: str) -> str:
-    """The Content-Security-Policy header for a response to `path`: the portal's policy, plus
-    the additions of the first prefix in CONTENT_SECURITY_POLICY_EXCEPTIONS that `path` has."""
-    directives = {name: list(sources) for name, sources in settings.CONTENT_SECURITY_POLICY.items()}
-    for prefix, additions in settings.CONTENT_SECURITY_POLICY_EXCEPTIONS.items():
-        if path.startswith(prefix):
-            for name, sources in additions.items():
-                directives[name] = [*directives.get(name, []), *sources]
-            break
-    return "; ".join(" ".join([name, *sources]) for name, sources in directives.items())
+def content_security_policy() -> str:
+    """The Content-Security-Policy header value of settings.CONTENT_SECURITY_POLICY."""
+    return "; ".join(" ".join([name, *sources]) for name, sources in settings.CONTENT_SECURITY_POLICY.items())
 
 
 class ContentSecurityPolicyMiddleware:
@@ -76,8 +69,9 @@ class ContentSecurityPolicyMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.policy = content_security_policy()
 
     def __call__(self, request):
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", content_security_policy(request.path))
+        response.headers.setdefault("Content-Security-Policy", self.policy)
         return response

@@ -242,7 +242,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["events.api.permissions.IsAnalyst"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        "events.api.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_PAGINATION_CLASS": "events.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -320,6 +320,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # eval anywhere: the portal's JavaScript is files under static/ and data travels in data-
 # attributes or json_script. No inline style either (charts are SVG with attributes, widths
 # are classes). Everything comes from the portal itself; no CDN, no tiles, no fonts elsewhere.
+# The same policy holds for the Django admin, DRF's browsable API and Swagger UI: each was
+# checked in Chromium (tests/browser/test_security_in_browser.py) and needs no exception.
 CONTENT_SECURITY_POLICY = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
@@ -332,13 +334,6 @@ CONTENT_SECURITY_POLICY = {
     "base-uri": ["'none'"],
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
-}
-# Sources added for paths that start with a prefix (the first match wins). Only third-party
-# pages are here, and never for scripts: DRF's browsable API writes style="..." attributes in
-# its own templates, and Swagger UI sets some through its markup. Attributes only, not
-# <style> elements (style-src-attr).
-CONTENT_SECURITY_POLICY_EXCEPTIONS = {
-    "/api/": {"style-src-attr": ["'unsafe-inline'"]},
 }
 
 LOGGING = {
