@@ -271,5 +271,9 @@ def test_hostile_content_stays_text_on_every_page(browser, live_server, role):
     assert PAYLOADS[0] in page.locator(".article-text").inner_text()
     assert "{{7*7}}" in page.locator(".article-text").inner_text()
     assert page.locator("a.original").count() == 0  # a javascript: address is never a link
+    # The hostile search finds the hostile records, so the lists above showed them.
+    for path in ["/events/", "/articles/", "/claims/", "/entities/"]:
+        page.goto(live_server.url + with_hostile_query(path))
+        assert PAYLOADS[1] in page.locator("#results").inner_text(), path
     shot(page, f"hostile-article-{role}")
     context.close()
