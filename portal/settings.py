@@ -39,7 +39,10 @@ def _secret_key(debug: bool) -> str:
     if not debug:
         # A production installation whose key came from a file on one machine would sign
         # sessions differently on each web server, and the file is easy to leak with a backup.
-        raise ImproperlyConfigured("SECRET_KEY must be set in the environment when DEBUG is false.")
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set in the environment when DEBUG is false "
+            "(for development, DEBUG=true keeps a random key in the data directory)."
+        )
     # Development without a key: keep a random one in the data directory, so sessions survive
     # a restart of `make run` and no key is ever committed.
     path = embedded.data_dir() / "secret_key"
