@@ -5,12 +5,16 @@ tests' tasks (and the tests from consuming its tasks).
 """
 
 import os
+import secrets
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from portal import embedded
 
 # The test run is an entry point like manage.py: start embedded servers where needed.
 embedded.autostart()
+# The tests run with production's DEBUG=false, which needs a key from the environment: one
+# random key per run, inherited by the processes the tests start (workers, commands).
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 
 from portal.settings import *  # noqa: E402, F403
 from portal.settings import REDIS_URL, celery_broker_url  # noqa: E402

@@ -1,0 +1,11 @@
+// Behaviour shared by every page. The Content-Security-Policy forbids inline script and
+// on…= attributes, so templates mark elements with data- attributes and this file acts.
+
+// <select data-submit-on-change>: choosing an option submits its form (the language switch);
+// without JavaScript the form's <noscript> button does it.
+document.addEventListener("change", function (event) {
+  var field = event.target;
+  if (field.matches && field.matches("select[data-submit-on-change]") && field.form) {
+    field.form.submit();
+  }
+});
