@@ -133,7 +133,9 @@ def resolves(path: str) -> bool:
     return True
 
 
-def measure(client, path: str, repeat: int) -> dict:
+def measure(client, path: str, repeat: int, sql_chars: int | None = 300) -> dict:
+    """Times and queries of `path`: one warm-up request, then `repeat` timed ones. The
+    slowest SQL statement is cut to `sql_chars` characters (None: whole, e.g. to EXPLAIN it)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -151,7 +153,7 @@ def measure(client, path: str, repeat: int) -> dict:
         for query in captured.captured_queries:
             ms = float(query.get("time") or 0) * 1000
             if ms > slowest[0]:
-                slowest = (ms, query["sql"][:300])
+                slowest = (ms, query["sql"][:sql_chars])
     timed = times[1:]
     return {
         "path": path,
