@@ -6,7 +6,7 @@
 Needs requirements-bench.txt (locust, psutil) and data where DATABASE_URL points (after
 `manage.py import_corpus`, or the 100,000-article set). One run:
 
-1. collectstatic into a temp STATIC_ROOT, then gunicorn as README's deployment runs it
+1. collectstatic into bench/results/static (when a static file changed), then gunicorn as README's deployment runs it
    (`gunicorn portal.wsgi -w N`, DEBUG=false, a random SECRET_KEY) in a process group of its
    own on a free loopback port. Without the TLS proxy in front, SSL redirect and secure cookies
    are off; nothing else differs from production settings.
@@ -59,6 +59,8 @@ from bench import portal_pages  # noqa: E402  (the repo root is on the path only
 
 RESULTS = REPO / "bench" / "results"
 DEFAULT_JSON = RESULTS / "portal_load.json"
+# Kept between runs (git-ignored with bench/results/), so collectstatic runs only after a change.
+STATIC_ROOT = RESULTS / "static"
 LOCUSTFILE = REPO / "bench" / "portal_locustfile.py"
 TARGET_MS = 300
 STOP_GRACE_SECONDS = 15
@@ -96,9 +98,31 @@ def server_env(static_root: Path) -> dict[str, str]:
     return env
 
 
-def collectstatic(env: dict[str, str]) -> None:
-    command = [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"]
-    subprocess.run(command, cwd=REPO, env=env, check=True)  # noqa: S603
+def collectstatic(static_root: Path) -> None:
+    """collectstatic (DEBUG=false serves hashed names), skipped when no static file changed
+    since the last run: with brotli installed (locust needs it) WhiteNoise compresses every
+    file twice, 45 s of CPU on these machines."""
+    import hashlib
+
+    from django.contrib.staticfiles import finders
+    from django.core.management import call_command
+
+    digest = hashlib.sha256()
+    for finder in finders.get_finders():
+        for path, storage in finder.list(ignore_patterns=[]):
+            stat = os.stat(storage.path(path))
+            digest.update(f"{storage.location}|{path}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+    stamp = static_root / ".portal_load_fingerprint"
+    if (
+        (static_root / "staticfiles.json").exists()
+        and stamp.exists()
+        and stamp.read_text() == digest.hexdigest()
+    ):
+        print(f"static files unchanged in {static_root}", file=sys.stderr)
+        return
+    print(f"collectstatic into {static_root} (DEBUG=false needs the hashed names) …", file=sys.stderr)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    stamp.write_text(digest.hexdigest())
 
 
 def start_server(env: dict[str, str], port: int, workers: int, log: Path) -> subprocess.Popen:
@@ -176,6 +200,7 @@ class MemorySampler(threading.Thread):
             self.peak[key] = max(self.peak[key], value)
 
     def run(self) -> None:
+        self.sample()
         while not self.stopped.wait(self.every):
             self.sample()
 
@@ -416,6 +441,7 @@ def query_counts(pages: list[dict], token: str, per_page: int) -> dict[str, dict
             "queries_max": max(queries),
             "statuses": sorted({m["status"] for m in measured}),
             "single_request_ms": round(statistics.median(m["median_ms"] for m in measured), 1),
+            "single_request_sql_ms": round(statistics.median(m["sql_ms"] for m in measured), 1),
             "slowest_query_ms": slowest["slowest_query_ms"],
             "slowest_query": slowest["slowest_query"],
             "slowest_query_path": slowest["path"],
@@ -467,7 +493,7 @@ def table_rows(report: dict) -> list[list[str]]:
         if q is not None:
             low, high = q["queries_min"], q["queries_max"]
             counted = str(low) if low == high else f"{low}–{high}"
-            alone = fmt_ms(q["single_request_ms"])
+            alone = f"{fmt_ms(q['single_request_ms'])} ({fmt_ms(q['single_request_sql_ms'])})"
         rows.append([
             r["name"], str(r["requests"]), str(r["failures"]), f"{r['rps']:.1f}",
             fmt_ms(r["p50"]), fmt_ms(r["p95"]), fmt_ms(r["p99"]), fmt_ms(r["max"]),
@@ -502,7 +528,7 @@ COLUMNS = [
     "p99 ms",
     "max ms",
     "p95 < 300 ms",
-    "alone ms",
+    "alone ms (SQL)",
     "SQL queries",
 ]
 
@@ -523,8 +549,8 @@ def print_summary(report: dict) -> None:
         if n == 0:
             print("  ".join("-" * w for w in widths))
     print(
-        "\n'alone': the median of the page's URLs requested one at a time in-process, without load "
-        "(test client); 'SQL queries': per request, min–max over its URLs."
+        "\n'alone': median time of the page's URLs requested one at a time in-process without load "
+        "(test client), in brackets the part its SQL took; 'SQL queries': per request, min–max over its URLs."
     )
     explained = report.get("explain", {})
     # One screen: the three pages with the slowest SQL; the JSON has every page over the target.
@@ -639,12 +665,11 @@ def machine() -> dict:
 
 def prepare(args, work: Path) -> tuple[dict, dict, list[dict], dict]:
     """Settings, static files, Django in this process, the user and the pages."""
-    env = server_env(work / "static")
-    print("collectstatic (DEBUG=false needs the hashed names) …", file=sys.stderr)
-    collectstatic(env)
+    env = server_env(STATIC_ROOT)
     # This process reads the data and counts queries with the server's settings.
     os.environ.update({k: v for k, v in env.items() if k != "PYTHONUNBUFFERED"})
     portal_pages.setup_django()
+    collectstatic(STATIC_ROOT)
     username, password, token = credentials()
     print("choosing pages from the data …", file=sys.stderr)
     pages, drawn = plan_pages(args.seed, args.events, args.words)
@@ -666,6 +691,8 @@ def load(args, env: dict, plan: dict, work: Path, children: dict) -> tuple[dict,
     plan_path.touch(mode=0o600)
     plan_path.write_text(json.dumps(plan))
     csv_prefix = RESULTS / "portal_load_locust"
+    for old in RESULTS.glob(f"{csv_prefix.name}_*.csv"):
+        old.unlink()  # the progress lines must not read the last run's history
     print(
         f"locust: {args.users} users, {args.warmup} s warm-up + {args.duration} s measured …",
         file=sys.stderr,
