@@ -133,7 +133,9 @@ def resolves(path: str) -> bool:
     return True
 
 
-def measure(client, path: str, repeat: int) -> dict:
+def measure(client, path: str, repeat: int, sql_chars: int | None = 300) -> dict:
+    """Times and queries of `path`: one warm-up request, then `repeat` timed ones. The
+    slowest SQL statement is cut to `sql_chars` characters (None: whole, e.g. to EXPLAIN it)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -148,10 +150,12 @@ def measure(client, path: str, repeat: int) -> dict:
         status, size = response.status_code, len(body)
         times.append(elapsed * 1000)
         queries.append(len(captured.captured_queries))
+        sql_ms = 0.0  # of the last request: how much of its time the database took
         for query in captured.captured_queries:
             ms = float(query.get("time") or 0) * 1000
+            sql_ms += ms
             if ms > slowest[0]:
-                slowest = (ms, query["sql"][:300])
+                slowest = (ms, query["sql"][:sql_chars])
     timed = times[1:]
     return {
         "path": path,
@@ -162,6 +166,7 @@ def measure(client, path: str, repeat: int) -> dict:
         "max_ms": round(max(timed), 1),
         "queries": queries[-1],
         "queries_first": queries[0],
+        "sql_ms": round(sql_ms, 1),
         "slowest_query_ms": round(slowest[0], 1),
         "slowest_query": slowest[1],
     }
