@@ -35,7 +35,7 @@ def event_details(records: QuerySet) -> QuerySet:
 def claim_details(records: QuerySet) -> QuerySet:
     return (
         records.select_related("speaker", "source", "article__outlet", "reviewed_by")
-        .defer(*(f"article__{name}" for name in ARTICLE_HEAVY_FIELDS))
+        .defer("search_vector", *(f"article__{name}" for name in ARTICLE_HEAVY_FIELDS))
         .prefetch_related(_taggings())
     )
 
@@ -109,7 +109,11 @@ def api_entity_details(queryset: QuerySet, detail: bool = False) -> QuerySet:
 
 
 def api_claim_details(queryset: QuerySet, detail: bool = False) -> QuerySet:
-    return queryset.select_related("speaker", "source", "reviewed_by").prefetch_related(_api_tags())
+    return (
+        queryset.select_related("speaker", "source", "reviewed_by")
+        .defer("search_vector")
+        .prefetch_related(_api_tags())
+    )
 
 
 def api_article_details(queryset: QuerySet, detail: bool = False) -> QuerySet:
