@@ -366,7 +366,12 @@ class Claim(models.Model):
         ordering = ["article", "start"]
         verbose_name = _("claim")
         verbose_name_plural = _("claims")
-        indexes = [GinIndex(fields=["search_vector"], name="claim_search_gin")]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="claim_search_gin"),
+            # "Has this article a claim in this review status?" read from the index alone
+            # (the event list's review filter and facet ask it of every event's articles).
+            models.Index(fields=["article", "review_status"], name="claim_article_review_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.content[:80]
@@ -423,6 +428,12 @@ class Event(models.Model):
     class Meta:
         ordering = ["-date", "-id"]
         verbose_name = _("event")
+        # The event list's default order (newest first, undated last) read from an index.
+        indexes = [
+            models.Index(
+                models.F("date").desc(nulls_last=True), models.F("id").desc(), name="event_newest_idx"
+            )
+        ]
         verbose_name_plural = _("events")
 
     def __str__(self) -> str:

@@ -3,16 +3,20 @@ any list, each with the querystring that removes it."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from events.analysis.event_types import load_taxonomy
 from events.models import Claim, Entity, Event, EventActor, EventArticle, Tag, Tagging
 from events.selectors import parameters as read
-from events.selectors.lists import event_conditions, events_where
+from events.selectors.lists import event_conditions, events_where, has_claims_in_review
 from events.selectors.parameters import adding, querystring
 from ingest.models import Article, Outlet
 
@@ -96,14 +100,14 @@ def _tag_rows(conds: dict, limit: int) -> list[tuple]:
 
 
 def _review_rows(conds: dict, limit: int) -> list[tuple]:
-    labels = dict(Claim.Review.choices)
-    rows = (
-        Claim.objects.filter(article__event_links__event__in=_ids(conds, "review"))
-        .values("review_status")
-        .annotate(n=Count("article__event_links__event", distinct=True))
-        .order_by("review_status")
+    # One conditional count per status over the events, not a join of every claim to its
+    # events (0.6 s at 710k claims); statuses no event has are left out, as before.
+    counts = events_where(conds, "review").aggregate(
+        **{status: Count("pk", filter=Q(has_claims_in_review(status))) for status in Claim.Review.values}
     )
-    return [(r["review_status"], labels.get(r["review_status"], r["review_status"]), r["n"]) for r in rows]
+    return [
+        (status, label, counts[status]) for status, label in sorted(Claim.Review.choices) if counts[status]
+    ]
 
 
 def _actor_rows(conds: dict, limit: int) -> list[tuple]:
@@ -146,17 +150,47 @@ EVENT_FACETS = {
 
 
 def event_facets(params, limit: int = 12) -> dict[str, list[Facet]]:
-    """What the event list could narrow to, with counts: seven queries, whatever the rows.
+    """What the event list could narrow to, with counts: seven queries, whatever the rows
+    (none while the same filters' counts are cached, see `_facet_rows`).
 
     Each facet counts over the current filters without its own (so the other choices stay in
     view), except actors: they combine with "and", so their counts are over the current
     filters, and a count says what adding that actor would leave.
     """
-    conds = event_conditions(params)
+    rows = _facet_rows(params, limit)
     return {
-        name: _facet_list(params, name, rows(conds, limit), shown or limit)
-        for name, (rows, shown) in EVENT_FACETS.items()
+        name: _facet_list(params, name, rows[name], shown or limit)
+        for name, (_rows, shown) in EVENT_FACETS.items()
     }
+
+
+def _facet_rows(params, limit: int) -> dict[str, list[tuple]]:
+    """Each facet's (value, label, count) rows, kept EVENT_FACETS_CACHE_SECONDS per filter set.
+
+    Counting facets is a pass over every event the filters leave (0.3-1 s at 20,000 events),
+    and the answer changes only as slowly as articles are clustered: an analyst paging,
+    sorting or coming back to the same filters gets the counts of up to a minute ago. The
+    rows are cached, not the links, which carry the page and sort.
+    """
+    seconds = settings.EVENT_FACETS_CACHE_SECONDS
+    key = _facet_cache_key(params, limit)
+    if seconds > 0 and (cached := cache.get(key)) is not None:
+        return cached
+    conds = event_conditions(params)
+    rows = {name: [tuple(row) for row in rows(conds, limit)] for name, (rows, _shown) in EVENT_FACETS.items()}
+    if seconds > 0:
+        cache.set(key, rows, seconds)
+    return rows
+
+
+def _facet_cache_key(params, limit: int) -> str:
+    # Only what the counts depend on: the filters (as read, so "?type=" and no type share).
+    from events.lists import LISTS  # the registry reads this module's neighbours
+
+    names = (*LISTS["event"].params, "main")
+    filters = [(name, sorted(set(read.values(params, name)))) for name in names]
+    digest = hashlib.sha256(json.dumps([limit, filters]).encode()).hexdigest()[:32]
+    return f"event-facets:{digest}"
 
 
 # --- active filters ----------------------------------------------------------------------------
