@@ -88,7 +88,7 @@ def pages() -> list[tuple[str, str]]:
     from django.db.models import Count
 
     from events.management.commands.import_corpus import SEED_URL
-    from events.models import Entity, Event
+    from events.models import Entity, Event, Mention
     from ingest.models import Article
 
     putin = Entity.objects.active().filter(name="Wladimir Putin").first()
@@ -98,6 +98,8 @@ def pages() -> list[tuple[str, str]]:
         Event.objects.active().filter(event_articles__article=seed, type="meet").first() if seed else None
     ) or Event.objects.active().annotate(n=Count("event_articles")).order_by("-n", "pk").first()
     article = seed or Article.objects.annotate(n=Count("mentions")).order_by("-n", "pk").first()
+    # Issue 16's heaviest entity page: the most-mentioned entity (Deutschland on the demo archive).
+    top = Mention.objects.exclude(entity=None).values("entity").annotate(n=Count("pk")).order_by("-n").first()
     common_type = (
         Event.objects.active().order_by().values_list("type").annotate(n=Count("pk")).order_by("-n").first()
     )
@@ -112,13 +114,17 @@ def pages() -> list[tuple[str, str]]:
         ("event detail", f"/events/{event.pk}/" if event else None),
         ("entities", "/entities/"),
         ("entity Putin", f"/entities/{putin.pk}/" if putin else None),
+        ("entity most mentioned", f"/entities/{top['entity']}/" if top else None),
         ("article detail", f"/articles/{article.pk}/" if article else None),
         ("claims", "/claims/"),
+        ("claims q=Regierung", "/claims/?q=Regierung"),
         ("articles", "/articles/"),
         ("articles q=Sanktionen", "/articles/?q=Sanktionen"),
         ("tags", "/tags/"),
         ("crossref Putin+Kim", f"/crossref/?entity={putin.pk}&entity={kim.pk}" if putin and kim else None),
         ("api events", "/api/v1/events/"),
+        ("api events q=Regierung", "/api/v1/events/?q=Regierung"),
+        ("api claims", "/api/v1/claims/"),
     ]
     return found
 
