@@ -30,6 +30,7 @@ import math
 from dataclasses import dataclass
 
 from events.analysis.linking import MentionData
+from events.analysis.sentences import doc_text
 
 MASCULINE = frozenset({"er", "ihm", "ihn", "dieser", "diesem", "diesen", "jener"})
 FEMININE = frozenset({"sie", "ihr", "diese", "jene"})
@@ -228,7 +229,7 @@ def resolve_pronoun(doc, mentions: list[MentionData], kb, sentences, i: int, wor
     plural = word == "sie" and any(v.lower_.endswith("en") for v in verbs)
     if not plural:
         people = _people_before(doc, mentions, sentences, i, window=3, kb=kb)
-        text = doc.text  # built anew from the tokens on every access
+        text = doc_text(doc)
         if not _inside_quote(text, doc[i].idx):
             # a name inside someone's quote is not who the narration goes on about
             people = [(d, m) for d, m in people if not _inside_quote(text, m.start)]

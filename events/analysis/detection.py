@@ -97,7 +97,7 @@ from events.analysis.event_words import (
     ZU_INFINITIVE,
 )
 from events.analysis.kb import KnowledgeBase
-from events.analysis.sentences import token_ranges
+from events.analysis.sentences import doc_text, token_ranges
 from events.analysis.topic import political
 
 LEAD_SENTENCES = 4  # title and lead paragraph: where the main event is reported
@@ -196,7 +196,7 @@ def detect_events(
 ) -> list[EventData]:
     """The article's events, main event first."""
     taxonomy = taxonomy or load_taxonomy()
-    if not political(doc.text):
+    if not political(doc_text(doc)):
         return []  # a football report's "Angriff" or a marathon's "Treffen" is no event
     # The sentences that number the mentions (events.analysis.sentences), so index k is the same words.
     sentences = [doc[s:e] for s, e in token_ranges(doc)] or [doc[:]]
@@ -624,7 +624,7 @@ def _quoted_only(article: _Article, item: _Placed, span) -> bool:
 
 
 def _quoted_tokens(doc) -> set[int]:
-    text, inside = doc.text, set()
+    text, inside = doc_text(doc), set()
     i = 0
     while i < len(text):
         closers = QUOTE_PAIRS.get(text[i])

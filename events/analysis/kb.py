@@ -6,13 +6,14 @@ again when the knowledge base version changes); tests build small ones by hand.
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
 from events.analysis.labels import KIND_LABELS
-from events.analysis.names import adjective_forms, fold, name_variants, normalize
+from events.analysis.names import adjective_forms, fold, name_variants, normalize, strip_article
 
 MAX_ALIAS_TOKENS = 6
 # A town spelt like a country's genitive ("Perus") is taken for the genitive unless it is a
@@ -20,6 +21,8 @@ MAX_ALIAS_TOKENS = 6
 GENITIVE_TOWN = 1_000_000
 # Of this many people with one surname at most, a surname alone means the one of most offices.
 MAX_NAMESAKES = 4
+# The fewest letters of a first word `KnowledgeBase.may_name` judges by.
+MIN_STEM = 3
 
 
 @dataclass(frozen=True)
@@ -80,11 +83,13 @@ class KnowledgeBase:
     _first_names: frozenset[str] | None = None
     _countries_by_code: dict[str, int] | None = None
     _role_words: dict[int, frozenset[str]] | None = None
+    _openings: list[str] | None = None  # every name's letters, sorted (may_name)
 
     def add(
         self, entity_id: int, text: str, kind: str, valid_from=None, valid_to=None, needs_context=False
     ) -> None:
         candidate = Candidate(entity_id, kind, valid_from, valid_to)
+        self._openings = None
         if needs_context:
             self.context_names[normalize(text)].append((candidate, text))
             return
@@ -144,6 +149,39 @@ class KnowledgeBase:
             if found:
                 return set(found)
         return set()
+
+    def may_name(self, surface: str) -> bool:
+        """False where `lookup` is sure to find nothing: no name, abbreviation or ambiguous
+        alias begins with the letters this surface's first word begins with.
+
+        Linking tries every span of up to six words at every capitalised token, and almost
+        all of them are no name; a binary search here spares them the inflection variants.
+        The variants `lookup` tries change at most the last two letters of a word ("Putins",
+        "Europäischen"), so the first word is compared without those.
+        """
+        if self._openings is None:
+            self._openings = sorted(
+                {
+                    _letters(key)
+                    for index in (
+                        self.names,
+                        self.folded,
+                        self.joined,
+                        self.abbreviations,
+                        self.context_names,
+                    )
+                    for key in index
+                }
+            )
+        for text in dict.fromkeys((surface, strip_article(surface))):
+            first = normalize(text).split(" ")[0]
+            stem = _letters(first)[:-2]
+            if len(stem) < MIN_STEM or first.endswith("'") or first.endswith("'s"):
+                return True  # too short to tell
+            at = bisect.bisect_left(self._openings, stem)
+            if at < len(self._openings) and self._openings[at].startswith(stem):
+                return True
+        return False
 
     def lookup(self, surface: str, context: bool = False) -> tuple[list[Candidate], bool]:
         """Candidates for a name as it stands in the text, and whether it was inflected.
@@ -278,6 +316,11 @@ def _as_written(alias: str, surface: str) -> bool:
     """An ambiguous alias in capitals matches only in capitals, context or not: "BUND" (the
     environmental group) is not "Bund" (the federation)."""
     return not (alias.isupper() and len(alias) > 1) or alias in surface
+
+
+def _letters(text: str) -> str:
+    """The letters and digits of a text, without diacritics: "Saudi-Arabien" -> "saudiarabien"."""
+    return "".join(ch for ch in fold(text) if ch.isalnum())
 
 
 def _joined(text: str) -> str:

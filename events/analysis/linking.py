@@ -28,7 +28,7 @@ from pathlib import Path
 
 from events.analysis.kb import MAX_ALIAS_TOKENS, Candidate, KnowledgeBase
 from events.analysis.names import ARTICLES, name_variants, normalize
-from events.analysis.sentences import sentence_of_token, token_ranges
+from events.analysis.sentences import doc_text, sentence_of_token, token_ranges
 from events.analysis.topic import political
 
 
@@ -362,7 +362,7 @@ def link_doc(doc, kb: KnowledgeBase, day: date | None = None) -> list[MentionDat
     _partials_of_unknown_people(mentions)
     _names_after_type_words(doc, kb, sentence_of, taken, mentions)
     _mark_unknown(doc, mentions)
-    if not political(doc.text):
+    if not political(doc_text(doc)):
         _file_no_new_entities(mentions)
     mentions.sort(key=lambda m: m.start)
     return mentions
@@ -1805,7 +1805,9 @@ def _kb_name(doc, i: int, end: int, kb: KnowledgeBase, has_pos, sentence_of, con
     span = doc[i:end]
     quoted = _quoted(doc, i, end)
     party = not quoted and _party_context(doc, i, end, kb)
-    candidates, inflected = kb.lookup(span.text, context=quoted or party)
+    candidates, inflected = (
+        kb.lookup(span.text, context=quoted or party) if kb.may_name(span.text) else ([], False)
+    )
     # Provisional entities come from what the NER once marked; without the NER they do not
     # match words (a provisional "Lange" would claim every "Lange Zeit").
     if not candidates or kb.provisional_only(candidates):

@@ -11,7 +11,26 @@ from __future__ import annotations
 
 
 def token_ranges(doc) -> list[tuple[int, int]]:
-    """Sentences as [start, end) token ranges, whitespace trimmed, none empty."""
+    """Sentences as [start, end) token ranges, whitespace trimmed, none empty.
+
+    Worked out once per doc (kept in doc.user_data, as a tuple nobody can change): linking,
+    claims, events and the stored sentences all ask for them.
+    """
+    key = ("sentences.token_ranges", len(doc))
+    if key not in doc.user_data:
+        doc.user_data[key] = tuple(_token_ranges(doc))
+    return list(doc.user_data[key])
+
+
+def doc_text(doc) -> str:
+    """The doc's text, kept in doc.user_data: spaCy joins it from the tokens on every access."""
+    key = ("sentences.text", len(doc))
+    if key not in doc.user_data:
+        doc.user_data[key] = doc.text
+    return doc.user_data[key]
+
+
+def _token_ranges(doc) -> list[tuple[int, int]]:
     starts = {0}
     if doc.has_annotation("SENT_START"):
         starts |= {t.i for t in doc if t.is_sent_start}

@@ -64,6 +64,7 @@ from events.analysis.claims.passes import (
     _speech_verbs,
 )
 from events.analysis.linking import MentionData
+from events.analysis.sentences import doc_text
 
 __all__ = ["ClaimData", "ContentSpan", "SpanRef", "extract_claims"]
 
@@ -92,7 +93,7 @@ def extract_claims(doc, mentions: list[MentionData], kb=None, fragments: bool = 
         claims.extend(_nest(found))
     claims.sort(key=lambda c: (c.start, c.cue_start))
     claims = _without_inner_speech(claims)
-    _speakers_from_context(claims, doc.text, mentions, ctx.unquoted)
+    _speakers_from_context(claims, doc_text(doc), mentions, ctx.unquoted)
     claims = [c for c in _without_repeated_headlines(claims) if fragments or _says_enough(c)]
     for claim in claims:
         claim.mood = _mood(claim)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from events.analysis.claims.lexicon import QUOTE_CHARS
 from events.analysis.linking import MentionData
-from events.analysis.sentences import token_ranges
+from events.analysis.sentences import doc_text, token_ranges
 
 
 @dataclass(frozen=True)
@@ -129,8 +129,8 @@ def _context(doc, mentions: list[MentionData], kb) -> _Ctx:
         surnames=surnames,
         people=[(m.start, m.entity_id) for m in mentions if m.label == "PER"],
         doc=doc,
-        text=doc.text,
-        unquoted=quotes_stripped(doc.text),
+        text=doc_text(doc),
+        unquoted=quotes_stripped(doc_text(doc)),
         mentions=mentions,
         kb=kb,
         has_lemma=doc.has_annotation("LEMMA"),
