@@ -1787,7 +1787,7 @@ def _name_shaped(doc, i: int, end: int, kb: KnowledgeBase) -> bool:
     Landtag", "des saarländischen Landtags"), which our data list that way. Country
     adjectives stay their own mentions ("russische Truppen": Russland)."""
     first = doc[i]
-    if len(doc[i:end].text) < 2:
+    if end - i == 1 and len(first.text) < 2:  # two tokens have two characters at least
         return False
     if first.text[:1].isupper():
         return True
@@ -1803,17 +1803,23 @@ def _name_shaped(doc, i: int, end: int, kb: KnowledgeBase) -> bool:
 def _kb_name(doc, i: int, end: int, kb: KnowledgeBase, has_pos, sentence_of, context) -> MentionData | None:
     """The knowledge-base entity the words i..end name, if any."""
     span = doc[i:end]
-    quoted = _quoted(doc, i, end)
-    party = not quoted and _party_context(doc, i, end, kb)
-    candidates, inflected = (
-        kb.lookup(span.text, context=quoted or party) if kb.may_name(span.text) else ([], False)
-    )
+    # Most spans tried are no name: the context (quotes, a party nearby) is read only for
+    # those the knowledge base may know, or once a town is found.
+    possible = kb.may_name(span.text)
+    candidates, inflected, quoted, party = [], False, False, False
+    if possible:
+        quoted = _quoted(doc, i, end)
+        party = not quoted and _party_context(doc, i, end, kb)
+        candidates, inflected = kb.lookup(span.text, context=quoted or party)
     # Provisional entities come from what the NER once marked; without the NER they do not
     # match words (a provisional "Lange" would claim every "Lange Zeit").
     if not candidates or kb.provisional_only(candidates):
         candidates, inflected = _town_after_preposition(doc, i, end, kb), False
         if not candidates:
             return None
+        if not possible:
+            quoted = _quoted(doc, i, end)
+            party = not quoted and _party_context(doc, i, end, kb)
     # A quoted word the knowledge base knows is the name, even an ordinary one: der „Zeit“.
     if end - i == 1 and not quoted and not _single_token_name(doc[i], candidates, kb, has_pos, context):
         return None
