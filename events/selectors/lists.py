@@ -216,9 +216,9 @@ ENTITY_ORDER = {
 
 
 def filter_entities(params) -> QuerySet:
-    entities = Entity.objects.active().annotate(
-        mention_count=subquery_count(Mention.objects.filter(entity=OuterRef("pk")), "entity")
-    )
+    # mention_count is stored (events.services.entity_counts): sorting by a count made per
+    # request counted all 2.7 million mentions of the archive.
+    entities = Entity.objects.active()
     text = read.text(params, "q")
     provisional = read.text(params, "provisional") in ("1", "true", "on")
     slug = read.text(params, "tag")
@@ -235,7 +235,7 @@ def filter_entities(params) -> QuerySet:
         entities = entities.filter(tag_condition("entity", slug))
     if not (text or provisional or slug):
         # 35,000 seeded places: without a search, show what the news names.
-        entities = entities.filter(Exists(Mention.objects.filter(entity=OuterRef("pk"))))
+        entities = entities.filter(mention_count__gt=0)
     return _ordered(entities, ENTITY_ORDER, params, False)
 
 
