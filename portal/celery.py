@@ -50,6 +50,11 @@ app.conf.beat_schedule = {
         "task": "events.tasks.sweep_clustering",
         "schedule": float(os.getenv("PIPELINE_SWEEP_SECONDS", "120")),
     },
+    # Entities' stored counts, counted again (events/services/entity_counts.py says why).
+    "refresh-entity-counts": {
+        "task": "events.tasks.refresh_entity_counts",
+        "schedule": float(os.getenv("ENTITY_COUNTS_REFRESH_SECONDS", "3600")),
+    },
     # Django never deletes expired sessions by itself.
     "clear-expired-sessions": {"task": "portal.tasks.clear_expired_sessions", "schedule": 6 * 3600.0},
     # Old login attempts go (portal.login_throttle); the throttle needs only the last minutes.

@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Max, OuterRef, Q
 from django.utils import timezone
 
-from events.models import Claim, Entity, Event, Mention
+from events.models import Claim, Entity, Event, EventArticle, Mention
+from events.selectors.lists import subquery_count
 from ingest.models import Article, Source
 from ingest.pipeline import stale_filter
 
@@ -79,17 +80,23 @@ def ingestion(now: datetime | None = None) -> Ingestion:
 def latest_events(limit: int = 10, main_only: bool = True) -> list[Event]:
     """The newest events, by the day they happened: by default only the main events of their
     articles, so that what the headlines report is not crowded out by what they mention."""
+    # Newest happenings first; undated ones (an archive without dates) after them.
+    newest_first = (F("date").desc(nulls_last=True), "-last_seen", "-id")
     events = Event.objects.active()
     if main_only:
         events = events.main_events()
+    # The `limit` newest are chosen first (from event_newest_idx) and only they are counted:
+    # grouping every event's articles and outlets before the LIMIT took 0.2 s at 20,000 events.
+    chosen = events.order_by(*newest_first).values("pk")[:limit]
+    links = EventArticle.objects.filter(event=OuterRef("pk"))
     return list(
-        events.select_related("place")
+        Event.objects.filter(pk__in=chosen)
+        .select_related("place")
         .annotate(
-            article_count=Count("event_articles", distinct=True),
-            outlet_count=Count("event_articles__article__outlet", distinct=True),
+            article_count=subquery_count(links, "event"),
+            outlet_count=subquery_count(links, "event", "article__outlet", distinct=True),
         )
-        # Newest happenings first; undated ones (an archive without dates) after them.
-        .order_by(F("date").desc(nulls_last=True), "-last_seen", "-id")[:limit]
+        .order_by(*newest_first)
     )
 
 

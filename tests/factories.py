@@ -118,17 +118,20 @@ def event_article(the_event, the_article, trigger: str = ""):
 def mention(the_article, the_entity, text: str, start: int | None = None, label: str = "PER", **fields):
     """A mention of `text`, at `start` or where the article's text first has it."""
     from events.models import Mention
+    from events.services.entity_counts import counts_follow
 
     start = the_article.text.find(text) if start is None else start
-    return Mention.objects.create(
-        article=the_article,
-        entity=the_entity,
-        label=label,
-        start=start,
-        end=start + len(text),
-        text=text,
-        **fields,
-    )
+    # As the analysis writes mentions: the entity's stored counts follow.
+    with counts_follow([the_article.pk]):
+        return Mention.objects.create(
+            article=the_article,
+            entity=the_entity,
+            label=label,
+            start=start,
+            end=start + len(text),
+            text=text,
+            **fields,
+        )
 
 
 def alias(the_entity, text: str, **fields):
@@ -154,6 +157,7 @@ def claim(
     from django.utils import timezone
 
     from events.models import Claim
+    from events.services.entity_counts import counts_follow
 
     start = max(source_article.text.find(content), 0)
     defaults = {
@@ -169,7 +173,8 @@ def claim(
     }
     if reviewer is not None:
         defaults |= {"reviewed_by": reviewer, "reviewed_at": timezone.now(), "review_reason": reason}
-    return Claim.objects.create(article=source_article, content=content, **{**defaults, **fields})
+    with counts_follow([source_article.pk]):  # a claim about an entity counts on its page
+        return Claim.objects.create(article=source_article, content=content, **{**defaults, **fields})
 
 
 def tag(name: str, parent=None):

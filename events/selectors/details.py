@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db.models import IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 
 from events.analysis.event_types import load_taxonomy
-from events.models import Alias, Entity, Event, EventActor, EventArticle, Mention, Tagging, is_main_event
+from events.models import Alias, Entity, Event, EventActor, EventArticle, Tagging, is_main_event
 from events.selectors.lists import subquery_count
 
 # Never loaded for a list: the text (up to megabytes), the raw page, the search vector.
@@ -103,9 +103,7 @@ def api_entity_details(queryset: QuerySet, detail: bool = False) -> QuerySet:
         Prefetch("aliases", queryset=Alias.objects.order_by("kind", "text"), to_attr="api_aliases"),
         _api_tags(),
     )
-    return _with(
-        queryset, mention_count=SubqueryCount(Mention.objects.filter(entity=OuterRef("pk")).values("pk"))
-    )
+    return queryset  # mention_count is a stored column (events.services.entity_counts)
 
 
 def api_claim_details(queryset: QuerySet, detail: bool = False) -> QuerySet:

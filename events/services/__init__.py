@@ -8,5 +8,6 @@ then `curation.entity_merge(...)`), so a call says which area it writes:
 - `clustering`: articles to events;
 - `curation`: editors' decisions (entities, aliases, mentions, events, claim review);
 - `tags`: tagging and untagging, taggings moved on a merge;
+- `entity_counts`: each entity's stored mention and claims-about counts;
 - `statistics`: the planner's statistics after bulk loads.
 """

@@ -17,6 +17,7 @@ from events.analysis.names import name_variants
 from events.analysis.pipeline import Analysis, analyze_text, event_json
 from events.kb.loader import get_kb
 from events.models import ArticleAnalysis, Claim, Entity, Mention, MentionCorrection
+from events.services.entity_counts import counts_follow
 from ingest.models import Article
 from ingest.pipeline import send_on_commit
 
@@ -97,8 +98,9 @@ def _store(article: Article, analysis: Analysis) -> None:
                 existing = existing.merged_into or existing
                 data.entity_id, data.confidence = existing.pk, PROVISIONAL_CONFIDENCE
                 data.note = "provisional entity filed by an earlier article"
-    rows = store_mentions(article, apply_corrections(article, analysis.mentions))
-    store_claims(article, analysis.claims, rows)
+    with counts_follow([article.pk]):
+        rows = store_mentions(article, apply_corrections(article, analysis.mentions))
+        store_claims(article, analysis.claims, rows)
     ArticleAnalysis.objects.update_or_create(
         article=article,
         defaults={

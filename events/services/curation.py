@@ -19,6 +19,7 @@ from events.models import (
     Mention,
     MentionCorrection,
 )
+from events.services.entity_counts import counts_follow, entity_counts_refresh
 from events.services.tags import move_taggings
 from ingest.models import Article
 from ingest.pipeline import send_on_commit
@@ -65,6 +66,8 @@ def entity_merge(*, source: Entity, target: Entity, user) -> Entity:
     for text in names:
         alias_add(entity=target, text=text, kind=Alias.Kind.NAME, user=None, record=False)
     Mention.objects.filter(entity=source).update(entity=target)
+    # Counted again rather than added: a claim about both is one claim about the survivor.
+    entity_counts_refresh([source.pk, target.pk])
     MentionCorrection.objects.filter(entity=source).update(entity=target)
     _move_event_roles(source, target)
     move_taggings("entity", source.pk, target.pk)
@@ -145,12 +148,13 @@ def _correct(mention: Mention, *, entity: Entity | None, wrong: bool, user) -> M
         article=mention.article, start=mention.start, end=mention.end,
         defaults={"text": mention.text, "label": mention.label, "entity": entity, "wrong": wrong, "user": user},
     )  # fmt: skip
-    if wrong:
-        mention.delete()
-    else:
-        mention.entity, mention.origin, mention.confidence = entity, Mention.Origin.EDITOR, 1.0
-        mention.note = "corrected by an editor"
-        mention.save(update_fields=["entity", "origin", "confidence", "note"])
+    with counts_follow([mention.article_id]):
+        if wrong:
+            mention.delete()
+        else:
+            mention.entity, mention.origin, mention.confidence = entity, Mention.Origin.EDITOR, 1.0
+            mention.note = "corrected by an editor"
+            mention.save(update_fields=["entity", "origin", "confidence", "note"])
     return correction
 
 

@@ -60,7 +60,9 @@ def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "aliases": entity.aliases.exclude(kind=Alias.Kind.DESCRIPTOR).order_by("kind", "text"),
             "descriptors": entity.aliases.filter(kind=Alias.Kind.DESCRIPTOR).order_by("-valid_from", "text"),
             "mentions": [mention_in_context(m) for m in mentions[:50]],
-            "mention_total": mentions.count(),
+            # Stored counts (events.services.entity_counts): counting claims about Deutschland
+            # checked every claim of the archive.
+            "mention_total": entity.mention_count,
             "event_total": event_total,
             "timeline": charts.timeline_buckets(by_date, link=event_list_link([entity])),
             "events": events_with_role(events, entity)[:ENTITY_EVENTS_LISTED],
@@ -76,7 +78,7 @@ def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "claims_about": about.select_related("article", "article__outlet", "speaker").order_by(*NEWEST)[
                 :ENTITY_CLAIMS_LISTED
             ],
-            "claims_about_total": about.count(),
+            "claims_about_total": entity.claims_about_count,
             "claims_url": reverse("events:claims"),
             "map": entity_map(entity, places_of(events)),
             "alias_form": AliasForm(),

@@ -3,6 +3,7 @@ counts capped at COUNT_CAP, the event facets reused per filter set."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -118,3 +119,32 @@ def test_event_facets_are_reused_per_filter_set(settings):
         event_facets(QueryDict(f"place={meeting.pk}"))
     assert len(captured.captured_queries) >= 7
     cache.clear()
+
+
+def test_a_search_ranks_only_its_newest_matches_by_relevance(monkeypatch):
+    from events.lists import filtered
+    from events.selectors import lists
+
+    source = outlet("Tagesschau")
+    day = dt.date(2024, 3, 1)
+    # The oldest event is by far the best match; the newer ones name Sanktionen once.
+    best = event(
+        "Sanktionen",
+        day=day,
+        articles=[article("Sanktionen", "Sanktionen, Sanktionen, Sanktionen.", source, day)],
+    )
+    newer = [
+        event(f"Treffen {i}", day=day + dt.timedelta(days=i), articles=[
+            article(f"Treffen {i}", f"Ein langer Bericht über das Treffen {i} und am Rande Sanktionen.", source, day + dt.timedelta(days=i))
+        ])
+        for i in (1, 2, 3)
+    ]  # fmt: skip
+    params = QueryDict("q=Sanktionen")
+    assert [e.pk for e in filtered("event", params)][0] == best.pk  # all ranked: best first
+
+    monkeypatch.setattr(lists, "RANKED_EVENTS", 2)
+    found = list(filtered("event", params))
+    # The two newest are ranked (equal rank here: newest first), then the older matches by
+    # date: the best match is still found, after them.
+    assert [e.pk for e in found] == [newer[2].pk, newer[1].pk, newer[0].pk, best.pk]
+    assert [e.rank is None for e in found] == [False, False, True, True]

@@ -55,9 +55,11 @@ def populate(n: int, start: int = 0) -> None:
     # Fresh test tables have no statistics: the planner then nests loops over every facet's
     # subqueries, which takes minutes at 30 events. Production tables are analysed by
     # autovacuum (and by import_corpus after its bulk load).
+    from events.services.entity_counts import entity_counts_refresh
     from events.services.statistics import refresh_statistics
 
     refresh_statistics()
+    entity_counts_refresh()  # the mentions above were written round the analysis, as a bulk load's
 
 
 # --- who sees the lists ------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from events.services.demo_data.outlets import ensure_outlets, remove_unused_outl
 from events.services.demo_data.plan import Planner
 from events.services.demo_data.templates import DEMO_URL_PREFIX, load_pools, load_templates
 from events.services.demo_data.writing import Batch, Context
+from events.services.entity_counts import entity_counts_refresh
 from events.services.statistics import refresh_statistics
 from ingest.models import Article, Outlet
 
@@ -100,6 +101,8 @@ def demo_generate(
     if progress:
         progress(articles, articles)
     if report.created["articles"]:
+        # COPY goes round the services that keep entities' counts: count them once, at the end.
+        entity_counts_refresh()
         refresh_statistics()
     report.seconds = time.monotonic() - started
     return report
@@ -164,4 +167,5 @@ def demo_delete(*, seed: int) -> Counter:
         cursor.execute("DROP TABLE demo_gone, demo_events")
     deleted["outlets"] = remove_unused_outlets()
     deleted["tags"] = editing.remove_unused_tags()
+    entity_counts_refresh()
     return deleted
