@@ -241,14 +241,17 @@ def stalled_counts(now=None) -> dict[str, int]:
     return {row["status"]: row["n"] for row in rows}
 
 
-def broker_queue_length(queue: str) -> int | None:
-    """Messages waiting in a Celery queue on the Redis broker (None: cannot tell)."""
+def broker_queue_length(queue: str, connection=None) -> int | None:
+    """Messages waiting in a Celery queue (None: cannot tell). On Redis the queue is a list
+    (one per priority step); on an AMQP broker (RabbitMQ) a passive declare reports it."""
     try:
-        with current_app.connection_for_read() as connection:
-            client = connection.default_channel.client
-            # Kombu keeps one list per priority step: "nlp", "nlp\x06\x163", ...
-            names = [queue] + [f"{queue}\x06\x16{step}" for step in range(1, 10)]
-            return sum(client.llen(name) for name in names)
-    except Exception as exc:  # not Redis, or unreachable: re-send as if it were empty
+        with connection or current_app.connection_for_read() as conn:
+            channel = conn.default_channel
+            if conn.transport.driver_type == "redis":
+                # Kombu keeps one list per priority step: "nlp", "nlp\x06\x163", ...
+                names = [queue] + [f"{queue}\x06\x16{step}" for step in range(1, 10)]
+                return sum(channel.client.llen(name) for name in names)
+            return channel.queue_declare(queue=queue, passive=True).message_count
+    except Exception as exc:  # unreachable, or no such queue yet: re-send as if it were empty
         logger.info("cannot read the length of queue %s: %s", queue, exc)
         return None

@@ -155,7 +155,9 @@ def celery_broker_url(redis_url: str) -> str:
     return f"redis+socket://{parts.path}?virtual_host={db}"
 
 
-CELERY_BROKER_URL = celery_broker_url(REDIS_URL)
+# The broker is Redis unless CELERY_BROKER_URL names another (e.g. RabbitMQ: amqp://...);
+# Redis stays required for the per-host fetch slots and the workers' heartbeats.
+CELERY_BROKER_URL = os.getenv("CELERY_BROKER_URL") or celery_broker_url(REDIS_URL)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -32,7 +32,7 @@ def _with_redis_db(url: str, db: int) -> str:
 
 TEST_REDIS_DB = int(os.getenv("TEST_REDIS_DB", "15"))
 REDIS_URL = _with_redis_db(REDIS_URL, TEST_REDIS_DB)
-CELERY_BROKER_URL = celery_broker_url(REDIS_URL)
+CELERY_BROKER_URL = os.getenv("CELERY_BROKER_URL") or celery_broker_url(REDIS_URL)  # RabbitMQ test
 # Every test counts its own facets (tests/events/test_filters.py turns the cache on).
 EVENT_FACETS_CACHE_SECONDS = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
