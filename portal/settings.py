@@ -136,6 +136,9 @@ DATABASES = {
 DATABASE_PLANNER_OPTIONS = os.getenv("DATABASE_PLANNER_OPTIONS", "-c jit=off -c random_page_cost=1.1")
 if DATABASE_PLANNER_OPTIONS:
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = DATABASE_PLANNER_OPTIONS
+# Behind a pooler in transaction mode (PgBouncer), a cursor cannot outlive its transaction:
+# Django must not use server-side cursors for .iterator() (README, "Scaling out").
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = envbool("DATABASE_TRANSACTION_POOLING", "false")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # How long the event list's facet counts of one set of filters are reused (0: never);
 # events/selectors/facets.py says why. In the process's memory (Django's default cache).
