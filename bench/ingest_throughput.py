@@ -47,6 +47,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.faults.lab import Lab, Workers, log, wait_until  # noqa: E402
+from bench.faults.run import git, wait_for_workers  # noqa: E402
 from bench.faults.site import CORPUS, Site, corpus_pages, rss  # noqa: E402
 
 RESULTS = REPO / "bench" / "RESULTS.md"
@@ -228,19 +229,6 @@ def whole_path(pages: list[SitePage], nlp_processes: int, deadline: float, keep:
         else:
             shutil.rmtree(root, ignore_errors=True)
     return run
-
-
-def wait_for_workers(lab: Lab) -> None:
-    from portal.health import HEARTBEAT_PREFIX
-
-    client = lab.redis.client()
-
-    def up() -> bool:
-        names = {key.decode() for key in client.scan_iter(match=HEARTBEAT_PREFIX + "*")}
-        return any("fetch@" in n for n in names) and any("nlp@" in n for n in names)
-
-    if not wait_until(up, 180, 0.5, "the workers' heartbeats"):
-        raise SystemExit(f"the workers did not start; see {lab.root / 'logs'}")
 
 
 def add_sources(feeds: list[str]):
@@ -479,11 +467,6 @@ def write_markdown(runs, bound, table: str, args, commit: str, dirty: bool) -> N
     with RESULTS.open("a") as out:
         out.write("\n".join(text))
     log(f"appended to {RESULTS}")
-
-
-def git(*args: str) -> str:
-    # S603/S607: git with fixed arguments.
-    return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True).stdout.strip()  # noqa: S603, S607
 
 
 if __name__ == "__main__":

@@ -89,39 +89,50 @@ def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2, message: s
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, django_db_blocker):
     """A real `celery worker` process consuming both queues from the tests' Redis database."""
-    from portal.health import HEARTBEAT_PREFIX, redis_client
+    from portal.health import redis_client
 
     with django_db_blocker.unblock():
         database_url = database_url_for_subprocesses()
-    hostname = f"test-{os.getpid()}@localhost"
-    env = {
+    redis_client().flushdb()
+    proc = start_worker(f"test-{os.getpid()}@localhost", "fetch,nlp", "test-worker.log", database_url)
+    try:
+        yield proc
+    finally:
+        stop_process(proc)
+
+
+def start_worker(
+    hostname: str, queues: str, log_name: str, database_url: str, **env: str
+) -> subprocess.Popen:
+    """Start a `celery worker` (2 threads) on `queues` against the tests' database and Redis,
+    logging to .data/`log_name`, and wait for its heartbeat. `env`: more settings (a broker)."""
+    from portal.health import HEARTBEAT_PREFIX, redis_client
+
+    environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.settings",
         "DATABASE_URL": database_url,
         # Already pointing at the tests' Redis database; tests.settings keeps it there.
         "REDIS_URL": settings.REDIS_URL,
         "PYTHONUNBUFFERED": "1",
+        **env,
     }
-    redis_client().flushdb()
-    log = open(BASE_DIR / ".data" / "test-worker.log", "w")  # noqa: SIM115
-    # Laid out by hand: the argv keeps each option beside its value.
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "-Q", "fetch,nlp",
-         "-P", "threads", "-c", "2", "-n", hostname, "--loglevel", "INFO"],
-        cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-    try:
-        wait_for(
-            lambda: redis_client().exists(HEARTBEAT_PREFIX + hostname) or proc.poll() is not None,
-            timeout=60,
-            message="the test worker's heartbeat",
-        )
-        if proc.poll() is not None:
-            raise RuntimeError("the test worker exited; see .data/test-worker.log")
-        yield proc
-    finally:
-        stop_process(proc)
-        log.close()
+    path = BASE_DIR / ".data" / log_name
+    with path.open("w") as log:
+        # Laid out by hand: the argv keeps each option beside its value.
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "portal", "worker", "-Q", queues,
+             "-P", "threads", "-c", "2", "-n", hostname, "--loglevel", "INFO"],
+            cwd=BASE_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    wait_for(
+        lambda: redis_client().exists(HEARTBEAT_PREFIX + hostname) or proc.poll() is not None,
+        timeout=60,
+        message=f"the heartbeat of worker {hostname}",
+    )
+    if proc.poll() is not None:
+        raise RuntimeError(f"the worker {hostname} exited; see {path}")
+    return proc
 
 
 def stop_process(proc: subprocess.Popen, timeout: float = 20) -> None:

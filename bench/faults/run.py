@@ -102,7 +102,7 @@ def wait_for_workers(lab: Lab) -> None:
 
     if not wait_until(up, 120, 0.5, "the workers' heartbeats"):
         raise SystemExit(f"the workers did not start; see {lab.root / 'logs'}")
-    log("workers up: fetch (8 threads), nlp (2 processes), beat")
+    log("workers up: fetch, nlp and beat")
 
 
 def print_outcome(o) -> None:

@@ -63,3 +63,19 @@ GERMAN_PARAGRAPHS = [
     "Die USA und Südkorea beobachten die Annäherung mit Sorge. Washington wirft Pjöngjang vor, Russland "
     "Munition und Raketen für den Krieg gegen die Ukraine zu liefern, was beide Seiten bestreiten.",
 ]
+
+
+@pytest.fixture
+def resolved_hosts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Records every name the guarded connection resolves (every connection attempt)."""
+    seen: list[str] = []
+    from ingest import http as ingest_http
+
+    real = ingest_http._resolve
+
+    def recording(host: str, port: int) -> list:
+        seen.append(host)
+        return real(host, port)
+
+    monkeypatch.setattr(ingest_http, "_resolve", recording)
+    return seen

@@ -34,20 +34,6 @@ MB = 1024 * 1024
 LOCAL = frozenset({"127.0.0.1"})
 
 
-@pytest.fixture
-def resolved_hosts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Records every name the guarded connection resolves (i.e. every connection attempt)."""
-    seen: list[str] = []
-    real = ingest_http._resolve
-
-    def recording(host: str, port: int) -> list:
-        seen.append(host)
-        return real(host, port)
-
-    monkeypatch.setattr(ingest_http, "_resolve", recording)
-    return seen
-
-
 def cfg(**overrides: object) -> FetchConfig:
     """Short timeouts keep every test well under 2 s."""
     values: dict[str, object] = {

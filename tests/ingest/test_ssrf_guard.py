@@ -182,20 +182,6 @@ def test_host_address_reads_every_notation_getaddrinfo_takes(host: str, address:
 # --- loopback in every notation, through the real fetch ----------------------------------------
 
 
-@pytest.fixture
-def resolved_hosts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Records every name the guarded connection resolves (every connection attempt)."""
-    seen: list[str] = []
-    real = ingest_http._resolve
-
-    def recording(host: str, port: int) -> list:
-        seen.append(host)
-        return real(host, port)
-
-    monkeypatch.setattr(ingest_http, "_resolve", recording)
-    return seen
-
-
 LOOPBACK = "address 127.0.0.1 is loopback (SSRF guard)"
 
 

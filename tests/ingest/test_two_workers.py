@@ -9,17 +9,14 @@ clustered exactly once, with both workers having taken part.
 
 import os
 import re
-import subprocess
-import sys
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from events.models import ArticleAnalysis, Mention
 from ingest.models import Article, FetchLog, Outlet, Source
 from ingest.tasks import dispatch_due_sources
-from tests.conftest import BASE_DIR, database_url_for_subprocesses, stop_process, wait_for
+from tests.conftest import BASE_DIR, database_url_for_subprocesses, start_worker, stop_process, wait_for
 from tests.ingest.conftest import article_html, rss
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -44,31 +41,10 @@ SUCCEEDED = re.compile(r"Task ([\w.]+)\[([^\]]+)\] succeeded")
 @pytest.fixture
 def second_worker(celery_worker_process):
     """Another `celery worker` on the same queues, as a second machine would run it."""
-    from portal.health import HEARTBEAT_PREFIX, redis_client
-
-    hostname = f"second-{os.getpid()}@localhost"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "DATABASE_URL": database_url_for_subprocesses(),
-        "REDIS_URL": settings.REDIS_URL,
-        "PYTHONUNBUFFERED": "1",
-    }
-    path = BASE_DIR / ".data" / "test-second-worker.log"
-    with path.open("w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "portal", "worker", "-Q", "fetch,nlp",
-             "-P", "threads", "-c", "2", "-n", hostname, "--loglevel", "INFO"],
-            cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
+    log = "test-second-worker.log"
+    proc = start_worker(f"second-{os.getpid()}@localhost", "fetch,nlp", log, database_url_for_subprocesses())
     try:
-        wait_for(
-            lambda: redis_client().exists(HEARTBEAT_PREFIX + hostname) or proc.poll() is not None,
-            timeout=60,
-            message="the second worker's heartbeat",
-        )
-        assert proc.poll() is None, f"the second worker exited; see {path}"
-        yield path
+        yield BASE_DIR / ".data" / log
     finally:
         stop_process(proc)
 

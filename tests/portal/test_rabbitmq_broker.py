@@ -8,20 +8,17 @@ messages.
 
 import os
 import socket
-import subprocess
-import sys
 import uuid
 from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 from kombu import Connection
 
 from ingest.pipeline import broker_queue_length
 from portal.tasks import clear_expired_sessions
-from tests.conftest import BASE_DIR, database_url_for_subprocesses, stop_process, wait_for
+from tests.conftest import database_url_for_subprocesses, start_worker, stop_process, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -49,26 +46,18 @@ def test_a_worker_on_rabbitmq_runs_the_task_and_the_queue_length_is_read_there()
     try:
         with Connection(AMQP_URL) as connection:
             assert broker_queue_length(queue, connection) == 1
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tests.settings",
-            "DATABASE_URL": database_url_for_subprocesses(),
-            "REDIS_URL": settings.REDIS_URL,
-            "CELERY_BROKER_URL": AMQP_URL,
-            "PYTHONUNBUFFERED": "1",
-        }
-        log = BASE_DIR / ".data" / "test-rabbitmq-worker.log"
-        with log.open("w") as out:
-            worker = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "portal", "worker", "-Q", queue, "-P", "threads",
-                 "-c", "1", "-n", f"rabbit-{os.getpid()}@localhost", "--loglevel", "INFO"],
-                cwd=BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-            )  # fmt: skip
+        worker = start_worker(
+            f"rabbit-{os.getpid()}@localhost",
+            queue,
+            "test-rabbitmq-worker.log",
+            database_url_for_subprocesses(),
+            CELERY_BROKER_URL=AMQP_URL,
+        )
         try:
             wait_for(
                 lambda: not Session.objects.filter(session_key=key).exists(),
                 timeout=60,
-                message=f"the worker on RabbitMQ (log: {log})",
+                message="the worker on RabbitMQ (.data/test-rabbitmq-worker.log)",
             )
         finally:
             stop_process(worker)
