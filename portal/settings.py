@@ -141,8 +141,18 @@ if DATABASE_PLANNER_OPTIONS:
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = envbool("DATABASE_TRANSACTION_POOLING", "false")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # How long the event list's facet counts of one set of filters are reused (0: never);
-# events/selectors/facets.py says why. In the process's memory (Django's default cache).
+# events/selectors/facets.py says why. In Redis (Django's default cache, portal/cache.py),
+# so that every web worker reuses the counts one of them made.
 EVENT_FACETS_CACHE_SECONDS = envint("EVENT_FACETS_CACHE_SECONDS", "60")
+CACHES = {
+    "default": {
+        # At REDIS_URL (read on first use); clear() deletes the keys under KEY_PREFIX only.
+        "BACKEND": "portal.cache.SharedRedisCache",
+        "KEY_PREFIX": "lagebild-cache",
+        # A Redis that hangs costs a page at most this long before it counts afresh.
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+}
 
 # --- Redis and Celery --------------------------------------------------------------------
 

@@ -12,8 +12,7 @@ from events.lists import LISTS
 from events.models import Claim
 from events.services import curation
 from events.views.common import redirect_back
-from events.views.search import list_context, render_list, wants_fragment
-from ingest.models import Outlet
+from events.views.search import list_context, outlet_options, render_list, wants_fragment
 from portal.roles import editor_required
 
 # Filters that links set (a speaker's name, an event's claims) rather than the form's fields.
@@ -25,7 +24,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     """Claims with their speaker, source, article and review; editors confirm or dispute here."""
     context = list_context(request, "claim", LISTS["claim"].records(request.GET))
     if not wants_fragment(request):
-        context["outlets"] = Outlet.objects.order_by("name").only("pk", "name")
+        context["outlet_options"] = outlet_options(request.GET.get("outlet"))
         context["reviews"] = Claim.Review.choices
         context["claim_kinds"] = Claim.Kind.choices
         context["claim_moods"] = [("statement", Claim.Mood.STATEMENT.label), *Claim.Mood.choices[1:]]

