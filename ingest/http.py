@@ -355,9 +355,14 @@ def host_address(host: str) -> IPAddress | None:
     return ipaddress.IPv4Address(value)
 
 
+def bare_host(host: str) -> str:
+    """A URL's host as the guard compares it: no brackets, lower case, no final dot."""
+    return host.strip("[]").lower().rstrip(".")
+
+
 def is_loopback_name(host: str) -> bool:
     """localhost and every name under it (RFC 6761 6.3), whatever a resolver would answer."""
-    name = host.strip("[]").lower().rstrip(".")
+    name = bare_host(host)
     return name == "localhost" or name.endswith(".localhost")
 
 
@@ -371,7 +376,7 @@ class AddressGuard:
     allow_private_hosts: frozenset[str] = frozenset()
 
     def is_exempt(self, host: str) -> bool:
-        return host.strip("[]").lower().rstrip(".") in self.allow_private_hosts
+        return bare_host(host) in self.allow_private_hosts
 
     def problem(self, host: str, ip: IPAddress) -> str | None:
         return None if self.is_exempt(host) else address_problem(ip)
@@ -381,7 +386,7 @@ class AddressGuard:
         if self.is_exempt(host):
             return None
         if is_loopback_name(host):
-            return f"host {host.strip('[]').lower().rstrip('.')} is a loopback name (SSRF guard)"
+            return f"host {bare_host(host)} is a loopback name (SSRF guard)"
         ip = host_address(host)
         return None if ip is None else address_problem(ip)
 

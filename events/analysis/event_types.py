@@ -255,30 +255,35 @@ class _SentenceIndex:
         return found
 
 
-# Per taxonomy: its patterns, strongest first, and the best single-word hit per set of keys
-# (a token's keys repeat across sentences and articles: "sagte", "Angriff", "und").
-_PATTERNS_BY_WEIGHT: dict[int, tuple[Taxonomy, list[tuple[float, str, Pattern]]]] = {}
-_SINGLE_BY_KEYS: dict[int, dict[frozenset[str], tuple[str, float, bool] | None]] = {}
+@dataclass
+class _Derived:
+    """What a taxonomy yields for matching, worked out once: its patterns, strongest first,
+    and the best single-word hit per set of keys (a token's keys repeat across sentences and
+    articles: "sagte", "Angriff", "und")."""
+
+    taxonomy: Taxonomy
+    patterns: list[tuple[float, str, Pattern]]
+    singles: dict[frozenset[str], tuple[str, float, bool] | None] = field(default_factory=dict)
+
+
+_DERIVED: dict[int, _Derived] = {}
 _SINGLE_CACHE_SIZE = 200_000
 
 
-def _patterns_by_weight(taxonomy: Taxonomy) -> list[tuple[float, str, Pattern]]:
-    cached = _PATTERNS_BY_WEIGHT.get(id(taxonomy))
-    if cached is None or cached[0] is not taxonomy:
+def _derived(taxonomy: Taxonomy) -> _Derived:
+    found = _DERIVED.get(id(taxonomy))
+    if found is None or found.taxonomy is not taxonomy:  # an id reused by a new taxonomy
         candidates = [
             (pattern.weight, event.id, pattern)
             for event in taxonomy.types.values()
             for pattern in event.patterns
         ]
-        cached = (taxonomy, sorted(candidates, key=lambda c: -c[0]))
-        _PATTERNS_BY_WEIGHT[id(taxonomy)] = cached
-        _SINGLE_BY_KEYS[id(taxonomy)] = {}
-    return cached[1]
+        found = _DERIVED[id(taxonomy)] = _Derived(taxonomy, sorted(candidates, key=lambda c: -c[0]))
+    return found
 
 
 def _best_single(keys: frozenset[str], index: int, taxonomy: Taxonomy) -> _Hit | None:
-    _patterns_by_weight(taxonomy)  # makes sure the caches belong to this taxonomy
-    memo = _SINGLE_BY_KEYS[id(taxonomy)]
+    memo = _derived(taxonomy).singles
     if keys not in memo:
         if len(memo) >= _SINGLE_CACHE_SIZE:
             memo.clear()
@@ -317,7 +322,7 @@ def _pattern_hits(keys: Sequence[frozenset[str]], taxonomy: Taxonomy) -> list[_H
     hits: list[_Hit] = []
     used: set[int] = set()
     index = _SentenceIndex(keys)
-    for weight, type_id, pattern in _patterns_by_weight(taxonomy):
+    for weight, type_id, pattern in _derived(taxonomy).patterns:
         for start in index.positions(pattern.lemmas[0]):
             if start in used:
                 continue

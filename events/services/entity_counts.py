@@ -31,16 +31,19 @@ from contextlib import contextmanager
 
 from django.db import connection
 
+# A claim is about the entities mentioned inside its content: each (claim, mention) pair.
+_CLAIM_MENTIONS = """events_claim c JOIN events_mention m ON m.article_id = c.article_id
+        AND m.start >= c.content_start AND m."end" <= c.content_end"""
+
 # One row per (entity, article's share): mentions, then claims whose content holds a mention.
-_SHARES = """
+_SHARES = f"""
     SELECT entity_id, count(*), 0 FROM events_mention
     WHERE article_id = ANY(%(articles)s) AND entity_id IS NOT NULL GROUP BY entity_id
     UNION ALL
     SELECT m.entity_id, 0, count(DISTINCT c.id)
-    FROM events_claim c JOIN events_mention m ON m.article_id = c.article_id
-        AND m.start >= c.content_start AND m."end" <= c.content_end
+    FROM {_CLAIM_MENTIONS}
     WHERE c.article_id = ANY(%(articles)s) AND m.entity_id IS NOT NULL GROUP BY m.entity_id
-"""
+"""  # noqa: S608 - built from this module's constants, no input
 
 # The same counts over the whole archive (or some entities), from scratch.
 _RECOUNT = """
@@ -49,8 +52,7 @@ _RECOUNT = """
         WHERE entity_id IS NOT NULL {mention_filter} GROUP BY entity_id
     ), claims AS (
         SELECT m.entity_id, count(DISTINCT c.id) AS n
-        FROM events_claim c JOIN events_mention m ON m.article_id = c.article_id
-            AND m.start >= c.content_start AND m."end" <= c.content_end
+        FROM {claim_mentions}
         WHERE m.entity_id IS NOT NULL {mention_filter_m} GROUP BY m.entity_id
     ), counted AS (
         SELECT e.id, coalesce(mentions.n, 0) AS mentions, coalesce(claims.n, 0) AS claims
@@ -119,13 +121,16 @@ def counts_follow(article_ids: Iterable[int]):
 def entity_counts_refresh(entity_ids: Iterable[int] | None = None) -> int:
     """Count again from scratch: every entity (None) or these. Returns how many changed."""
     if entity_ids is None:
-        sql = _RECOUNT.format(mention_filter="", mention_filter_m="", entity_filter="")
+        sql = _RECOUNT.format(
+            claim_mentions=_CLAIM_MENTIONS, mention_filter="", mention_filter_m="", entity_filter=""
+        )
         params: list = []
     else:
         ids = sorted(set(entity_ids))
         if not ids:
             return 0
         sql = _RECOUNT.format(
+            claim_mentions=_CLAIM_MENTIONS,
             mention_filter="AND entity_id = ANY(%s)",
             mention_filter_m="AND m.entity_id = ANY(%s)",
             entity_filter="WHERE e.id = ANY(%s)",
