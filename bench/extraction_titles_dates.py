@@ -43,7 +43,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import trafilatura
 
-from bench.extraction_quality import DEFAULT_CORPUS, normalise
+from bench.extraction_quality import DEFAULT_CORPUS, normalise, write_results
+from bench.extraction_quality import norm_title as plain_norm_title
 from ingest.decoding import decode_html
 from ingest.extraction import extract_document
 
@@ -70,9 +71,9 @@ class Output:
 
 
 def norm_title(title: str) -> str:
-    title = normalise(title).replace("'", '"').casefold()
-    title = re.sub(r"\s*:\s+|\s+-\s+", ": ", title)  # "Kicker - Headline" = "Kicker: Headline"
-    return title.strip().rstrip(" .!?:;")
+    """``extraction_quality``'s title matching; ASCII quotes and the separators between a
+    kicker and its headline ("Kicker - Headline" = "Kicker: Headline") count as one."""
+    return re.sub(r"\s*:\s+|\s+-\s+", ": ", plain_norm_title(title.replace("'", '"')))
 
 
 def lenient_titles(row: dict[str, str]) -> set[str]:
@@ -279,9 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.list:
         print_misses(results, args.reveal)
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
-        print(f"\nJSON results written to {args.json}")
+        write_results(args.json, results)
     return 0
 
 

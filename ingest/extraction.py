@@ -923,7 +923,8 @@ _PUBLISHED_META_KEYS = (
 
 
 _MODIFIED_META_KEYS = ("article:modified_time", "og:updated_time", "last-modified", "datemodified")
-# A timestamp the page states and what states it: "published", "modified" (metadata), "time".
+# A timestamp the page states and what states it: "published", "modified" (metadata), "first
+# time" (the page's first <time> element), "time" (the others).
 _Stamp = tuple[datetime, str]
 _STATES_UTC_RE = re.compile(r"Z$|[+-]00:?00\b|\b(?:GMT|UTC)\b")
 # Two stamps this close name the same moment (one source drops the seconds).
@@ -946,13 +947,14 @@ def _page_stamps(tree: lxml.html.HtmlElement, jsonld: dict[str, Any], meta: dict
     modified = [_text(jsonld.get("dateModified"))] + [meta.get(key, "") for key in _MODIFIED_META_KEYS]
     stamps = [(parse_timestamp(value, PAGE_DATES), "published") for value in published if value]
     stamps += [(parse_timestamp(value, PAGE_DATES), "modified") for value in modified if value]
-    for node in tree.iter("time"):
+    for index, node in enumerate(tree.iter("time")):
+        kind = "time" if index else "first time"
         attribute = node.get("datetime") or ""
-        stamps.append((parse_timestamp(attribute, PAGE_DATES), "time"))
+        stamps.append((parse_timestamp(attribute, PAGE_DATES), kind))
         # The text shows the attribute's moment; when that is in UTC, the text may be too
         # (pages rendered on a UTC server): it says nothing about the local offset then.
         if not _STATES_UTC_RE.search(attribute):
-            stamps.append((_visible_stamp(node.text_content() or ""), "time"))
+            stamps.append((_visible_stamp(node.text_content() or ""), kind))
         if len(stamps) > 60:
             break
     return [(stamp, kind) for stamp, kind in stamps if stamp and stamp.time() != time(0)]
@@ -987,13 +989,8 @@ def _time_on_day(day: date, tree: lxml.html.HtmlElement, stamps: list[_Stamp]) -
     of the metadata or of the page's first <time> element, or else the page's first visible
     date-time line ("Stand: 19.10.2019 11:05 Uhr"), if it names that very day. Only the first
     ones: later dates belong to teasers and comments."""
-    first_time = next((node for node in tree.iter("time")), None)
-    candidates = [stamp for stamp, kind in stamps if kind == "published"]
-    if first_time is not None:
-        candidates += [parse_timestamp(first_time.get("datetime") or "", PAGE_DATES)]
-        candidates += [_visible_stamp(first_time.text_content() or "")]
-    for stamp in candidates:
-        local = _in_page_offset(stamp, stamps) if stamp and stamp.time() != time(0) else None
+    for stamp, kind in stamps:
+        local = _in_page_offset(stamp, stamps) if kind in ("published", "first time") else None
         if local and local.date() == day:
             return local
     for value in tree.xpath("//body//text()[not(ancestor::script)][not(ancestor::style)][not(ancestor::a)]"):
