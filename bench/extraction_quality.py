@@ -261,6 +261,12 @@ def print_table(results: dict[str, Any]) -> None:
         print(f"{figure:18s} {pages:5d} {cells}   {delta}")
 
 
+def write_results(path: Path, results: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
+    print(f"\nJSON results written to {path}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -272,9 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     results = run(args.corpus, args.only)
     print_table(results)
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
-        print(f"\nJSON results written to {args.json}")
+        write_results(args.json, results)
     return 0
 
 

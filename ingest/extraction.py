@@ -17,9 +17,10 @@ import json
 import logging
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from html import unescape
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
@@ -55,7 +56,10 @@ _SINGLE_PASS_CHARS = 1_500_000
 class ExtractedArticle:
     title: str = ""
     authors: list[str] = field(default_factory=list)
+    # In the page's own UTC offset (a UTC stamp in Berlin time); a page that gives only a date
+    # has local midnight here and ``published_date_only`` set.
     published: datetime | None = None
+    published_date_only: bool = False
     modified: datetime | None = None
     language: str = ""
     text: str = ""
@@ -503,8 +507,9 @@ def _clean_title(title: str, site_name: str) -> str:
 
 
 def _choose_title(og_title: str, headline: str, h1s: list[str], title_tag: str, fallback: str) -> str:
-    """Prefer og:title (written for humans, without site suffix once cleaned); an <h1> contained in
-    it is the same headline without kicker, site or date decoration, so it wins."""
+    """The headline without decoration: og:title (written for humans, without site suffix once
+    cleaned); an <h1> contained in it is the same headline without site or date decoration, so it
+    wins. A kicker is put back by ``_with_kicker``."""
     primary = og_title or headline
     h1s = [h1 for h1 in h1s if len(h1.split()) >= 2]
     if primary:
@@ -514,6 +519,89 @@ def _choose_title(og_title: str, headline: str, h1s: list[str], title_tag: str, 
                 return h1
         return primary
     return (h1s[0] if h1s else "") or title_tag or fallback
+
+
+# A kicker (Dachzeile, Spitzmarke) set inside the headline element: <h1><span class="...kicker">.
+_KICKER_CLASS_RE = re.compile(
+    r"kicker|dachzeile|topline|overline|catchline|roofline|spitzmarke|supertitle|pretitle|eyebrow",
+    re.IGNORECASE,
+)
+# "Kicker: Headline", "Kicker - Headline"; after the headline only a suffix (" | Site") may follow.
+_KICKER_END_RE = re.compile(r"\s*(?::|\s[-–—])\s*$")
+_AFTER_HEADLINE_RE = re.compile(r"\s*(?:$|[-–—|·›»:]\s)")
+# Genre, rubric and section labels stand where kickers stand but are no part of the headline.
+_LABEL_WORDS = """interview kommentar meinung analyse urteil exklusiv liveblog live video videos podcast
+    gastbeitrag gastkommentar kolumne reportage porträt portrait essay glosse leitartikel rezension
+    kritik test ticker newsblog newsticker liveticker eilmeldung update fotostrecke bildergalerie
+    galerie quiz anzeige advertorial sponsored ratgeber service faktencheck news nachrichten
+    pressemitteilung plus premium dossier hintergrund feature serie politik wirtschaft sport kultur
+    panorama ausland inland lokales regional wissen digital reise auto gesundheit karriere leben
+    international neu aktuell breaking"""
+_NOT_KICKERS = frozenset(_LABEL_WORDS.split())
+
+
+def _heading_text(node: lxml.html.HtmlElement) -> str:
+    """Text of a headline element; a kicker inside it is joined as "Kicker: Headline"."""
+    full = re.sub(r"\s+", " ", node.text_content()).strip()
+    for child in node.iterdescendants():
+        if isinstance(child.tag, str) and _KICKER_CLASS_RE.search(child.get("class") or ""):
+            kicker = re.sub(r"\s+", " ", child.text_content()).strip().rstrip(":").strip()
+            rest = full[len(kicker) :].lstrip(" :") if full.startswith(kicker) else ""
+            if kicker and rest:
+                return f"{kicker}: {rest}"
+            break
+    return full
+
+
+def _kicker_of(headline: str, source: str, site: str) -> str:
+    """The kicker that ``source`` ("Kicker: Headline | Site") puts before ``headline``, if any."""
+    found = re.search(re.escape(headline), source, re.IGNORECASE)
+    if not found or not found.start() or not _AFTER_HEADLINE_RE.match(source, found.end()):
+        return ""
+    prefix = source[: found.start()]
+    separator = _KICKER_END_RE.search(prefix)
+    kicker = prefix[: separator.start()].strip() if separator else ""
+    if not kicker or len(kicker) > 70 or len(kicker.split()) > 8 or kicker[-1] in ".!?":
+        return ""
+    label = kicker.casefold() in _NOT_KICKERS or (kicker.isupper() and len(kicker) >= 6 and " " not in kicker)
+    return "" if label or _names_site(kicker, site) else kicker
+
+
+def _with_kicker(headline: str, sources: Iterable[str], site_name: str) -> str:
+    """Headline with the kicker the outlet itself joins to it (og:title, <title> or the h1)."""
+    if len(headline.split()) < 2:
+        return headline
+    site = site_name.casefold().strip()
+    for source in sources:
+        kicker = _kicker_of(headline, source, site) if source else ""
+        if kicker:
+            return f"{kicker}: {headline}"
+    return headline
+
+
+def _pick_title(
+    tree: lxml.html.HtmlElement,
+    meta: dict[str, str],
+    jsonld: dict[str, Any],
+    traf: dict[str, Any],
+    site_name: str,
+) -> tuple[str, list[str]]:
+    """The title and the headline strings an extractor may have kept as the first paragraph."""
+    nodes = tree.xpath("//h1")[:5]
+    h1s = [re.sub(r"\s+", " ", node.text_content()).strip() for node in nodes]
+    headings = [_heading_text(node) for node in nodes]
+    og_title = _clean_title(_first(meta, "og:title"), site_name)
+    twitter_title = _clean_title(_first(meta, "twitter:title"), site_name)
+    title_tag = _clean_title(tree.findtext(".//title") or "", site_name)
+    headline = _choose_title(
+        og_title=og_title or twitter_title,
+        headline=_text(jsonld.get("headline")),
+        h1s=h1s,
+        title_tag=title_tag,
+        fallback=traf.get("title") or "",
+    )
+    title = _with_kicker(headline, [og_title, twitter_title, title_tag, *headings], site_name)
+    return title, [headline, *h1s, *headings]
 
 
 _STOPWORDS = {
@@ -575,10 +663,16 @@ def _squash(text: str) -> str:
 
 
 def _without_headline(text: str, headlines: list[str]) -> str:
-    """Drop the headline that extractors keep as first paragraph; it is the ``title`` field."""
+    """Drop the headline that extractors keep as first paragraph; it is the ``title`` field.
+    A kicker kept as a paragraph of its own before it ("Kicker", "Headline") goes with it."""
     first, _, rest = text.partition("\n\n")
-    if rest and any(_squash(first) == _squash(headline) for headline in headlines if headline):
+    wanted = {_squash(headline) for headline in headlines if headline}
+    if rest and _squash(first) in wanted:
         return rest
+    second, _, after = rest.partition("\n\n")
+    joined = _squash(f"{first.rstrip(': ')}: {second}")
+    if after and joined in wanted:
+        return after
     return text
 
 
@@ -653,6 +747,73 @@ def _trafilatura_text(html: str, url: str | None, expected_chars: int = 0) -> tu
         if len(recall_text) > _RECALL_GAIN_RATIO * max(len(text), 1):
             text = recall_text
     return text, default
+
+
+# --------------------------------------------------------------------------------------------
+# Furniture at the edges of the text
+# --------------------------------------------------------------------------------------------
+
+# Short lines that say "watch", "read more" in English on a German page are furniture.
+_OTHER_LANGUAGE_WORDS = frozenset(
+    ["watch", "read", "more", "related", "listen", "share", "subscribe", "advertisement", "click", "here"]
+    + ["follow", "full", "latest", "the", "and", "of", "to", "on", "for", "with", "this", "our", "your"]
+    + ["now", "continue", "reading", "sign", "up", "download"]
+)
+_SHORT_LINE_WORDS = 6
+
+
+def _script(char: str) -> str:
+    """A letter's script, by the first word of its Unicode name (LATIN, CYRILLIC, CJK, ARABIC)."""
+    code = ord(char)
+    if code < 0x250 or 0x1E00 <= code < 0x1F00:
+        return "LATIN"
+    return unicodedata.name(char, "UNKNOWN").split(" ", 1)[0]
+
+
+def _main_script(text: str) -> str:
+    scripts = Counter(_script(char) for char in text[:20_000] if char.isalpha())
+    return scripts.most_common(1)[0][0] if scripts else "LATIN"
+
+
+def _is_edge_furniture(paragraph: str, script: str, german: bool) -> bool:
+    """A line in another script than the article's (mostly), or a short line plainly in another
+    language on a German page ("Watch:", "Read more")."""
+    letters = [char for char in paragraph if char.isalpha()]
+    if not letters:
+        return False
+    if 2 * sum(_script(char) != script for char in letters) >= len(letters):
+        return True
+    words = re.findall(r"[^\W\d_]+", paragraph.casefold())
+    return (
+        german
+        and 0 < len(words) <= _SHORT_LINE_WORDS
+        and not any(word in _STOPWORDS["de"] or re.search("[äöüß]", word) for word in words)
+        and any(word in _OTHER_LANGUAGE_WORDS for word in words)
+    )
+
+
+def _without_edge_furniture(text: str, page_language: str) -> str:
+    """Drop furniture lines at the start and end of the text ("Видео по теме", "Read more").
+
+    Only the edges: a line in another script inside the article (a quoted name, a title in the
+    original) is text. The article's script and language come from the text itself, so an
+    English article on a German site keeps its English lines.
+    """
+    paragraphs = text.split("\n\n")
+    script = _main_script(text)
+    german = (_guess_language(text) or page_language) == "de"
+    while len(paragraphs) > 1 and _is_edge_furniture(paragraphs[0], script, german):
+        paragraphs.pop(0)
+    while len(paragraphs) > 1 and _is_edge_furniture(paragraphs[-1], script, german):
+        paragraphs.pop()
+    return "\n\n".join(paragraphs)
+
+
+def _clean_edges(text: str, headlines: list[str], page_language: str) -> str:
+    """Text without furniture lines at its edges and without the repeated headline."""
+    text = _without_edge_furniture(text, page_language)
+    shorter = _without_headline(text, headlines)
+    return _without_edge_furniture(shorter, page_language) if shorter != text else text
 
 
 # --------------------------------------------------------------------------------------------
@@ -761,8 +922,93 @@ _PUBLISHED_META_KEYS = (
 )
 
 
-def _pick_published(jsonld: dict[str, Any], meta: dict[str, str], traf: dict[str, Any]) -> datetime | None:
-    # Structured data first; trafilatura's (htmldate's) guess from the visible page last.
+_MODIFIED_META_KEYS = ("article:modified_time", "og:updated_time", "last-modified", "datemodified")
+# A timestamp the page states and what states it: "published", "modified" (metadata), "first
+# time" (the page's first <time> element), "time" (the others).
+_Stamp = tuple[datetime, str]
+_STATES_UTC_RE = re.compile(r"Z$|[+-]00:?00\b|\b(?:GMT|UTC)\b")
+# Two stamps this close name the same moment (one source drops the seconds).
+_SAME_MOMENT = timedelta(seconds=60)
+# "08.03.2016 | 15:30 Uhr", "04.02.2022 - 00:00", "07.11.2023 um 10:38": date and time of a line.
+_DATE_TIME_JOINER_RE = re.compile(r"(\d{4})\s*(?:[|,·–-]|um)\s*(?=\d{1,2}[:.]\d{2})")
+
+
+def _visible_stamp(value: str) -> datetime | None:
+    """A German date (and time) as a page shows it: "Stand: 19.10.2019 11:05 Uhr"."""
+    value = _DATE_TIME_JOINER_RE.sub(r"\1 ", " ".join(value.split()))
+    return parse_timestamp(value, PAGE_DATES) if value else None
+
+
+def _page_stamps(tree: lxml.html.HtmlElement, jsonld: dict[str, Any], meta: dict[str, str]) -> list[_Stamp]:
+    """Every timestamp with a time of day the page states, and what states it: publication
+    metadata, modification metadata, or a <time> element (its attribute and its text)."""
+    published = [_text(jsonld.get(key)) for key in ("datePublished", "dateCreated")]
+    published += [meta.get(key, "") for key in _PUBLISHED_META_KEYS]
+    modified = [_text(jsonld.get("dateModified"))] + [meta.get(key, "") for key in _MODIFIED_META_KEYS]
+    stamps = [(parse_timestamp(value, PAGE_DATES), "published") for value in published if value]
+    stamps += [(parse_timestamp(value, PAGE_DATES), "modified") for value in modified if value]
+    for index, node in enumerate(tree.iter("time")):
+        kind = "time" if index else "first time"
+        attribute = node.get("datetime") or ""
+        stamps.append((parse_timestamp(attribute, PAGE_DATES), kind))
+        # The text shows the attribute's moment; when that is in UTC, the text may be too
+        # (pages rendered on a UTC server): it says nothing about the local offset then.
+        if not _STATES_UTC_RE.search(attribute):
+            stamps.append((_visible_stamp(node.text_content() or ""), kind))
+        if len(stamps) > 60:
+            break
+    return [(stamp, kind) for stamp, kind in stamps if stamp and stamp.time() != time(0)]
+
+
+def _in_page_offset(published: datetime, stamps: list[_Stamp]) -> datetime:
+    """A UTC timestamp in the offset the page uses for local time.
+
+    Metadata often states the moment in UTC ("Z") while the page shows local time; the local
+    day is the article's day. The page's own offset comes from another stamp of the same moment;
+    a publication stamp with the same wall-clock time means the UTC label was a slip ("11:45Z"
+    beside a shown "11:45"); otherwise the page is read in Berlin time, as naive times are.
+    """
+    if published.utcoffset() != timedelta(0):
+        return published
+    for stamp, _kind in stamps:
+        if stamp.utcoffset() and abs(stamp - published) <= _SAME_MOMENT:
+            return published.astimezone(stamp.tzinfo)
+    wall = published.replace(tzinfo=None, second=0, microsecond=0)
+    for stamp, kind in stamps:
+        if (
+            kind != "modified"
+            and stamp.utcoffset()
+            and stamp.replace(tzinfo=None, second=0, microsecond=0) == wall
+        ):
+            return published.replace(tzinfo=stamp.tzinfo)
+    return published.astimezone(PAGE_DATES.naive_tz)
+
+
+def _time_on_day(day: date, tree: lxml.html.HtmlElement, stamps: list[_Stamp]) -> datetime | None:
+    """A time of day for a page that gives its publication as a date only: a publication stamp
+    of the metadata or of the page's first <time> element, or else the page's first visible
+    date-time line ("Stand: 19.10.2019 11:05 Uhr"), if it names that very day. Only the first
+    ones: later dates belong to teasers and comments."""
+    for stamp, kind in stamps:
+        local = _in_page_offset(stamp, stamps) if kind in ("published", "first time") else None
+        if local and local.date() == day:
+            return local
+    for value in tree.xpath("//body//text()[not(ancestor::script)][not(ancestor::style)][not(ancestor::a)]"):
+        stamp = _visible_stamp(value) if len(value) <= 80 and any(char.isdigit() for char in value) else None
+        if stamp and stamp.time() != time(0):
+            return stamp if stamp.date() == day else None
+    return None
+
+
+def _pick_published(
+    tree: lxml.html.HtmlElement, jsonld: dict[str, Any], meta: dict[str, str], traf: dict[str, Any]
+) -> tuple[datetime | None, bool]:
+    """Publication time in the page's own offset, and whether the page gives only its date.
+
+    Structured data first; trafilatura's (htmldate's) guess from the visible page last. A date
+    without a time (or at midnight, which CMSs write for a date) stays that date, at local
+    midnight and flagged, unless the page shows a time on that day.
+    """
     for candidate in (
         _text(jsonld.get("datePublished")),
         _first(meta, *_PUBLISHED_META_KEYS),
@@ -770,8 +1016,16 @@ def _pick_published(jsonld: dict[str, Any], meta: dict[str, str], traf: dict[str
     ):
         published = parse_timestamp(candidate, PAGE_DATES) if candidate else None
         if published:
-            return published
-    return None
+            break
+    else:
+        return None, False
+    stamps = _page_stamps(tree, jsonld, meta)
+    if published.time() != time(0):
+        return _in_page_offset(published, stamps), False
+    timed = _time_on_day(published.date(), tree, stamps)
+    if timed:
+        return timed, False
+    return datetime.combine(published.date(), time(0), tzinfo=PAGE_DATES.naive_tz), True
 
 
 def _pick_canonical(
@@ -822,18 +1076,12 @@ def _extract(html: str, url: str | None) -> ExtractedArticle:
         or (traf.get("description") or "")
     )
     site_name = _pick_site_name(meta, jsonld, traf)
-    h1s = [re.sub(r"\s+", " ", node.text_content()).strip() for node in tree.xpath("//h1")[:5]]
-    title = _choose_title(
-        og_title=_clean_title(_first(meta, "og:title", "twitter:title"), site_name),
-        headline=_text(jsonld.get("headline")),
-        h1s=h1s,
-        title_tag=_clean_title(tree.findtext(".//title") or "", site_name),
-        fallback=traf.get("title") or "",
-    )
+    title, headlines = _pick_title(tree, meta, jsonld, traf, site_name)
     if text:
-        text = _without_headline(text, [title, *h1s])
+        text = _clean_edges(text, [title, *headlines], _pick_language(tree, meta, jsonld, ""))
         text = _with_teaser(text, description, tree)
     bylines = _byline_sources(jsonld, meta, traf, tree)
+    published, date_only = _pick_published(tree, jsonld, meta, traf)
     modified = parse_timestamp(
         _text(jsonld.get("dateModified"))
         or _first(meta, "article:modified_time", "og:updated_time", "last-modified"),
@@ -842,7 +1090,8 @@ def _extract(html: str, url: str | None) -> ExtractedArticle:
     return ExtractedArticle(
         title=title,
         authors=_pick_authors(bylines),
-        published=_pick_published(jsonld, meta, traf),
+        published=published,
+        published_date_only=date_only,
         modified=modified,
         language=_pick_language(tree, meta, jsonld, text),
         text=text,

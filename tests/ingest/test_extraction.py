@@ -17,6 +17,7 @@ import pytest
 from ingest.decoding import decode_html
 from ingest.extraction import (
     ExtractedArticle,
+    _without_edge_furniture,
     canonicalize_url,
     clean_authors,
     detect_wire_agencies,
@@ -299,6 +300,11 @@ REAL_PAGES = [
 ]
 
 
+# The page joins a kicker to its headline (og:title "Kicker: Headline"), which the title keeps
+# (issue 17); the upstream gold (trafilatura's evaldata) writes the headline alone.
+KICKER_TITLES = {"de-traf-taz.de.siemens": "Siemens und die Kohlemine Adani: Kaeser verarscht Neubauer"}
+
+
 def _load(page_id: str) -> tuple[dict, bytes, dict]:
     manifest = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
     entry = next(p for p in manifest["pages"] if p["id"] == page_id)
@@ -323,7 +329,7 @@ def test_real_pages(page_id: str) -> None:
         first_paragraph = gold["text"].split("\n\n")[1]
         assert first_paragraph[:80] in result.text
     if gold.get("title"):
-        assert result.title == gold["title"]
+        assert result.title == KICKER_TITLES.get(page_id, gold["title"])
     gold_date = gold.get("publishing_date") or gold.get("date")
     if gold_date:
         assert result.published is not None
@@ -337,3 +343,242 @@ def test_real_page_wire_agency_and_authors() -> None:
     assert result.authors == gold["authors"]
     assert result.wire_agencies == ["dpa"]
     assert result.canonical_url.startswith("https://www.braunschweiger-zeitung.de/")
+
+
+# ---- issue 17: titles with kickers, dates in the page's offset, furniture lines ------------------
+
+BODY = "".join(
+    f"<p>Absatz {n}: Die Landesregierung hat am Dienstag in der Hauptstadt neue Pläne für den Ausbau "
+    "der Bahnstrecken vorgestellt, die Opposition kritisierte die Finanzierung als unsolide.</p>"
+    for n in range(5)
+)
+
+
+def news(
+    head: str = "", header: str = "<h1>Trump nominiert Bondi als Justizministerin</h1>", body: str = BODY
+) -> str:
+    return (
+        f'<!DOCTYPE html><html lang="de"><head><meta charset="utf-8">{head}</head>'
+        f"<body><article>{header}{body}</article></body></html>"
+    )
+
+
+def og(title: str, site: str = "") -> str:
+    site_tag = f'<meta property="og:site_name" content="{site}">' if site else ""
+    return f'<meta property="og:title" content="{title}">{site_tag}'
+
+
+@pytest.mark.parametrize(
+    ("head", "header", "expected"),
+    [
+        # The h1 holds the kicker in a span of its own (tagesschau, ZDF, industriemagazin).
+        (
+            og("Trump nominiert Bondi als Justizministerin"),
+            '<h1><span class="seitenkopf__topline">Nach Gaetz-Rückzug</span> '
+            '<span class="seitenkopf__headline--text">Trump nominiert Bondi als Justizministerin</span></h1>',
+            "Nach Gaetz-Rückzug: Trump nominiert Bondi als Justizministerin",
+        ),
+        # og:title says "Kicker: Headline", the h1 the headline alone; the site suffix goes.
+        (
+            og("Nach Gaetz-Rückzug: Trump nominiert Bondi als Justizministerin | ZDFheute", "ZDFheute"),
+            "<h1>Trump nominiert Bondi als Justizministerin</h1>",
+            "Nach Gaetz-Rückzug: Trump nominiert Bondi als Justizministerin",
+        ),
+        (
+            og("Nach Gaetz-Rückzug: Trump nominiert Bondi als Justizministerin - DER SPIEGEL", "DER SPIEGEL"),
+            "<h1>Trump nominiert Bondi als Justizministerin</h1>",
+            "Nach Gaetz-Rückzug: Trump nominiert Bondi als Justizministerin",
+        ),
+        # "Kicker - Headline | Site" in og:title is written "Kicker: Headline".
+        (
+            og("Einwanderungsbegrenzung - Wettstreit der Scheinlösungen | Preußische Allgemeine Zeitung"),
+            "<h4>Einwanderungsbegrenzung</h4><h1>Wettstreit der Scheinlösungen</h1>",
+            "Einwanderungsbegrenzung: Wettstreit der Scheinlösungen",
+        ),
+        # <title> joins the kicker (aerotelegraph); og:title has the headline alone.
+        (
+            og("Jets fliegen schneller über den Atlantik", "aeroTELEGRAPH")
+            + "<title>Starker Jetstream: Jets fliegen schneller über den Atlantik - aeroTELEGRAPH</title>",
+            '<p class="spitzmarke">Starker Jetstream</p><h1>Jets fliegen schneller über den Atlantik</h1>',
+            "Starker Jetstream: Jets fliegen schneller über den Atlantik",
+        ),
+        # Not kickers: the site name before the headline, a genre label in the h1's kicker span,
+        # a kicker shown above the h1 that none of the outlet's headline strings carries.
+        (
+            og("ZDFheute: Trump nominiert Bondi als Justizministerin", "ZDFheute"),
+            "<h1>Trump nominiert Bondi als Justizministerin</h1>",
+            "Trump nominiert Bondi als Justizministerin",
+        ),
+        (
+            og("Trump nominiert Bondi als Justizministerin"),
+            '<h1><span class="kicker">Interview</span> Trump nominiert Bondi als Justizministerin</h1>',
+            "Trump nominiert Bondi als Justizministerin",
+        ),
+        (
+            og("Trump nominiert Bondi als Justizministerin") + "<title>Trump nominiert Bondi | Blatt</title>",
+            '<h3 class="subhead">Feuerwehreinsatz</h3><h1>Trump nominiert Bondi als Justizministerin</h1>',
+            "Trump nominiert Bondi als Justizministerin",
+        ),
+        # A headline that has a colon of its own stays as it is.
+        (
+            og("Mehrfachantrag: Landwirt klagt gegen die FotoApp"),
+            "<h1>Mehrfachantrag: Landwirt klagt gegen die FotoApp</h1>",
+            "Mehrfachantrag: Landwirt klagt gegen die FotoApp",
+        ),
+    ],
+)
+def test_title_keeps_the_kicker_the_outlet_joins_to_the_headline(
+    head: str, header: str, expected: str
+) -> None:
+    result = extract_document(news(head, header))
+    assert result.title == expected
+    assert not result.text.startswith(("Nach Gaetz", "Trump nominiert", "Starker Jetstream"))
+
+
+def ld(**fields: str) -> str:
+    return f'<script type="application/ld+json">{json.dumps({"@type": "NewsArticle", **fields})}</script>'
+
+
+@pytest.mark.parametrize(
+    ("head", "header_extra", "expected"),
+    [
+        # The page's own offset is kept, in winter and in summer, and a page's odd one too.
+        (ld(datePublished="2024-11-22T00:30:00+01:00"), "", "2024-11-22T00:30:00+01:00"),
+        (ld(datePublished="2024-06-19T08:30:00+02:00"), "", "2024-06-19T08:30:00+02:00"),
+        (ld(datePublished="2023-11-01T14:45:36+02:00"), "", "2023-11-01T14:45:36+02:00"),
+        # UTC metadata is read in the offset the page shows: its <time> element states it...
+        (
+            ld(datePublished="2023-11-07T07:28:00+00:00"),
+            '<time datetime="2023-11-07T08:28:00+01:00">07.11.2023</time>',
+            "2023-11-07T08:28:00+01:00",
+        ),
+        # ... or, with no offset of its own, Berlin time: 23:30 UTC is the next local day.
+        (ld(datePublished="2024-11-21T23:30:00Z"), "", "2024-11-22T00:30:00+01:00"),
+        (ld(datePublished="2019-05-08T05:30:23Z"), "", "2019-05-08T07:30:23+02:00"),
+        # The shown local time labelled as UTC in the metadata is a slip: the shown time wins.
+        (
+            ld(datePublished="2019-03-19T11:45:00+00:00"),
+            "<time>19.03.2019 11:45</time>",
+            "2019-03-19T11:45:00+01:00",
+        ),
+        (
+            ld(datePublished="2014-05-14T15:40:14+00:00")
+            + '<meta property="article:published_time" content="2014-05-14T15:40:14+02:00">',
+            "",
+            "2014-05-14T15:40:14+02:00",
+        ),
+        # ... but not a <time> text that only renders its own UTC attribute (a UTC server).
+        (
+            ld(datePublished="2023-04-28T17:52:31Z"),
+            '<time datetime="Fri Apr 28 2023 17:52:31 GMT+0000">28.04.2023 | 17:52 Uhr</time>',
+            "2023-04-28T19:52:31+02:00",
+        ),
+        # A naive time is Berlin time.
+        ('<meta name="date" content="2019-06-20T07:30:00">', "", "2019-06-20T07:30:00+02:00"),
+    ],
+)
+def test_published_is_in_the_pages_own_offset(head: str, header_extra: str, expected: str) -> None:
+    result = extract_document(
+        news(head, "<h1>Trump nominiert Bondi als Justizministerin</h1>" + header_extra)
+    )
+    assert result.published is not None and not result.published_date_only
+    assert result.published.isoformat() == expected
+    assert result.published.utcoffset() == datetime.fromisoformat(expected).utcoffset()
+
+
+def test_a_date_without_time_stays_a_date() -> None:
+    result = extract_document(news('<meta property="og:article:published_time" content="2023-11-06">'))
+    assert result.published_date_only
+    assert result.published is not None and result.published.date() == date(2023, 11, 6)
+    assert result.published.utcoffset() is not None and result.published.isoformat().startswith(
+        "2023-11-06T00:00"
+    )
+
+
+def test_utc_midnight_is_a_date_not_the_evening_before() -> None:
+    result = extract_document(news(ld(datePublished="2024-11-22T00:00:00Z")))
+    assert result.published_date_only
+    assert result.published is not None and result.published.isoformat() == "2024-11-22T00:00:00+01:00"
+
+
+def test_a_date_without_time_takes_the_time_the_page_shows_that_day() -> None:
+    header = "<p>Stand: 19.10.2019 11:05 Uhr</p><h1>Trump nominiert Bondi als Justizministerin</h1>"
+    result = extract_document(news('<meta name="date" content="2019-10-19">', header))
+    assert not result.published_date_only
+    assert result.published is not None and result.published.isoformat() == "2019-10-19T11:05:00+02:00"
+    # The first <time> element is the article's; a later one (a teaser's) is not.
+    header = '<h1>Trump nominiert Bondi als Justizministerin</h1><time datetime="2019-10-19T09:15:00+02:00">heute</time>'
+    result = extract_document(news('<meta name="date" content="2019-10-19">', header))
+    assert result.published is not None and result.published.isoformat() == "2019-10-19T09:15:00+02:00"
+    teaser = '<aside><time datetime="2019-10-19T09:15:00+02:00">heute</time></aside>'
+    result = extract_document(
+        news('<meta name="date" content="2019-10-19">', "<time>19.10.2019</time>", BODY + teaser)
+    )
+    assert result.published_date_only
+    # A time shown for another day is not this article's.
+    header = "<p>Stand: 18.10.2019 11:05 Uhr</p><h1>Trump nominiert Bondi als Justizministerin</h1>"
+    result = extract_document(news('<meta name="date" content="2019-10-19">', header))
+    assert result.published_date_only and result.published is not None
+    assert result.published.date() == date(2019, 10, 19)
+
+
+GERMAN_LINES = [
+    "Der russische Präsident Wladimir Putin ist am Mittwoch zu einem Staatsbesuch in Nordkorea eingetroffen.",
+    "Nach Angaben der Staatsmedien wurde er am Flughafen von Machthaber Kim Jong Un persönlich empfangen.",
+    "Beide Seiten wollen einen Vertrag über eine umfassende strategische Partnerschaft unterzeichnen.",
+]
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (["Видео по теме", *GERMAN_LINES], GERMAN_LINES),
+        (["Видео по теме:", "Путин прибыл в Пхеньян", *GERMAN_LINES], GERMAN_LINES),
+        (["فيديو", *GERMAN_LINES, "相关视频"], GERMAN_LINES),
+        (["Watch:", *GERMAN_LINES, "Read more"], GERMAN_LINES),
+        ([*GERMAN_LINES, "Sign up for our newsletter"], GERMAN_LINES),
+        # Kept: a Cyrillic name inside the article, a first line that only quotes one, an
+        # English title inside a German line, a short German line.
+        (
+            [GERMAN_LINES[0], "Die Zeitung „Известия“ schrieb, der Besuch sei historisch.", GERMAN_LINES[1]],
+            [GERMAN_LINES[0], "Die Zeitung „Известия“ schrieb, der Besuch sei historisch.", GERMAN_LINES[1]],
+        ),
+        (
+            ["Путин (Wladimir Putin) trifft Kim Jong Un in Pjöngjang zu einem Gipfel", *GERMAN_LINES],
+            ["Путин (Wladimir Putin) trifft Kim Jong Un in Pjöngjang zu einem Gipfel", *GERMAN_LINES],
+        ),
+        (["Die Serie „The Crown“ endet", *GERMAN_LINES], ["Die Serie „The Crown“ endet", *GERMAN_LINES]),
+        (["Am See", *GERMAN_LINES], ["Am See", *GERMAN_LINES]),
+    ],
+)
+def test_furniture_lines_at_the_edges_are_dropped(lines: list[str], expected: list[str]) -> None:
+    assert _without_edge_furniture("\n\n".join(lines), "de") == "\n\n".join(expected)
+
+
+def test_an_article_in_another_language_or_script_keeps_its_lines() -> None:
+    english = [
+        "Publishing magnate Steve Forbes tells the Swiss weekly that the presidency has hurt Trump.",
+        "Read more about the interview in the print edition of the magazine this week.",
+        "The new headquarters was opened a few years ago, across the river in Jersey City.",
+    ]
+    assert _without_edge_furniture("\n\n".join(english), "de") == "\n\n".join(english)
+    russian = ["Путин прибыл в Пхеньян.", "Он встретился с Ким Чен Ыном в аэропорту.", "Read more"]
+    assert _without_edge_furniture("\n\n".join(russian), "ru") == "\n\n".join(russian[:2])
+    assert _without_edge_furniture("Видео по теме", "de") == "Видео по теме"  # never empties the text
+
+
+def test_extraction_drops_a_leading_line_in_another_script() -> None:
+    body = "<p>Видео по теме</p>" + "".join(f"<p>{line}</p>" for line in GERMAN_LINES * 2)
+    result = extract_document(news(body=body))
+    assert result.text.startswith(GERMAN_LINES[0])
+    assert "Видео" not in result.text
+
+
+def test_extract_html_prints_the_pages_offset_or_a_bare_date() -> None:
+    from ingest.management.commands.extract_html import _published
+
+    local = datetime.fromisoformat("2024-11-22T00:30:00+01:00")
+    assert _published(ExtractedArticle(published=local)) == "2024-11-22T00:30:00+01:00"
+    midnight = datetime.fromisoformat("2024-11-22T00:00:00+01:00")
+    assert _published(ExtractedArticle(published=midnight, published_date_only=True)) == "2024-11-22"
+    assert _published(ExtractedArticle()) is None

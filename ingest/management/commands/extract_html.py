@@ -6,7 +6,17 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from ingest.decoding import decode_html
-from ingest.extraction import extract_document
+from ingest.extraction import ExtractedArticle, extract_document
+
+
+def _published(article: ExtractedArticle) -> str | None:
+    """ISO 8601 in the page's own offset ("2024-11-22T00:30:00+01:00"); a bare date where the
+    page gives no time ("2024-11-22"), never a UTC instant of another day."""
+    if article.published is None:
+        return None
+    if article.published_date_only:
+        return article.published.date().isoformat()
+    return article.published.isoformat()
 
 
 class Command(BaseCommand):
@@ -37,7 +47,7 @@ class Command(BaseCommand):
                 record.update(
                     title=article.title or None,
                     authors=article.authors,
-                    published=article.published.isoformat() if article.published else None,
+                    published=_published(article),
                     language=article.language or None,
                     text=article.text,
                 )
