@@ -3,7 +3,7 @@
 from django.urls import path
 
 from events.lists import LISTS
-from events.views import articles, claims, crossref, entities, events, exports, search, tags
+from events.views import articles, claims, coverage, crossref, entities, events, exports, search, tags
 
 app_name = "events"
 
@@ -51,4 +51,6 @@ urlpatterns = [
     # --- cross-reference (views/crossref.py) ---
     path("crossref/", crossref.crossref, name="crossref"),
     path("crossref/suggest/", crossref.crossref_suggest, name="crossref_suggest"),
+    # --- coverage by outlet (views/coverage.py) ---
+    path("coverage/", coverage.coverage, name="coverage"),
 ]

@@ -16,7 +16,7 @@ import functools
 import gettext as gettext_module
 import json
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -525,17 +525,22 @@ def timeline_buckets(
         key = bucket_start(day, unit)
         sums[key] = sums.get(key, 0) + n
     buckets = []
-    start = bucket_start(first, unit)
-    while start <= last:
-        following = bucket_next(start, unit)
-        end = following - timedelta(days=1)
+    for start, end in bucket_ranges(first, last, unit):
         count = sums.get(start, 0)
         buckets.append(Bucket(start, end, count, link(start, end) if link and count else ""))
-        start = following
     return Timeline(unit, buckets)
 
 
-def bucket_label(bucket: Bucket, unit: str) -> str:
+def bucket_ranges(first: date, last: date, unit: str) -> Iterator[tuple[date, date]]:
+    """(first day, last day) of every bucket from the one of `first` to the one of `last`."""
+    start = bucket_start(first, unit)
+    while start <= last:
+        following = bucket_next(start, unit)
+        yield start, following - timedelta(days=1)
+        start = following
+
+
+def bucket_label(bucket: Bucket | Stack, unit: str) -> str:
     """The bucket in words of the current language: "19.06.2024", "17.06.–23.06.2024", "Juni 2024"."""
     if unit == "week":
         return f"{dateformat.format(bucket.start, 'd.m.')}–{dateformat.format(bucket.end, 'd.m.Y')}"
@@ -546,7 +551,7 @@ def bucket_label(bucket: Bucket, unit: str) -> str:
     return dateformat.format(bucket.start, "d.m.Y")
 
 
-def _tick_label(bucket: Bucket, unit: str, previous: Bucket | None) -> str:
+def _tick_label(bucket: Bucket | Stack, unit: str, previous: Bucket | Stack | None) -> str:
     if unit == "year":
         return str(bucket.start.year)
     if unit == "month":
@@ -571,19 +576,10 @@ def timeline_svg(
     plot_w, plot_h = width - left - right, height - top - bottom
     buckets = timeline.buckets
     most = max((b.count for b in buckets), default=0)
-    out = [_svg_open("timeline", ident, width, height, title, desc)]
-    out.append(
-        f'<path class="axis" d="M{left},{top}V{top + plot_h}H{width - right}" fill="none" stroke="#5b6577" '
-        'stroke-width="1"/>'
-    )
-    if most:
-        out.append(
-            f'<text class="axis-label" x="{left - 4}" y="{top + 9}" text-anchor="end" font-size="11" '
-            f'fill="#5b6577">{most}</text>'
-            f'<text class="axis-label" x="{left - 4}" y="{top + plot_h}" text-anchor="end" font-size="11" '
-            'fill="#5b6577">0</text>'
-            f'<path class="gridline" d="M{left},{top}H{width - right}" stroke="#dde2ea" stroke-dasharray="3 3"/>'
-        )
+    out = [
+        _svg_open("timeline", ident, width, height, title, desc),
+        _value_axis(left, width - right, top, plot_h, most),
+    ]
     n = len(buckets)
     slot = plot_w / n if n else plot_w
     gap = min(2.0, slot * 0.2)
@@ -598,18 +594,192 @@ def timeline_svg(
             f"<title>{escape(bucket_label(bucket, timeline.unit))}: {bucket.count}</title></rect>"
         )
         out.append(_link(bucket.url, rect))
+    out.extend(_ticks(buckets, timeline.unit, left, width - right, height - 8))
+    return _svg_close(out)
+
+
+def _value_axis(left: int, right: int, top: int, plot_h: int, most: int) -> str:
+    """The axes of a bar plot, with 0 and the highest bar's count and a line at that height."""
+    axis = (
+        f'<path class="axis" d="M{left},{top}V{top + plot_h}H{right}" fill="none" stroke="#5b6577" '
+        'stroke-width="1"/>'
+    )
+    if not most:
+        return axis
+    return (
+        f'{axis}<text class="axis-label" x="{left - 4}" y="{top + 9}" text-anchor="end" font-size="11" '
+        f'fill="#5b6577">{most}</text>'
+        f'<text class="axis-label" x="{left - 4}" y="{top + plot_h}" text-anchor="end" font-size="11" '
+        'fill="#5b6577">0</text>'
+        f'<path class="gridline" d="M{left},{top}H{right}" stroke="#dde2ea" stroke-dasharray="3 3"/>'
+    )
+
+
+def _ticks(buckets: Sequence[Bucket | Stack], unit: str, left: float, right: float, y: float) -> list[str]:
+    """Date labels under the bars (at most about eight) of a plot from x `left` to `right`."""
+    n = len(buckets)
+    slot = (right - left) / n if n else 0
     every = max(1, math.ceil(n / 8))
+    out = []
     previous = None
     for i in range(0, n, every):
         bucket = buckets[i]
         x = left + i * slot + slot / 2
         # Near the edges the label grows inwards, so that it is not cut off.
-        anchor = "start" if x - left < 30 else "end" if width - right - x < 30 else "middle"
+        anchor = "start" if x - left < 30 else "end" if right - x < 30 else "middle"
         out.append(
-            f'<text class="tick" x="{_num(x)}" y="{height - 8}" text-anchor="{anchor}" font-size="11" fill="#5b6577">'
-            f"{escape(_tick_label(bucket, timeline.unit, previous))}</text>"
+            f'<text class="tick" x="{_num(x)}" y="{_num(y)}" text-anchor="{anchor}" font-size="11" fill="#5b6577">'
+            f"{escape(_tick_label(bucket, unit, previous))}</text>"
         )
         previous = bucket
+    return out
+
+
+# --- stacked timeline: what several series (outlets) add up to, over time -----------------------
+
+
+def mark_label(mark: str) -> str:
+    """A series' mark in words: state-affiliated outlets and wire agencies."""
+    return {"state": _("state-affiliated"), "wire": _("wire agency")}.get(mark, mark)
+
+
+@dataclass(frozen=True)
+class Series:
+    """One layer of the stacks: its label, its colour (a class of static/css/charts.css: s0 to s7,
+    other, unknown) and its marks ("state" hatched, "wire" dotted, drawn over the colour)."""
+
+    label: str
+    colour: str
+    marks: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """The label with its marks in words: "RT DE (staatsnah)"."""
+        marks = ", ".join(mark_label(mark) for mark in self.marks)
+        return f"{self.label} ({marks})" if marks else self.label
+
+
+@dataclass(frozen=True)
+class Stack:
+    """One bucket: a count and a url ("" for none) per series, in the order of the series."""
+
+    start: date
+    end: date  # inclusive
+    counts: tuple[int, ...]
+    urls: tuple[str, ...]
+
+    @property
+    def count(self) -> int:
+        """All the series together: the height of the bar."""
+        return sum(self.counts)
+
+
+@dataclass(frozen=True)
+class StackedTimeline:
+    unit: str
+    series: tuple[Series, ...] = ()
+    stacks: tuple[Stack, ...] = ()
+
+    @property
+    def total(self) -> int:
+        return sum(stack.count for stack in self.stacks)
+
+    @property
+    def nonempty(self) -> list[Stack]:
+        return [stack for stack in self.stacks if stack.count]
+
+
+def stacked_buckets(
+    counts: Iterable[tuple[int, date, int]],
+    series: Sequence[Series],
+    unit: str,
+    link: Callable[[int, date, date], str] | None = None,
+) -> StackedTimeline:
+    """Stacks from (series index, day, count) per day, week, month or year: every bucket from
+    the first to the last, empty ones included; `link(index, start, end)` makes the url of a
+    series' part of a bucket that has something in it."""
+    sums: dict[date, list[int]] = {}
+    for index, day, n in counts:
+        sums.setdefault(bucket_start(day, unit), [0] * len(series))[index] += n
+    if not sums:
+        return StackedTimeline(unit, tuple(series))
+    stacks = []
+    for start, end in bucket_ranges(min(sums), max(sums), unit):
+        row = tuple(sums.get(start, [0] * len(series)))
+        urls = tuple(link(i, start, end) if link and n else "" for i, n in enumerate(row))
+        stacks.append(Stack(start, end, row, urls))
+    return StackedTimeline(unit, tuple(series), tuple(stacks))
+
+
+def _patterns(ident: str) -> str:
+    """The marks' fills: dark stripes for "state", dark dots for "wire", over any colour."""
+    ident = escape(ident)
+    return (
+        f'<defs><pattern id="{ident}-state" width="6" height="6" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)"><rect width="2" height="6" fill="#1d2430" fill-opacity="0.55"/></pattern>'
+        f'<pattern id="{ident}-wire" width="5" height="5" patternUnits="userSpaceOnUse">'
+        '<circle cx="2.5" cy="2.5" r="1.1" fill="#1d2430" fill-opacity="0.7"/></pattern></defs>'
+    )
+
+
+def _layer(series: Series, ident: str, x: float, y: float, w: float, h: float, tip: str) -> str:
+    """A series' rectangle (a bar's part, a legend's swatch) with its marks over it; the marks
+    let the pointer through to the rectangle and its tooltip."""
+    box = f'x="{_num(x)}" y="{_num(y)}" width="{_num(w)}" height="{_num(h)}"'
+    out = f'<rect class="layer {escape(series.colour)}" {box}><title>{escape(tip)}</title></rect>'
+    for mark in series.marks:
+        out += (
+            f'<rect class="mark mark-{escape(mark)}" {box} fill="url(#{escape(ident)}-{escape(mark)})" '
+            'pointer-events="none"/>'
+        )
+    return out
+
+
+PALETTE = 8  # colours s0 to s7 of a stacked chart's series (static/css/charts.css)
+LEGEND_COLUMNS = 2
+LEGEND_ROW = 20
+
+
+def stacked_svg(
+    timeline: StackedTimeline,
+    *,
+    title: str = "",
+    desc: str = "",
+    ident: str = "stacked",
+    width: int = 800,
+    plot_h: int = 200,
+) -> SafeString:
+    """Stacked bars per bucket, a part per series (each a link to what it counts), with a date
+    axis, the highest total and a legend of the series under it."""
+    left, right, top = 40, 12, 10
+    series, stacks = timeline.series, timeline.stacks
+    legend_top = top + plot_h + 34
+    height = legend_top + math.ceil(len(series) / LEGEND_COLUMNS) * LEGEND_ROW + 4
+    most = max((stack.count for stack in stacks), default=0)
+    out = [_svg_open("stacked", ident, width, height, title, desc), _patterns(ident)]
+    out.append(_value_axis(left, width - right, top, plot_h, most))
+    slot = (width - left - right) / len(stacks) if stacks else 0
+    bar_w = max(1.0, min(slot - min(2.0, slot * 0.2), MAX_BAR))
+    for i, stack in enumerate(stacks):
+        x = left + i * slot + (slot - bar_w) / 2
+        y = float(top + plot_h)
+        when = bucket_label(stack, timeline.unit)
+        for one, count, url in zip(series, stack.counts, stack.urls, strict=True):
+            if not count:
+                continue
+            h = plot_h * count / most
+            y -= h
+            out.append(_link(url, _layer(one, ident, x, y, bar_w, h, f"{one.name}, {when}: {count}")))
+    out.extend(_ticks(stacks, timeline.unit, left, width - right, top + plot_h + 16))
+    column_w = (width - left - right) / LEGEND_COLUMNS
+    for k, one in enumerate(series):
+        x = left + (k % LEGEND_COLUMNS) * column_w
+        y = legend_top + (k // LEGEND_COLUMNS) * LEGEND_ROW
+        out.append(
+            f'<g class="legend-item">{_layer(one, ident, x, y, 14, 14, one.name)}'
+            f'<text class="legend-label" x="{_num(x + 20)}" y="{_num(y + 12)}" font-size="13" fill="#1d2430">'
+            f"{escape(_short(one.name, 52))}</text></g>"
+        )
     return _svg_close(out)
 
 

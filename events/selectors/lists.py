@@ -271,11 +271,12 @@ ARTICLE_ORDER = {
 }
 
 
-def filter_articles(params) -> QuerySet:
+def articles_where(params) -> QuerySet:
+    """The articles `params` select, neither ranked nor sorted (the list, and the coverage by
+    outlet, which counts them)."""
     articles = Article.objects.all()
-    query = read.search_query(params)
-    if query is not None:
-        articles = articles.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+    if (query := read.search_query(params)) is not None:
+        articles = articles.filter(search_vector=query)
     if (outlet := read.one_id(params, "outlet")) is not None:
         articles = articles.filter(outlet_id=outlet)
     if day := read.day(params, "date_from"):
@@ -290,6 +291,14 @@ def filter_articles(params) -> QuerySet:
         )
     if slug := read.text(params, "tag"):
         articles = articles.filter(tag_condition("article", slug))
+    return articles
+
+
+def filter_articles(params) -> QuerySet:
+    articles = articles_where(params)
+    query = read.search_query(params)
+    if query is not None:
+        articles = articles.annotate(rank=SearchRank(F("search_vector"), query))
     return _ordered(articles, ARTICLE_ORDER, params, query is not None)
 
 

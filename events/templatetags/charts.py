@@ -4,9 +4,10 @@ plain table behind a <details> for screen readers and for copying the numbers.
     {% map_chart markers highlight=codes title=t ident="event-map" %}
     {% timeline_chart timeline title=t ident="entity-timeline" %}
     {% network_chart network title=t ident="entity-network" %}
+    {% stacked_chart stacked title=t ident="coverage-chart" %}
 
-The data come from ``events.presentation.charts`` (Marker, Timeline, Network); `ident` keeps the ids of
-several charts on one page apart.
+The data come from ``events.presentation.charts`` (Marker, Timeline, Network, StackedTimeline);
+`ident` keeps the ids of several charts on one page apart.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def map_description(markers: list[charts.Marker], highlight: list[str]) -> str:
     return "; ".join(parts) or _("World map")
 
 
-def timeline_description(timeline: charts.Timeline) -> str:
+def timeline_description(timeline: charts.Timeline | charts.StackedTimeline) -> str:
     filled = timeline.nonempty
     if not filled:
         return _("Nothing to show.")
@@ -48,6 +49,14 @@ def timeline_description(timeline: charts.Timeline) -> str:
         "most": peak.count,
         "when": charts.bucket_label(peak, timeline.unit),
     }
+
+
+def stacked_description(timeline: charts.StackedTimeline) -> str:
+    """The totals as for a timeline, and the series from the bottom of the stacks up."""
+    if not timeline.nonempty:
+        return timeline_description(timeline)
+    layers = _("from bottom to top: %s") % ", ".join(series.name for series in timeline.series)
+    return f"{timeline_description(timeline)}; {layers}"
 
 
 def network_description(network: charts.Network, labels: dict) -> str:
@@ -106,6 +115,28 @@ def network_chart(network: charts.Network, title: str = "", desc: str = "", iden
             for e in sorted(network.edges, key=lambda e: -e.weight)
             if e.a in labels and e.b in labels
         ],
+        "title": title,
+        "ident": ident,
+    }
+
+
+@register.inclusion_tag("events/charts/stacked.html")
+def stacked_chart(
+    timeline: charts.StackedTimeline, title: str = "", desc: str = "", ident: str = "stacked"
+) -> dict:
+    desc = desc or stacked_description(timeline)
+    return {
+        "svg": charts.stacked_svg(timeline, title=title, desc=desc, ident=ident),
+        "series": timeline.series,
+        "rows": [
+            {
+                "label": charts.bucket_label(stack, timeline.unit),
+                "cells": list(zip(stack.counts, stack.urls, strict=True)),
+                "total": stack.count,
+            }
+            for stack in timeline.nonempty
+        ],
+        "unit": timeline.unit,
         "title": title,
         "ident": ident,
     }

@@ -9,6 +9,7 @@ only its results: a request with the `HX-Request` header gets the results fragme
 from __future__ import annotations
 
 from math import ceil
+from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
@@ -23,6 +24,7 @@ from django.views.decorators.http import require_GET
 from events.analysis.event_types import load_taxonomy
 from events.lists import LISTS
 from events.models import Claim, Entity, Tag
+from events.selectors.coverage import coverage_params
 from events.selectors.details import actors_of, type_label
 from events.selectors.facets import active_filters, event_facets
 from events.selectors.lists import snippets as find_snippets
@@ -197,6 +199,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
     snippets = find_snippets([article.pk for article in rows], request.GET)
     for article in rows:
         article.snippet = snippets.get(article.pk)
+    context["coverage_query"] = urlencode(coverage_params(request.GET))
     if not wants_fragment(request):
         context["outlet_options"] = outlet_options(request.GET.get("outlet"))
     return render_list(request, context)

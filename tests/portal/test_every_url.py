@@ -147,6 +147,8 @@ ROUTES: dict[str, Route] = {
     # --- cross-reference ---
     "events:crossref": Route(lambda w: f"/crossref/?entity={w['putin'].pk}&entity={w['kim'].pk}", READ),
     "events:crossref_suggest": Route(lambda w: "/crossref/suggest/?q=Kim", READ),
+    # --- coverage by outlet ---
+    "events:coverage": Route(lambda w: f"/coverage/?entity={w['putin'].pk}&q=Sanktionen", READ),
     # --- tags ---
     "events:tags": Route(lambda w: "/tags/", READ),
     "events:tag": Route(lambda w: f"/tags/{w['tag'].slug}/", READ),
