@@ -9,14 +9,6 @@ class AliasForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Alias.Kind.choices, initial=Alias.Kind.NAME)
 
 
-class EntityChoiceForm(forms.Form):
-    """Another entity, chosen by its id (the page offers a search for it)."""
-
-    target = forms.ModelChoiceField(
-        label=_("Entity"), queryset=Entity.objects.active(), widget=forms.NumberInput, to_field_name="pk"
-    )
-
-
 class SplitForm(forms.Form):
     name = forms.CharField(label=_("Name of the new entity"), max_length=300)
     aliases = forms.ModelMultipleChoiceField(queryset=Alias.objects.none(), required=False)

@@ -25,6 +25,7 @@ urlpatterns = [
     # --- event detail and curation (views/events.py) ---
     path("events/<int:pk>/", events.event_detail, name="event"),
     path("events/<int:pk>/merge/", events.event_merge, name="event_merge"),
+    path("events/<int:pk>/merge/suggest/", events.event_merge_suggest, name="event_merge_suggest"),
     path("events/<int:pk>/split/", events.event_split, name="event_split"),
     # --- claims (views/claims.py) ---
     path("claims/", claims.claim_list, name="claims"),
@@ -33,6 +34,7 @@ urlpatterns = [
     path("entities/", search.entity_list, name="entities"),
     path("entities/corrections.jsonl", entities.corrections_export, name="corrections_export"),
     path("entities/new/", entities.entity_create, name="entity_create"),
+    path("entities/suggest/", entities.entity_suggest, name="entity_suggest"),
     path("entities/<int:pk>/", entities.entity_detail, name="entity"),
     path("entities/<int:pk>/edit/", entities.entity_edit, name="entity_edit"),
     path("entities/<int:pk>/aliases/", entities.alias_add, name="alias_add"),

@@ -894,6 +894,61 @@ def _short(label: str, limit: int = 22) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
+# The network's labels are measured before drawing (SVG text has no size before the browser
+# lays it out): an average glyph of the portal's sans-serif at LABEL_SIZE is this wide.
+LABEL_CHAR_WIDTH = 0.58 * LABEL_SIZE
+NETWORK_PAD = 6  # pixels between the outermost label or circle and the edge
+NETWORK_ROW = 44  # pixels per node of the taller column: a label and some air
+NETWORK_HEIGHTS = (220, 520)
+
+
+@dataclass(frozen=True)
+class _Extent:
+    """How far a node's circle and label reach from its centre: left, right, up, down."""
+
+    left: float
+    right: float
+    up: float
+    down: float
+
+
+def _node_extents(
+    nodes: Sequence[Node], positions: dict[int, tuple[float, float]], radii: dict[int, float]
+) -> dict[int, _Extent]:
+    extents = {}
+    for node in nodes:
+        radius, text = radii[node.id], len(_short(node.label)) * LABEL_CHAR_WIDTH
+        if node.central:  # the label centred under the circle
+            extents[node.id] = _Extent(max(radius, text / 2), max(radius, text / 2), radius, radius + 21)
+        elif positions[node.id][0] >= 0:  # the label to the right
+            extents[node.id] = _Extent(radius, radius + 4 + text, max(radius, 12), max(radius, 6))
+        else:
+            extents[node.id] = _Extent(radius + 4 + text, radius, max(radius, 12), max(radius, 6))
+    return extents
+
+
+def _fit_axis(
+    coords: list[float], before: list[float], after: list[float], room: float
+) -> tuple[float, float]:
+    """The scale and offset that spread the layout's coordinates (in [-1, 1]) over `room`
+    pixels with everything that sticks out of each node (`before`, `after`) still inside:
+    the largest scale that fits, found by bisection (the spread grows with the scale)."""
+
+    def spread(scale: float) -> tuple[float, float]:
+        low = min(c * scale - b for c, b in zip(coords, before, strict=True))
+        high = max(c * scale + a for c, a in zip(coords, after, strict=True))
+        return low, high
+
+    lo, hi = 0.0, room
+    if max(coords) - min(coords) > 1e-9:
+        for _step in range(40):
+            mid = (lo + hi) / 2
+            low, high = spread(mid)
+            lo, hi = (mid, hi) if high - low <= room else (lo, mid)
+    low, high = spread(lo)
+    return lo, (room - (high - low)) / 2 - low
+
+
 def network_svg(
     network: Network,
     *,
@@ -901,18 +956,42 @@ def network_svg(
     desc: str = "",
     ident: str = "network",
     width: int = 800,
-    height: int = 460,
+    height: int | None = None,
 ) -> SafeString:
     """Entities as circles sized by their count, ties as lines by their weight; each circle
-    links to its entity's page."""
+    links to its entity's page.
+
+    The layout is stretched to fill the drawing, less the room its labels need (measured from
+    their length), so that a chart shown at the page's width has no empty margins; the height
+    follows the number of nodes per side unless given."""
     nodes, edges = network.nodes, network.edges
     positions = network_layout(nodes, edges)
-    margin_x, margin_y = 220, 24  # room for the labels left and right
-    scale_x, scale_y = (width - 2 * margin_x) / 2, (height - 2 * margin_y) / 2
+    most = max((n.count for n in nodes), default=1) or 1
+    radii = {node.id: 5 + 11 * math.sqrt(max(node.count, 0) / most) for node in nodes}
+    if height is None:
+        per_side = max(
+            sum(1 for n in nodes if not n.central and positions[n.id][0] >= 0),
+            sum(1 for n in nodes if not n.central and positions[n.id][0] < 0),
+        )
+        height = min(max(NETWORK_ROW * per_side + 40, NETWORK_HEIGHTS[0]), NETWORK_HEIGHTS[1])
+    extents = _node_extents(nodes, positions, radii)
+    ordered = [node.id for node in nodes]
+    scale_x, offset_x = _fit_axis(
+        [positions[i][0] for i in ordered],
+        [extents[i].left for i in ordered],
+        [extents[i].right for i in ordered],
+        width - 2 * NETWORK_PAD,
+    )
+    scale_y, offset_y = _fit_axis(
+        [positions[i][1] for i in ordered],
+        [extents[i].up for i in ordered],
+        [extents[i].down for i in ordered],
+        height - 2 * NETWORK_PAD,
+    )
 
     def at(node_id: int) -> tuple[float, float]:
         x, y = positions[node_id]
-        return width / 2 + x * scale_x, height / 2 + y * scale_y
+        return NETWORK_PAD + offset_x + x * scale_x, NETWORK_PAD + offset_y + y * scale_y
 
     out = [_svg_open("network", ident, width, height, title, desc)]
     heaviest = max((e.weight for e in edges), default=1) or 1
@@ -925,22 +1004,23 @@ def network_svg(
             f'stroke-opacity="{_num(0.35 + 0.55 * edge.weight / heaviest)}" '
             f'stroke-width="{_num(1 + 5 * edge.weight / heaviest)}"><title>{edge.weight}</title></line>'
         )
-    most = max((n.count for n in nodes), default=1) or 1
     for node in sorted(nodes, key=lambda n: (n.central, n.id)):
-        x, y = at(node.id)
-        radius = 5 + 11 * math.sqrt(max(node.count, 0) / most)
-        if node.central:
-            label_x, label_y, anchor = x, y + radius + 16, "middle"
-        elif x >= width / 2:
-            label_x, label_y, anchor = x + radius + 4, y + 5, "start"
-        else:
-            label_x, label_y, anchor = x - radius - 4, y + 5, "end"
-        inner = (
-            f'<circle class="node{" central" if node.central else ""}" cx="{_num(x)}" cy="{_num(y)}" '
-            f'r="{_num(radius)}" fill="{"#b3261e" if node.central else "#1f5f8b"}" stroke="#ffffff" '
-            f'stroke-width="1.5"><title>{escape(node.label)}: {node.count}</title></circle>'
-            f'<text class="node-label" x="{_num(label_x)}" y="{_num(label_y)}" text-anchor="{anchor}" '
-            f'font-size="{LABEL_SIZE}" fill="#1d2430" {HALO}>{escape(_short(node.label))}</text>'
-        )
-        out.append(_link(node.url, inner))
+        out.append(_link(node.url, _node_svg(node, at(node.id), radii[node.id], positions[node.id][0] >= 0)))
     return _svg_close(out)
+
+
+def _node_svg(node: Node, centre: tuple[float, float], radius: float, right: bool) -> str:
+    x, y = centre
+    if node.central:
+        label_x, label_y, anchor = x, y + radius + 16, "middle"
+    elif right:
+        label_x, label_y, anchor = x + radius + 4, y + 5, "start"
+    else:
+        label_x, label_y, anchor = x - radius - 4, y + 5, "end"
+    return (
+        f'<circle class="node{" central" if node.central else ""}" cx="{_num(x)}" cy="{_num(y)}" '
+        f'r="{_num(radius)}" fill="{"#b3261e" if node.central else "#1f5f8b"}" stroke="#ffffff" '
+        f'stroke-width="1.5"><title>{escape(node.label)}: {node.count}</title></circle>'
+        f'<text class="node-label" x="{_num(label_x)}" y="{_num(label_y)}" text-anchor="{anchor}" '
+        f'font-size="{LABEL_SIZE}" fill="#1d2430" {HALO}>{escape(_short(node.label))}</text>'
+    )

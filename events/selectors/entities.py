@@ -209,31 +209,55 @@ def resolve_entities(values: Sequence[str]) -> tuple[list[Entity], list[str]]:
     return chosen, unknown
 
 
-def entity_suggestions(query: str, exclude: Sequence[int], limit: int = SUGGESTIONS) -> list[Entity]:
-    """Active entities whose name or alias contains `query` (or whose id it is), the exact
-    name first, then names that start with it; confirmed before provisional, actors before
-    places, big places before small."""
-    matches = Q(name__icontains=query) | Q(
-        Exists(Alias.objects.filter(entity=OuterRef("pk"), text__icontains=query))
+def entity_suggestions(query: str, exclude: Sequence[int] = (), limit: int = SUGGESTIONS) -> list[Entity]:
+    """Active entities that the typed text names, best first, each with `rank`: 0 its exact
+    name or alias, 1 a name or name alias that starts with it (or one of the name's words
+    does), 2 a name that contains it elsewhere or a role descriptor that starts with it; an id
+    typed as a number is rank 0. Within a rank the most mentioned come first (the Putin, not
+    a village of the same name), then confirmed, actors before places, big places first.
+
+    One query that reads the entity table once (52,000 rows: about 50 ms) and the aliases
+    through their index on `normalized` (prefixes only: there is no trigram index, and a
+    substring search over 140,000 aliases took twice as long as all the rest).
+    """
+    query = " ".join(query.split())
+    key = normalize(query)
+    if not key:
+        return []
+    aliases = Alias.objects.filter(normalized__startswith=key)
+    exact = Q(name__iexact=query) | Q(pk__in=Alias.objects.filter(normalized=key).values("entity_id"))
+    starts = (
+        Q(name__istartswith=query)
+        | Q(name__icontains=f" {query}")
+        | Q(pk__in=aliases.exclude(kind=Alias.Kind.DESCRIPTOR).values("entity_id"))
     )
-    if query.isdigit():
-        matches |= Q(pk=int(query))
+    matches = Q(name__icontains=query) | Q(pk__in=aliases.values("entity_id"))
+    number = int(query) if query.isascii() and query.isdigit() and len(query) < 10 else None
+    if number is not None:
+        exact |= Q(pk=number)
+        matches |= Q(pk=number)
     return list(
         Entity.objects.active()
         .filter(matches)
-        .exclude(pk__in=exclude)
+        .exclude(pk__in=list(exclude))
         .annotate(
             rank=Case(
-                When(name__iexact=query, then=Value(0)),
-                When(name__istartswith=query, then=Value(1)),
+                When(exact, then=Value(0)),
+                When(starts, then=Value(1)),
                 default=Value(2),
                 output_field=IntegerField(),
             ),
             kind_rank=Case(When(kind=Entity.Kind.PLACE, then=Value(1)), default=Value(0)),
         )
-        .order_by("rank", "provisional", "kind_rank", F("population").desc(nulls_last=True), "name", "pk")[
-            :limit
-        ]
+        .order_by(
+            "rank",
+            "-mention_count",
+            "provisional",
+            "kind_rank",
+            F("population").desc(nulls_last=True),
+            "name",
+            "pk",
+        )[:limit]
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from events.analysis.names import normalize
 from events.models import (
@@ -58,9 +59,12 @@ def entity_merge(*, source: Entity, target: Entity, user) -> Entity:
     """Merge `source` into `target`: one actor counted once. The source stays, pointing to
     the target, so its key (and links to it) keep working and the merge can be traced."""
     if source.pk == target.pk:
-        raise ValueError("an entity cannot be merged into itself")
+        raise ValueError(_("An entity cannot be merged into itself."))
     if target.merged_into_id:
-        raise ValueError(f"{target} was itself merged into {target.merged_into}")
+        raise ValueError(
+            _("%(target)s was itself merged into %(survivor)s.")
+            % {"target": target, "survivor": target.merged_into}
+        )
     affected = _affected_articles(source, target)
     names = {source.name, *source.aliases.values_list("text", flat=True)}
     for text in names:
@@ -183,7 +187,7 @@ def entity_confirm(*, entity: Entity, user) -> None:
 def event_merge(*, source: Event, target: Event, user) -> Event:
     """Two events are one happening: move articles and actors, keep the source as a pointer."""
     if source.pk == target.pk:
-        raise ValueError("an event cannot be merged into itself")
+        raise ValueError(_("An event cannot be merged into itself."))
     for link in EventArticle.objects.filter(event=source):
         EventArticle.objects.get_or_create(
             event=target, article_id=link.article_id,
@@ -232,8 +236,16 @@ def event_split(*, event: Event, article_ids: list[int], title: str, user) -> Ev
 
 @transaction.atomic
 def claim_review(*, claim: Claim, status: str, reason: str, user) -> Claim:
+    """Confirm or dispute a claim (or set it back to unverified), with who, when and why.
+
+    Disputing needs a reason: a claim marked wrong without saying what is wrong cannot be
+    checked by the next reader. Refusals are ValueErrors with the reason for the editor.
+    """
     if status not in Claim.Review.values:
-        raise ValueError(f"unknown review status {status!r}")
+        raise ValueError(_("Unknown review status “%s”.") % status)
+    reason = (reason or "").strip()
+    if status == Claim.Review.DISPUTED and not reason:
+        raise ValueError(_("To dispute a claim, give a reason: what is wrong with it?"))
     claim.review_status, claim.review_reason = status, reason
     claim.reviewed_by, claim.reviewed_at = user, timezone.now()
     claim.save(update_fields=["review_status", "review_reason", "reviewed_by", "reviewed_at"])

@@ -104,11 +104,15 @@ def timeline_chart(
 
 
 @register.inclusion_tag("events/charts/network.html")
-def network_chart(network: charts.Network, title: str = "", desc: str = "", ident: str = "network") -> dict:
+def network_chart(
+    network: charts.Network, title: str = "", desc: str = "", ident: str = "network", width: int = 800
+) -> dict:
+    """`width`: of the drawing, in the units its labels are sized in; about the width it is
+    shown at (a half-width card: 560), so that the labels come out at their size."""
     labels = {node.id: node for node in network.nodes}
     desc = desc or network_description(network, labels)
     return {
-        "svg": charts.network_svg(network, title=title, desc=desc, ident=ident),
+        "svg": charts.network_svg(network, title=title, desc=desc, ident=ident, width=int(width)),
         "nodes": sorted(network.nodes, key=lambda n: (not n.central, -n.count, n.label)),
         "edges": [
             {"a": labels[e.a], "b": labels[e.b], "weight": e.weight}

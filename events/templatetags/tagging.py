@@ -1,5 +1,6 @@
 """``{% load tagging %}{% tag_box obj "event" %}``: a record's tags, and for editors a form
-to add and remove them (posting to events:tags_apply, back to the current page)."""
+to add and remove them (posting to events:tags_apply, back to the current page);
+``compact=True`` folds the form away (a claim among many)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,12 @@ register = template.Library()
 
 
 @register.inclusion_tag("events/snippets/tag_box.html", takes_context=True)
-def tag_box(context, obj, kind: str) -> dict:
+def tag_box(context, obj, kind: str, compact: bool = False) -> dict:
     """One query for the record's taggings (none if the caller prefetched ``taggings`` with
-    their tags), one per request for the taxonomy, and only for editors."""
+    their tags), one per request for the taxonomy, and only for editors.
+
+    `compact` (a claim among many): its tags as chips and, for editors, the form to add one
+    folded behind a small "Tags" toggle; nothing at all without tags for analysts."""
     if kind not in TAGGING_TARGETS:
         raise template.TemplateSyntaxError(f"tag_box: kind must be one of {', '.join(TAGGING_TARGETS)}")
     request = context.get("request")
@@ -30,6 +34,7 @@ def tag_box(context, obj, kind: str) -> dict:
         "can_add": can_add,
         "can_remove": can_remove,
         "choices": choices,
+        "compact": compact,
         "next": request.get_full_path() if request else "",
         "csrf_token": context.get("csrf_token"),
     }

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from events.lists import LISTS
 from events.models import Claim
 from events.services import curation
+from events.templatetags.curation import review_refused_tag
 from events.views.common import redirect_back
 from events.views.search import list_context, outlet_options, render_list, wants_fragment
 from portal.roles import editor_required
@@ -37,6 +38,8 @@ def claim_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @editor_required
 def claim_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm or dispute a claim, back to where it was shown (at the claim). A refusal (a
+    dispute without a reason) is also shown at the claim's form ({% review_refusal %})."""
     claim = get_object_or_404(Claim, pk=pk)
     try:
         curation.claim_review(
@@ -46,7 +49,7 @@ def claim_review(request: HttpRequest, pk: int) -> HttpResponse:
             user=request.user,
         )
     except ValueError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, str(exc), extra_tags=review_refused_tag(claim.pk))
     else:
         messages.success(request, _("Claim marked %s.") % claim.get_review_status_display())
-    return redirect_back(request, ("events:claims",))
+    return redirect_back(request, ("events:claims",), fragment=f"claim-{claim.pk}")

@@ -5,11 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from events.models import Event, EventActor
 from events.presentation.figures import event_map
+from events.presentation.picks import event_pick
+from events.selectors.choices import event_suggestions, resolve_event
 from events.selectors.details import type_label
 from events.selectors.events import (
     claims_in,
@@ -21,10 +24,12 @@ from events.selectors.events import (
     reported_by,
 )
 from events.services import curation
-from events.views.common import merge_and_redirect
+from events.views.common import merge_and_redirect, not_chosen
 from portal.roles import editor_required
 
-CLAIMS_LISTED = 100
+# The first claims of the event's articles, oldest first; the claims list has them all (with
+# the same review controls).
+CLAIMS_LISTED = 20
 
 
 def get_event_or_404(pk: int) -> Event:
@@ -46,6 +51,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return _event_gone(request, survivor_id, merged=event)
     links = event_articles(event)
     actors = event_actors(event)
+    claims = claims_in([link.article_id for link in links])
     return render(
         request,
         "events/event_detail.html",
@@ -59,11 +65,13 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 if any(a.role == role for a in actors)
             ],
             "links": links,
-            "claims": claims_in([link.article_id for link in links])[:CLAIMS_LISTED],
+            "claims": claims[:CLAIMS_LISTED],
+            "claim_total": claims.count(),
+            "claims_url": f"{reverse('events:claims')}?event={event.pk}",
             "reported": reported_by(event),
             "map": event_map(event),
             "related": related_events(event, [a.entity_id for a in actors]),
-            "curations": event.curations.select_related("user")[:20],
+            "curations": list(event.curations.select_related("user")[:20]),
         },
     )
 
@@ -92,16 +100,48 @@ def _event_gone(request: HttpRequest, pk: int | None, merged: Event | None = Non
 @require_POST
 @editor_required
 def event_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """Merge into the event the box names: a number, a picked suggestion, or a title that
+    names one event (several: a page to pick one; none: back with the reason)."""
     event = get_event_or_404(pk)
-    target = Event.objects.active().filter(pk=request.POST.get("target") or 0).first()
+    typed = request.POST.get("target", "")
+    choice = resolve_event(typed, source=event)
+    if choice.record is None:
+        return not_chosen(
+            request,
+            choice,
+            back=event.get_absolute_url(),
+            picks=[event_pick(candidate) for candidate in choice.candidates],
+            box={
+                "heading": _("Merge “%s” into …") % event.title,
+                "action": reverse("events:event_merge", args=[event.pk]),
+                "suggest": reverse("events:event_merge_suggest", args=[event.pk]),
+                "label": _("Merge into event (title or no.)"),
+                "button": _("Merge"),
+                "typed": typed,
+            },
+        )
     return merge_and_redirect(
         request,
         curation.event_merge,
         source=event,
-        target=target,
+        target=choice.record,
         page="events:event",
         done=lambda survivor: _("Merged into %s.") % survivor.title,
-        missing=_("Choose the event to merge into."),
+    )
+
+
+@require_GET
+@editor_required
+def event_merge_suggest(request: HttpRequest, pk: int) -> HttpResponse:
+    """The events a merge box's text may mean (not this one; its type and days first): an
+    HTML fragment of picks for the box (htmx)."""
+    event = get_event_or_404(pk)
+    query = (request.GET.get("target") or request.GET.get("q") or "").strip()
+    found = event_suggestions(query, event) if len(query) >= 2 or query.isdigit() else []
+    return render(
+        request,
+        "events/partials/picks.html",
+        {"picks": [event_pick(e) for e in found], "query": query},
     )
 
 

@@ -260,3 +260,39 @@ def test_text_is_escaped(label):
     root = parse(charts.network_svg(charts.Network(nodes, []), title=label))
     assert root.find(f"{SVG}title").text == label
     assert root.find(f".//{SVG}a").get("href") == "/e/?a=1&b=2"
+
+
+@pytest.mark.parametrize("central", [1, 2])
+@pytest.mark.parametrize("width", [560, 800])
+def test_the_network_fills_its_drawing(central, width):
+    """No wide empty margins: the outermost labels (measured by their length) come close to
+    both sides, the top and bottom nodes close to the top and bottom, and nothing sticks out."""
+    nodes, edges = make_network()
+    if central == 1:
+        nodes = [charts.Node(1, "Putin", 10, "/entities/1/", True)] + [n for n in nodes if not n.central]
+        edges = [charts.Edge(1, n.id, n.count) for n in nodes[1:]]
+    root = parse(charts.network_svg(charts.Network(nodes, edges), width=width))
+    _x, _y, view_width, view_height = (float(v) for v in root.get("viewBox").split())
+    assert view_width == width and 220 <= view_height <= 520
+    lefts, rights, tops, bottoms = [], [], [], []
+    for circle, text in zip(root.iter(f"{SVG}circle"), root.iter(f"{SVG}text"), strict=True):
+        x, y, r = (float(circle.get(k)) for k in ("cx", "cy", "r"))
+        label = len(text.text) * charts.LABEL_CHAR_WIDTH
+        anchor = text.get("text-anchor")
+        tx = float(text.get("x"))
+        lefts.append({"start": x - r, "end": tx - label, "middle": min(x - r, tx - label / 2)}[anchor])
+        rights.append({"start": tx + label, "end": x + r, "middle": max(x + r, tx + label / 2)}[anchor])
+        tops.append(y - r)
+        bottoms.append(max(y + r, float(text.get("y"))))
+    assert 0 <= min(lefts) <= 12 and view_width - 12 <= max(rights) <= view_width
+    assert 0 <= min(tops) <= 20 and view_height - 20 <= max(bottoms) <= view_height
+
+
+def test_the_network_height_follows_its_nodes():
+    few = [charts.Node(1, "Putin", 10, central=True), charts.Node(2, "Kim", 3)]
+    many = few + [charts.Node(i, f"Akteur {i}", 2) for i in range(3, 15)]
+    heights = [
+        float(parse(charts.network_svg(charts.Network(nodes, []))).get("viewBox").split()[3])
+        for nodes in (few, many)
+    ]
+    assert heights[0] < heights[1]

@@ -85,14 +85,20 @@ def test_editors_review_from_the_list_and_come_back(client, editor, claims):
     login(client, editor)
     page = client.get("/claims/?review=unverified&kind=indirect_speech").content.decode()
     said = claims["said"]
-    form = re.search(
-        rf'<form class="review-form" method="post" action="/claims/{said.pk}/review/">.*?</form>', page, re.S
+    forms = re.findall(
+        rf'<form class="review-form[^"]*" method="post" action="/claims/{said.pk}/review/">.*?</form>',
+        page,
+        re.S,
     )
-    assert form, "editors get confirm/dispute on each row"
-    form = form.group(0)
-    assert 'name="next" value="/claims/?review=unverified&amp;kind=indirect_speech"' in form
-    assert 'name="status" value="confirmed"' in form and 'name="status" value="disputed"' in form
-    assert 'name="reason"' in form
+    # Two small forms: confirm with one click; dispute behind a toggle, with a reason required.
+    assert len(forms) == 2, "editors get confirm/dispute on each row"
+    confirm, dispute = forms
+    for form in forms:
+        assert 'name="next" value="/claims/?review=unverified&amp;kind=indirect_speech"' in form
+    assert 'name="status" value="confirmed"' in confirm and 'name="reason"' not in confirm
+    assert 'name="status" value="disputed"' in dispute
+    assert re.search(r'<input type="text" name="reason" required', dispute)
+    assert '<details class="review-dispute">' in page
     response = client.post(
         f"/claims/{said.pk}/review/",
         {
@@ -101,9 +107,10 @@ def test_editors_review_from_the_list_and_come_back(client, editor, claims):
             "next": "/claims/?review=unverified&kind=indirect_speech",
         },
     )
+    # Back to the list, at the claim.
     assert (
         response.status_code == 302
-        and response["Location"] == "/claims/?review=unverified&kind=indirect_speech"
+        and response["Location"] == f"/claims/?review=unverified&kind=indirect_speech#claim-{said.pk}"
     )
     said.refresh_from_db()
     assert (
@@ -117,7 +124,29 @@ def test_editors_review_from_the_list_and_come_back(client, editor, claims):
         claims["reported"].pk,
     }
     # Without a next, the review goes back to the claims list.
-    assert client.post(f"/claims/{said.pk}/review/", {"status": "confirmed"})["Location"] == "/claims/"
+    response = client.post(f"/claims/{said.pk}/review/", {"status": "confirmed"})
+    assert response["Location"] == f"/claims/#claim-{said.pk}"
+
+
+def test_a_dispute_without_a_reason_is_refused_at_the_claims_form(client, editor, claims):
+    """The service refuses it; the page it goes back to shows why, in the claim's own form,
+    opened, and nothing changed."""
+    login(client, editor)
+    said = claims["said"]
+    here = "/claims/?kind=indirect_speech"
+    response = client.post(
+        f"/claims/{said.pk}/review/", {"status": "disputed", "reason": "   ", "next": here}
+    )
+    assert response.status_code == 302 and response["Location"] == f"{here}#claim-{said.pk}"
+    said.refresh_from_db()
+    assert said.review_status == "unverified" and said.reviewed_by is None
+    assert not Curation.objects.exists()
+    page = client.get(here).content.decode()
+    row = re.search(rf'<tr class="result-row[^"]*" id="claim-{said.pk}".*?</tr>', page, re.S).group(0)
+    assert '<details class="review-dispute" open>' in row
+    assert re.search(r'<p class="error review-refusal"[^>]*>Wer eine Aussage bestreitet', row)
+    # Shown once: the next page no longer has it.
+    assert "review-refusal" not in client.get(here).content.decode()
 
 
 def test_claim_search(client, analyst, claims):

@@ -160,3 +160,31 @@ def test_corrections_export_as_training_data(editor_client, misspelt, putin, tmp
 
     docs = list(DocBin().from_disk(tmp_path / "c.spacy").get_docs(spacy.blank("de").vocab))
     assert [(e.text, e.label_) for e in docs[0].ents] == [("Wladimir Putn", "PER")]
+
+
+@pytest.mark.parametrize("reason", ["", "   ", "\n"])
+def test_a_dispute_needs_a_reason(editor, article, reason):
+    from events.services import curation
+    from tests import factories as make
+
+    claim = make.claim(article, "Putin sprach von Freundschaft")
+    with pytest.raises(ValueError, match="muss einen Grund angeben"):
+        curation.claim_review(claim=claim, status="disputed", reason=reason, user=editor)
+    claim.refresh_from_db()
+    assert claim.review_status == "unverified" and claim.reviewed_by is None
+    assert not Curation.objects.exists()
+
+
+def test_confirming_needs_no_reason_and_reasons_are_kept_trimmed(editor, article):
+    from events.services import curation
+    from tests import factories as make
+
+    claim = make.claim(article, "Putin sprach von Freundschaft")
+    curation.claim_review(claim=claim, status="confirmed", reason="", user=editor)
+    assert (claim.review_status, claim.review_reason) == ("confirmed", "")
+    curation.claim_review(claim=claim, status="disputed", reason="  Zitat verkürzt ", user=editor)
+    claim.refresh_from_db()
+    assert (claim.review_status, claim.review_reason) == ("disputed", "Zitat verkürzt")
+    assert Curation.objects.filter(action="claim_review").count() == 2
+    with pytest.raises(ValueError, match="Unbekannter Prüfstatus"):
+        curation.claim_review(claim=claim, status="wrong", reason="x", user=editor)

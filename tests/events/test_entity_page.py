@@ -1,6 +1,7 @@
 """The entity page: its events over time, who it appears with, claims it made and claims about
 it (by offsets), a map for places and countries; flat in queries."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -196,3 +197,60 @@ def test_queries_do_not_grow_with_events_mentions_or_claims(client, editor, worl
     add_events(world, 27, start=3)
     many = count_queries(client, url)
     assert few == many, (few, many)
+
+
+def test_long_sections_show_their_top_and_link_to_the_whole_list(client, editor, world):
+    """A Putin-sized page: each section shows its newest entries and „alle anzeigen (N)“ leads
+    to the list filtered by the entity, which has all N."""
+
+    from events.views.entities import (
+        ENTITY_CLAIMS_LISTED,
+        ENTITY_EVENTS_LISTED,
+        ENTITY_MENTIONS_LISTED,
+        ENTITY_NAMES_SHOWN,
+    )
+
+    kim, putin = world["kim"], world["putin"]
+    add_events(world, 14)
+    for i in range(ENTITY_NAMES_SHOWN + 3):
+        make.alias(kim, f"Kim Name {i}")
+    response = login(client, editor).get(f"/entities/{kim.pk}/")
+    page = response.content.decode()
+    sections = {
+        name: re.search(rf'<section class="card" id="{name}">.*?</section>', page, re.S).group(0)
+        for name in ("events", "claims-made", "mentions", "names")
+    }
+    assert sections["events"].count("<li>") == ENTITY_EVENTS_LISTED
+    assert f'href="/events/?actor={kim.pk}">alle anzeigen (14)' in sections["events"]
+    assert sections["claims-made"].count('class="mention-row claim-row"') == ENTITY_CLAIMS_LISTED
+    assert f'href="/claims/?speaker={kim.pk}">alle anzeigen (14)' in sections["claims-made"]
+    assert sections["mentions"].count('class="mention-row"') == ENTITY_MENTIONS_LISTED
+    assert f'href="/articles/?entity={kim.pk}"' in sections["mentions"]
+    # Names beyond the first few are folded away, not gone.
+    folded = sections["names"].split('<details class="more">', 1)[1].split("</details>", 1)[0]
+    assert "3 weitere Namen" in folded and "Kim Name 8" in folded and "Kim Name 5" not in folded
+    # The lists behind the links have them all.
+    for url in (f"/events/?actor={kim.pk}", f"/claims/?speaker={kim.pk}", f"/claims/?about={putin.pk}"):
+        assert client.get(url).context["page"].paginator.count == 14, url
+    about = client.get(f"/entities/{putin.pk}/").content.decode()
+    assert f'href="/claims/?about={putin.pk}">alle anzeigen (14)' in about
+
+
+def test_mentions_are_paged_for_curation(client, editor, world):
+    from events.views.entities import ENTITY_MENTIONS_LISTED
+
+    add_events(world, 7)  # 7 articles, each naming Kim once
+    login(client, editor)
+    kim = world["kim"]
+    seen = []
+    for number in (1, 2):
+        page = client.get(f"/entities/{kim.pk}/?mentions={number}").content.decode()
+        seen += [int(pk) for pk in re.findall(r'action="/mentions/(\d+)/wrong/"', page)]
+    assert len(seen) == 7 and set(seen) == set(
+        Mention.objects.filter(entity=kim).values_list("pk", flat=True)
+    )
+    first = client.get(f"/entities/{kim.pk}/").content.decode()
+    assert 'href="?mentions=2#mentions"' in first and "?mentions=0" not in first
+    last = client.get(f"/entities/{kim.pk}/?mentions=99").content.decode()  # past the end: the last page
+    assert last.count('class="mention-row"') == 7 - ENTITY_MENTIONS_LISTED
+    assert 'href="?mentions=1#mentions"' in last

@@ -191,3 +191,51 @@ def test_queries_do_not_grow_with_articles_claims_or_related_events(client, worl
     add_related(world, 27)
     many = count_queries(client, url)
     assert few == many, (few, many)
+
+
+def test_claims_get_compact_review_controls_and_a_dispute_needs_a_reason(client, editor, world):
+    """Under each claim: a one-click confirm, a dispute folded away with a required reason,
+    tags behind a toggle; a dispute without a reason is refused and shown at that claim."""
+    import re
+
+    make.tag("Gipfel")
+    articles = add_articles(world, 2)
+    claim = Claim.objects.get(article=articles[0])
+    event_url = f"/events/{world['event'].pk}/"
+    page = login(client, editor).get(event_url).content.decode()
+    block = re.search(
+        rf'<article class="mention-row claim-row" id="claim-{claim.pk}">.*?</article>', page, re.S
+    )
+    block = block.group(0)
+    assert '<button type="submit" name="status" value="confirmed" class="small confirm">' in block
+    assert '<details class="review-dispute">' in block
+    assert re.search(r'<input type="text" name="reason" required', block)
+    assert '<details class="tag-toggle">' in block and 'name="tag"' in block
+    assert block.count("<form") == 3  # confirm, dispute, add a tag: nothing else
+    response = client.post(
+        f"/claims/{claim.pk}/review/", {"status": "disputed", "reason": "", "next": event_url}
+    )
+    assert response["Location"] == f"{event_url}#claim-{claim.pk}"
+    claim.refresh_from_db()
+    assert claim.review_status == "unverified"
+    page = client.get(event_url).content.decode()
+    block = re.search(rf'id="claim-{claim.pk}">.*?</article>', page, re.S).group(0)
+    assert '<details class="review-dispute" open>' in block and "muss einen Grund angeben" in block
+    # With a reason it is disputed, and the page says who, when and why.
+    client.post(
+        f"/claims/{claim.pk}/review/", {"status": "disputed", "reason": "Zitat verkürzt", "next": event_url}
+    )
+    page = client.get(event_url).content.decode()
+    block = re.search(rf'id="claim-{claim.pk}">.*?</article>', page, re.S).group(0)
+    assert "„Zitat verkürzt“" in block and "muss einen Grund angeben" not in block
+
+
+def test_the_claims_shown_are_the_first_and_the_list_has_all(client, analyst, world):
+    from events.views.events import CLAIMS_LISTED
+
+    add_articles(world, CLAIMS_LISTED + 3)
+    page = login(client, analyst).get(f"/events/{world['event'].pk}/").content.decode()
+    assert page.count('class="mention-row claim-row"') == CLAIMS_LISTED
+    assert f'href="/claims/?event={world["event"].pk}"' in page and f"({CLAIMS_LISTED + 3})" in page
+    listed = client.get(f"/claims/?event={world['event'].pk}").context["page"].paginator.count
+    assert listed == CLAIMS_LISTED + 3

@@ -103,6 +103,10 @@ ROUTES: dict[str, Route] = {
     "events:event_merge": Route(
         lambda w: f"/events/{w['other'].pk}/merge/", CURATE, "post", lambda w: {"target": w["event"].pk}
     ),
+    # Suggestions of the merge and relink boxes: editors' own.
+    "events:event_merge_suggest": Route(
+        lambda w: f"/events/{w['other'].pk}/merge/suggest/?target=Treffen", CURATE_PAGE
+    ),
     "events:event_split": Route(
         lambda w: f"/events/{w['event'].pk}/split/", CURATE, "post", lambda w: {"articles": [w["article"].pk]}
     ),
@@ -117,6 +121,9 @@ ROUTES: dict[str, Route] = {
     "events:entities": Route(lambda w: "/entities/?q=Putin", READ),
     "events:corrections_export": Route(lambda w: "/entities/corrections.jsonl", CURATE_PAGE),
     "events:entity": Route(lambda w: f"/entities/{w['putin'].pk}/", READ),
+    "events:entity_suggest": Route(
+        lambda w: f"/entities/suggest/?target=Kim&exclude={w['putin'].pk}", CURATE_PAGE
+    ),
     "events:entity_create": Route(lambda w: "/entities/new/", CURATE_PAGE),
     "events:entity_edit": Route(lambda w: f"/entities/{w['kim'].pk}/edit/", CURATE_PAGE),
     "events:alias_add": Route(
