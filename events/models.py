@@ -14,6 +14,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from events.analysis.labels import KIND_LABELS
+from events.watchlist_models import Watchlist, WatchlistDelivery  # noqa: F401  (models of this app)
 from ingest.models import Article
 
 # The URL of a page by a record's id, shaped once: list and detail pages link every row's

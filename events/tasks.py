@@ -147,3 +147,31 @@ def refresh_entity_counts() -> int:
     if changed:
         logger.warning("corrected the stored counts of %d entities", changed)
     return changed
+
+
+@shared_task(ignore_result=True, **retry_options())
+def send_watchlist_digests() -> int:
+    """Run by beat every few minutes: sends the task of each watchlist whose e-mail digest is
+    due ("immediately" ones on every run, daily and weekly ones a period after their last)."""
+    from events.services.watchlists import due_digests
+
+    ids = due_digests()
+    for watchlist_id in ids:
+        pipeline.send(send_watchlist_digest, watchlist_id)
+    return len(ids)
+
+
+@shared_task(ignore_result=True, soft_time_limit=120, time_limit=150, **retry_options(max_retries=5))
+def send_watchlist_digest(watchlist_id: int) -> int:
+    """Mail one watchlist's new matches to its owner, if due; safe to re-run and to run twice
+    at once (events/services/watchlists.py). A mail server that fails leaves the digest due:
+    the next beat run tries again."""
+    from events.services.watchlists import digest_send
+
+    try:
+        return digest_send(watchlist_id)
+    except TRANSIENT_ERRORS:
+        raise  # the database went away: retried with backoff
+    except Exception:
+        logger.exception("the digest of watchlist %s was not sent; the next run tries again", watchlist_id)
+        return 0

@@ -3,7 +3,18 @@
 from django.urls import path
 
 from events.lists import LISTS
-from events.views import articles, claims, coverage, crossref, entities, events, exports, search, tags
+from events.views import (
+    articles,
+    claims,
+    coverage,
+    crossref,
+    entities,
+    events,
+    exports,
+    search,
+    tags,
+    watchlists,
+)
 
 app_name = "events"
 
@@ -55,4 +66,12 @@ urlpatterns = [
     path("crossref/suggest/", crossref.crossref_suggest, name="crossref_suggest"),
     # --- coverage by outlet (views/coverage.py) ---
     path("coverage/", coverage.coverage, name="coverage"),
+    # --- watchlists (views/watchlists.py): the owner's own; the feed opens by its token ---
+    path("watchlists/", watchlists.watchlist_list, name="watchlists"),
+    path("watchlists/new/", watchlists.watchlist_create, name="watchlist_create"),
+    path("watchlists/<int:pk>/", watchlists.watchlist_detail, name="watchlist"),
+    path("watchlists/<int:pk>/edit/", watchlists.watchlist_update, name="watchlist_update"),
+    path("watchlists/<int:pk>/feed-token/", watchlists.watchlist_token, name="watchlist_token"),
+    path("watchlists/<int:pk>/delete/", watchlists.watchlist_delete, name="watchlist_delete"),
+    path("watchlists/feed/<str:token>.atom", watchlists.watchlist_feed, name="watchlist_feed"),
 ]

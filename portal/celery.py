@@ -28,6 +28,9 @@ app.autodiscover_tasks()
 app.conf.task_routes = {
     # Cheap bookkeeping goes to the fast queue: behind an NLP backlog it would pile up.
     "events.tasks.sweep_clustering": {"queue": "fetch"},
+    # Watchlist digests query and send mail: no NLP, and a backlog there must not delay them.
+    "events.tasks.send_watchlist_digests": {"queue": "fetch"},
+    "events.tasks.send_watchlist_digest": {"queue": "fetch"},
     "events.tasks.*": {"queue": "nlp"},
     "ingest.tasks.*": {"queue": "fetch"},
     "portal.tasks.*": {"queue": "fetch"},
@@ -54,6 +57,12 @@ app.conf.beat_schedule = {
     "refresh-entity-counts": {
         "task": "events.tasks.refresh_entity_counts",
         "schedule": float(os.getenv("ENTITY_COUNTS_REFRESH_SECONDS", "3600")),
+    },
+    # Watchlists' e-mail digests (events/services/watchlists.py): "immediately" ones go out
+    # within this interval of a match, daily and weekly ones when their period is over.
+    "send-watchlist-digests": {
+        "task": "events.tasks.send_watchlist_digests",
+        "schedule": float(os.getenv("WATCHLIST_DIGEST_SECONDS", "300")),
     },
     # Django never deletes expired sessions by itself.
     "clear-expired-sessions": {"task": "portal.tasks.clear_expired_sessions", "schedule": 6 * 3600.0},

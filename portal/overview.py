@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from events.models import Claim, Entity, Event, EventArticle, Mention
 from events.selectors.lists import subquery_count
+from events.selectors.watchlists import watchlists_of
 from ingest.models import Article, Source
 from ingest.pipeline import stale_filter
 
@@ -149,3 +150,9 @@ def review_counts() -> dict:
         "claims_unverified": claims["unverified"],
         "entities_provisional": Entity.objects.provisional().count(),
     }
+
+
+def watchlists(user) -> list:
+    """The user's watchlists, each with its number of new matches since it was last opened
+    (capped; one query per watchlist: events.selectors.watchlists)."""
+    return watchlists_of(user)

@@ -272,6 +272,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# --- E-mail (watchlist digests) and links from outside the portal ------------------------
+
+# Django's mail settings. Unset: mails are written to the console (the worker's log); for
+# real mail set EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and the server.
+EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", "25")
+EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
+# A mail server that hangs holds a digest task this long at most (then the next run retries).
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "30")
+DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "lagebild@localhost")
+# The portal's address as readers reach it, for links in mails (a mail has no request to
+# take the host from). Unset: the address `make run` serves.
+PORTAL_BASE_URL = (
+    os.getenv("PORTAL_BASE_URL")
+    or f"http://{os.getenv('PORTAL_ADDR', '127.0.0.1')}:{os.getenv('PORTAL_PORT', '8000')}"
+).rstrip("/")
+# Watchlist digests (events/services/watchlists.py): beat looks for due ones every
+# WATCHLIST_DIGEST_SECONDS (portal/celery.py reads it), so "immediately" means within that.
+# A digest looks back this many hours for records that entered while an earlier run was
+# writing (or were analysed late), skipping what it has sent already.
+WATCHLIST_DIGEST_LOOKBACK_HOURS = envint("WATCHLIST_DIGEST_LOOKBACK_HOURS", "24")
+
 # --- REST API (events/api/): read-only, token or session, analysts and up -------------
 
 REST_FRAMEWORK = {

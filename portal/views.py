@@ -15,6 +15,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "ingestion": overview.ingestion(),
         "events": overview.latest_events(),
         "active": overview.most_active_actors(),
+        "watchlists": overview.watchlists(request.user),
     }
     if is_editor(request.user):
         context["review"] = overview.review_counts()

@@ -189,6 +189,14 @@ def tagged(the_tag, **target):
     return Tagging.objects.create(tag=the_tag, **target)
 
 
+def watchlist(owner, kind: str = "event", query: str = "", entity=None, name: str = ""):
+    """The owner's watchlist of a list's filters (`query`) or of an `entity` (kind "entity"),
+    saved as the "save as watchlist" button saves it."""
+    from events.services.watchlists import watchlist_create
+
+    return watchlist_create(owner=owner, kind=kind, query=query, entity=entity, name=name)[0]
+
+
 # --- the cast of the page tests ------------------------------------------------------------------
 
 CAST = {

@@ -67,3 +67,12 @@ document.addEventListener("keydown", function (event) {
     }
   }
 });
+
+// <form data-watch-save> (save a list as a watchlist): htmx changes a list's filters without
+// loading the page, and the address bar follows them; the form sends the filters shown now.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (form.matches && form.matches("form[data-watch-save]") && form.elements.query) {
+    form.elements.query.value = window.location.search.replace(/^\?/, "");
+  }
+});

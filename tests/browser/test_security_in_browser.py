@@ -82,7 +82,7 @@ class Watcher:
 
 
 def test_no_page_breaks_the_content_security_policy(browser, live_server, admin_user):
-    world = _world()
+    world = _world(admin_user)
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     watcher = Watcher(page)
@@ -157,8 +157,9 @@ def hostile_page() -> str:
     )
 
 
-def hostile_world() -> dict:
-    """_world() of the every-URL table, with every user-visible field hostile."""
+def hostile_world(owner) -> dict:
+    """_world() of the every-URL table, with every user-visible field hostile; the watchlist is
+    `owner`'s."""
     from ingest.extraction import extract_document
 
     url = "https://example.org/hostile"
@@ -218,6 +219,9 @@ def hostile_world() -> dict:
     make.tagged(tag, article=article)
     make.tagged(tag, claim=claim)
     make.tagged(tag, entity=putin)
+    watchlist = make.watchlist(
+        owner, "event", urlencode([("actor", putin.pk), ("q", "Putin")]), name=HOSTILE[:100]
+    )
     return {
         **w,
         "outlet": outlet,
@@ -228,6 +232,7 @@ def hostile_world() -> dict:
         "event": event,
         "other": other,
         "tag": tag,
+        "watchlist": watchlist,
     }
 
 
@@ -240,12 +245,13 @@ def with_hostile_query(url: str) -> str:
 
 @pytest.mark.parametrize("role", [ANALYST, EDITOR, ADMIN])
 def test_hostile_content_stays_text_on_every_page(browser, live_server, role):
-    world = hostile_world()
+    someone = make.user(role)
+    world = hostile_world(someone)
     # The CSP is switched off here: it would hide an escaping mistake, which this test is for.
     context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
     watcher = Watcher(page)
-    log_in(page, live_server, make.user(role))
+    log_in(page, live_server, someone)
     injected = []
     urls = [ROUTES[name].url(world) for name in PAGES]
     urls += [with_hostile_query(url) for url in urls]

@@ -25,6 +25,10 @@ CURATE = {ANON: 302, NO_ROLE: 403, ANALYST: 403, EDITOR: 302, ADMIN: 302}  # edi
 CURATE_PAGE = {ANON: 302, NO_ROLE: 403, ANALYST: 403, EDITOR: 200, ADMIN: 200}  # editors' own pages
 # 401 with WWW-Authenticate for anonymous callers (no login redirect); 403 JSON without a role.
 API = {ANON: 401, NO_ROLE: 403, ANALYST: 200, EDITOR: 200, ADMIN: 200}
+# Every role acts on what is its own (a watchlist), then goes on.
+OWN = {ANON: 302, NO_ROLE: 403, ANALYST: 302, EDITOR: 302, ADMIN: 302}
+# No login needed: a token in the URL is the credential (a watchlist's feed).
+TOKEN = dict.fromkeys(PERSONAS, 200)
 
 
 @dataclass
@@ -35,8 +39,8 @@ class Route:
     data: Callable[[dict], dict] = field(default=lambda w: {})
 
 
-def _world():
-    """One of everything a URL can point at."""
+def _world(owner=None):
+    """One of everything a URL can point at; the watchlist is `owner`'s (default: _watcher())."""
     from tests import factories as make
 
     text = "Wladimir Putin traf Kim Jong Un in Pjöngjang. Putin sagte, man wolle die Sanktionen überwinden."
@@ -72,6 +76,7 @@ def _world():
         articles=[article],
     )
     other = make.event("Noch ein Treffen", "meet", place=place)
+    watchlist = make.watchlist(owner or _watcher(), "event", f"actor={putin.pk}&type=meet")
     return {
         **w,
         "outlet": outlet,
@@ -82,7 +87,20 @@ def _world():
         "event": event,
         "other": other,
         "tag": make.tag("Gipfel"),
+        "watchlist": watchlist,
     }
+
+
+def _watcher():
+    """Who owns the world's watchlist: the persona of the test when it has a role (only its
+    owner opens a watchlist; tests/events/test_watchlists.py checks the 404 for others), else
+    an analyst (so that its feed still works)."""
+    from django.contrib.auth.models import User
+
+    from tests import factories as make
+
+    persona = User.objects.filter(username__endswith="-persona", groups__isnull=False).first()
+    return persona or make.user(ANALYST)
 
 
 ROUTES: dict[str, Route] = {
@@ -171,6 +189,26 @@ ROUTES: dict[str, Route] = {
             "next": "/",
         },
     ),
+    # --- watchlists: every role has its own; the feed opens by its token ---
+    "events:watchlists": Route(lambda w: "/watchlists/", READ),
+    "events:watchlist_create": Route(
+        lambda w: "/watchlists/new/", OWN, "post", lambda w: {"kind": "claim", "query": "review=unverified"}
+    ),
+    "events:watchlist": Route(lambda w: f"/watchlists/{w['watchlist'].pk}/", READ),
+    "events:watchlist_update": Route(
+        lambda w: f"/watchlists/{w['watchlist'].pk}/edit/",
+        OWN,
+        "post",
+        lambda w: {"name": "X", "digest": "daily"},
+    ),
+    "events:watchlist_token": Route(
+        lambda w: f"/watchlists/{w['watchlist'].pk}/feed-token/",
+        OWN,
+        "post",
+        lambda w: {"action": "regenerate"},
+    ),
+    "events:watchlist_delete": Route(lambda w: f"/watchlists/{w['watchlist'].pk}/delete/", OWN, "post"),
+    "events:watchlist_feed": Route(lambda w: f"/watchlists/feed/{w['watchlist'].feed_token}.atom", TOKEN),
     # --- API (token or session; analysts and up) ---
     "api:event-list": Route(lambda w: f"/api/v1/events/?actor={w['putin'].pk}&type=meet", API),
     "api:event-detail": Route(lambda w: f"/api/v1/events/{w['event'].pk}/", API),
