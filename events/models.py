@@ -595,6 +595,26 @@ class Tag(models.Model):
         return self.name
 
 
+class StarterTag(models.Model):
+    """A tag of the starter taxonomy (events/data/starter_tags.toml) that seeding has dealt
+    with: created, or found made already by an admin. Seeding looks at a slug once; what
+    admins do to the tag afterwards (rename, move, delete) stays as they left it."""
+
+    slug = models.CharField(_("slug in the starter taxonomy"), max_length=100, unique=True)
+    # The tag it became; empty once an admin deleted it (which seeding then respects).
+    tag = models.ForeignKey(
+        Tag, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("tag")
+    )
+    seeded_at = models.DateTimeField(_("seeded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("starter tag")
+        verbose_name_plural = _("starter tags")
+
+    def __str__(self) -> str:
+        return self.slug
+
+
 # What can carry a tag, by the name of its key on Tagging.
 TAGGING_TARGETS = ("event", "article", "claim", "entity")
 
