@@ -9,7 +9,7 @@ import pytest
 from django.core.validators import validate_unicode_slug
 
 from events.models import StarterTag, Tag
-from events.services.tags import starter_taxonomy, starter_tags_seed
+from events.services.tags import starter_tags_seed, starter_taxonomy
 
 ENTRIES = starter_taxonomy()
 
