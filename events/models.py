@@ -58,7 +58,7 @@ class Entity(models.Model):
 
     # Stable key of the seed data ("person:wladimir-putin", "country:RU", "place:1871859") or
     # of a provisional entity ("provisional:person:kim jong-chol"); seeding updates by key.
-    key = models.CharField(max_length=200, unique=True)
+    key = models.CharField(_("key"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=300, db_index=True)
     description = models.CharField(_("description"), max_length=300, blank=True)
@@ -66,12 +66,12 @@ class Entity(models.Model):
     org_type = models.CharField(_("organisation type"), max_length=20, blank=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
-    population = models.BigIntegerField(null=True, blank=True)
+    population = models.BigIntegerField(_("population"), null=True, blank=True)
     geonames_id = models.IntegerField(_("GeoNames id"), null=True, blank=True)
     iso_code = models.CharField(_("ISO 3166 code"), max_length=3, blank=True)
     wikidata = models.CharField(_("Wikidata id"), max_length=20, blank=True)
     # [{"title": ..., "descriptors": [...], "start": "YYYY-MM-DD", "end": "YYYY-MM-DD" or ""}]
-    roles = models.JSONField(default=list, blank=True)
+    roles = models.JSONField(_("offices"), default=list, blank=True)
     provisional = models.BooleanField(
         _("provisional"), default=False, help_text=_("Created from an unknown name; waiting for review.")
     )
@@ -83,8 +83,8 @@ class Entity(models.Model):
         related_name="merged",
         verbose_name=_("merged into"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Stored so the entity list can sort by them and the entity page need not count 68,000
     # mentions: events.services.entity_counts keeps them current where mentions and claims
     # are written.
@@ -139,18 +139,20 @@ class Alias(models.Model):
         SEED = "seed", _("seed data")
         EDITOR = "editor", _("editor")
 
-    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="aliases")
+    entity = models.ForeignKey(
+        Entity, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("entity")
+    )
     text = models.CharField(_("text"), max_length=300)
-    normalized = models.CharField(max_length=300, db_index=True)
+    normalized = models.CharField(_("normalised"), max_length=300, db_index=True)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.NAME)
     language = models.CharField(_("language"), max_length=8, blank=True, default="de")
-    origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.SEED)
+    origin = models.CharField(_("origin"), max_length=8, choices=Origin.choices, default=Origin.SEED)
     # Words that are also ordinary words or other names ("Welt", "Bild", "Union") count
     # only where the NER marks them as a name, or in their exact capitalisation ("AP").
-    needs_context = models.BooleanField(default=False)
+    needs_context = models.BooleanField(_("only as a name"), default=False)
     # Role descriptors ("der Kremlchef") name a person only while the role lasts.
-    valid_from = models.DateField(null=True, blank=True)
-    valid_to = models.DateField(null=True, blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("alias")
@@ -186,23 +188,32 @@ class Mention(models.Model):
         KB = "kb", _("knowledge base")
         EDITOR = "editor", _("editor")
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="mentions")
-    entity = models.ForeignKey(
-        Entity, on_delete=models.SET_NULL, null=True, blank=True, related_name="mentions"
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="mentions", verbose_name=_("article")
     )
-    label = models.CharField(max_length=4, choices=Label.choices)
-    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.NAME)
-    start = models.PositiveIntegerField()
-    end = models.PositiveIntegerField()
-    sentence_index = models.PositiveIntegerField(default=0)
-    text = models.CharField(max_length=500)
-    confidence = models.FloatField(default=0.0)
-    origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.MODEL)
+    entity = models.ForeignKey(
+        Entity,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mentions",
+        verbose_name=_("entity"),
+    )
+    label = models.CharField(_("label"), max_length=4, choices=Label.choices)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.NAME)
+    start = models.PositiveIntegerField(_("start"))
+    end = models.PositiveIntegerField(_("end"))
+    sentence_index = models.PositiveIntegerField(_("sentence"), default=0)
+    text = models.CharField(_("text"), max_length=500)
+    confidence = models.FloatField(_("confidence"), default=0.0)
+    origin = models.CharField(_("origin"), max_length=8, choices=Origin.choices, default=Origin.MODEL)
     # Why it is linked the way it is, or why not ("ambiguous: ...", "unknown name").
-    note = models.CharField(max_length=300, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["article", "start"]
+        verbose_name = _("mention")
+        verbose_name_plural = _("mentions")
         indexes = [models.Index(fields=["article", "start"], name="mention_article_start_idx")]
 
     def __str__(self) -> str:
@@ -217,17 +228,29 @@ class MentionCorrection(models.Model):
     """An editor's correction of a mention, kept across re-analysis and exportable as
     training data: the span is wrong (no entity at all), or it means another entity."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="mention_corrections")
-    start = models.PositiveIntegerField()
-    end = models.PositiveIntegerField()
-    text = models.CharField(max_length=500)
-    label = models.CharField(max_length=4, blank=True)
-    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    wrong = models.BooleanField(default=False)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="mention_corrections", verbose_name=_("article")
+    )
+    start = models.PositiveIntegerField(_("start"))
+    end = models.PositiveIntegerField(_("end"))
+    text = models.CharField(_("text"), max_length=500)
+    label = models.CharField(_("label"), max_length=4, blank=True)
+    entity = models.ForeignKey(
+        Entity, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("entity")
+    )
+    wrong = models.BooleanField(_("no entity"), default=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("mention correction")
+        verbose_name_plural = _("mention corrections")
         constraints = [
             models.UniqueConstraint(fields=["article", "start", "end"], name="one_correction_per_span")
         ]
@@ -253,17 +276,32 @@ class Curation(models.Model):
         ENTITY_CREATE = "entity_create", _("entity created")
         ENTITY_EDIT = "entity_edit", _("entity edited")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    action = models.CharField(max_length=20, choices=Action.choices)
-    entity = models.ForeignKey(Entity, on_delete=models.SET_NULL, null=True, related_name="curations")
-    event = models.ForeignKey(
-        "Event", on_delete=models.SET_NULL, null=True, blank=True, related_name="curations"
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("user"),
     )
-    payload = models.JSONField(default=dict)
-    created_at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    entity = models.ForeignKey(
+        Entity, on_delete=models.SET_NULL, null=True, related_name="curations", verbose_name=_("entity")
+    )
+    event = models.ForeignKey(
+        "Event",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="curations",
+        verbose_name=_("event"),
+    )
+    payload = models.JSONField(_("details"), default=dict)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("curation")
+        verbose_name_plural = _("curations")
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.user} {self.action}"
@@ -272,12 +310,14 @@ class Curation(models.Model):
 class SeedLoad(models.Model):
     """When the knowledge base was seeded, from which inputs (a digest), with what counts."""
 
-    digest = models.CharField(max_length=64)
-    counts = models.JSONField(default=dict)
-    loaded_at = models.DateTimeField(auto_now_add=True)
+    digest = models.CharField(_("digest of the inputs"), max_length=64)
+    counts = models.JSONField(_("counts"), default=dict)
+    loaded_at = models.DateTimeField(_("loaded at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-loaded_at"]
+        verbose_name = _("knowledge base load")
+        verbose_name_plural = _("knowledge base loads")
 
     def __str__(self) -> str:
         return f"knowledge base seeded {self.loaded_at:%Y-%m-%d %H:%M}"
@@ -328,14 +368,16 @@ class Claim(models.Model):
         CONFIRMED = "confirmed", _("confirmed")
         DISPUTED = "disputed", _("disputed")
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="claims", verbose_name=_("article")
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     evidential = models.CharField(_("evidential status"), max_length=10, choices=Evidential.choices)
-    start = models.PositiveIntegerField()
-    end = models.PositiveIntegerField()
-    sentence_index = models.PositiveIntegerField(default=0)
+    start = models.PositiveIntegerField(_("start"))
+    end = models.PositiveIntegerField(_("end"))
+    sentence_index = models.PositiveIntegerField(_("sentence"), default=0)
     cue = models.CharField(_("cue"), max_length=200, blank=True)
-    cue_lemma = models.CharField(max_length=100, blank=True, db_index=True)
+    cue_lemma = models.CharField(_("lemma of the cue"), max_length=100, blank=True, db_index=True)
     # Who said it; offsets point at the words naming the speaker in the text.
     speaker = models.ForeignKey(
         Entity,
@@ -345,9 +387,9 @@ class Claim(models.Model):
         related_name="claims_made",
         verbose_name=_("speaker"),
     )
-    speaker_text = models.CharField(max_length=300, blank=True)
-    speaker_start = models.PositiveIntegerField(null=True, blank=True)
-    speaker_end = models.PositiveIntegerField(null=True, blank=True)
+    speaker_text = models.CharField(_("speaker as written"), max_length=300, blank=True)
+    speaker_start = models.PositiveIntegerField(_("speaker's start"), null=True, blank=True)
+    speaker_end = models.PositiveIntegerField(_("speaker's end"), null=True, blank=True)
     # How the speaker was found where the clause does not name it: a pronoun ("er"), a
     # descriptor ("die Ministerin"), the quote it stands in ("ich"), or the claim before.
     speaker_via = models.CharField(_("speaker found via"), max_length=12, blank=True)
@@ -362,23 +404,28 @@ class Claim(models.Model):
         related_name="claims_reported",
         verbose_name=_("source"),
     )
-    source_text = models.CharField(max_length=300, blank=True)
-    source_start = models.PositiveIntegerField(null=True, blank=True)
-    source_end = models.PositiveIntegerField(null=True, blank=True)
+    source_text = models.CharField(_("source as written"), max_length=300, blank=True)
+    source_start = models.PositiveIntegerField(_("source's start"), null=True, blank=True)
+    source_end = models.PositiveIntegerField(_("source's end"), null=True, blank=True)
     # [{"text", "start", "end", "entity_id"}], outermost first: AP -> Putin.
-    chain = models.JSONField(default=list, blank=True)
-    content_start = models.PositiveIntegerField()
-    content_end = models.PositiveIntegerField()
+    chain = models.JSONField(_("attribution chain"), default=list, blank=True)
+    content_start = models.PositiveIntegerField(_("content's start"))
+    content_end = models.PositiveIntegerField(_("content's end"))
     content = models.TextField(_("content"))
-    confidence = models.FloatField(default=0.0)
+    confidence = models.FloatField(_("confidence"), default=0.0)
     review_status = models.CharField(
         _("review"), max_length=10, choices=Review.choices, default=Review.UNVERIFIED, db_index=True
     )
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
     )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
-    review_reason = models.TextField(blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_reason = models.TextField(_("reason of the review"), blank=True)
     # Set when a new analysis of the article no longer finds this claim but an editor had
     # reviewed or tagged it: the row (and its id, review and tags) stays, marked, until an
     # analysis finds it again. Claims nobody touched are simply deleted.
@@ -395,6 +442,7 @@ class Claim(models.Model):
         ),
         output_field=SearchVectorField(),
         db_persist=True,
+        verbose_name=_("search index"),
     )
 
     objects = ClaimQuerySet.as_manager()
@@ -439,7 +487,7 @@ class Event(models.Model):
     type = models.CharField(_("type"), max_length=40, db_index=True)
     title = models.CharField(_("title"), max_length=300)
     date = models.DateField(_("date"), null=True, blank=True, db_index=True)
-    date_precision = models.CharField(max_length=8, default="day")
+    date_precision = models.CharField(_("precision of the date"), max_length=8, default="day")
     place = models.ForeignKey(
         Entity,
         on_delete=models.SET_NULL,
@@ -448,13 +496,22 @@ class Event(models.Model):
         related_name="events_here",
         verbose_name=_("place"),
     )
-    actors = models.ManyToManyField(Entity, through="EventActor", related_name="events")
-    articles = models.ManyToManyField(Article, through="EventArticle", related_name="events")
-    confidence = models.FloatField(default=0.0)
-    first_seen = models.DateTimeField(auto_now_add=True)
-    last_seen = models.DateTimeField(auto_now=True)
+    actors = models.ManyToManyField(
+        Entity, through="EventActor", related_name="events", verbose_name=_("actors")
+    )
+    articles = models.ManyToManyField(
+        Article, through="EventArticle", related_name="events", verbose_name=_("articles")
+    )
+    confidence = models.FloatField(_("confidence"), default=0.0)
+    first_seen = models.DateTimeField(_("first seen"), auto_now_add=True)
+    last_seen = models.DateTimeField(_("last seen"), auto_now=True)
     merged_into = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged"
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged",
+        verbose_name=_("merged into"),
     )
     # Set when no article reports the event any more but editors had worked on it (tags,
     # merges, splits, reviews): it stays, marked, instead of being deleted.
@@ -492,12 +549,18 @@ class EventActor(models.Model):
         # Added by an editor's merge or split: kept whatever the analysis says later.
         CURATION = "curation", _("curation")
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="event_actors")
-    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="event_roles")
-    role = models.CharField(max_length=12, choices=Role.choices, default=Role.PARTICIPANT)
-    origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.ANALYSIS)
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="event_actors", verbose_name=_("event")
+    )
+    entity = models.ForeignKey(
+        Entity, on_delete=models.CASCADE, related_name="event_roles", verbose_name=_("entity")
+    )
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.PARTICIPANT)
+    origin = models.CharField(_("origin"), max_length=8, choices=Origin.choices, default=Origin.ANALYSIS)
 
     class Meta:
+        verbose_name = _("actor of an event")
+        verbose_name_plural = _("actors of events")
         constraints = [models.UniqueConstraint(fields=["event", "entity", "role"], name="event_actor_unique")]
 
     def __str__(self) -> str:
@@ -505,21 +568,27 @@ class EventActor(models.Model):
 
 
 class EventArticle(models.Model):
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="event_articles")
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="event_links")
-    trigger = models.CharField(max_length=200, blank=True)
-    trigger_start = models.PositiveIntegerField(null=True, blank=True)
-    trigger_end = models.PositiveIntegerField(null=True, blank=True)
-    confidence = models.FloatField(default=0.0)
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="event_articles", verbose_name=_("event")
+    )
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="event_links", verbose_name=_("article")
+    )
+    trigger = models.CharField(_("trigger"), max_length=200, blank=True)
+    trigger_start = models.PositiveIntegerField(_("trigger's start"), null=True, blank=True)
+    trigger_end = models.PositiveIntegerField(_("trigger's end"), null=True, blank=True)
+    confidence = models.FloatField(_("confidence"), default=0.0)
     # The happening this article's headline and lead report (its main event).
     main = models.BooleanField(_("main event of the article"), default=False)
     # Why the clustering put the article here, in words an editor can check.
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     # Set when an editor put the article here: re-clustering never moves it away.
-    pinned = models.BooleanField(default=False)
-    added_at = models.DateTimeField(auto_now_add=True)
+    pinned = models.BooleanField(_("pinned by an editor"), default=False)
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("article of an event")
+        verbose_name_plural = _("articles of events")
         constraints = [models.UniqueConstraint(fields=["event", "article"], name="event_article_unique")]
 
     def __str__(self) -> str:
@@ -542,7 +611,7 @@ class EventTombstone(models.Model):
     date = models.DateField(_("date"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
     # For MERGED: the event it went into (a plain id: that one may be gone too).
-    merged_into_id = models.PositiveBigIntegerField(null=True, blank=True)
+    merged_into_id = models.PositiveBigIntegerField(_("merged into event"), null=True, blank=True)
     removed_at = models.DateTimeField(_("removed at"), auto_now_add=True)
 
     class Meta:
@@ -557,15 +626,21 @@ class EventTombstone(models.Model):
 class ArticleAnalysis(models.Model):
     """What the analysis of one article found, kept for the clustering step and for review."""
 
-    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="analysis")
-    detected_events = models.JSONField(default=list)
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, related_name="analysis", verbose_name=_("article")
+    )
+    detected_events = models.JSONField(_("detected events"), default=list)
     # [[start, end], ...]: character spans in Article.text of spaCy's sentences, in the order
     # that gives Mention.sentence_index; the article page renders the text sentence by sentence.
-    sentences = models.JSONField(default=list)
-    analyzed_at = models.DateTimeField(auto_now=True)
+    sentences = models.JSONField(_("sentences"), default=list)
+    analyzed_at = models.DateTimeField(_("analysed at"), auto_now=True)
     # When these detections were clustered into events; empty while the clustering task is
     # pending, so a lost clustering message is found again (events.tasks.sweep_clustering).
-    clustered_at = models.DateTimeField(null=True, blank=True)
+    clustered_at = models.DateTimeField(_("clustered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("analysis of an article")
+        verbose_name_plural = _("analyses of articles")
 
     def __str__(self) -> str:
         return f"analysis of {self.article_id}"
@@ -585,7 +660,7 @@ class Tag(models.Model):
         verbose_name=_("broader tag"),
     )
     description = models.CharField(_("description"), max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
@@ -594,6 +669,26 @@ class Tag(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class StarterTag(models.Model):
+    """A tag of the starter taxonomy (events/data/starter_tags.toml) that seeding has dealt
+    with: created, or found made already by an admin. Seeding looks at a slug once; what
+    admins do to the tag afterwards (rename, move, delete) stays as they left it."""
+
+    slug = models.CharField(_("slug in the starter taxonomy"), max_length=100, unique=True)
+    # The tag it became; empty once an admin deleted it (which seeding then respects).
+    tag = models.ForeignKey(
+        Tag, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("tag")
+    )
+    seeded_at = models.DateTimeField(_("seeded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("starter tag")
+        verbose_name_plural = _("starter tags")
+
+    def __str__(self) -> str:
+        return self.slug
 
 
 # What can carry a tag, by the name of its key on Tagging.
@@ -608,16 +703,46 @@ class Tagging(models.Model):
     """
 
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="taggings", verbose_name=_("tag"))
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, null=True, blank=True, related_name="taggings")
+    event = models.ForeignKey(
+        Event,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="taggings",
+        verbose_name=_("event"),
+    )
     article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, null=True, blank=True, related_name="taggings"
+        Article,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="taggings",
+        verbose_name=_("article"),
     )
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, null=True, blank=True, related_name="taggings")
+    claim = models.ForeignKey(
+        Claim,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="taggings",
+        verbose_name=_("claim"),
+    )
     entity = models.ForeignKey(
-        Entity, on_delete=models.CASCADE, null=True, blank=True, related_name="taggings"
+        Entity,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="taggings",
+        verbose_name=_("entity"),
     )
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -134,7 +134,7 @@ def source_fetch(source: Source, *, now: datetime | None = None) -> SourceFetchO
     items, error, warnings = _feed_items(source, result)
     if error:
         with transaction.atomic():
-            log = _log(result, source=source, error=error, kind="parse")
+            log = _log(result, source=source, error=error, kind=FetchLog.ErrorKind.PARSE)
             _source_failed(source, result, now, error=error)
         return SourceFetchOutcome(log, [])
     with transaction.atomic():
@@ -154,8 +154,8 @@ def source_fetch(source: Source, *, now: datetime | None = None) -> SourceFetchO
 def _feed_items(source: Source, result: FetchResult) -> tuple[list[FeedItem], str | None, list[str]]:
     parsed = parse_feed(result.body, url=result.url, content_type=result.headers.get("content-type"))
     if parsed.error:
-        hint = f" (the page links a feed: {parsed.alternate_feeds[0]})" if parsed.alternate_feeds else ""
-        return [], parsed.error + hint, parsed.warnings
+        # An HTML page's error names the feeds it links to already (feeds._refuse_html).
+        return [], parsed.error, parsed.warnings
     items = list(parsed.items)
     warnings = list(parsed.warnings)
     problems = [w for w in warnings if w != "feed has no items"]
@@ -182,8 +182,7 @@ def _feed_items(source: Source, result: FetchResult) -> tuple[list[FeedItem], st
 
 def _source_succeeded(source: Source, result: FetchResult, now: datetime, *, unconditional: bool) -> None:
     source.last_fetch_at = now
-    source.last_outcome = "not_modified" if result.not_modified else "ok"
-    source.last_error = ""
+    source.last_outcome = FetchLog.Outcome.NOT_MODIFIED if result.not_modified else FetchLog.Outcome.OK
     source.consecutive_failures = 0
     if not result.not_modified:
         source.etag = (result.etag or "")[:500]
@@ -193,8 +192,8 @@ def _source_succeeded(source: Source, result: FetchResult, now: datetime, *, unc
     source.next_fetch_at = now + _jittered(timedelta(minutes=source.interval_minutes))
     source.save(
         update_fields=[
-            "last_fetch_at", "last_outcome", "last_error", "consecutive_failures", "etag",
-            "last_modified", "last_unconditional_at", "next_fetch_at",
+            "last_fetch_at", "last_outcome", "consecutive_failures", "etag", "last_modified",
+            "last_unconditional_at", "next_fetch_at",
         ]
     )  # fmt: skip
 
@@ -207,8 +206,9 @@ def _source_failed(source: Source, result: FetchResult, now: datetime, *, error:
         Source.objects.filter(pk=source.pk).values_list("consecutive_failures", flat=True).first() or 1
     )
     source.last_fetch_at = now
-    source.last_outcome = "error"
+    source.last_outcome = FetchLog.Outcome.ERROR
     source.last_error = message
+    source.last_failure_at = now
     if result.status == 410:
         _pause(source, f"410 Gone: the server says this feed no longer exists ({message})", now)
     elif source.consecutive_failures >= settings.SOURCE_MAX_FAILURES:
@@ -224,7 +224,8 @@ def _source_failed(source: Source, result: FetchResult, now: datetime, *, error:
     source.next_fetch_at = next_at
     source.save(
         update_fields=[
-            "last_fetch_at", "last_outcome", "last_error", "next_fetch_at", "paused_reason", "paused_at",
+            "last_fetch_at", "last_outcome", "last_error", "last_failure_at", "next_fetch_at",
+            "paused_reason", "paused_at",
         ]
     )  # fmt: skip
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from ingest import services
 from ingest.forms import SubmitUrlForm
 from ingest.models import Article
+from ingest.reasons import explain
 from portal.roles import editor_required
 
 
@@ -17,7 +18,7 @@ def submit_url(request: HttpRequest) -> HttpResponse:
         try:
             article, created = services.article_submit_url(form.cleaned_data["url"], user=request.user)
         except services.IngestError as exc:
-            form.add_error("url", str(exc))
+            form.add_error("url", explain(str(exc)))
         else:
             if created:
                 messages.success(request, _("Submitted; the article is fetched in the background."))

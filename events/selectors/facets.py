@@ -14,11 +14,11 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from events.analysis.event_types import load_taxonomy
-from events.models import Claim, Entity, Event, EventActor, EventArticle, Tag, Tagging
+from events.models import Claim, Entity, Event, EventActor, Tag, Tagging
 from events.selectors import parameters as read
 from events.selectors.lists import event_conditions, events_where, has_claims_in_review
 from events.selectors.parameters import adding, querystring
-from ingest.models import Article, Outlet
+from ingest.models import Article, Outlet, outlet_label, outlet_name_shared
 
 # Parameters that hold an entity id, by list kind.
 ENTITY_PARAMS = ("actor", "place", "speaker", "source", "about", "entity")
@@ -76,13 +76,14 @@ def _type_rows(conds: dict, limit: int) -> list[tuple]:
 
 
 def _outlet_rows(conds: dict, limit: int) -> list[tuple]:
+    # Grouped by the outlet's key, so that outlet_name_shared runs once per outlet listed.
     rows = (
-        EventArticle.objects.filter(event__in=_ids(conds, "outlet"), article__outlet__isnull=False)
-        .values("article__outlet", "article__outlet__name")
-        .annotate(n=Count("event", distinct=True))
-        .order_by("-n", "article__outlet__name")
+        Outlet.objects.filter(articles__event_links__event__in=_ids(conds, "outlet"))
+        .annotate(n=Count("articles__event_links__event", distinct=True), shared=outlet_name_shared())
+        .order_by("-n", "name")
+        .values_list("pk", "name", "domain", "n", "shared")
     )
-    return [(r["article__outlet"], r["article__outlet__name"], r["n"]) for r in rows[:limit]]
+    return [(pk, outlet_label(name, domain, shared), n) for pk, name, domain, n, shared in rows[:limit]]
 
 
 def _country_rows(conds: dict, limit: int) -> list[tuple]:
@@ -257,9 +258,8 @@ def active_filters(kind: str, params) -> list[ActiveFilter]:
     return out
 
 
-# Parameters that name a record by id, and the field that names it.
+# Parameters that name a record by id, and the field that names it (outlets: their label).
 NAMED_BY_ID = {
-    "outlet": (Outlet.objects, "pk", "name"),
     "event": (Event.objects, "pk", "title"),
     "article": (Article.objects, "pk", "title"),
 }
@@ -267,17 +267,22 @@ NAMED_BY_ID = {
 
 def _names_of(present: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
     """The names of the records that (parameter, value) pairs name: one query per kind."""
-    entity_ids = {int(v) for n, v in present if n in ENTITY_PARAMS and v.isdigit() and len(v) < 10}
+
+    def ids(*params: str) -> set[str]:
+        return {v for n, v in present if n in params and v.isdigit() and len(v) < 10}
+
     names: dict[tuple[str, str], str] = {}
-    if entity_ids:
+    if entity_ids := ids(*ENTITY_PARAMS):
         for pk, name in Entity.objects.filter(pk__in=entity_ids).values_list("pk", "name"):
             for param in ENTITY_PARAMS:
                 names[(param, str(pk))] = name
     for param, (manager, key, field) in NAMED_BY_ID.items():
-        values = [v for n, v in present if n == param and v.isdigit() and len(v) < 10]
-        if values:
+        if values := ids(param):
             for pk, name in manager.filter(**{f"{key}__in": values}).values_list(key, field):
                 names[(param, str(pk))] = name or f"#{pk}"
+    if outlet_ids := ids("outlet"):
+        for pk, label in Outlet.objects.filter(pk__in=outlet_ids).choices():
+            names[("outlet", str(pk))] = label
     slugs = [v for n, v in present if n == "tag"]
     if slugs:
         for slug, name in Tag.objects.filter(slug__in=slugs).values_list("slug", "name"):

@@ -421,8 +421,9 @@ def test_an_editor_submitting_a_loopback_url_reads_why(client, editor) -> None:
     login(client, editor)
     response = client.post("/ingest/submit/", {"url": "http://localhost/x"})
     assert response.status_code == 200
-    assert "host localhost is a loopback name (SSRF guard)" in response.content.decode()
-    assert "robots.txt" not in response.content.decode()
+    page = response.content.decode()
+    assert "Adresse zeigt auf diesen Rechner selbst (localhost) – aus Sicherheitsgründen gesperrt" in page
+    assert "robots.txt" not in page
     assert Article.objects.count() == 0
 
 
@@ -439,5 +440,10 @@ def test_a_sources_last_error_names_the_guard(
     assert source.last_error == "address 192.168.0.10 is private (SSRF guard)"
     login(client, admin_user)
     page = client.get("/admin/ingest/source/").content.decode()
-    assert "address 192.168.0.10 is private (SSRF guard)" in page
+    # In plain German words, with the guard's own English on hover.
+    assert (
+        "Adresse zeigt auf ein internes Netz (192.168.0.10, privates Netz) – aus Sicherheitsgründen gesperrt"
+        in page
+    )
+    assert 'title="address 192.168.0.10 is private (SSRF guard)"' in page
     assert "robots.txt" not in page
