@@ -10,7 +10,9 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
+from django.db.models.functions import Now
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.analysis.labels import KIND_LABELS
@@ -634,6 +636,12 @@ class ArticleAnalysis(models.Model):
     # that gives Mention.sentence_index; the article page renders the text sentence by sentence.
     sentences = models.JSONField(_("sentences"), default=list)
     analyzed_at = models.DateTimeField(_("analysed at"), auto_now=True)
+    # When the article was analysed the first time: a re-analysis (a new model, `reprocess`)
+    # keeps it, so watchlists count an article and its claims as new once, when they became
+    # readable, not when the article was found (the analysis can lag behind the fetch).
+    first_analyzed_at = models.DateTimeField(
+        _("first analysed at"), default=timezone.now, db_default=Now(), editable=False, db_index=True
+    )
     # When these detections were clustered into events; empty while the clustering task is
     # pending, so a lost clustering message is found again (events.tasks.sweep_clustering).
     clustered_at = models.DateTimeField(_("clustered at"), null=True, blank=True)

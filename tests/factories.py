@@ -82,6 +82,17 @@ def article(
     return created
 
 
+def analysis(the_article, **fields):
+    """The article's analysis record, as the analysis task leaves it (clustered, so the
+    clustering sweep leaves it alone); `fields` replace these (first_analyzed_at, say)."""
+    from django.utils import timezone
+
+    from events.models import ArticleAnalysis
+
+    now = timezone.now()
+    return ArticleAnalysis.objects.create(article=the_article, **{"clustered_at": now, **fields})
+
+
 def entity(name: str, kind: str = "person", country: str = "", **extra):
     from events.models import Entity
 

@@ -7,11 +7,13 @@ entered, by kind (ENTERED):
 
 - events (and an entity's events): ``Event.first_seen``, set when the clustering first made
   the event. A later report of a known event does not make it new again.
-- articles: ``Article.created_at``, when Lagebild found the article; only analysed articles
-  match (before that an article has no text, no title, no actors).
-- claims: the ``created_at`` of their article. A claim has no timestamp of its own, and a
-  new analysis of old articles (a new model, `reprocess`) must not flood watchlists with
-  statements made long ago.
+- articles: ``ArticleAnalysis.first_analyzed_at``, when the article was first analysed; only
+  analysed articles match (before that an article has no text, no title, no actors). Not
+  when it was found: the analysis can lag behind the fetch, and an article found before the
+  owner last looked but analysed after would never count as new.
+- claims: the first analysis of their article. A claim has no timestamp of its own, and a
+  new analysis of old articles (a new model, `reprocess`) keeps that time, so it does not
+  flood watchlists with statements made long ago.
 
 Never the publication date: an article published last year and found today is new.
 """
@@ -40,8 +42,8 @@ from portal.roles import has_any_role
 ENTERED = {
     Watchlist.Kind.EVENT: "first_seen",
     Watchlist.Kind.ENTITY: "first_seen",
-    Watchlist.Kind.ARTICLE: "created_at",
-    Watchlist.Kind.CLAIM: "article__created_at",
+    Watchlist.Kind.ARTICLE: "analysis__first_analyzed_at",
+    Watchlist.Kind.CLAIM: "article__analysis__first_analyzed_at",
 }
 # The record behind each kind (and the list kind whose rows it shows).
 LIST_KIND = {

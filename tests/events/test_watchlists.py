@@ -37,6 +37,7 @@ def world(db):
     w = make.cast("putin", "kim", "pj")
     w["outlet"] = make.outlet("Tagesschau")
     w["old"] = make.article("Früheres Treffen", "Putin traf Kim.", w["outlet"])
+    make.analysis(w["old"], first_analyzed_at=timezone.now() - timedelta(days=3))
     w["old_event"] = make.event(
         "Treffen: Putin und Kim", "meet", actors=[w["putin"], w["kim"]], articles=[w["old"]]
     )
@@ -46,6 +47,7 @@ def world(db):
 def new_meeting(w, title="Treffen: Putin und Kim in Pjöngjang", actors=("putin", "kim")):
     """An article found now that reports a meeting: a new event of the list "Putin + meet"."""
     report = make.article(title, MEETING, w["outlet"])
+    make.analysis(report)
     return make.event(title, "meet", place=w["pj"], actors=[w[a] for a in actors], articles=[report])
 
 
@@ -118,19 +120,41 @@ def test_the_new_count_is_capped(world, analyst):
 
 
 def test_claims_are_new_with_their_article_not_with_a_new_analysis(world, analyst):
-    """A claim is as new as the article it is in: analysing an old article again (a new model)
-    finds claims there, but those were said long ago."""
+    """A claim is as new as its article's first analysis: analysing an old article again (a
+    new model) finds claims there, but those were said long ago."""
+    from events.models import ArticleAnalysis
     from events.selectors.watchlists import new_count
 
     putin = world["putin"]
     watchlist = make.watchlist(analyst, "claim", f"speaker={putin.pk}")
     make.claim(world["old"], "Putin traf Kim.", putin)
+    ArticleAnalysis.objects.filter(article=world["old"]).update(analyzed_at=timezone.now())
     assert new_count(watchlist) == 0
     report = make.article(
         "Putin spricht", "Putin sagte, man wolle die Sanktionen überwinden.", world["outlet"]
     )
+    make.analysis(report)
     make.claim(report, "man wolle die Sanktionen überwinden", putin)
     assert new_count(watchlist) == 1
+
+
+def test_an_article_found_before_the_owner_looked_is_new_once_analysed(world, analyst):
+    """The analysis can lag behind the fetch: an article found before the owner last opened
+    the watchlist, analysed after, is new (it could not be read before)."""
+    from events.selectors.watchlists import new_count
+    from ingest.models import Article
+
+    articles = make.watchlist(analyst, "article", f"outlet={world['outlet'].pk}")
+    claims = make.watchlist(analyst, "claim", f"speaker={world['putin'].pk}")
+    found = make.article(
+        "Putin spricht", "Putin sagte, man wolle reden.", world["outlet"], status=Article.Status.EXTRACTED
+    )
+    Article.objects.filter(pk=found.pk).update(created_at=timezone.now() - timedelta(hours=2))
+    assert new_count(articles) == new_count(claims) == 0
+    Article.objects.filter(pk=found.pk).update(status=Article.Status.ANALYZED)
+    make.analysis(found)
+    make.claim(found, "man wolle reden", world["putin"])
+    assert new_count(articles) == new_count(claims) == 1
 
 
 def test_an_article_watchlist_counts_analysed_articles(world, analyst):
@@ -140,7 +164,7 @@ def test_an_article_watchlist_counts_analysed_articles(world, analyst):
     watchlist = make.watchlist(analyst, "article", f"outlet={world['outlet'].pk}")
     make.article("Noch nicht geladen", "", world["outlet"], status=Article.Status.DISCOVERED, indexed=False)
     assert new_count(watchlist) == 0
-    make.article("Neu", "Putin traf Kim.", world["outlet"])
+    make.analysis(make.article("Neu", "Putin traf Kim.", world["outlet"]))
     assert new_count(watchlist) == 1
 
 

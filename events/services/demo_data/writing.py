@@ -223,7 +223,7 @@ class _StoryRows:
                                        detected["trigger_end"], detected.get("confidence", 0.0), bool(detected.get("main")),
                                        self._reason(copy, detections[-1])[:300], False, fetched))  # fmt: skip
         self.rows["analyses"].append(
-            (article_id, Json(detections), Json(variant.sentences), fetched, fetched)
+            (article_id, Json(detections), Json(variant.sentences), fetched, fetched, fetched)
         )
 
     def _reason(self, copy: Copy, detected: dict) -> str:
@@ -259,7 +259,7 @@ class _StoryRows:
 FETCH_DELAY = timedelta(minutes=7)
 TABLES = {
     "articles": ("ingest_article", ARTICLE_COLUMNS),
-    "analyses": ("events_articleanalysis", ("article_id", "detected_events", "sentences", "analyzed_at", "clustered_at")),
+    "analyses": ("events_articleanalysis", ("article_id", "detected_events", "sentences", "analyzed_at", "first_analyzed_at", "clustered_at")),
     "mentions": ("events_mention", ("article_id", *MENTION_COLUMNS)),
     "claims": ("events_claim", ("id", "article_id", *CLAIM_COLUMNS, *REVIEW_COLUMNS)),
     "events": ("events_event", EVENT_COLUMNS),
