@@ -51,13 +51,15 @@ class Watchlist(models.Model):
     seen_at = models.DateTimeField(_("last opened"), default=timezone.now)
     # The credential of the private feed (its URL); empty: no feed. Regenerating it makes the
     # old URL stop working.
-    feed_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    feed_token = models.CharField(
+        _("feed token"), max_length=64, unique=True, null=True, blank=True, editable=False
+    )
     digest = models.CharField(_("e-mail digest"), max_length=10, choices=Digest.choices, default=Digest.NONE)
     # The digest's own state (events/services/watchlists.py): records that entered after
     # digest_since and were not delivered yet are sent; digest_run_at is when it last looked
     # (a daily digest is due a day after), digest_sent_at when a mail last went out.
-    digest_since = models.DateTimeField(null=True, blank=True, editable=False)
-    digest_run_at = models.DateTimeField(null=True, blank=True, editable=False)
+    digest_since = models.DateTimeField(_("digest covers since"), null=True, blank=True, editable=False)
+    digest_run_at = models.DateTimeField(_("digest last checked"), null=True, blank=True, editable=False)
     digest_sent_at = models.DateTimeField(_("last digest sent"), null=True, blank=True, editable=False)
 
     class Meta:
@@ -102,14 +104,18 @@ class WatchlistDelivery(models.Model):
     Rows older than the digest's window (Watchlist.digest_since) are deleted by the digest run,
     since no record that old is a candidate any more."""
 
-    watchlist = models.ForeignKey(Watchlist, on_delete=models.CASCADE, related_name="deliveries")
+    watchlist = models.ForeignKey(
+        Watchlist, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("watchlist")
+    )
     # The id of an event (kinds event and entity), claim or article.
-    record_id = models.BigIntegerField()
+    record_id = models.BigIntegerField(_("record no."))
     # When the record entered Lagebild (the timestamp its kind is watched by).
-    entered_at = models.DateTimeField()
-    delivered_at = models.DateTimeField(auto_now_add=True)
+    entered_at = models.DateTimeField(_("entered Lagebild at"))
+    delivered_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("watchlist delivery")
+        verbose_name_plural = _("watchlist deliveries")
         constraints = [
             models.UniqueConstraint(fields=["watchlist", "record_id"], name="watchlist_delivery_unique"),
         ]
