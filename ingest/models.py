@@ -223,6 +223,9 @@ class Article(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True, db_index=True)
+    # The page gave a day and no time: published_at is local midnight of that day, and the
+    # portal shows the day alone instead of an invented "00:00".
+    published_date_only = models.BooleanField(_("date only"), default=False, db_default=False)
     modified_at = models.DateTimeField(_("modified"), null=True, blank=True)
     fetched_at = models.DateTimeField(_("fetched"), null=True, blank=True)
     language = models.CharField(_("language"), max_length=8, blank=True)

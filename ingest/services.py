@@ -478,7 +478,9 @@ def article_store_extracted(
         article.title = (extracted.title or article.title)[:1000]
         article.authors = extracted.authors or article.authors
         article.description = extracted.description
-        article.published_at = extracted.published or article.published_at
+        if extracted.published:
+            article.published_at = extracted.published
+            article.published_date_only = extracted.published_date_only
         article.modified_at = extracted.modified
         article.language = extracted.language or ""
         article.text = extracted.text

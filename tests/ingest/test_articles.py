@@ -8,7 +8,10 @@ from django.contrib.postgres.search import SearchQuery
 from django.core.management import call_command
 
 from ingest import services
+from ingest.extraction import extract_document
 from ingest.models import Article, FetchLog, Outlet
+from portal.roles import ANALYST
+from tests.factories import login, user
 from tests.ingest.conftest import GERMAN_PARAGRAPHS, article_html
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +52,36 @@ def test_it_fetches_and_extracts_an_article(server, outlet):
     assert "dpa" in article.wire_agencies
     assert article.html.startswith(b"<!doctype html>")  # raw page kept, compressed
     assert Article.objects.filter(search_vector=SearchQuery("Pjöngjangs", config="german")).exists()
+
+
+def test_a_page_that_gives_only_a_day_is_stored_and_shown_as_a_day(server, outlet, client):
+    """No invented "00:00": the day is kept as the page's local midnight and marked date-only;
+    the article page and the lists show the day alone. A later page with a time clears it."""
+    html = article_html("Putin besucht Kim", GERMAN_PARAGRAPHS).replace(
+        "2024-06-19T08:30:00+02:00", "2024-06-19"
+    )
+    server.add("/politik/tag", body=html.encode(), content_type="text/html; charset=utf-8")
+
+    article = fetch_and_extract(submit(server.url("/politik/tag")))
+
+    assert article.status == Article.Status.EXTRACTED, article.error
+    assert article.published_date_only
+    assert article.published_at.isoformat() == "2024-06-18T22:00:00+00:00"  # Berlin midnight
+    login(client, user(ANALYST, "anna"))
+    page = client.get(f"/articles/{article.pk}/").content.decode()
+    assert "19.06.2024" in page and "19.06.2024 00:00" not in page
+    listed = client.get("/articles/").content.decode()
+    assert "19.06.2024" in listed and "19.06.2024 00:00" not in listed
+
+    services.article_store_extracted(article, extraction_with_time(html), find_duplicates=False)
+    article.refresh_from_db()
+    assert not article.published_date_only
+    assert "19.06.2024 08:30" in client.get(f"/articles/{article.pk}/").content.decode()
+
+
+def extraction_with_time(html: str):
+    timed = html.replace('content="2024-06-19"', 'content="2024-06-19T08:30:00+02:00"')
+    return extract_document(timed, "https://example.org/x")
 
 
 def test_iso_8859_1_umlauts_survive_a_missing_charset(server, db):
