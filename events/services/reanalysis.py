@@ -34,10 +34,28 @@ def nlp_queue_is_short() -> bool:
     return length is not None and length <= settings.REANALYSIS_MAX_NLP_BACKLOG
 
 
+# Set while a run of batches is under way, so a second click does not start a second run
+# beside it; each batch renews it, the last one removes it, and if the run is lost (its
+# message dropped) it expires and the button works again.
+RUNNING_KEY = "lagebild:reanalysis:running"
+
+
+def _running_ttl() -> int:
+    return max(600, settings.REANALYSIS_PAUSE_SECONDS * 10)
+
+
+def reanalysis_running() -> bool:
+    from portal.health import redis_client
+
+    return bool(redis_client().exists(RUNNING_KEY))
+
+
 def reanalysis_send_batch(*, batch: int, below_id: int | None = None) -> BatchResult:
     """Send the analysis task for the next `batch` outdated articles (ids below `below_id`)."""
     from events.tasks import analyze_article
+    from portal.health import redis_client
 
+    redis_client().set(RUNNING_KEY, "1", ex=_running_ttl())
     if not nlp_queue_is_short():
         return BatchResult(sent=0, below_id=below_id, waiting=True)
     outdated = outdated_analyses()
@@ -51,14 +69,33 @@ def reanalysis_send_batch(*, batch: int, below_id: int | None = None) -> BatchRe
     return BatchResult(sent=len(ids), below_id=min(ids) if len(ids) == batch else None)
 
 
-def reanalysis_start(batch: int | None = None) -> int | None:
-    """Start the background re-analysis (the admin page's button, the command): how many
-    articles are outdated (0: nothing started), None if the broker cannot be reached."""
+def reanalysis_finished() -> None:
+    from portal.health import redis_client
+
+    redis_client().delete(RUNNING_KEY)
+
+
+@dataclass(frozen=True)
+class Start:
+    outdated: int
+    state: str  # STARTED, RUNNING (a run is under way already), NOTHING, UNREACHABLE
+
+
+STARTED, RUNNING, NOTHING, UNREACHABLE = "started", "running", "nothing", "unreachable"
+
+
+def reanalysis_start(batch: int | None = None) -> Start:
+    """Start the background re-analysis (the admin page's button, the command), unless
+    nothing is outdated or a run is under way."""
     from events.tasks import reanalyze_outdated
+    from portal.health import redis_client
 
     outdated = outdated_analyses().count()
     if not outdated:
-        return 0
+        return Start(0, NOTHING)
+    if not redis_client().set(RUNNING_KEY, "1", ex=_running_ttl(), nx=True):
+        return Start(outdated, RUNNING)
     if not pipeline.send(reanalyze_outdated, batch or settings.REANALYSIS_BATCH):
-        return None
-    return outdated
+        reanalysis_finished()
+        return Start(outdated, UNREACHABLE)
+    return Start(outdated, STARTED)

@@ -13,7 +13,8 @@ from django.views.decorators.http import require_GET, require_POST
 from events.kb.loader import current_version
 from events.nlp.version import installed_model
 from events.selectors.model_versions import analyses_by_model, outdated_count
-from events.services.reanalysis import reanalysis_start
+from events.services import reanalysis
+from events.services.reanalysis import reanalysis_running, reanalysis_start
 from portal.roles import admin_required
 
 # meta.json's performance keys shown as scores, in this order.
@@ -51,6 +52,7 @@ def language_model(request: HttpRequest) -> HttpResponse:
         "kb_version": current_version(),
         "by_model": analyses_by_model(),
         "outdated": outdated_count(),
+        "running": reanalysis_running(),
     }
     return render(request, "events/language_model.html", context)
 
@@ -58,11 +60,13 @@ def language_model(request: HttpRequest) -> HttpResponse:
 @admin_required
 @require_POST
 def reanalyze_outdated(request: HttpRequest) -> HttpResponse:
-    started = reanalysis_start()
-    if started is None:
+    state = reanalysis_start().state
+    if state == reanalysis.UNREACHABLE:
         messages.error(request, _("The task queue cannot be reached; try again later."))
-    elif started:
+    elif state == reanalysis.STARTED:
         messages.success(request, _("The re-analysis of outdated articles has started."))
+    elif state == reanalysis.RUNNING:
+        messages.info(request, _("The re-analysis of outdated articles is already running."))
     else:
         messages.info(
             request, _("Nothing to re-analyse: every analysed article is from the installed model.")

@@ -16,6 +16,7 @@ from django.test import override_settings
 from events.models import ArticleAnalysis, Claim
 from events.nlp.pipeline import MODEL_DIR
 from events.nlp.version import installed_model, model_version, read_model_info
+from events.services.reanalysis import RUNNING_KEY, reanalysis_finished, reanalysis_running
 from ingest.models import Article
 from tests import factories
 
@@ -155,6 +156,24 @@ def test_the_batches_reanalyse_only_outdated_articles_keep_identities_and_stop(
         "geprüft",
     )
     assert set(old_ones[0].mentions.values_list("pk", flat=True)) == mentions
+    assert not reanalysis_running()  # the last batch said so
+
+
+@pytest.mark.django_db
+def test_a_second_start_while_a_run_is_under_way_starts_nothing(client, admin_user, eager_tasks):
+    from portal.health import redis_client
+
+    article = factories.article("alt", "Text.", factories.outlet("Tagesschau"), indexed=False)
+    factories.analysis(article, model_version="old")
+    redis_client().set(RUNNING_KEY, "1", ex=60)  # a run (on the workers) is under way
+    try:
+        factories.login(client, admin_user)
+        assert "Eine Neuanalyse läuft." in client.get("/model/").content.decode()
+        response = client.post("/model/reanalyze/", follow=True)
+        assert "Die Neuanalyse veralteter Artikel läuft bereits." in response.content.decode()
+        assert ArticleAnalysis.objects.get(article=article).model_version == "old"
+    finally:
+        redis_client().delete(RUNNING_KEY)
 
 
 @pytest.mark.django_db
@@ -163,8 +182,12 @@ def test_a_long_nlp_queue_holds_the_batch_back():
 
     article = factories.article("alt", "Text.", factories.outlet("Tagesschau"), indexed=False)
     factories.analysis(article, model_version="old")
-    with override_settings(REANALYSIS_MAX_NLP_BACKLOG=-1):  # any queue is too long
-        result = reanalysis_send_batch(batch=10)
+    try:
+        with override_settings(REANALYSIS_MAX_NLP_BACKLOG=-1):  # any queue is too long
+            result = reanalysis_send_batch(batch=10)
+        assert reanalysis_running()  # the run waits, it has not ended
+    finally:
+        reanalysis_finished()
     assert (result.sent, result.waiting) == (0, True)
     assert ArticleAnalysis.objects.get(article=article).model_version == "old"
 
@@ -175,7 +198,7 @@ def test_the_command_reports_progress_and_a_summary(kb, eager_tasks):
     article = analysed("Alt")
     made_old(article)
     out = StringIO()
-    call_command("reanalyze_outdated", "--batch", "5", "--wait", stdout=out)
+    call_command("reanalyze_outdated", "--batch", "5", "--wait", "--wait-timeout", "20", stdout=out)
     text = out.getvalue()
     assert f"installed model: {model_version()}" in text
     assert "outdated analysed articles: 1" in text and "done: 1 re-analysed" in text

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from events.nlp.version import installed_model
 from events.selectors.model_versions import analyses_by_model, outdated_count
-from events.services.reanalysis import reanalysis_start
+from events.services.reanalysis import RUNNING, UNREACHABLE, reanalysis_start
 
 POLL_SECONDS = 5.0
 
@@ -40,8 +40,11 @@ class Command(BaseCommand):
         self.stdout.write(f"installed model: {installed_model().identity}")
         before = outdated_count()
         self.stdout.write(f"outdated analysed articles: {before}")
-        if reanalysis_start(options["batch"]) is None:
+        state = reanalysis_start(options["batch"]).state
+        if state == UNREACHABLE:
             raise CommandError("Die Task-Warteschlange ist nicht erreichbar; später erneut versuchen.")
+        if state == RUNNING:
+            self.stdout.write("a re-analysis is already running; following its progress")
         left = self._wait(before, options["wait_timeout"]) if options["wait"] else outdated_count()
         self._summary(before, left, options["wait"])
 
