@@ -645,6 +645,15 @@ class ArticleAnalysis(models.Model):
     # When these detections were clustered into events; empty while the clustering task is
     # pending, so a lost clustering message is found again (events.tasks.sweep_clustering).
     clustered_at = models.DateTimeField(_("clustered at"), null=True, blank=True)
+    # Which model (events.nlp.version) and knowledge base (the loader's version counter)
+    # produced this analysis: articles of an older model are analysed again in the background.
+    # Empty: analysed before versions were recorded (or written by raw SQL, as the demo data is).
+    model_version = models.CharField(
+        _("model version"), max_length=100, blank=True, default="", db_default="", db_index=True
+    )
+    kb_version = models.CharField(
+        _("knowledge base version"), max_length=40, blank=True, default="", db_default=""
+    )
 
     class Meta:
         verbose_name = _("analysis of an article")

@@ -175,3 +175,22 @@ def send_watchlist_digest(watchlist_id: int) -> int:
     except Exception:
         logger.exception("the digest of watchlist %s was not sent; the next run tries again", watchlist_id)
         return 0
+
+
+@shared_task(ignore_result=True, **retry_options())
+def reanalyze_outdated(batch: int, below_id: int | None = None) -> int:
+    """Send the next batch of articles an older model analysed to be analysed again, then
+    look again later, until none are left (events/services/reanalysis.py)."""
+    from events.services.reanalysis import reanalysis_finished, reanalysis_send_batch
+
+    result = reanalysis_send_batch(batch=batch, below_id=below_id)
+    if result.waiting and reanalyze_outdated.app.conf.task_always_eager:
+        # Nothing here would drain the queue: looking again at once would never end.
+        logger.info("re-analysis waits for a long nlp queue; not rescheduled in eager mode")
+        reanalysis_finished()
+    elif result.waiting or result.below_id is not None:
+        reanalyze_outdated.apply_async((batch, result.below_id), countdown=settings.REANALYSIS_PAUSE_SECONDS)
+    else:
+        logger.info("re-analysis of older models' articles done")
+        reanalysis_finished()
+    return result.sent

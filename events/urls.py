@@ -11,6 +11,7 @@ from events.views import (
     entities,
     events,
     exports,
+    model,
     search,
     tags,
     watchlists,
@@ -66,6 +67,8 @@ urlpatterns = [
     path("crossref/suggest/", crossref.crossref_suggest, name="crossref_suggest"),
     # --- coverage by outlet (views/coverage.py) ---
     path("coverage/", coverage.coverage, name="coverage"),
+    path("model/", model.language_model, name="language_model"),
+    path("model/reanalyze/", model.reanalyze_outdated, name="reanalyze_outdated"),
     # --- watchlists (views/watchlists.py): the owner's own; the feed opens by its token ---
     path("watchlists/", watchlists.watchlist_list, name="watchlists"),
     path("watchlists/new/", watchlists.watchlist_create, name="watchlist_create"),

@@ -31,6 +31,8 @@ app.conf.task_routes = {
     # Watchlist digests query and send mail: no NLP, and a backlog there must not delay them.
     "events.tasks.send_watchlist_digests": {"queue": "fetch"},
     "events.tasks.send_watchlist_digest": {"queue": "fetch"},
+    # It only picks ids and sends their analyses to the nlp queue, when that queue is short.
+    "events.tasks.reanalyze_outdated": {"queue": "fetch"},
     "events.tasks.*": {"queue": "nlp"},
     "ingest.tasks.*": {"queue": "fetch"},
     "portal.tasks.*": {"queue": "fetch"},

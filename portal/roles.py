@@ -128,6 +128,18 @@ def editor_required(view: Callable) -> Callable:
     return guarded
 
 
+def admin_required(view: Callable) -> Callable:
+    """A view for admins only; anyone else logged in gets 403."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if not is_admin(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
 def role_not_required(view: Callable) -> Callable:
     """Mark a view that a logged-in user without a role may still use (logging out);
     views marked @login_not_required are open to them anyway."""

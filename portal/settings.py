@@ -247,6 +247,12 @@ PIPELINE_STALE_RUNNING_SECONDS = envint("PIPELINE_STALE_RUNNING_SECONDS", str(12
 PIPELINE_SWEEP_SECONDS = envint("PIPELINE_SWEEP_SECONDS", "120")
 # A step whose runs die or crash this many times ends as FAILED with its reason.
 PIPELINE_MAX_RESTARTS = envint("PIPELINE_MAX_RESTARTS", "3")
+# Re-analysis of the articles an older model analysed (events/services/reanalysis.py): this
+# many per batch, a batch only while at most this many messages wait in the nlp queue (new
+# articles come first), and the next look this many seconds later.
+REANALYSIS_BATCH = envint("REANALYSIS_BATCH", "100")
+REANALYSIS_MAX_NLP_BACKLOG = envint("REANALYSIS_MAX_NLP_BACKLOG", "20")
+REANALYSIS_PAUSE_SECONDS = envint("REANALYSIS_PAUSE_SECONDS", "30")
 
 # --- Auth --------------------------------------------------------------------------------
 

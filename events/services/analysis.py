@@ -17,6 +17,7 @@ from events.analysis.names import name_variants
 from events.analysis.pipeline import Analysis, analyze_text, event_json
 from events.kb.loader import get_kb
 from events.models import ArticleAnalysis, Claim, Entity, Mention, MentionCorrection
+from events.nlp.version import model_version
 from events.services.entity_counts import counts_follow
 from ingest.models import Article
 from ingest.pipeline import send_on_commit
@@ -53,7 +54,7 @@ def article_analyze(article: Article) -> Analysis | None:
     """
     for _attempt in range(ANALYSIS_ATTEMPTS):
         text = article.text
-        analysis = _analyze(text, article_day(article))
+        analysis, kb_version = _analyze(text, article_day(article))
         with transaction.atomic():
             current = Article.objects.select_for_update().filter(pk=article.pk).first()
             if current is None:
@@ -65,23 +66,26 @@ def article_analyze(article: Article) -> Analysis | None:
             if current.text != text:
                 article = current
                 continue
-            _store(current, analysis)
+            _store(current, analysis, kb_version)
             return analysis
     raise TextChanged(f"the text of article {article.pk} changed during {ANALYSIS_ATTEMPTS} analyses")
 
 
-def _analyze(text: str, day: date | None) -> Analysis:
-    analysis = analyze_text(text, get_kb(), day)
+def _analyze(text: str, day: date | None) -> tuple[Analysis, str]:
+    """The analysis and the version of the knowledge base that produced it."""
+    kb = get_kb()
+    analysis = analyze_text(text, kb, day)
     if _stale_entities(analysis):
         # The knowledge base in memory names entities that were deleted meanwhile: reload it.
         from events.kb.loader import bump_version
 
         bump_version()
-        analysis = analyze_text(text, get_kb(), day)
-    return analysis
+        kb = get_kb()
+        analysis = analyze_text(text, kb, day)
+    return analysis, str(kb.version)
 
 
-def _store(article: Article, analysis: Analysis) -> None:
+def _store(article: Article, analysis: Analysis, kb_version: str) -> None:
     """Write one analysis of the article (inside the caller's transaction)."""
     from events.tasks import cluster_article
 
@@ -107,6 +111,8 @@ def _store(article: Article, analysis: Analysis) -> None:
             "detected_events": [event_json(e) for e in analysis.events],
             "sentences": analysis.sentences,
             "clustered_at": None,
+            "model_version": model_version(),
+            "kb_version": kb_version,
         },
     )
     Article.objects.filter(pk=article.pk).update(status=Article.Status.ANALYZED, error="")

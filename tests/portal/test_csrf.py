@@ -49,6 +49,7 @@ KNOWN_POST_ENDPOINTS = {
     "events:watchlist_update",
     "events:watchlist_token",
     "events:watchlist_delete",
+    "events:reanalyze_outdated",
     "api:token",
     "admin:ingest_source_add",
     "admin:ingest_source_changelist",

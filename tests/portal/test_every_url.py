@@ -27,6 +27,9 @@ CURATE_PAGE = {ANON: 302, NO_ROLE: 403, ANALYST: 403, EDITOR: 200, ADMIN: 200}  
 API = {ANON: 401, NO_ROLE: 403, ANALYST: 200, EDITOR: 200, ADMIN: 200}
 # Every role acts on what is its own (a watchlist), then goes on.
 OWN = {ANON: 302, NO_ROLE: 403, ANALYST: 302, EDITOR: 302, ADMIN: 302}
+# Admins only: the language model's page, and starting its re-analysis.
+ADMIN_PAGE = {ANON: 302, NO_ROLE: 403, ANALYST: 403, EDITOR: 403, ADMIN: 200}
+ADMIN_ACT = {ANON: 302, NO_ROLE: 403, ANALYST: 403, EDITOR: 403, ADMIN: 302}
 # No login needed: a token in the URL is the credential (a watchlist's feed).
 TOKEN = dict.fromkeys(PERSONAS, 200)
 
@@ -174,6 +177,9 @@ ROUTES: dict[str, Route] = {
     "events:crossref_suggest": Route(lambda w: "/crossref/suggest/?q=Kim", READ),
     # --- coverage by outlet ---
     "events:coverage": Route(lambda w: f"/coverage/?entity={w['putin'].pk}&q=Sanktionen", READ),
+    # --- the language model (admins) ---
+    "events:language_model": Route(lambda w: "/model/", ADMIN_PAGE),
+    "events:reanalyze_outdated": Route(lambda w: "/model/reanalyze/", ADMIN_ACT, "post"),
     # --- tags ---
     "events:tags": Route(lambda w: "/tags/", READ),
     "events:tag": Route(lambda w: f"/tags/{w['tag'].slug}/", READ),

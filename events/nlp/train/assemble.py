@@ -8,6 +8,7 @@ inside the pipeline, and write it to events/nlp/model/.
 from __future__ import annotations
 
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import spacy
@@ -190,6 +191,11 @@ def assemble(ud_dir: Path, ner_dir: Path, out_dir: Path, log=print):
     # trained with spaCy 3.8.x; any 3.8 patch release loads it (requirements pin 3.8.x)
     nlp.meta["spacy_version"] = ">=3.8.0,<3.9.0"
     nlp.meta["labels"] = {k: list(v) for k, v in nlp.meta.get("labels", {}).items()}
+    # The portal's model page shows when the model was trained and the NER's scores, which
+    # the NER's own pipeline measured (the assembled meta would otherwise lose them).
+    nlp.meta["trained_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    ner_scores = {k: v for k, v in ner_nlp.meta.get("performance", {}).items() if k.startswith("ents_")}
+    nlp.meta["performance"] = {**nlp.meta.get("performance", {}), **ner_scores}
     if out_dir.exists():
         for p in out_dir.iterdir():
             if p.name == "README.md":

@@ -1,0 +1,66 @@
+"""Which model the committed pipeline (events/nlp/model) is: its identity, training date and
+scores, read from the files once per process.
+
+Pure module: no Django import. The identity ends in a short hash of meta.json and the model's
+binary files, so it changes whenever the committed model changes (a retrained model with the
+same name and version number too) and is the same in every process that loads the same files.
+File modification times are not used: a git checkout changes them.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from events.nlp.pipeline import MODEL_DIR
+
+# Documentation next to the model is not part of it.
+NOT_HASHED = {"README.md"}
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    name: str
+    version: str
+    digest: str
+    trained_at: str  # ISO date(time) recorded by training, "" when the meta has none
+    performance: dict = field(default_factory=dict)
+
+    @property
+    def identity(self) -> str:
+        return f"{self.name} {self.version} ({self.digest})"
+
+
+def model_digest(model_dir=MODEL_DIR) -> str:
+    sha = hashlib.sha256()
+    for path in sorted(p for p in model_dir.rglob("*") if p.is_file() and p.name not in NOT_HASHED):
+        sha.update(path.relative_to(model_dir).as_posix().encode())
+        sha.update(b"\0")
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                sha.update(chunk)
+    return sha.hexdigest()[:12]
+
+
+def read_model_info(model_dir=MODEL_DIR) -> ModelInfo:
+    meta = json.loads((model_dir / "meta.json").read_text(encoding="utf-8"))
+    return ModelInfo(
+        name=meta.get("name", "?"),
+        version=meta.get("version", "?"),
+        digest=model_digest(model_dir),
+        trained_at=str(meta.get("trained_at") or ""),
+        performance=meta.get("performance") or {},
+    )
+
+
+@functools.cache
+def installed_model() -> ModelInfo:
+    """The committed model, read once per process (hashing ~45 MB takes a fraction of a second)."""
+    return read_model_info()
+
+
+def model_version() -> str:
+    """What analyses record: "<name> <version> (<hash>)"."""
+    return installed_model().identity
