@@ -85,8 +85,9 @@ def _analyze(text: str, day: date | None) -> tuple[Analysis, str]:
     return analysis, str(kb.version)
 
 
-def _store(article: Article, analysis: Analysis, kb_version: str) -> None:
-    """Write one analysis of the article (inside the caller's transaction)."""
+def _store(article: Article, analysis: Analysis, kb_version: str = "") -> None:
+    """Write one analysis of the article (inside the caller's transaction); `kb_version` is
+    the knowledge base's version the analysis read, "" when the caller does not know it."""
     from events.tasks import cluster_article
 
     for data in analysis.mentions:
