@@ -19,6 +19,7 @@ from events.presentation import charts
 from events.selectors.coverage import OTHERS, UNKNOWN, Coverage, OutletRow, Subject
 from events.selectors.entities import country_code
 from ingest.models import Outlet
+from ingest.models import outlet_label as outlet_choice_label
 
 
 def event_map(event: Event) -> dict | None:
@@ -100,7 +101,7 @@ def outlet_label(row: OutletRow) -> str:
     "outlet unknown" for the articles without one."""
     if row.outlet_id is None:
         return _("outlet unknown")
-    return f"{row.name} ({row.domain})" if row.same_name else row.name
+    return outlet_choice_label(row.name, row.domain, row.same_name)
 
 
 def articles_link(subject: Subject) -> Callable[..., str]:
