@@ -1,10 +1,10 @@
 """Build the Lagebild German spaCy pipeline end to end.
 
     python -m events.nlp.train [--build DIR] [--skip-convert] [--skip-train]
-                               [--no-finetune] [--threads 1]
+                               [--no-pretrain] [--no-finetune] [--threads 1]
 
 1. convert the shared data to .spacy files    (convert.py)
-2. train the NER                              (config.cfg)
+2. pretrain the NER's CNN on raw text          (pretrain.py), then train the NER (config.cfg)
 3. fine-tune the NER on GermEval-train-half   (config_ft.cfg)
 4. train senter + tagger + morphologizer      (config_ud.cfg)
 5. assemble + lookup lemmatizer -> events/nlp/model/   (assemble.py)
@@ -27,6 +27,11 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
 MODEL_DIR = REPO / "events" / "nlp" / "model"
 SEED_TEXT = REPO.parent / "shared" / "seed" / "putin-kim-pjoengjang.txt"
+# Every German word form spacy-lookups-data has a Brown cluster for (about 1M): names are rare
+# words, and a third of the held-out entity tokens missing from the 300,000 most frequent forms
+# have a cluster (README: what was tried).
+VECTOR_WORDS = 2_000_000
+PRETRAIN_EPOCHS = 2
 
 
 def log(msg):
@@ -37,7 +42,18 @@ def spacy_train(cfg: Path, out: Path, threads: int, **overrides):
     env = dict(os.environ)
     for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS"):
         env[v] = str(threads)
-    cmd = [sys.executable, "-m", "spacy", "train", str(cfg), "-o", str(out)]
+    # pretrain.py registers the callback config.cfg uses to load pretrained weights.
+    cmd = [
+        sys.executable,
+        "-m",
+        "spacy",
+        "train",
+        str(cfg),
+        "-o",
+        str(out),
+        "--code",
+        str(HERE / "pretrain.py"),
+    ]
     for k, v in overrides.items():
         cmd += [f"--{k}", str(v)]
     log("$ " + " ".join(cmd))
@@ -52,6 +68,15 @@ def _arguments(argv):
     ap.add_argument("--skip-convert", action="store_true")
     ap.add_argument("--skip-train", action="store_true", help="reuse trained models in the build dir")
     ap.add_argument("--no-finetune", action="store_true")
+    ap.add_argument("--no-pretrain", action="store_true", help="train the NER's CNN from random weights")
+    ap.add_argument("--pretrain-epochs", type=int, default=PRETRAIN_EPOCHS)
+    ap.add_argument(
+        "--kb-augment",
+        type=int,
+        default=0,
+        metavar="N",
+        help="fine-tune also on N copies of the data with knowledge-base names (lowered F1: README)",
+    )
     ap.add_argument("--threads", type=int, default=1)
     return ap.parse_args(argv)
 
@@ -62,7 +87,8 @@ def _train_ner(a, corpus: Path, vectors: Path) -> Path:
     if not a.skip_train:
         from events.nlp.train.clusters import build_cluster_vectors
 
-        build_cluster_vectors(vectors, log=log)
+        build_cluster_vectors(vectors, n_words=VECTOR_WORDS, log=log)
+        weights = None if a.no_pretrain else _pretrain(a, corpus)
         log("2/6 training NER (config.cfg) ...")
         ner_best = spacy_train(
             HERE / "config.cfg",
@@ -72,9 +98,22 @@ def _train_ner(a, corpus: Path, vectors: Path) -> Path:
                 "paths.train": corpus / "ner_train.spacy",
                 "paths.dev": corpus / "ner_dev.spacy",
                 "paths.vectors": vectors,
+                "paths.ner_tok2vec": weights or "null",
             },
         )
     return ner_best
+
+
+def _pretrain(a, corpus: Path) -> Path:
+    from events.nlp.train.clusters import CORE_WORDS, build_cluster_vectors
+    from events.nlp.train.pretrain import pretrain_tok2vec, write_pretraining_text
+
+    log(f"2/6 pretraining the NER's CNN on raw text ({a.pretrain_epochs} epochs) ...")
+    text = write_pretraining_text(corpus, a.build / "pretrain.jsonl", log=log)
+    # Pretraining reads the vectors of the 300,000 most frequent forms (the first round's table);
+    # the full table gives those forms the same vectors (clusters.py), so the weights fit it.
+    core = build_cluster_vectors(a.build / "cluster_vectors_core", n_words=CORE_WORDS, log=log)
+    return pretrain_tok2vec(HERE / "config.cfg", text, core, a.build / "pretrain", a.pretrain_epochs, log=log)
 
 
 def _finetune_ner(a, corpus: Path, vectors: Path, ner_best: Path) -> Path:
@@ -84,18 +123,36 @@ def _finetune_ner(a, corpus: Path, vectors: Path, ner_best: Path) -> Path:
     ft_best = a.build / "ner_ft" / "model-best"
     if not a.skip_train:
         log("3/6 fine-tuning NER on the GermEval training half (config_ft.cfg) ...")
+        ft_data = corpus / "ner_ft.spacy"
+        if a.kb_augment:
+            ft_data = _kb_augmented(ft_data, a.kb_augment)
         ft_best = spacy_train(
             HERE / "config_ft.cfg",
             a.build / "ner_ft",
             a.threads,
             **{
-                "paths.train": corpus / "ner_ft.spacy",
+                "paths.train": ft_data,
                 "paths.dev": corpus / "ner_dev.spacy",
                 "paths.ner_source": ner_best,
                 "paths.vectors": vectors,
             },
         )
     return ft_best
+
+
+def _kb_augmented(ft_data: Path, copies: int) -> Path:
+    """The fine-tuning data plus copies whose names are knowledge-base names (augment.py)."""
+    import spacy
+    from spacy.tokens import DocBin
+
+    from events.nlp.train.augment import augmented
+
+    docs = list(DocBin().from_disk(ft_data).get_docs(spacy.blank("de").vocab))
+    extra = augmented(docs, copies)
+    out = ft_data.with_name(f"ner_ft_kb{copies}.spacy")
+    DocBin(docs=docs + extra, store_user_data=False).to_disk(out)
+    log(f"fine-tuning data: {len(docs)} sentences + {len(extra)} with knowledge-base names")
+    return out
 
 
 def _train_ud(a, corpus: Path, vectors: Path) -> Path:

@@ -22,9 +22,10 @@ import numpy
 DIM = 48
 PREFIX_BITS = (2, 4, 6, 8, 10, 12, 14)
 SEED = 7
+CORE_WORDS = 300_000
 
 
-def build_cluster_vectors(out_dir: Path, n_words: int = 300_000, log=print) -> Path:
+def build_cluster_vectors(out_dir: Path, n_words: int = 300_000, log=print, n_core: int = CORE_WORDS) -> Path:
     import spacy
     import spacy_lookups_data
     from spacy.vectors import Vectors
@@ -35,7 +36,11 @@ def build_cluster_vectors(out_dir: Path, n_words: int = 300_000, log=print) -> P
     with gzip.open(data / "de_lexeme_prob.json.gz", "rt", encoding="utf-8") as f:
         prob = json.load(f)
     words = sorted((w for w in clusters if w in prob), key=lambda w: -prob[w])[:n_words]
-    ids = sorted({clusters[w] for w in words})
+    # The clusters of the most frequent words get their vectors first, in a fixed order, so a
+    # table over more words gives those clusters the same vectors as the smaller table did:
+    # weights learnt on one (pretraining) still fit the other.
+    core = sorted({clusters[w] for w in words[:n_core]})
+    ids = core + sorted({clusters[w] for w in words} - set(core))
     rng = numpy.random.default_rng(SEED)
     tables = {k: {} for k in PREFIX_BITS + ("full",)}
 
