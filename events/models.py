@@ -271,6 +271,7 @@ class Curation(models.Model):
         ALIAS_REMOVE = "alias_remove", _("alias removed")
         MENTION_WRONG = "mention_wrong", _("mention marked wrong")
         MENTION_RELINK = "mention_relink", _("mention relinked")
+        MENTION_RESHAPE = "mention_reshape", _("mention extent corrected")
         CONFIRM = "confirm", _("provisional entity confirmed")
         EVENT_MERGE = "event_merge", _("events merged")
         EVENT_SPLIT = "event_split", _("event split")

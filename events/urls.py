@@ -56,6 +56,7 @@ urlpatterns = [
     path("aliases/<int:pk>/remove/", entities.alias_remove, name="alias_remove"),
     path("mentions/<int:pk>/wrong/", entities.mention_wrong, name="mention_wrong"),
     path("mentions/<int:pk>/relink/", entities.mention_relink, name="mention_relink"),
+    path("mentions/<int:pk>/extent/", entities.mention_reshape, name="mention_reshape"),
     # --- articles (views/articles.py) ---
     path("articles/<int:pk>/", articles.article_detail, name="article"),
     # --- tags (views/tags.py) ---

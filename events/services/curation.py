@@ -176,6 +176,62 @@ def mention_relink(*, mention: Mention, entity: Entity, user) -> None:
     _correct(mention, entity=entity, wrong=False, user=user)
 
 
+def reshape_span(text: str, start: int, end: int, name: str) -> tuple[int, int]:
+    """Where `name` stands in `text` so that it overlaps [start, end): the occurrence nearest the
+    old span. The model cut a name short ("Jo Yong" of "Jo Yong Won") or ran it on into a
+    common noun ("Moskaus Krieg"); the editor types the name as the sentence has it."""
+    name = name.strip()
+    if not name:
+        raise ValueError(_("Type the name as the text has it."))
+    window_start = max(0, start - len(name))
+    best = None
+    position = text.find(name, window_start)
+    while position != -1 and position < end:
+        if position + len(name) > start:
+            distance = abs(position - start) + abs(position + len(name) - end)
+            if best is None or distance < best[0]:
+                best = (distance, position)
+        position = text.find(name, position + 1)
+    if best is None:
+        raise ValueError(
+            _("“%(name)s” does not stand where “%(old)s” does.") % {"name": name, "old": text[start:end]}
+        )
+    return best[1], best[1] + len(name)
+
+
+@transaction.atomic
+def mention_reshape(*, mention: Mention, name: str, user) -> Mention:
+    """Correct a mention's extent. The old span is recorded as no name and the new one as this
+    entity's mention: both survive re-analysis and both are training examples (events/training.py)."""
+    text = mention.article.text
+    start, end = reshape_span(text, mention.start, mention.end, name)
+    if (start, end) == (mention.start, mention.end):
+        return mention
+    if (
+        Mention.objects.filter(article_id=mention.article_id, start=start, end=end)
+        .exclude(pk=mention.pk)
+        .exists()
+    ):
+        raise ValueError(_("“%s” is already a mention of its own.") % text[start:end])
+    _curated(user, Curation.Action.MENTION_RESHAPE, mention.entity, article_id=mention.article_id,
+             start=mention.start, end=mention.end, text=mention.text, new_start=start, new_end=end,
+             new_text=text[start:end])  # fmt: skip
+    MentionCorrection.objects.update_or_create(
+        article=mention.article, start=mention.start, end=mention.end,
+        defaults={"text": mention.text, "label": mention.label, "entity": None, "wrong": True, "user": user},
+    )  # fmt: skip
+    MentionCorrection.objects.update_or_create(
+        article=mention.article, start=start, end=end,
+        defaults={"text": text[start:end], "label": mention.label, "entity": mention.entity, "wrong": False,
+                  "user": user},
+    )  # fmt: skip
+    # The row keeps its id (links to it stay valid); only where it stands changes.
+    mention.start, mention.end, mention.text = start, end, text[start:end][:500]
+    mention.origin, mention.confidence, mention.note = Mention.Origin.EDITOR, 1.0, "corrected by an editor"
+    mention.save(update_fields=["start", "end", "text", "origin", "confidence", "note"])
+    return mention
+
+
 @transaction.atomic
 def entity_confirm(*, entity: Entity, user) -> None:
     """A provisional entity is real: it leaves the review queue."""

@@ -325,6 +325,23 @@ def mention_relink(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("events:entity", pk=choice.record.pk)
 
 
+@require_POST
+@editor_required
+def mention_reshape(request: HttpRequest, pk: int) -> HttpResponse:
+    """The editor types the name as the text has it: "Jo Yong Won" for a cut "Jo Yong"."""
+    mention = get_object_or_404(Mention.objects.select_related("article", "entity"), pk=pk)
+    back = ("events:entity", mention.entity_id) if mention.entity_id else ("events:entities",)
+    try:
+        mention = curation.mention_reshape(
+            mention=mention, name=request.POST.get("name", ""), user=request.user
+        )
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect_back(request, back)
+    messages.success(request, _("The mention now reads “%s”.") % mention.text)
+    return redirect_back(request, back)
+
+
 @require_GET
 @editor_required
 def corrections_export(request: HttpRequest) -> StreamingHttpResponse:

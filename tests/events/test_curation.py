@@ -129,6 +129,44 @@ def test_a_relinked_mention_keeps_its_entity_after_reanalysis(editor_client, mis
     assert [(r.entity_id, r.origin, r.confidence) for r in rows] == [(putin.pk, "editor", 1.0)]
 
 
+def test_an_editor_corrects_a_cut_name_and_the_mention_keeps_its_id(editor_client, article):
+    # The model cut the name short: "Kim Jong" of "Kim Jong Un".
+    kim = Entity.objects.create(key="person:test-kim", kind="person", name="Kim Jong Un")
+    mention = Mention.objects.create(
+        article=article, entity=kim, label="PER", start=19, end=27, text="Kim Jong"
+    )
+    response = editor_client.post(f"/mentions/{mention.pk}/extent/", {"name": "Kim Jong Un"}, follow=True)
+    assert "Kim Jong Un" in response.content.decode()
+    mention.refresh_from_db()
+    assert (mention.start, mention.end, mention.text, mention.origin) == (19, 30, "Kim Jong Un", "editor")
+    corrections = {(c.start, c.end): (c.wrong, c.entity_id) for c in MentionCorrection.objects.all()}
+    assert corrections == {(19, 27): (True, None), (19, 30): (False, kim.pk)}
+    assert Curation.objects.get().action == "mention_reshape"
+    # Analysed again, the model's short span stays out and the editor's span stands.
+    fresh = [MentionData(19, 27, "Kim Jong", "PER", "name", kim.pk, 0.6, "model", "", 0)]
+    rows = apply_corrections(article, fresh)
+    assert [(r.start, r.end, r.entity_id, r.origin) for r in rows] == [(19, 30, kim.pk, "editor")]
+
+
+def test_a_name_that_is_not_where_the_mention_is_is_refused(editor_client, misspelt, article):
+    mention = Mention.objects.get()
+    response = editor_client.post(f"/mentions/{mention.pk}/extent/", {"name": "Pjöngjang"}, follow=True)
+    assert "steht nicht" in response.content.decode() or "does not stand" in response.content.decode()
+    mention.refresh_from_db()
+    assert (mention.start, mention.end) == (0, 13)
+    assert not MentionCorrection.objects.exists()
+
+
+def test_a_name_run_on_into_a_noun_is_shortened(article):
+    from events.services.curation import reshape_span
+
+    text = "Moskaus Krieg gegen die Ukraine geht weiter."
+    assert reshape_span(text, 0, 13, "Moskaus") == (0, 7)
+    assert reshape_span(text, 24, 31, "die Ukraine") == (20, 31)
+    with pytest.raises(ValueError):
+        reshape_span(text, 0, 13, "   ")
+
+
 def test_confirming_a_provisional_entity(editor_client, misspelt):
     editor_client.post(f"/entities/{misspelt.pk}/confirm/")
     misspelt.refresh_from_db()
