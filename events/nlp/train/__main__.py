@@ -1,10 +1,10 @@
 """Build the Lagebild German spaCy pipeline end to end.
 
     python -m events.nlp.train [--build DIR] [--skip-convert] [--skip-train]
-                               [--no-pretrain] [--no-finetune] [--threads 1]
+                               [--pretrain-epochs N] [--no-finetune] [--threads 1]
 
 1. convert the shared data to .spacy files    (convert.py)
-2. pretrain the NER's CNN on raw text          (pretrain.py), then train the NER (config.cfg)
+2. train the NER (config.cfg); with --pretrain-epochs, its CNN pretrained first (pretrain.py)
 3. fine-tune the NER on GermEval-train-half   (config_ft.cfg)
 4. train senter + tagger + morphologizer      (config_ud.cfg)
 5. assemble + lookup lemmatizer -> events/nlp/model/   (assemble.py)
@@ -31,7 +31,6 @@ SEED_TEXT = REPO.parent / "shared" / "seed" / "putin-kim-pjoengjang.txt"
 # words, and a third of the held-out entity tokens missing from the 300,000 most frequent forms
 # have a cluster (README: what was tried).
 VECTOR_WORDS = 2_000_000
-PRETRAIN_EPOCHS = 2
 
 
 def log(msg):
@@ -68,8 +67,13 @@ def _arguments(argv):
     ap.add_argument("--skip-convert", action="store_true")
     ap.add_argument("--skip-train", action="store_true", help="reuse trained models in the build dir")
     ap.add_argument("--no-finetune", action="store_true")
-    ap.add_argument("--no-pretrain", action="store_true", help="train the NER's CNN from random weights")
-    ap.add_argument("--pretrain-epochs", type=int, default=PRETRAIN_EPOCHS)
+    ap.add_argument(
+        "--pretrain-epochs",
+        type=int,
+        default=0,
+        metavar="N",
+        help="pretrain the NER's CNN on raw text first (2 epochs: same F1 after fine-tuning, README)",
+    )
     ap.add_argument(
         "--kb-augment",
         type=int,
@@ -88,7 +92,7 @@ def _train_ner(a, corpus: Path, vectors: Path) -> Path:
         from events.nlp.train.clusters import build_cluster_vectors
 
         build_cluster_vectors(vectors, n_words=VECTOR_WORDS, log=log)
-        weights = None if a.no_pretrain else _pretrain(a, corpus)
+        weights = _pretrain(a, corpus) if a.pretrain_epochs else None
         log("2/6 training NER (config.cfg) ...")
         ner_best = spacy_train(
             HERE / "config.cfg",
