@@ -253,6 +253,15 @@ PIPELINE_MAX_RESTARTS = envint("PIPELINE_MAX_RESTARTS", "3")
 REANALYSIS_BATCH = envint("REANALYSIS_BATCH", "100")
 REANALYSIS_MAX_NLP_BACKLOG = envint("REANALYSIS_MAX_NLP_BACKLOG", "20")
 REANALYSIS_PAUSE_SECONDS = envint("REANALYSIS_PAUSE_SECONDS", "30")
+# Retraining from editors' corrections (manage.py retrain, events/services/retraining.py):
+# the converted corpus (original training data, held-out GermEval half), the training steps
+# of a run (about a second each on one core: a few minutes), and each batch's mix of corrected
+# and original sentences. Retrained models live in LAGEBILD_MODELS_ROOT (events/nlp/active.py,
+# read there from the environment: the pipeline module does not import Django).
+RETRAIN_CORPUS_DIR = Path(os.getenv("RETRAIN_CORPUS_DIR") or BASE_DIR / ".data" / "nlp-build" / "corpus")
+RETRAIN_STEPS = envint("RETRAIN_STEPS", "200")
+RETRAIN_CORRECTIONS_PER_BATCH = envint("RETRAIN_CORRECTIONS_PER_BATCH", "8")
+RETRAIN_ORIGINAL_PER_BATCH = envint("RETRAIN_ORIGINAL_PER_BATCH", "8")
 
 # --- Auth --------------------------------------------------------------------------------
 
