@@ -51,13 +51,6 @@ class Corpus:
         return [self.train, self.finetune, self.heldout]
 
 
-# Of the original sentences mixed into each batch, this share comes from the committed NER's
-# last stage (GermEval's training half, events/nlp/train/config_ft.cfg) and the rest from all
-# of its first-stage sources: rehearsing only the broad mix pulled the fine-tuned model away
-# from its last stage (held-out GermEval F1 0.670 -> 0.640 after 30 steps in a trial).
-FINETUNE_SHARE = 0.75
-
-
 def corpus(build: bool = True) -> Corpus:
     """The converted corpus; built from ../shared/data when it is missing and that exists."""
     directory = Path(settings.RETRAIN_CORPUS_DIR)
@@ -207,7 +200,7 @@ def _run(data: Corpus, *, steps: int, dry_run: bool, progress, say) -> Outcome:
         "corrections": nlp_retrain.corrections_scores(nlp, heldout_docs),
     }
     wanted = steps * settings.RETRAIN_ORIGINAL_PER_BATCH
-    from_finetune = round(wanted * FINETUNE_SHARE)
+    from_finetune = round(wanted * settings.RETRAIN_FINETUNE_SHARE)
     original = nlp_retrain.sample_original(data.finetune, nlp.vocab, from_finetune, seed=SEED)
     original += nlp_retrain.sample_original(data.train, nlp.vocab, wanted - from_finetune, seed=SEED)
     say(f"fine-tuning the NER for {steps} steps")
