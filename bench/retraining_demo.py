@@ -15,7 +15,7 @@ country mentions "no entity"; the run must be refused and nothing installed.
 Runs on a throw-away test database (created and dropped here) and a temporary models root, so
 the development database and .data/models stay as they are. Needs the converted corpus
 (.data/nlp-build/corpus) or ../shared/data. tests/events/test_retraining.py runs the same
-functions with fewer corrections and steps.
+functions with the same counts and asserts the outcome; the figures are in bench/README.md.
 """
 
 from __future__ import annotations

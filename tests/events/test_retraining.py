@@ -445,7 +445,7 @@ def test_a_worse_run_or_a_dry_run_installs_nothing(models_root, no_lock, quick_t
 @pytest.mark.slow
 @pytest.mark.django_db
 def test_corrections_of_a_systematic_error_fix_it_and_a_bad_batch_is_refused(models_root, no_lock):
-    """bench/retraining_demo.py with fewer steps (its docstring has the full figures)."""
+    """bench/retraining_demo.py, asserted (bench/README.md has its figures; about 140 s)."""
     from bench.retraining_demo import run_demo
 
     figures = run_demo(corrections=200, bad=200, steps=DEMO_STEPS, say=lambda line: None)
