@@ -137,6 +137,28 @@ def test_confirmed_entities_give_their_mentions_sentences(article, editor):
     assert [example.text[s:e] for s, e, _ in example.entities] == ["Kim Jong Un"]
 
 
+@pytest.mark.django_db
+def test_the_migration_gives_older_relink_corrections_their_entitys_label(article):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("events.migrations.0021_correction_labels")
+    yonhap = Entity.objects.create(key="organization:yonhap", kind="organization", name="Yonhap")
+    start, end = at(TEXT, "Yonhap")
+    relinked = MentionCorrection.objects.create(
+        article=article, start=start, end=end, text="Yonhap", label="PER", entity=yonhap
+    )
+    start, end = at(TEXT, "Pjöngjang")
+    wrong = MentionCorrection.objects.create(
+        article=article, start=start, end=end, text="Pjöngjang", label="LOC", entity=None, wrong=True
+    )
+    migration.forwards(apps, None)
+    relinked.refresh_from_db()
+    wrong.refresh_from_db()
+    assert (relinked.pk, relinked.label) == (relinked.pk, "ORG") and wrong.label == "LOC"
+
+
 def test_the_held_out_slice_is_a_fifth_of_the_articles_and_the_same_every_time():
     held = [i for i in range(1, 2001) if is_heldout(i)]
     assert 0.17 < len(held) / 2000 < 0.23
