@@ -204,8 +204,13 @@ def retrain_model(steps: int | None = None) -> str:
     way does nothing, and a later one learns from the same corrections again."""
     from events.services.retraining import CorpusMissing, RetrainingBusy, retraining_run
 
+    def progress(step: int, loss: float) -> None:
+        # The worker's log is its progress bar.
+        if step % 20 == 0:
+            logger.info("retraining: step %d, loss %.1f", step, loss)
+
     try:
-        outcome = retraining_run(steps=steps)
+        outcome = retraining_run(steps=steps, progress=progress)
     except RetrainingBusy:
         logger.info("a retraining run is under way; this one does nothing")
         return "busy"

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,8 @@ from pathlib import Path
 COMMITTED_DIR = Path(__file__).resolve().parent / "model"
 REPO = Path(__file__).resolve().parents[2]
 POINTER = "active.json"
+
+logger = logging.getLogger(__name__)
 
 
 def models_root() -> Path:
@@ -131,5 +134,9 @@ def _resolve(root: Path) -> Path:
         return COMMITTED_DIR
     if pointer.base_digest != committed_digest():
         # A newer model was committed since this one was retrained from the older base.
+        logger.warning(
+            "the retrained model %s derives from another committed model than this one: using the committed model",
+            pointer.dir,
+        )
         return COMMITTED_DIR
     return root / pointer.dir
