@@ -35,3 +35,9 @@ def get_nlp():
         if _loaded is None or _loaded[0] != directory:
             _loaded = (directory, spacy.load(directory))
         return _loaded[1]
+
+
+def loaded_model_dir() -> Path | None:
+    """The directory of the pipeline this process last loaded (None before the first)."""
+    loaded = _loaded
+    return loaded[0] if loaded is not None else None

@@ -72,3 +72,13 @@ def installed_model() -> ModelInfo:
 def model_version() -> str:
     """What analyses record: "<name> <version> (<hash>)"."""
     return installed_model().identity
+
+
+def analysing_model_version() -> str:
+    """The identity of the model this process analysed with: the one get_nlp() loaded last.
+    An analysis records this, not model_version(): a model installed between the parse and
+    the write would otherwise be recorded for text the older model analysed, and that
+    article would never be analysed again."""
+    from events.nlp.pipeline import loaded_model_dir
+
+    return _model_info(loaded_model_dir() or active_model_dir()).identity

@@ -260,16 +260,19 @@ def test_the_env_names_one_model_outright(models_root, monkeypatch, tmp_path):
 
 def test_a_running_process_loads_a_newly_installed_model_without_restart(models_root):
     from events.nlp.pipeline import get_nlp
-    from events.nlp.version import installed_model
+    from events.nlp.version import analysing_model_version, installed_model, model_version
 
     committed = get_nlp()
     copy = models_root / "copy"
     shutil.copytree(active.COMMITTED_DIR, copy)
     meta = json.loads((copy / "meta.json").read_text())
     (copy / "meta.json").write_text(json.dumps({**meta, "version": "0.1.0+retrained.test"}))
+    before = analysing_model_version()
     active.activate(copy, base_digest=active.committed_digest())
+    # Installed, not yet loaded: an analysis under way records the model it parsed with.
+    assert "0.1.0+retrained.test" in model_version() and analysing_model_version() == before
     assert get_nlp() is not committed and get_nlp() is get_nlp()
-    assert "0.1.0+retrained.test" in installed_model().identity
+    assert "0.1.0+retrained.test" in installed_model().identity == analysing_model_version()
     active.use_committed()
     assert installed_model().version == "0.1.0"
     assert get_nlp().meta["version"] == "0.1.0"
