@@ -29,6 +29,8 @@ class ModelInfo:
     digest: str
     trained_at: str  # ISO date(time) recorded by training, "" when the meta has none
     performance: dict = field(default_factory=dict)
+    # A retrained model's origin (events/services/retraining.py): {"retrained_from", ...}.
+    provenance: dict = field(default_factory=dict)
 
     @property
     def identity(self) -> str:
@@ -54,6 +56,7 @@ def read_model_info(model_dir=MODEL_DIR) -> ModelInfo:
         digest=model_digest(model_dir),
         trained_at=str(meta.get("trained_at") or ""),
         performance=meta.get("performance") or {},
+        provenance=meta.get("provenance") or {},
     )
 
 

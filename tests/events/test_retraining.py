@@ -422,7 +422,7 @@ def corrected_articles(editor, count: int = 12) -> None:
 @pytest.mark.slow
 @pytest.mark.django_db
 def test_a_run_not_worse_installs_a_new_model_with_its_provenance(
-    models_root, no_lock, quick_training, editor
+    models_root, no_lock, quick_training, editor, client, admin_user
 ):
     corrected_articles(editor)
     out = StringIO()
@@ -443,6 +443,26 @@ def test_a_run_not_worse_installs_a_new_model_with_its_provenance(
     text = out.getvalue()
     assert "decision: installed" in text and "held-out GermEval F" in text and run.installed_model in text
     assert not retraining.retraining_running()  # the lock is released
+    factories.login(client, admin_user)
+    page = client.get("/model/").content.decode()
+    assert run.installed_model in page and "Nachtrainiert aus" in page and "12 korrigierte Stellen" in page
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_the_weekly_task_installs_and_starts_the_re_analysis(
+    models_root, no_lock, quick_training, editor, monkeypatch
+):
+    from events.services import reanalysis
+    from events.tasks import retrain_model
+
+    started = []
+    monkeypatch.setattr(reanalysis, "reanalysis_start", lambda *args: started.append(True))
+    corrected_articles(editor)
+    assert retrain_model.apply().get() == "installed"
+    assert started == [True]
+    quick_training.update(calls=0, candidate=0.5)  # now worse: nothing installed, nothing started
+    assert retrain_model.apply().get() == "refused" and started == [True]
 
 
 @pytest.mark.slow
