@@ -218,4 +218,10 @@ def retrain_model(steps: int | None = None) -> str:
         logger.warning("no retraining: %s", exc)
         return "no corpus"
     logger.info("retraining %s: %s", outcome.status, outcome.reason.replace("\n", "; "))
+    if outcome.status == "installed":
+        from events.services.reanalysis import reanalysis_start
+
+        # The stored articles follow the new model in the background (batches that wait
+        # for new articles), as the page's button would start it; nobody has to remember.
+        reanalysis_start()
     return outcome.status
