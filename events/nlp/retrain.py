@@ -61,6 +61,8 @@ def sample_original(path: Path, vocab, count: int, seed: int) -> list[Doc]:
     Only the sampled Docs are built: building all 50,000+ takes longer than a short run's
     training. The DocBin's per-document arrays are cut down to the sample first.
     """
+    if count <= 0:
+        return []
     full = DocBin().from_disk(path)
     total = len(full.tokens)
     rng = random.Random(seed)  # noqa: S311 (seeded sampling, not crypto)

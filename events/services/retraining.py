@@ -218,6 +218,7 @@ def _run(data: Corpus, *, steps: int, dry_run: bool, progress, say) -> Outcome:
     install, checks = nlp_retrain.decide(base_scores, candidate_scores)
     reason = nlp_retrain.describe(checks)
     if dry_run or not install:
+        # A dry run reports what the decision would be ("installed": would be) and stops here.
         return Outcome(
             status=RetrainingRun.Status.REFUSED if not install else RetrainingRun.Status.INSTALLED,
             counts=counts, base_scores=base_scores, candidate_scores=candidate_scores, checks=checks,
