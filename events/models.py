@@ -792,3 +792,38 @@ class Tagging(models.Model):
     @property
     def target(self):
         return self.event or self.article or self.claim or self.entity
+
+
+class RetrainingRun(models.Model):
+    """One run of `manage.py retrain` (or its weekly task): what it learnt from, how the
+    retrained model scored against the installed one, and whether it was installed."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("running")
+        INSTALLED = "installed", _("installed")
+        REFUSED = "refused", _("refused")
+        FAILED = "failed", _("failed")
+        NOTHING = "nothing", _("nothing to learn")
+
+    started_at = models.DateTimeField(_("started"), default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RUNNING)
+    steps = models.PositiveIntegerField(_("training steps"), default=0)
+    # {"corrections": n, "confirmed": n, "train_examples": n, "heldout_examples": n, ...}
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    base_model = models.CharField(_("model before"), max_length=100, blank=True)
+    candidate_model = models.CharField(_("retrained model"), max_length=100, blank=True)
+    # {"germeval": {"p", "r", "f"}, "corrections": {"p", "r", "f", "wrong_predicted", ...}}
+    base_scores = models.JSONField(_("scores before"), default=dict, blank=True)
+    candidate_scores = models.JSONField(_("scores of the retrained model"), default=dict, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    # The model active once the run ended (the new one when installed).
+    installed_model = models.CharField(_("installed model"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("retraining run")
+        verbose_name_plural = _("retraining runs")
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.status}"

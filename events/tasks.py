@@ -194,3 +194,34 @@ def reanalyze_outdated(batch: int, below_id: int | None = None) -> int:
         logger.info("re-analysis of older models' articles done")
         reanalysis_finished()
     return result.sent
+
+
+# Hours, not minutes: a run trains for a few minutes on one core, longer on a busy machine.
+@shared_task(ignore_result=True, soft_time_limit=3 * 3600, time_limit=3 * 3600 + 300)
+def retrain_model(steps: int | None = None) -> str:
+    """Retrain the model from editors' corrections; install it if it is not worse
+    (events/services/retraining.py). Safe to send twice: a second run while one is under
+    way does nothing, and a later one learns from the same corrections again."""
+    from events.services.retraining import CorpusMissing, RetrainingBusy, retraining_run
+
+    def progress(step: int, loss: float) -> None:
+        # The worker's log is its progress bar.
+        if step % 20 == 0:
+            logger.info("retraining: step %d, loss %.1f", step, loss)
+
+    try:
+        outcome = retraining_run(steps=steps, progress=progress)
+    except RetrainingBusy:
+        logger.info("a retraining run is under way; this one does nothing")
+        return "busy"
+    except CorpusMissing as exc:
+        logger.warning("no retraining: %s", exc)
+        return "no corpus"
+    logger.info("retraining %s: %s", outcome.status, outcome.reason.replace("\n", "; "))
+    if outcome.status == "installed":
+        from events.services.reanalysis import reanalysis_start
+
+        # The stored articles follow the new model in the background (batches that wait
+        # for new articles), as the page's button would start it; nobody has to remember.
+        reanalysis_start()
+    return outcome.status

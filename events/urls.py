@@ -70,6 +70,7 @@ urlpatterns = [
     path("coverage/", coverage.coverage, name="coverage"),
     path("model/", model.language_model, name="language_model"),
     path("model/reanalyze/", model.reanalyze_outdated, name="reanalyze_outdated"),
+    path("model/retrain/", model.retrain, name="retrain"),
     # --- watchlists (views/watchlists.py): the owner's own; the feed opens by its token ---
     path("watchlists/", watchlists.watchlist_list, name="watchlists"),
     path("watchlists/new/", watchlists.watchlist_create, name="watchlist_create"),

@@ -33,6 +33,9 @@ app.conf.task_routes = {
     "events.tasks.send_watchlist_digest": {"queue": "fetch"},
     # It only picks ids and sends their analyses to the nlp queue, when that queue is short.
     "events.tasks.reanalyze_outdated": {"queue": "fetch"},
+    # Retraining needs the model and the training corpus, both on the nlp machine; it runs in
+    # one worker process (one core) for a few minutes.
+    "events.tasks.retrain_model": {"queue": "nlp"},
     "events.tasks.*": {"queue": "nlp"},
     "ingest.tasks.*": {"queue": "fetch"},
     "portal.tasks.*": {"queue": "fetch"},
@@ -65,6 +68,12 @@ app.conf.beat_schedule = {
     "send-watchlist-digests": {
         "task": "events.tasks.send_watchlist_digests",
         "schedule": float(os.getenv("WATCHLIST_DIGEST_SECONDS", "300")),
+    },
+    # Retraining from editors' corrections (events/services/retraining.py): weekly by default,
+    # so a week's corrections add up to enough to learn from, and a refused run waits for more.
+    "retrain-model": {
+        "task": "events.tasks.retrain_model",
+        "schedule": float(os.getenv("RETRAIN_SCHEDULE_SECONDS", str(7 * 24 * 3600))),
     },
     # Django never deletes expired sessions by itself.
     "clear-expired-sessions": {"task": "portal.tasks.clear_expired_sessions", "schedule": 6 * 3600.0},

@@ -6,6 +6,7 @@ tests' tasks (and the tests from consuming its tasks).
 
 import os
 import secrets
+import tempfile
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from portal import embedded
@@ -15,6 +16,10 @@ embedded.autostart()
 # The tests run with production's DEBUG=false, which needs a key from the environment: one
 # random key per run, inherited by the processes the tests start (workers, commands).
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+# The tests analyse with the committed model, whatever a developer's `manage.py retrain`
+# installed in .data/models: an empty models root of their own (events/nlp/active.py).
+os.environ["LAGEBILD_MODELS_ROOT"] = tempfile.mkdtemp(prefix="lagebild-test-models-")
+os.environ.pop("LAGEBILD_MODEL_DIR", None)
 
 from portal.settings import *  # noqa: E402, F403
 from portal.settings import REDIS_URL, celery_broker_url  # noqa: E402

@@ -1,6 +1,8 @@
-"""Access to the project's committed German spaCy pipeline (events/nlp/model).
+"""Access to the project's German spaCy pipeline: the committed one (events/nlp/model), or a
+model retrained from editors' corrections when one is installed (events/nlp/active.py).
 
-Pure module: no Django import. The pipeline is loaded once per process.
+Pure module: no Django import. The pipeline is loaded once per process, and loaded again
+when another model is installed (a stat of the pointer file per call; no restart needed).
 
     from events.nlp.pipeline import get_nlp
     doc = get_nlp()("Putin traf Kim Jong Un in Pjöngjang.")
@@ -8,16 +10,34 @@ Pure module: no Django import. The pipeline is loaded once per process.
 
 from __future__ import annotations
 
-import functools
+import threading
 from pathlib import Path
 
-MODEL_DIR = Path(__file__).resolve().parent / "model"
+from events.nlp.active import COMMITTED_DIR, active_model_dir
+
+MODEL_DIR = COMMITTED_DIR  # the committed model; the active one is active_model_dir()
+
+_lock = threading.Lock()
+_loaded: tuple[Path, object] | None = None
 
 
-@functools.cache
 def get_nlp():
-    """Return the loaded pipeline (tokenizer, senter, tagger, morphologizer,
+    """Return the loaded active pipeline (tokenizer, senter, tagger, morphologizer,
     attribute_ruler, lemmatizer, ner). Nothing is downloaded."""
+    global _loaded
+    directory = active_model_dir()
+    loaded = _loaded
+    if loaded is not None and loaded[0] == directory:
+        return loaded[1]
     import spacy
 
-    return spacy.load(MODEL_DIR)
+    with _lock:  # threads of one worker load a new model once
+        if _loaded is None or _loaded[0] != directory:
+            _loaded = (directory, spacy.load(directory))
+        return _loaded[1]
+
+
+def loaded_model_dir() -> Path | None:
+    """The directory of the pipeline this process last loaded (None before the first)."""
+    loaded = _loaded
+    return loaded[0] if loaded is not None else None

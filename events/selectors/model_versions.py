@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Max, QuerySet
 
-from events.models import ArticleAnalysis
+from events.models import ArticleAnalysis, RetrainingRun
 from events.nlp.version import model_version
 from ingest.models import Article
 
@@ -31,3 +31,8 @@ def analyses_by_model() -> list[dict]:
     )
     rows = [{**row, "installed": row["model_version"] == installed} for row in rows]
     return sorted(rows, key=lambda row: not row["installed"])
+
+
+def recent_retraining_runs(limit: int = 10) -> list[RetrainingRun]:
+    """The last retraining runs, newest first (the language-model page)."""
+    return list(RetrainingRun.objects.order_by("-started_at")[:limit])

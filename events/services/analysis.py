@@ -17,7 +17,7 @@ from events.analysis.names import name_variants
 from events.analysis.pipeline import Analysis, analyze_text, event_json
 from events.kb.loader import get_kb
 from events.models import ArticleAnalysis, Claim, Entity, Mention, MentionCorrection
-from events.nlp.version import model_version
+from events.nlp.version import analysing_model_version
 from events.services.entity_counts import counts_follow
 from ingest.models import Article
 from ingest.pipeline import send_on_commit
@@ -112,7 +112,7 @@ def _store(article: Article, analysis: Analysis, kb_version: str = "") -> None:
             "detected_events": [event_json(e) for e in analysis.events],
             "sentences": analysis.sentences,
             "clustered_at": None,
-            "model_version": model_version(),
+            "model_version": analysing_model_version(),
             "kb_version": kb_version,
         },
     )

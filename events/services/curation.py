@@ -148,9 +148,12 @@ def alias_remove(*, alias: Alias, user) -> None:
 
 
 def _correct(mention: Mention, *, entity: Entity | None, wrong: bool, user) -> MentionCorrection:
+    # A relinked span is trained with its new entity's label (an organisation the model took
+    # for a person is an ORG now); a span marked wrong keeps the label it had, for the record.
+    label = entity.label if entity is not None else mention.label
     correction, _ = MentionCorrection.objects.update_or_create(
         article=mention.article, start=mention.start, end=mention.end,
-        defaults={"text": mention.text, "label": mention.label, "entity": entity, "wrong": wrong, "user": user},
+        defaults={"text": mention.text, "label": label, "entity": entity, "wrong": wrong, "user": user},
     )  # fmt: skip
     with counts_follow([mention.article_id]):
         if wrong:

@@ -1,5 +1,6 @@
 """The admins' page about the language model: which one is installed, its scores, which
-model analysed the stored articles, and the button that re-analyses the older ones."""
+model analysed the stored articles, the button that re-analyses the older ones, and the
+retraining runs from editors' corrections (with a button to start one)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from events.kb.loader import current_version
 from events.nlp.version import installed_model
-from events.selectors.model_versions import analyses_by_model, outdated_count
+from events.selectors.model_versions import analyses_by_model, outdated_count, recent_retraining_runs
 from events.services import reanalysis
 from events.services.reanalysis import reanalysis_running, reanalysis_start
+from events.services.retraining import retraining_running, retraining_start
 from portal.roles import admin_required
 
 # meta.json's performance keys shown as scores, in this order.
@@ -28,6 +30,30 @@ SCORES = [
     ("ents_r", gettext_lazy("Named entities, recall")),
     ("ents_f", gettext_lazy("Named entities, F")),
 ]
+
+
+# The checks of a retraining decision (events/nlp/retrain.py decide), in the admin's language.
+CHECKS = {
+    "germeval_f": gettext_lazy("Held-out GermEval half, F1 (PER, LOC, ORG)"),
+    "corrections_f": gettext_lazy("Held-out corrections, F1"),
+    "wrong_predicted": gettext_lazy("Spans marked “no entity” still found"),
+}
+
+
+def retraining_rows(runs) -> list[dict]:
+    """Each run with its decision's checks worded for the page."""
+    rows = []
+    for run in runs:
+        checks = [
+            {
+                **check,
+                "label": CHECKS.get(check["check"], check["check"]),
+                "count": check["check"] == "wrong_predicted",
+            }
+            for check in (run.candidate_scores or {}).get("checks", [])
+        ]
+        rows.append({"run": run, "checks": checks, "counts": run.counts or {}})
+    return rows
 
 
 def score_rows(performance: dict) -> tuple[list[dict], list[dict]]:
@@ -53,6 +79,8 @@ def language_model(request: HttpRequest) -> HttpResponse:
         "by_model": analyses_by_model(),
         "outdated": outdated_count(),
         "running": reanalysis_running(),
+        "retraining_runs": retraining_rows(recent_retraining_runs()),
+        "retraining_running": retraining_running(),
     }
     return render(request, "events/language_model.html", context)
 
@@ -70,5 +98,21 @@ def reanalyze_outdated(request: HttpRequest) -> HttpResponse:
     else:
         messages.info(
             request, _("Nothing to re-analyse: every analysed article is from the installed model.")
+        )
+    return redirect("events:language_model")
+
+
+@admin_required
+@require_POST
+def retrain(request: HttpRequest) -> HttpResponse:
+    state = retraining_start()
+    if state == "unreachable":
+        messages.error(request, _("The task queue cannot be reached; try again later."))
+    elif state == "running":
+        messages.info(request, _("A retraining run is already under way."))
+    else:
+        messages.success(
+            request,
+            _("The retraining has started; it takes a few minutes. Reload this page to see its result."),
         )
     return redirect("events:language_model")

@@ -50,6 +50,7 @@ KNOWN_POST_ENDPOINTS = {
     "events:watchlist_token",
     "events:watchlist_delete",
     "events:reanalyze_outdated",
+    "events:retrain",
     "api:token",
     "admin:ingest_source_add",
     "admin:ingest_source_changelist",

@@ -180,6 +180,7 @@ ROUTES: dict[str, Route] = {
     # --- the language model (admins) ---
     "events:language_model": Route(lambda w: "/model/", ADMIN_PAGE),
     "events:reanalyze_outdated": Route(lambda w: "/model/reanalyze/", ADMIN_ACT, "post"),
+    "events:retrain": Route(lambda w: "/model/retrain/", ADMIN_ACT, "post"),
     # --- tags ---
     "events:tags": Route(lambda w: "/tags/", READ),
     "events:tag": Route(lambda w: f"/tags/{w['tag'].slug}/", READ),
