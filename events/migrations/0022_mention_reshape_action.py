@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("events", "0019_analysis_model_version"),
+        ("events", "0021_correction_labels"),
     ]
 
     operations = [
