@@ -65,7 +65,8 @@ def test_the_identity_names_the_model_and_changes_with_its_files(tmp_path):
     model = tmp_path / "model"
     shutil.copytree(MODEL_DIR, model)
     first = read_model_info(model)
-    assert first.identity.startswith("lagebild_de 0.1.0 (") and len(first.digest) == 12
+    version = json.loads((model / "meta.json").read_text(encoding="utf-8"))["version"]
+    assert first.identity.startswith(f"lagebild_de {version} (") and len(first.digest) == 12
     assert read_model_info(model).identity == first.identity  # stable
     (model / "README.md").write_text("notes change nothing")
     assert read_model_info(model).digest == first.digest

@@ -23,6 +23,9 @@ from events.training import correction_records, is_heldout, split_examples, trai
 from ingest.models import Article
 from tests import factories
 
+# The committed model's version ("0.2.0"), whatever `make model` last wrote.
+VERSION = json.loads((active.COMMITTED_DIR / "meta.json").read_text(encoding="utf-8"))["version"]
+
 CORPUS = retraining.corpus.__globals__["settings"].RETRAIN_CORPUS_DIR  # the configured one
 
 TEXT = (
@@ -266,16 +269,16 @@ def test_a_running_process_loads_a_newly_installed_model_without_restart(models_
     copy = models_root / "copy"
     shutil.copytree(active.COMMITTED_DIR, copy)
     meta = json.loads((copy / "meta.json").read_text())
-    (copy / "meta.json").write_text(json.dumps({**meta, "version": "0.1.0+retrained.test"}))
+    (copy / "meta.json").write_text(json.dumps({**meta, "version": f"{VERSION}+retrained.test"}))
     before = analysing_model_version()
     active.activate(copy, base_digest=active.committed_digest())
     # Installed, not yet loaded: an analysis under way records the model it parsed with.
-    assert "0.1.0+retrained.test" in model_version() and analysing_model_version() == before
+    assert f"{VERSION}+retrained.test" in model_version() and analysing_model_version() == before
     assert get_nlp() is not committed and get_nlp() is get_nlp()
-    assert "0.1.0+retrained.test" in installed_model().identity == analysing_model_version()
+    assert f"{VERSION}+retrained.test" in installed_model().identity == analysing_model_version()
     active.use_committed()
-    assert installed_model().version == "0.1.0"
-    assert get_nlp().meta["version"] == "0.1.0"
+    assert installed_model().version == VERSION
+    assert get_nlp().meta["version"] == VERSION
 
 
 # --- the admins' page ----------------------------------------------------------------------------
@@ -384,7 +387,7 @@ def test_the_command_goes_back_to_the_committed_model(models_root):
     out = StringIO()
     call_command("retrain", "--use-committed", stdout=out)
     assert active.active_model_dir() == active.COMMITTED_DIR
-    assert "lagebild_de 0.1.0" in out.getvalue()
+    assert f"lagebild_de {VERSION}" in out.getvalue()
 
 
 @pytest.fixture
@@ -429,7 +432,9 @@ def test_a_run_not_worse_installs_a_new_model_with_its_provenance(
     call_command("retrain", "--steps", "3", stdout=out, stderr=StringIO())
     run = RetrainingRun.objects.get()
     assert run.status == RetrainingRun.Status.INSTALLED and run.steps == 3
-    assert run.base_model.startswith("lagebild_de 0.1.0 (") and run.installed_model == run.candidate_model
+    assert (
+        run.base_model.startswith(f"lagebild_de {VERSION} (") and run.installed_model == run.candidate_model
+    )
     assert "+retrained." in run.installed_model
     assert run.counts["corrected_spans"] == 12
     assert run.counts["train_sentences"] + run.counts["heldout_sentences"] == 12

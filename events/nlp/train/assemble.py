@@ -38,7 +38,7 @@ UPOS = [
 
 META = {
     "name": "lagebild_de",
-    "version": "0.1.0",
+    "version": "0.2.0",
     "description": (
         "German pipeline for the Lagebild portal: tokenizer, senter, tagger (UPOS in tag_ and pos_), "
         "morphologizer (UD features incl. Mood), lookup lemmatizer, NER (PER, LOC, ORG, MISC). "
