@@ -41,6 +41,9 @@ def _token_ranges(doc) -> list[tuple[int, int]]:
     for token in doc:
         if "\n" in token.text or (token.i > 0 and "\n" in doc[token.i - 1].whitespace_):
             starts.add(token.i + 1 if "\n" in token.text else token.i)
+    # A closing quotation mark after the full stop ends the quoted sentence, whatever the
+    # statistical splitter said ("… telefoniert.“ Er betonte …": "“" is not the next one's).
+    starts = {i + 1 if _closes_quote(doc, i) else i for i in starts}
     bounds = sorted(i for i in starts if i < len(doc))
     ranges = []
     for k, s in enumerate(bounds):
@@ -52,6 +55,19 @@ def _token_ranges(doc) -> list[tuple[int, int]]:
         if s < e:
             ranges.append((s, e))
     return ranges
+
+
+CLOSING_QUOTES = ("“", "«", '"', "‘", "‹")
+
+
+def _closes_quote(doc, i: int) -> bool:
+    return (
+        0 < i < len(doc) - 1
+        and doc[i].text in CLOSING_QUOTES
+        and doc[i - 1].text in (".", "!", "?", "…")
+        and not doc[i - 1].whitespace_
+        and bool(doc[i].whitespace_)
+    )
 
 
 def char_spans(doc, ranges: list[tuple[int, int]]) -> list[list[int]]:

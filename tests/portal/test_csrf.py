@@ -44,6 +44,7 @@ KNOWN_POST_ENDPOINTS = {
     "events:alias_remove",
     "events:mention_wrong",
     "events:mention_relink",
+    "events:mention_reshape",
     "events:tags_apply",
     "events:watchlist_create",
     "events:watchlist_update",

@@ -163,6 +163,12 @@ ROUTES: dict[str, Route] = {
     "events:mention_relink": Route(
         lambda w: f"/mentions/{w['mention'].pk}/relink/", CURATE, "post", lambda w: {"target": w["kim"].pk}
     ),
+    "events:mention_reshape": Route(
+        lambda w: f"/mentions/{w['mention'].pk}/extent/",
+        CURATE,
+        "post",
+        lambda w: {"name": w["mention"].text},
+    ),
     # --- articles ---
     "events:article": Route(lambda w: f"/articles/{w['article'].pk}/?claim={w['claim'].pk}", READ),
     # --- lists and their exports (analysts export what they found) ---
