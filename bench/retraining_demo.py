@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -300,6 +301,7 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=120, help="training steps per run (default 120)")
     parser.add_argument("--corrections", type=int, default=200, help="agency articles (default 200)")
     parser.add_argument("--bad", type=int, default=200, help="country mentions marked wrong (default 200)")
+    parser.add_argument("--keep-models", action="store_true", help="keep the temporary models root")
     options = parser.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     os.environ["LAGEBILD_MODELS_ROOT"] = tempfile.mkdtemp(prefix="lagebild-retraining-demo-")
@@ -334,7 +336,11 @@ def main() -> None:
             transaction.set_rollback(True)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
-    print(f"\ntest database {test_name}, models root {os.environ['LAGEBILD_MODELS_ROOT']}")
+        # Each retrained model is a full pipeline (about 50 MB): the demo's go unless asked for.
+        if not options.keep_models:
+            shutil.rmtree(os.environ["LAGEBILD_MODELS_ROOT"], ignore_errors=True)
+    kept = f", models root {os.environ['LAGEBILD_MODELS_ROOT']}" if options.keep_models else ""
+    print(f"\ntest database {test_name} (dropped){kept}")
     print(report(figures))
 
 
