@@ -22,7 +22,6 @@ from django.utils import timezone
 
 from events.models import MentionCorrection, RetrainingRun
 from events.nlp import active
-from events.nlp import retrain as nlp_retrain
 from events.training import TrainingExample, split_examples, training_examples
 
 logger = logging.getLogger(__name__)
@@ -170,8 +169,11 @@ def _counts(examples: list[TrainingExample], train, heldout) -> dict:
 
 
 def _run(data: Corpus, *, steps: int, dry_run: bool, progress, say) -> Outcome:
+    # spaCy is imported here, not with this module: the admin page imports this service, and
+    # the web and fetch processes need no NLP library (seconds of start-up, ~100 MB each).
     import spacy
 
+    from events.nlp import retrain as nlp_retrain
     from events.nlp.version import read_model_info
 
     examples = training_examples()

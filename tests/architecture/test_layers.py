@@ -60,6 +60,24 @@ def test_the_analysis_core_imports_no_django():
     assert result.returncode == 0, f"the analysis core loads Django: {result.stdout}{result.stderr}"
 
 
+def test_the_web_processes_load_no_nlp_library():
+    """The URL table (every view) and the task modules load no spaCy: web and fetch processes
+    import them, and only the nlp workers need the language model's libraries."""
+    code = (
+        "import os, sys, django\n"
+        "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'tests.settings')\n"
+        "django.setup()\n"
+        "import portal.urls, events.tasks, ingest.tasks\n"
+        "loaded = sorted(m for m in ('spacy', 'thinc') if m in sys.modules)\n"
+        "print(' '.join(loaded))\n"
+        "sys.exit(1 if loaded else 0)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=BASE_DIR, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, f"the web side loads: {result.stdout}{result.stderr[-2000:]}"
+
+
 def test_ingest_never_imports_events():
     offenders = [
         f"{path.relative_to(BASE_DIR)}: {name}"
