@@ -14,6 +14,8 @@ from pathlib import Path
 from spacy.tokens import Doc, DocBin
 from spacy.training import Example
 
+from events.nlp.train.evaluate import eval_ner, prf, words_doc
+
 # The held-out GermEval half may lose at most this much micro F1 (PER, LOC, ORG). It holds
 # about 1,000 entities: at F1 0.67 the sampling error of the score alone is about 0.015, and
 # short fine-tunings on the original data only move it by up to 0.005-0.01 before they settle.
@@ -22,12 +24,6 @@ from spacy.training import Example
 GERMEVAL_TOLERANCE = 0.01
 # The held-out corrections must not get worse at all: they are what the run is for.
 CORRECTIONS_TOLERANCE = 0.0
-
-
-def _prf(tp: int, fp: int, fn: int) -> dict:
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    return {"p": p, "r": r, "f": 2 * p * r / (p + r) if p + r else 0.0, "tp": tp, "fp": fp, "fn": fn}
 
 
 def example_doc(nlp, text: str, entities, outside=(), unknown=()) -> Doc:
@@ -49,10 +45,6 @@ def example_doc(nlp, text: str, entities, outside=(), unknown=()) -> Doc:
     # for scoring (how many of them the model still predicts).
     doc.user_data["outside_spans"] = [(span.start, span.end) for span in no_entity]
     return doc
-
-
-def _words_doc(vocab, doc: Doc) -> Doc:
-    return Doc(vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
 
 
 def sample_original(path: Path, vocab, count: int, seed: int) -> list[Doc]:
@@ -105,8 +97,8 @@ def finetune(
     # config): the last steps' jitter otherwise costs held-out F1 (0.670 -> 0.662 after 200
     # steps in a trial, 0.670 with averages).
     optimizer = nlp.resume_training(sgd=Adam(learn_rate, grad_clip=1.0, use_averages=True))
-    fix_examples = [Example(_words_doc(nlp.vocab, d), d) for d in corrections]
-    old_examples = [Example(_words_doc(nlp.vocab, d), d) for d in original]
+    fix_examples = [Example(words_doc(nlp.vocab, d), d) for d in corrections]
+    old_examples = [Example(words_doc(nlp.vocab, d), d) for d in original]
     order: list[Example] = []
     losses: dict = {}
     with nlp.select_pipes(enable=["ner"]):
@@ -141,7 +133,7 @@ def corrections_scores(nlp, docs: Sequence[Doc]) -> dict:
     positives in P). Unknown tokens are scored neither way."""
     tp = fp = fn = wrong_total = wrong_predicted = 0
     with nlp.select_pipes(enable=["ner"]):
-        predicted = list(nlp.pipe(_words_doc(nlp.vocab, d) for d in docs))
+        predicted = list(nlp.pipe(words_doc(nlp.vocab, d) for d in docs))
     for gold, pred in zip(docs, predicted, strict=True):
         gold_spans = {(e.start, e.end, e.label_) for e in gold.ents}
         missing = {t.i for t in gold if t.ent_iob_ == ""}
@@ -157,7 +149,7 @@ def corrections_scores(nlp, docs: Sequence[Doc]) -> dict:
                 fp += 1
         fn += len(gold_spans - {(e.start, e.end, e.label_) for e in pred.ents})
     return {
-        **_prf(tp, fp, fn),
+        **prf(tp, fp, fn),
         "sentences": len(docs),
         "wrong_total": wrong_total,
         "wrong_predicted": wrong_predicted,
@@ -166,8 +158,6 @@ def corrections_scores(nlp, docs: Sequence[Doc]) -> dict:
 
 def germeval_scores(nlp, path: Path) -> dict:
     """The held-out GermEval half, gold tokens: micro P/R/F1 of PER, LOC, ORG, and per label."""
-    from events.nlp.train.evaluate import eval_ner
-
     result = eval_ner(nlp, path, components=["ner"])["tok"]
     micro = result["micro_PLO"]
     return {
@@ -186,24 +176,25 @@ def decide(base: dict, candidate: dict) -> tuple[bool, list[dict]]:
     GERMEVAL_TOLERANCE) nor on the held-out corrections (F1, and spans marked "no entity"
     still predicted). Returns (install, checks): one {"check", "base", "candidate", "ok"} per
     comparison, which the command and the admin page word in their own ways."""
-    checks = [
-        _check("germeval_f", base["germeval"]["f"], candidate["germeval"]["f"], GERMEVAL_TOLERANCE),
-    ]
+    checks = [_not_worse("germeval_f", base["germeval"]["f"], candidate["germeval"]["f"], GERMEVAL_TOLERANCE)]
     base_fix, cand_fix = base.get("corrections") or {}, candidate.get("corrections") or {}
     if base_fix.get("sentences"):
-        checks.append(_check("corrections_f", base_fix["f"], cand_fix["f"], CORRECTIONS_TOLERANCE))
+        checks.append(_not_worse("corrections_f", base_fix["f"], cand_fix["f"], CORRECTIONS_TOLERANCE))
         checks.append(
-            _check(
-                "wrong_predicted", -base_fix["wrong_predicted"], -cand_fix["wrong_predicted"], 0, negate=True
+            _not_worse(
+                "wrong_predicted",
+                base_fix["wrong_predicted"],
+                cand_fix["wrong_predicted"],
+                fewer_is_better=True,
             )
         )
     return all(check["ok"] for check in checks), checks
 
 
-def _check(name: str, base: float, candidate: float, tolerance: float, negate: bool = False) -> dict:
-    ok = candidate >= base - tolerance
-    if negate:  # compared as negatives: fewer is better
-        base, candidate = -base, -candidate
+def _not_worse(
+    name: str, base: float, candidate: float, tolerance: float = 0.0, fewer_is_better=False
+) -> dict:
+    ok = candidate <= base + tolerance if fewer_is_better else candidate >= base - tolerance
     return {"check": name, "base": base, "candidate": candidate, "ok": ok}
 
 

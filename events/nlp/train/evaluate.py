@@ -20,15 +20,16 @@ DEFAULT_CORPUS = REPO / ".data" / "nlp-build" / "corpus"
 LABELS = ("PER", "LOC", "ORG", "MISC")
 
 
-def _prf(tp, fp, fn):
+def prf(tp, fp, fn):
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
     return {"p": p, "r": r, "f": f, "tp": tp, "fp": fp, "fn": fn}
 
 
-def _copy_words(nlp, doc):
-    return Doc(nlp.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
+def words_doc(vocab, doc):
+    """The words of `doc` without its annotation: what a model is given to predict."""
+    return Doc(vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
 
 
 def eval_ner(nlp, path: Path, components=None):
@@ -39,7 +40,7 @@ def eval_ner(nlp, path: Path, components=None):
     disable = [n for n in nlp.pipe_names if components and n not in components]
     cnt = {k: Counter() for k in ("tok", "raw")}
     with nlp.select_pipes(disable=disable):
-        preds = list(nlp.pipe((_copy_words(nlp, d) for d in gold_docs), batch_size=128))
+        preds = list(nlp.pipe((words_doc(nlp.vocab, d) for d in gold_docs), batch_size=128))
         raws = list(nlp.pipe((d.text for d in gold_docs), batch_size=128))
     for g, p, r in zip(gold_docs, preds, raws, strict=True):
         gs = {(e.start, e.end, e.label_) for e in g.ents}
@@ -54,9 +55,9 @@ def eval_ner(nlp, path: Path, components=None):
                 c[lab, "fn"] += len({x for x in G - P if x[2] == lab})
     res = {}
     for key, c in cnt.items():
-        per = {lab: _prf(c[lab, "tp"], c[lab, "fp"], c[lab, "fn"]) for lab in LABELS}
-        plo = _prf(*(sum(c[lab, k] for lab in ("PER", "LOC", "ORG")) for k in ("tp", "fp", "fn")))
-        all4 = _prf(*(sum(c[lab, k] for lab in LABELS) for k in ("tp", "fp", "fn")))
+        per = {lab: prf(c[lab, "tp"], c[lab, "fp"], c[lab, "fn"]) for lab in LABELS}
+        plo = prf(*(sum(c[lab, k] for lab in ("PER", "LOC", "ORG")) for k in ("tp", "fp", "fn")))
+        all4 = prf(*(sum(c[lab, k] for lab in LABELS) for k in ("tp", "fp", "fn")))
         res[key] = {"micro_PLO": plo, "micro_all": all4, "per_label": per}
     res["n_sents"] = len(gold_docs)
     return res
@@ -67,7 +68,7 @@ def eval_ud(nlp, path: Path):
     disable = [n for n in nlp.pipe_names if n == "ner"]
     c = Counter()
     with nlp.select_pipes(disable=disable):
-        preds = list(nlp.pipe((_copy_words(nlp, d) for d in gold_docs), batch_size=64))
+        preds = list(nlp.pipe((words_doc(nlp.vocab, d) for d in gold_docs), batch_size=64))
     for g, p in zip(gold_docs, preds, strict=True):
         for gt, pt in zip(g, p, strict=True):
             c["n"] += 1
@@ -91,8 +92,8 @@ def eval_ud(nlp, path: Path):
         "morph_acc": c["morph"] / c["n"],
         "lemma_acc": c["lemma"] / c["n"],
         "mood_acc": c["mood_ok"] / max(1, c["mood_n"]),
-        "mood_sub": _prf(c["sub_tp"], c["sub_fp"], c["sub_fn"]),
-        "sents": _prf(c["ss_tp"], c["ss_fp"], c["ss_fn"]),
+        "mood_sub": prf(c["sub_tp"], c["sub_fp"], c["sub_fn"]),
+        "sents": prf(c["ss_tp"], c["ss_fp"], c["ss_fn"]),
     }
 
 
