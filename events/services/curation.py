@@ -147,14 +147,21 @@ def alias_remove(*, alias: Alias, user) -> None:
     _relink_later(_affected_articles(entity))
 
 
+def _record(article, start: int, end: int, text: str, *, label: str, entity, wrong: bool, user):
+    """One span's correction, replacing an earlier one of the same span."""
+    correction, _ = MentionCorrection.objects.update_or_create(
+        article=article, start=start, end=end,
+        defaults={"text": text, "label": label, "entity": entity, "wrong": wrong, "user": user},
+    )  # fmt: skip
+    return correction
+
+
 def _correct(mention: Mention, *, entity: Entity | None, wrong: bool, user) -> MentionCorrection:
     # A relinked span is trained with its new entity's label (an organisation the model took
     # for a person is an ORG now); a span marked wrong keeps the label it had, for the record.
     label = entity.label if entity is not None else mention.label
-    correction, _ = MentionCorrection.objects.update_or_create(
-        article=mention.article, start=mention.start, end=mention.end,
-        defaults={"text": mention.text, "label": label, "entity": entity, "wrong": wrong, "user": user},
-    )  # fmt: skip
+    correction = _record(mention.article, mention.start, mention.end, mention.text, label=label, entity=entity,
+                         wrong=wrong, user=user)  # fmt: skip
     with counts_follow([mention.article_id]):
         if wrong:
             mention.delete()
@@ -219,15 +226,10 @@ def mention_reshape(*, mention: Mention, name: str, user) -> Mention:
     _curated(user, Curation.Action.MENTION_RESHAPE, mention.entity, article_id=mention.article_id,
              start=mention.start, end=mention.end, text=mention.text, new_start=start, new_end=end,
              new_text=text[start:end])  # fmt: skip
-    MentionCorrection.objects.update_or_create(
-        article=mention.article, start=mention.start, end=mention.end,
-        defaults={"text": mention.text, "label": mention.label, "entity": None, "wrong": True, "user": user},
-    )  # fmt: skip
-    MentionCorrection.objects.update_or_create(
-        article=mention.article, start=start, end=end,
-        defaults={"text": text[start:end], "label": mention.label, "entity": mention.entity, "wrong": False,
-                  "user": user},
-    )  # fmt: skip
+    _record(mention.article, mention.start, mention.end, mention.text, label=mention.label, entity=None,
+            wrong=True, user=user)  # fmt: skip
+    _record(mention.article, start, end, text[start:end], label=mention.label, entity=mention.entity, wrong=False,
+            user=user)  # fmt: skip
     # The row keeps its id (links to it stay valid); only where it stands changes.
     mention.start, mention.end, mention.text = start, end, text[start:end][:500]
     mention.origin, mention.confidence, mention.note = Mention.Origin.EDITOR, 1.0, "corrected by an editor"
