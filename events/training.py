@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from events.models import Curation, Mention, MentionCorrection
+from ingest.models import Article
 
 _SENTENCE_END = re.compile(r"(?<=[.!?“\"])\s+(?=[A-ZÄÖÜ„\"])|\n+")
 
@@ -131,11 +132,11 @@ def training_examples() -> list[TrainingExample]:
     confirmed_counts: dict[tuple[int, int, int], int] = defaultdict(int)
     texts: dict[int, str] = {}
 
-    corrections = MentionCorrection.objects.select_related("article", "entity").order_by(
-        "article_id", "start"
-    )
+    # Each article's text is read once, not once per correction or mention in it.
+    corrections = list(MentionCorrection.objects.select_related("entity").order_by("article_id", "start"))
+    _read_texts(texts, {c.article_id for c in corrections})
     for correction in corrections:
-        text = texts.setdefault(correction.article_id, correction.article.text)
+        text = texts[correction.article_id]
         if text[correction.start : correction.end] != correction.text:
             continue  # the article's text changed since: the offsets no longer point at the span
         left, right = sentence_around(text, correction.start, correction.end)
@@ -149,9 +150,14 @@ def training_examples() -> list[TrainingExample]:
         )
     )
     for entity_id in sorted(confirmed_ids):
-        mentions = Mention.objects.filter(entity_id=entity_id, kind__in=NAME_KINDS).select_related("article")
-        for mention in mentions.order_by("article_id", "start")[:CONFIRMED_SENTENCES_PER_ENTITY]:
-            text = texts.setdefault(mention.article_id, mention.article.text)
+        mentions = list(
+            Mention.objects.filter(entity_id=entity_id, kind__in=NAME_KINDS).order_by("article_id", "start")[
+                :CONFIRMED_SENTENCES_PER_ENTITY
+            ]
+        )
+        _read_texts(texts, {m.article_id for m in mentions})
+        for mention in mentions:
+            text = texts[mention.article_id]
             left, right = sentence_around(text, mention.start, mention.end)
             confirmed_counts[(mention.article_id, left, right)] += 1
             sentences.setdefault((mention.article_id, left, right), {})  # the sentence is an example
@@ -171,6 +177,13 @@ def training_examples() -> list[TrainingExample]:
         example.confirmed = confirmed_counts[key]
         examples.append(example)
     return examples
+
+
+def _read_texts(texts: dict[int, str], article_ids: set[int]) -> None:
+    """Add the texts of the articles not read yet."""
+    missing = article_ids - texts.keys()
+    if missing:
+        texts.update(Article.objects.filter(pk__in=missing).values_list("pk", "text"))
 
 
 def _sentence_example(text, left, right, corrected, mentions, article_id) -> TrainingExample:
