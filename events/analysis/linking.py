@@ -904,6 +904,9 @@ def _before_a_direction(doc, start: int, end: int) -> int:
 
 _YEAR = re.compile(r"^(19|20)\d\d([-–](19|20)\d\d)?\.?$")
 COMPANY_SUFFIXES = frozenset({"gmbh", "ag", "kg", "se", "ltd", "ltd.", "inc", "inc.", "e.v.", "llc", "plc"})
+# Legal forms that end a company's name ("Audi AG"). Not for _imprint: a span that starts with
+# "SA" or "NV" is no imprint's tail.
+LEGAL_FORMS = COMPANY_SUFFIXES | {"kgaa", "ohg", "eg", "e.g.", "nv", "n.v.", "bv", "b.v.", "s.a.", "s.p.a.", "corp."}
 
 
 def _imprint(doc, start: int, end: int) -> bool:
@@ -949,6 +952,8 @@ def _trim_edges(
             break
 
     def edge(token, left: bool) -> bool:
+        if not left and token.lower_ in LEGAL_FORMS:
+            return False  # "Buhl-Alberti AG" ("ag" is one of spaCy's German stop words)
         if token.is_punct or (left and token.lower_ in ARTICLES):
             return True
         english = token.lower_ in ENGLISH_FUNCTION_WORDS and not _first_name(token.text, first_names)
@@ -1405,6 +1410,11 @@ def _trimmed(doc, ent, kb: KnowledgeBase):
         found = [c for c in kb.lookup(last.text)[0] if c.entity_id in kb.entities]
         if found and all(kb.info(c.entity_id).kind == "organization" for c in found):
             return ent, found, False
+    if last.lower_ in LEGAL_FORMS and len(ent) > 1:
+        # "Audi AG" is the knowledge base's Audi, and the mention keeps its legal form.
+        found, inflected = kb.lookup(ent[:-1].text, context=True)
+        if any(kb.info(c.entity_id).kind == "organization" for c in found if c.entity_id in kb.entities):
+            return ent, found, inflected
     has_pos = doc.has_annotation("POS")
     for size in range(len(ent) - 1, 0, -1):
         for part in (doc[ent.start : ent.start + size], doc[ent.end - size : ent.end]):

@@ -2,8 +2,11 @@
 
 `--mode model` (default) scores the German pipeline's NER; `--mode dictionary` the
 knowledge base's names alone (the baseline that shows what the model adds); `--mode
-combined` what the portal uses: the NER's spans plus the names the knowledge base finds
-where the NER found none. The gold tokenisation is kept, so spans compare token by token.
+combined` the NER's spans plus the names the knowledge base finds where the NER found none;
+`--mode portal` the name mentions the portal stores: the knowledge base's second opinion as
+linking gives it (a span cut back to the name it knows, "Putins Sieg" -> "Putins"; the kind of
+the linked entity instead of the NER's label, "Reuters" is an organisation), what an analyst
+sees. The gold tokenisation is kept, so spans compare token by token.
 """
 
 import json
@@ -22,7 +25,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
         parser.add_argument("--model", type=Path, default=None, help="another pipeline directory to score")
-        parser.add_argument("--mode", choices=["model", "dictionary", "combined"], default="model")
+        parser.add_argument("--mode", choices=["model", "dictionary", "combined", "portal"], default="model")
 
     def handle(self, *args, file: Path, model: Path | None, mode: str, **options):
         if not file.exists():
@@ -61,6 +64,8 @@ class Command(BaseCommand):
 
     @staticmethod
     def _spans(doc, kb, mode: str) -> set:
+        if mode == "portal":
+            return _portal_spans(doc, kb)
         spans = set() if mode == "dictionary" else {(e.start, e.end, e.label_) for e in doc.ents}
         if kb is None:
             return spans
@@ -77,3 +82,23 @@ class Command(BaseCommand):
             if span is not None and label and not taken & set(range(span.start, span.end)):
                 spans.add((span.start, span.end, label))
         return spans
+
+
+def _portal_spans(doc, kb) -> set:
+    """The labelled token spans of the name mentions linking stores for `doc`.
+
+    Full and partial names count ("Merkel" alone is a PER in GermEval too); adjectives
+    ("deutsche") and descriptors ("der Kremlchef") are no names there. A linked mention takes
+    its entity's kind; an unknown one keeps the NER's label."""
+    from events.analysis.linking import link_doc
+
+    spans = set()
+    for mention in link_doc(doc, kb):
+        if mention.kind not in ("name", "partial"):
+            continue
+        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        entity = kb.entities.get(mention.entity_id) if mention.entity_id else None
+        label = KIND_LABELS.get(entity.kind) if entity else mention.label
+        if span is not None and label:
+            spans.add((span.start, span.end, label))
+    return spans
