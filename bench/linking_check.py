@@ -48,15 +48,13 @@ def setup_django() -> None:
 
 def list_mentions(pages: list[str], model: str | None, out: Path) -> None:
     setup_django()
-    import spacy
-
     from events.analysis.linking import link_doc
     from events.kb.loader import get_kb
-    from events.nlp.pipeline import get_nlp
+    from events.nlp.pipeline import get_nlp, load_pipeline
     from ingest.decoding import decode_html
     from ingest.extraction import extract_document
 
-    nlp = spacy.load(model) if model else get_nlp()
+    nlp = load_pipeline(model) if model else get_nlp()
     kb = get_kb()
     with out.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, delimiter="\t")

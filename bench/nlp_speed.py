@@ -79,6 +79,9 @@ def main(argv=None):
 
     import spacy
 
+    sys.path.insert(0, str(REPO))  # the project's own spaCy components (events.nlp.gazetteer)
+    from events.nlp.pipeline import load_pipeline
+
     rss_base = rss_mb()
     blank = spacy.blank("de")
     run(blank, texts[:20], a.batch_size)  # warm-up
@@ -86,7 +89,7 @@ def main(argv=None):
     del blank
 
     t = time.perf_counter()
-    nlp = spacy.load(a.model)
+    nlp = load_pipeline(a.model)
     load_s = time.perf_counter() - t
     rss_loaded = rss_mb()
     run(nlp, texts[:5], a.batch_size)  # warm-up

@@ -121,12 +121,14 @@ def load_split(data: Path, split: str) -> list[Speech]:
 def load_pipeline(choice: str | None):
     import spacy
 
+    from events.nlp import pipeline
+
     if choice == "blank":
         return spacy.blank("de"), "blank"
     path = Path(choice) if choice else MODEL if (MODEL / "meta.json").exists() else INTERIM
     if not (path / "meta.json").exists():
         return spacy.blank("de"), "blank"
-    return spacy.load(path), str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+    return pipeline.load_pipeline(path), str(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
 
 
 def make_doc(nlp, speech: Speech):

@@ -906,7 +906,19 @@ _YEAR = re.compile(r"^(19|20)\d\d([-–](19|20)\d\d)?\.?$")
 COMPANY_SUFFIXES = frozenset({"gmbh", "ag", "kg", "se", "ltd", "ltd.", "inc", "inc.", "e.v.", "llc", "plc"})
 # Legal forms that end a company's name ("Audi AG"). Not for _imprint: a span that starts with
 # "SA" or "NV" is no imprint's tail.
-LEGAL_FORMS = COMPANY_SUFFIXES | {"kgaa", "ohg", "eg", "e.g.", "nv", "n.v.", "bv", "b.v.", "s.a.", "s.p.a.", "corp."}
+LEGAL_FORMS = COMPANY_SUFFIXES | {
+    "kgaa",
+    "ohg",
+    "eg",
+    "e.g.",
+    "nv",
+    "n.v.",
+    "bv",
+    "b.v.",
+    "s.a.",
+    "s.p.a.",
+    "corp.",
+}
 
 
 def _imprint(doc, start: int, end: int) -> bool:

@@ -29,12 +29,20 @@ def get_nlp():
     loaded = _loaded
     if loaded is not None and loaded[0] == directory:
         return loaded[1]
-    import spacy
-
     with _lock:  # threads of one worker load a new model once
         if _loaded is None or _loaded[0] != directory:
-            _loaded = (directory, spacy.load(directory))
+            _loaded = (directory, load_pipeline(directory))
         return _loaded[1]
+
+
+def load_pipeline(directory: Path):
+    """A Lagebild pipeline from disk, with the project's own components registered first
+    (a model trained with `--gazetteer` holds the knowledge-base gazetteer)."""
+    import spacy
+
+    import events.nlp.gazetteer  # noqa: F401  (registers its factories with spaCy)
+
+    return spacy.load(directory)
 
 
 def loaded_model_dir() -> Path | None:

@@ -26,6 +26,16 @@ GERMEVAL_TOLERANCE = 0.01
 CORRECTIONS_TOLERANCE = 0.0
 
 
+# A model trained with `--gazetteer` (events/nlp/gazetteer.py) reads the knowledge base's
+# names through these components around its NER; they run wherever the NER runs.
+GAZETTEER = ("lagebild_gazetteer", "lagebild_gazetteer_clear")
+
+
+def ner_pipes(nlp) -> list[str]:
+    """The NER and the components it needs (the gazetteer that feeds it, where present)."""
+    return [name for name in nlp.pipe_names if name == "ner" or name in GAZETTEER]
+
+
 def example_doc(nlp, text: str, entities, outside=(), unknown=()) -> Doc:
     """The reference Doc of one sentence, tokenised by the pipeline's own tokenizer: given
     entities, explicit "no entity" spans, unknown spans, every other token "no entity"."""
@@ -101,7 +111,7 @@ def finetune(
     old_examples = [Example(words_doc(nlp.vocab, d), d) for d in original]
     order: list[Example] = []
     losses: dict = {}
-    with nlp.select_pipes(enable=["ner"]):
+    with nlp.select_pipes(enable=ner_pipes(nlp)):
         for step in range(steps):
             batch = []
             for _ in range(min(corrections_per_batch, len(fix_examples))):
@@ -110,7 +120,7 @@ def finetune(
                 batch.append(order.pop())
             if old_examples:
                 batch += rng.sample(old_examples, min(original_per_batch, len(old_examples)))
-            nlp.update(batch, sgd=optimizer, drop=0.1, losses=losses)
+            nlp.update(batch, sgd=optimizer, drop=0.1, losses=losses, annotates=GAZETTEER[:1])
             if progress:
                 progress(step + 1, float(losses.get("ner", 0.0)))
     _keep_averages(nlp.get_pipe("ner").model, optimizer.averages)
@@ -132,7 +142,7 @@ def corrections_scores(nlp, docs: Sequence[Doc]) -> dict:
     the editors marked "no entity" are still predicted as one (they also count as false
     positives in P). Unknown tokens are scored neither way."""
     tp = fp = fn = wrong_total = wrong_predicted = 0
-    with nlp.select_pipes(enable=["ner"]):
+    with nlp.select_pipes(enable=ner_pipes(nlp)):
         predicted = list(nlp.pipe(words_doc(nlp.vocab, d) for d in docs))
     for gold, pred in zip(docs, predicted, strict=True):
         gold_spans = {(e.start, e.end, e.label_) for e in gold.ents}
@@ -158,7 +168,7 @@ def corrections_scores(nlp, docs: Sequence[Doc]) -> dict:
 
 def germeval_scores(nlp, path: Path) -> dict:
     """The held-out GermEval half, gold tokens: micro P/R/F1 of PER, LOC, ORG, and per label."""
-    result = eval_ner(nlp, path, components=["ner"])["tok"]
+    result = eval_ner(nlp, path, components=ner_pipes(nlp))["tok"]
     micro = result["micro_PLO"]
     return {
         "p": micro["p"],

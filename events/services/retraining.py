@@ -171,9 +171,8 @@ def _counts(examples: list[TrainingExample], train, heldout) -> dict:
 def _run(data: Corpus, *, steps: int, dry_run: bool, progress, say) -> Outcome:
     # spaCy is imported here, not with this module: the admin page imports this service, and
     # the web and fetch processes need no NLP library (seconds of start-up, ~100 MB each).
-    import spacy
-
     from events.nlp import retrain as nlp_retrain
+    from events.nlp.pipeline import load_pipeline
     from events.nlp.version import read_model_info
 
     examples = training_examples()
@@ -193,7 +192,7 @@ def _run(data: Corpus, *, steps: int, dry_run: bool, progress, say) -> Outcome:
             installed_model=base_info.identity,
         )  # fmt: skip
 
-    nlp = spacy.load(base_dir)  # a copy of its own: the process's get_nlp() stays as it is
+    nlp = load_pipeline(base_dir)  # a copy of its own: the process's get_nlp() stays as it is
     train_docs = [nlp_retrain.example_doc(nlp, e.text, e.entities, e.outside, e.unknown) for e in train]
     heldout_docs = [nlp_retrain.example_doc(nlp, e.text, e.entities, e.outside, e.unknown) for e in heldout]
     say("scoring the installed model")

@@ -30,12 +30,11 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, model: Path | None, mode: str, **options):
         if not file.exists():
             raise CommandError(f"no such file: {file}")
-        import spacy
         from spacy.tokens import Doc
 
-        from events.nlp.pipeline import get_nlp
+        from events.nlp.pipeline import get_nlp, load_pipeline
 
-        nlp = spacy.load(model) if model else get_nlp()
+        nlp = load_pipeline(model) if model else get_nlp()
         kb = None
         if mode != "model":
             from events.kb.loader import get_kb

@@ -1,7 +1,7 @@
 """Build the Lagebild German spaCy pipeline end to end.
 
     python -m events.nlp.train [--build DIR] [--skip-convert] [--skip-train]
-                               [--pretrain-epochs N] [--no-finetune] [--threads 1]
+                               [--pretrain-epochs N] [--gazetteer] [--no-finetune] [--threads 1]
 
 1. convert the shared data to .spacy files    (convert.py)
 2. train the NER (config.cfg); with --pretrain-epochs, its CNN pretrained first (pretrain.py)
@@ -41,7 +41,7 @@ def spacy_train(cfg: Path, out: Path, threads: int, **overrides):
     env = dict(os.environ)
     for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS"):
         env[v] = str(threads)
-    # pretrain.py registers the callback config.cfg uses to load pretrained weights.
+    # spacy_code.py registers what the configs use (pretrained weights, the gazetteer).
     cmd = [
         sys.executable,
         "-m",
@@ -51,7 +51,7 @@ def spacy_train(cfg: Path, out: Path, threads: int, **overrides):
         "-o",
         str(out),
         "--code",
-        str(HERE / "pretrain.py"),
+        str(HERE / "spacy_code.py"),
     ]
     for k, v in overrides.items():
         cmd += [f"--{k}", str(v)]
@@ -81,6 +81,11 @@ def _arguments(argv):
         metavar="N",
         help="fine-tune also on N copies of the data with knowledge-base names (lowered F1: README)",
     )
+    ap.add_argument(
+        "--gazetteer",
+        action="store_true",
+        help="the NER reads the knowledge base's names as a feature (gazetteer.py; README: what was tried)",
+    )
     ap.add_argument("--threads", type=int, default=1)
     return ap.parse_args(argv)
 
@@ -93,9 +98,14 @@ def _train_ner(a, corpus: Path, vectors: Path) -> Path:
 
         build_cluster_vectors(vectors, n_words=VECTOR_WORDS, log=log)
         weights = _pretrain(a, corpus) if a.pretrain_epochs else None
-        log("2/6 training NER (config.cfg) ...")
+        config = HERE / "config.cfg"
+        if a.gazetteer:
+            from events.nlp.train.gazetteer import write_configs
+
+            config = write_configs(a.build)[0]
+        log(f"2/6 training NER ({config.name}{' with the gazetteer' if a.gazetteer else ''}) ...")
         ner_best = spacy_train(
-            HERE / "config.cfg",
+            config,
             a.build / "ner",
             a.threads,
             **{
@@ -130,8 +140,13 @@ def _finetune_ner(a, corpus: Path, vectors: Path, ner_best: Path) -> Path:
         ft_data = corpus / "ner_ft.spacy"
         if a.kb_augment:
             ft_data = _kb_augmented(ft_data, a.kb_augment)
+        config = HERE / "config_ft.cfg"
+        if a.gazetteer:
+            from events.nlp.train.gazetteer import write_configs
+
+            config = write_configs(a.build)[1]
         ft_best = spacy_train(
-            HERE / "config_ft.cfg",
+            config,
             a.build / "ner_ft",
             a.threads,
             **{

@@ -14,6 +14,7 @@ from pathlib import Path
 import spacy
 from spacy.lookups import Lookups, load_lookups
 
+from events.nlp.pipeline import load_pipeline
 from events.nlp.tokenizer import split_glued_dashes
 
 UPOS = [
@@ -171,7 +172,7 @@ def _prune_strings(out_dir: Path, nlp, log=print):
 
 def assemble(ud_dir: Path, ner_dir: Path, out_dir: Path, log=print):
     nlp = spacy.load(ud_dir)
-    ner_nlp = spacy.load(ner_dir)
+    ner_nlp = load_pipeline(ner_dir)
     split_glued_dashes(nlp)
     ruler = nlp.add_pipe("attribute_ruler", after="morphologizer")
     ruler.add_patterns([{"patterns": [[{"TAG": t}]], "attrs": {"POS": t}} for t in UPOS])
@@ -186,7 +187,9 @@ def assemble(ud_dir: Path, ner_dir: Path, out_dir: Path, log=print):
     lem.initialize(lookups=lookups)
     # the NER uses static (Brown-cluster) vectors: the final vocab carries them
     nlp.vocab.vectors = ner_nlp.vocab.vectors
-    nlp.add_pipe("ner", source=ner_nlp)
+    # The NER and what it reads from (the knowledge-base gazetteer of a `--gazetteer` build).
+    for name in ner_nlp.pipe_names:
+        nlp.add_pipe(name, source=ner_nlp)
     nlp.meta.update(META)
     # trained with spaCy 3.8.x; any 3.8 patch release loads it (requirements pin 3.8.x)
     nlp.meta["spacy_version"] = ">=3.8.0,<3.9.0"

@@ -11,7 +11,6 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-import spacy
 from spacy.tokens import Doc, DocBin
 
 REPO = Path(__file__).resolve().parents[3]
@@ -110,10 +109,12 @@ def format_ner(res, key="tok"):
 
 
 def main(argv=None):
+    from events.nlp.pipeline import load_pipeline
+
     argv = argv if argv is not None else sys.argv[1:]
     model = Path(argv[0]) if argv else DEFAULT_MODEL
     corpus = Path(argv[1]) if len(argv) > 1 else DEFAULT_CORPUS
-    nlp = spacy.load(model)
+    nlp = load_pipeline(model)
     out = {}
     if "ner" in nlp.pipe_names:
         out["ner"] = eval_ner(nlp, corpus / "ner_eval.spacy")
