@@ -17,14 +17,18 @@ the model (`names.tsv`), so training and use see the same table.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable
 from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import registry
 
 MAX_NAME_TOKENS = 8
 NAMES_FILE = "names.tsv"
+# Set on a training sentence by the augmenter below: the share of its names left unmarked.
+DROP_KEY = "lagebild_gazetteer_drop"
 
 
 class Gazetteer:
@@ -60,11 +64,12 @@ class Gazetteer:
     # -- use
     def __call__(self, doc: Doc) -> Doc:
         words = [t.text for t in doc]
+        drop = doc.user_data.get(DROP_KEY, 0.0)
         i = 0
         while i < len(words):
             size = self._match(words, i) if words[i] in self.first_words else 0
-            if not size:
-                i += 1
+            if not size or (drop and random.random() < drop):  # noqa: S311 (training noise, seeded by spaCy)
+                i += max(size, 1)
                 continue
             labels = self.labels[tuple(words[i : i + size])]
             for k in range(i, i + size):
@@ -98,6 +103,19 @@ class Gazetteer:
 @Language.factory("lagebild_gazetteer")
 def make_gazetteer(nlp: Language, name: str) -> Gazetteer:
     return Gazetteer(nlp, name)
+
+
+@registry.augmenters("lagebild.gazetteer_dropout.v1")
+def gazetteer_dropout(rate: float):
+    """Training only: each name of a training sentence goes unmarked with probability `rate`,
+    so the NER still learns to find the names the knowledge base does not know (most people
+    of the training data) instead of waiting for a mark."""
+
+    def augment(nlp, example):
+        example.predicted.user_data[DROP_KEY] = rate
+        yield example
+
+    return augment
 
 
 @Language.component("lagebild_gazetteer_clear")

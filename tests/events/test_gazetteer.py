@@ -101,3 +101,18 @@ def test_the_training_config_builds_an_ner_that_reads_the_gazetteer(tmp_path):
     plain = Doc(nlp.vocab, words=words)
     with_marks, without = (tok2vec.predict([d])[0] for d in (marked, plain))
     assert not numpy.allclose(with_marks[4], without[4])  # "Pjöngjang"
+
+
+def test_dropout_leaves_a_share_of_a_training_sentence_names_unmarked():
+    from events.nlp.gazetteer import DROP_KEY, gazetteer_dropout
+
+    nlp = gazetteer_nlp()
+    words = ["Pjöngjang"] * 400
+    example = Example(Doc(nlp.vocab, words=words), Doc(nlp.vocab, words=words))
+    (augmented,) = gazetteer_dropout(0.5)(nlp, example)
+    assert augmented.predicted.user_data[DROP_KEY] == 0.5
+    random.seed(1)
+    marked = sum(1 for t in nlp.get_pipe("lagebild_gazetteer")(augmented.predicted) if t.ent_kb_id_)
+    assert 150 < marked < 250
+    # Text that did not come through the training augmenter keeps every mark.
+    assert len(marks(nlp(" ".join(words)))) == 400
