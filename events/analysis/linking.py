@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import importlib
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -798,6 +799,9 @@ def _split_before_a_known_person(doc, ent, kb: KnowledgeBase) -> list:
             type(ent)(doc, ent.start, ent.start + 1, label="ORG"),
             type(ent)(doc, ent.start + 1, ent.end, label="PER"),
         ]
+    agent = _split_at_von(doc, ent, kb)
+    if agent:
+        return agent
     for k in range(ent.start + 1, ent.end - 1):
         if not _first_name(doc[k].text, kb.first_names()):
             continue
@@ -805,6 +809,25 @@ def _split_before_a_known_person(doc, ent, kb: KnowledgeBase) -> list:
         if any(c.entity_id in kb.entities and kb.info(c.entity_id).kind == "person" for c in found):
             return [type(ent)(doc, ent.start, k, label=ent.label_), type(ent)(doc, k, ent.end, label="PER")]
     return [ent]
+
+
+def _split_at_von(doc, ent, kb: KnowledgeBase) -> list:
+    """ "wurde Putin von Kim begrüßt" tagged as one name: a known person before "von" is no
+    first name of a noble name ("Ursula von der Leyen"), so the two are people of their own
+    (the "von" between them is the passive's agent)."""
+    if ent.label_ != "PER":
+        return []
+    for k in range(ent.start + 1, ent.end - 1):
+        if doc[k].text not in ("von", "vom") or not doc[k + 1].is_title:
+            continue
+        left = doc[ent.start : k]
+        if len(left) == 1 and _first_name(left.text, kb.first_names()):
+            return []
+        found, _ = kb.lookup(left.text)
+        known = any(c.entity_id in kb.entities and kb.info(c.entity_id).kind == "person" for c in found)
+        if known or (len(left) == 1 and kb.person_by_surname(left.text)):
+            return [type(ent)(doc, ent.start, k, label="PER"), type(ent)(doc, k + 1, ent.end, label="PER")]
+    return []
 
 
 def _after_particles(doc, end: int, nxt) -> int:
@@ -943,6 +966,8 @@ def _no_name(doc, start: int, end: int) -> bool:
         return True
     if end - start == 1 and doc[start].pos_ == "ADJ" and _ADJECTIVE.search(doc[start].lower_):
         return True  # "Iranische" (Medien): an adjective, not an organisation
+    if not any(_latin_letter(c) for c in doc[start:end].text):
+        return True  # "Видео по теме": a line in another script; German news transliterates names
     return any(
         token.like_url
         or token.like_email
@@ -951,6 +976,10 @@ def _no_name(doc, start: int, end: int) -> bool:
         or _finite_verb(token)
         for token in doc[start:end]
     )
+
+
+def _latin_letter(char: str) -> bool:
+    return char.isalpha() and unicodedata.name(char, "").startswith("LATIN")
 
 
 def _trim_edges(

@@ -39,10 +39,11 @@ UPOS = [
 
 META = {
     "name": "lagebild_de",
-    "version": "0.2.0",
+    "version": "0.3.0",
     "description": (
         "German pipeline for the Lagebild portal: tokenizer, senter, tagger (UPOS in tag_ and pos_), "
-        "morphologizer (UD features incl. Mood), lookup lemmatizer, NER (PER, LOC, ORG, MISC). "
+        "morphologizer (UD features incl. Mood), lookup lemmatizer, NER (PER, LOC, ORG, MISC) that reads "
+        "the Lagebild knowledge base's names as a feature (gazetteer). "
         "CNN models trained from scratch with spaCy 3.8; static vectors derived from the German Brown clusters "
         "of spacy-lookups-data; no pretrained embeddings."
     ),
@@ -78,6 +79,11 @@ META = {
             "author": "Universal Dependencies, McDonald et al. 2013; Sahin et al. 2020",
         },
         {"name": "spacy-lookups-data German lemma_lookup", "license": "MIT", "author": "Explosion"},
+        {
+            "name": "Lagebild knowledge base data files (events/kb/data): names for the gazetteer",
+            "license": "CC0 1.0",
+            "author": "Lagebild project",
+        },
     ],
 }
 
