@@ -29,6 +29,8 @@ MAX_NAME_TOKENS = 8
 NAMES_FILE = "names.tsv"
 # Set on a training sentence by the augmenter below: the share of its names left unmarked.
 DROP_KEY = "lagebild_gazetteer_drop"
+# The share `make model` trains with; fine-tuning on corrections keeps it (events/nlp/retrain.py).
+TRAINING_DROPOUT = 0.5
 
 
 class Gazetteer:
@@ -65,6 +67,8 @@ class Gazetteer:
     def __call__(self, doc: Doc) -> Doc:
         words = [t.text for t in doc]
         drop = doc.user_data.get(DROP_KEY, 0.0)
+        for token in doc:  # a training sentence passes many times: each time marked afresh
+            token.ent_kb_id = 0
         i = 0
         while i < len(words):
             size = self._match(words, i) if words[i] in self.first_words else 0

@@ -1,11 +1,11 @@
 """Build the Lagebild German spaCy pipeline end to end.
 
     python -m events.nlp.train [--build DIR] [--skip-convert] [--skip-train]
-                               [--pretrain-epochs N] [--no-gazetteer] [--no-finetune] [--threads 1]
+                               [--pretrain-epochs N] [--gazetteer] [--no-finetune] [--threads 1]
 
 1. convert the shared data to .spacy files    (convert.py)
-2. train the NER (config.cfg, with the knowledge-base gazetteer: gazetteer.py); with
-   --pretrain-epochs, its CNN pretrained first (pretrain.py)
+2. train the NER (config.cfg; with --gazetteer, reading the knowledge base's names:
+   gazetteer.py); with --pretrain-epochs, its CNN pretrained first (pretrain.py)
 3. fine-tune the NER on GermEval-train-half   (config_ft.cfg)
 4. train senter + tagger + morphologizer      (config_ud.cfg)
 5. assemble + lookup lemmatizer -> events/nlp/model/   (assemble.py)
@@ -83,16 +83,15 @@ def _arguments(argv):
         help="fine-tune also on N copies of the data with knowledge-base names (lowered F1: README)",
     )
     ap.add_argument(
-        "--no-gazetteer",
-        dest="gazetteer",
-        action="store_false",
-        help="an NER without the knowledge base's names as a feature (gazetteer.py; README: what was tried)",
+        "--gazetteer",
+        action="store_true",
+        help="the NER reads the knowledge base's names as a feature (gazetteer.py; README: what was tried)",
     )
     ap.add_argument("--threads", type=int, default=1)
     a = ap.parse_args(argv)
     if a.pretrain_epochs and a.gazetteer:
         # pretrain.py builds the CNN of config.cfg, which has no gazetteer column
-        ap.error("--pretrain-epochs needs --no-gazetteer (pretraining was tried without it)")
+        ap.error("--pretrain-epochs and --gazetteer do not go together (pretraining was tried without it)")
     return a
 
 

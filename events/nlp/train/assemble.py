@@ -39,11 +39,10 @@ UPOS = [
 
 META = {
     "name": "lagebild_de",
-    "version": "0.3.0",
+    "version": "0.2.0",
     "description": (
         "German pipeline for the Lagebild portal: tokenizer, senter, tagger (UPOS in tag_ and pos_), "
-        "morphologizer (UD features incl. Mood), lookup lemmatizer, NER (PER, LOC, ORG, MISC) that reads "
-        "the Lagebild knowledge base's names as a feature (gazetteer). "
+        "morphologizer (UD features incl. Mood), lookup lemmatizer, NER (PER, LOC, ORG, MISC). "
         "CNN models trained from scratch with spaCy 3.8; static vectors derived from the German Brown clusters "
         "of spacy-lookups-data; no pretrained embeddings."
     ),
@@ -79,12 +78,14 @@ META = {
             "author": "Universal Dependencies, McDonald et al. 2013; Sahin et al. 2020",
         },
         {"name": "spacy-lookups-data German lemma_lookup", "license": "MIT", "author": "Explosion"},
-        {
-            "name": "Lagebild knowledge base data files (events/kb/data): names for the gazetteer",
-            "license": "CC0 1.0",
-            "author": "Lagebild project",
-        },
     ],
+}
+
+
+GAZETTEER_SOURCE = {
+    "name": "Lagebild knowledge base data files (events/kb/data): names for the gazetteer",
+    "license": "CC0 1.0",
+    "author": "Lagebild project",
 }
 
 
@@ -197,6 +198,8 @@ def assemble(ud_dir: Path, ner_dir: Path, out_dir: Path, log=print):
     for name in ner_nlp.pipe_names:
         nlp.add_pipe(name, source=ner_nlp)
     nlp.meta.update(META)
+    if "lagebild_gazetteer" in ner_nlp.pipe_names:  # a `--gazetteer` build: its names' source
+        nlp.meta["sources"] = [*META["sources"], GAZETTEER_SOURCE]
     # trained with spaCy 3.8.x; any 3.8 patch release loads it (requirements pin 3.8.x)
     nlp.meta["spacy_version"] = ">=3.8.0,<3.9.0"
     nlp.meta["labels"] = {k: list(v) for k, v in nlp.meta.get("labels", {}).items()}

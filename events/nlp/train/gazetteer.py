@@ -14,6 +14,7 @@ from pathlib import Path
 
 from spacy import util
 
+from events.nlp.gazetteer import TRAINING_DROPOUT
 from events.nlp.train.augment import kb_names
 
 HERE = Path(__file__).resolve().parent
@@ -22,7 +23,7 @@ PIPELINE = ["lagebild_gazetteer", "ner", "lagebild_gazetteer_clear"]
 ROWS = 500
 # Share of the training sentences' names left unmarked (gazetteer.gazetteer_dropout): without
 # it the model leaned on the marks and found fewer unknown people (README: what was tried).
-DROPOUT = 0.5
+DROPOUT = TRAINING_DROPOUT
 
 
 def write_names(path: Path) -> int:
