@@ -35,10 +35,14 @@ def test_a_known_person_von_another_are_two_people(nlp, kb):
 
 
 def test_a_noble_name_stays_one_name(nlp, kb):
-    doc = parse(nlp, "Damals sprach Richard von Weizsäcker im Bundestag.", [("Richard von Weizsäcker", "PER")])
+    doc = parse(
+        nlp, "Damals sprach Richard von Weizsäcker im Bundestag.", [("Richard von Weizsäcker", "PER")]
+    )
     assert "Richard von Weizsäcker" in names(kb, doc)
 
 
 def test_a_line_in_another_script_is_no_place(nlp, kb):
-    doc = parse(nlp, "Видео по теме\nPutin reiste nach Nordkorea.", [("Видео по теме", "LOC"), ("Putin", "PER")])
+    doc = parse(
+        nlp, "Видео по теме\nPutin reiste nach Nordkorea.", [("Видео по теме", "LOC"), ("Putin", "PER")]
+    )
     assert names(kb, doc) == {"Putin": PUTIN}
