@@ -311,6 +311,12 @@ class KnowledgeBase:
     def info(self, entity_id: int) -> EntityInfo:
         return self.entities[entity_id]
 
+    def any_of_kind(self, candidates: Iterable[Candidate], kind: str) -> bool:
+        """Whether any of the candidates is an entity of this kind ("person", "place", ...)."""
+        return any(
+            c.entity_id in self.entities and self.entities[c.entity_id].kind == kind for c in candidates
+        )
+
 
 def _as_written(alias: str, surface: str) -> bool:
     """An ambiguous alias in capitals matches only in capitals, context or not: "BUND" (the

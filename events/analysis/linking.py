@@ -629,7 +629,7 @@ def _with_type_word(doc, ent, kb: KnowledgeBase):
         if doc[start : ent.start].text.casefold() not in PLACE_TYPE_WORDS:
             continue
         candidates, _ = kb.lookup(doc[start : ent.end].text)
-        if any(c.entity_id in kb.entities and kb.info(c.entity_id).kind == "place" for c in candidates):
+        if kb.any_of_kind(candidates, "place"):
             return type(ent)(doc, start, ent.end, label=ent.label_)
     return ent
 
@@ -806,7 +806,7 @@ def _split_before_a_known_person(doc, ent, kb: KnowledgeBase) -> list:
         if not _first_name(doc[k].text, kb.first_names()):
             continue
         found, _ = kb.lookup(doc[k : ent.end].text)
-        if any(c.entity_id in kb.entities and kb.info(c.entity_id).kind == "person" for c in found):
+        if kb.any_of_kind(found, "person"):
             return [type(ent)(doc, ent.start, k, label=ent.label_), type(ent)(doc, k, ent.end, label="PER")]
     return [ent]
 
@@ -824,8 +824,7 @@ def _split_at_von(doc, ent, kb: KnowledgeBase) -> list:
         if len(left) == 1 and _first_name(left.text, kb.first_names()):
             return []
         found, _ = kb.lookup(left.text)
-        known = any(c.entity_id in kb.entities and kb.info(c.entity_id).kind == "person" for c in found)
-        if known or (len(left) == 1 and kb.person_by_surname(left.text)):
+        if kb.any_of_kind(found, "person") or (len(left) == 1 and kb.person_by_surname(left.text)):
             return [type(ent)(doc, ent.start, k, label="PER"), type(ent)(doc, k + 1, ent.end, label="PER")]
     return []
 
@@ -1454,7 +1453,7 @@ def _trimmed(doc, ent, kb: KnowledgeBase):
     if last.lower_ in LEGAL_FORMS and len(ent) > 1:
         # "Audi AG" is the knowledge base's Audi, and the mention keeps its legal form.
         found, inflected = kb.lookup(ent[:-1].text, context=True)
-        if any(kb.info(c.entity_id).kind == "organization" for c in found if c.entity_id in kb.entities):
+        if kb.any_of_kind(found, "organization"):
             return ent, found, inflected
     has_pos = doc.has_annotation("POS")
     for size in range(len(ent) - 1, 0, -1):
@@ -1743,7 +1742,7 @@ def _branch_of(text: str, kb: KnowledgeBase) -> list[Candidate]:
     words = text.split()
     if len(words) == 2 and words[0].endswith("er") and words[0][:1].isupper():
         towns = kb.lookup(words[0][:-2])[0]  # "Grazer" -> Graz
-        if not any(c.entity_id in kb.entities and kb.info(c.entity_id).kind == "place" for c in towns):
+        if not kb.any_of_kind(towns, "place"):
             return []
         party = words[1]
     elif len(words) == 1:

@@ -36,7 +36,6 @@ TRAINING_DROPOUT = 0.5
 class Gazetteer:
     def __init__(self, nlp: Language, name: str = "lagebild_gazetteer"):
         self.name = name
-        self.vocab = nlp.vocab
         self.tokenizer = nlp.tokenizer
         self.labels: dict[tuple[str, ...], str] = {}
         self.first_words: set[str] = set()

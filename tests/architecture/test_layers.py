@@ -26,6 +26,20 @@ def _python_files(*packages: str):
                 yield path
 
 
+def _fresh_interpreter_loading(code: str, packages: tuple[str, ...]) -> subprocess.CompletedProcess:
+    """Runs `code` in a fresh interpreter, which then exits 1 and prints (up to five of) the
+    modules of `packages` it loaded, 0 when it loaded none."""
+    check = code + (
+        "import sys\n"
+        f"loaded = sorted(m for m in sys.modules if m.split('.')[0] in {packages!r})\n"
+        "print(' '.join(loaded[:5]))\n"
+        "sys.exit(1 if loaded else 0)\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", check], cwd=BASE_DIR, capture_output=True, text=True, check=False
+    )
+
+
 def _imported_modules(path: Path) -> set[str]:
     names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -46,17 +60,8 @@ def test_the_analysis_core_imports_no_django():
     )
     # A fresh interpreter: importing every module of the core must load no Django module,
     # not even indirectly (through events.models, say).
-    code = (
-        "import importlib, sys\n"
-        f"for name in {modules!r}:\n"
-        "    importlib.import_module(name)\n"
-        "loaded = sorted(m for m in sys.modules if m == 'django' or m.startswith('django.'))\n"
-        "print(' '.join(loaded[:5]))\n"
-        "sys.exit(1 if loaded else 0)\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=BASE_DIR, capture_output=True, text=True, check=False
-    )
+    code = f"import importlib\nfor name in {modules!r}:\n    importlib.import_module(name)\n"
+    result = _fresh_interpreter_loading(code, ("django",))
     assert result.returncode == 0, f"the analysis core loads Django: {result.stdout}{result.stderr}"
 
 
@@ -64,17 +69,12 @@ def test_the_web_processes_load_no_nlp_library():
     """The URL table (every view) and the task modules load no spaCy: web and fetch processes
     import them, and only the nlp workers need the language model's libraries."""
     code = (
-        "import os, sys, django\n"
+        "import os, django\n"
         "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'tests.settings')\n"
         "django.setup()\n"
         "import portal.urls, events.tasks, ingest.tasks\n"
-        "loaded = sorted(m for m in ('spacy', 'thinc') if m in sys.modules)\n"
-        "print(' '.join(loaded))\n"
-        "sys.exit(1 if loaded else 0)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=BASE_DIR, capture_output=True, text=True, check=False
-    )
+    result = _fresh_interpreter_loading(code, ("spacy", "thinc"))
     assert result.returncode == 0, f"the web side loads: {result.stdout}{result.stderr[-2000:]}"
 
 

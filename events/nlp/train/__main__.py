@@ -95,7 +95,17 @@ def _arguments(argv):
     return a
 
 
-def _train_ner(a, corpus: Path, vectors: Path) -> Path:
+def _ner_configs(a) -> tuple[Path, Path]:
+    """The NER's training and fine-tuning configs: the committed ones, or with --gazetteer
+    copies that add it (written once into the build directory)."""
+    if a.gazetteer and not a.skip_train:
+        from events.nlp.train.gazetteer import write_configs
+
+        return write_configs(a.build)
+    return HERE / "config.cfg", HERE / "config_ft.cfg"
+
+
+def _train_ner(a, corpus: Path, vectors: Path, config: Path) -> Path:
     """Step 2: the NER model on the converted corpus; returns its best checkpoint."""
     ner_best = a.build / "ner" / "model-best"
     if not a.skip_train:
@@ -103,11 +113,6 @@ def _train_ner(a, corpus: Path, vectors: Path) -> Path:
 
         build_cluster_vectors(vectors, n_words=VECTOR_WORDS, log=log)
         weights = _pretrain(a, corpus) if a.pretrain_epochs else None
-        config = HERE / "config.cfg"
-        if a.gazetteer:
-            from events.nlp.train.gazetteer import write_configs
-
-            config = write_configs(a.build)[0]
         log(f"2/6 training NER ({config.name}{' with the gazetteer' if a.gazetteer else ''}) ...")
         ner_best = spacy_train(
             config,
@@ -135,7 +140,7 @@ def _pretrain(a, corpus: Path) -> Path:
     return pretrain_tok2vec(HERE / "config.cfg", text, core, a.build / "pretrain", a.pretrain_epochs, log=log)
 
 
-def _finetune_ner(a, corpus: Path, vectors: Path, ner_best: Path) -> Path:
+def _finetune_ner(a, corpus: Path, vectors: Path, ner_best: Path, config: Path) -> Path:
     """Step 3: fine-tuning on the GermEval training half; returns the NER model to assemble."""
     if a.no_finetune:
         return ner_best
@@ -145,11 +150,6 @@ def _finetune_ner(a, corpus: Path, vectors: Path, ner_best: Path) -> Path:
         ft_data = corpus / "ner_ft.spacy"
         if a.kb_augment:
             ft_data = _kb_augmented(ft_data, a.kb_augment)
-        config = HERE / "config_ft.cfg"
-        if a.gazetteer:
-            from events.nlp.train.gazetteer import write_configs
-
-            config = write_configs(a.build)[1]
         ft_best = spacy_train(
             config,
             a.build / "ner_ft",
@@ -247,11 +247,12 @@ def main(argv=None):
     times["convert"] = time.time() - t
 
     t = time.time()
-    ner_best = _train_ner(a, corpus, vectors)
+    ner_config, ft_config = _ner_configs(a)
+    ner_best = _train_ner(a, corpus, vectors, ner_config)
     times["ner"] = time.time() - t
 
     t = time.time()
-    ner_final = _finetune_ner(a, corpus, vectors, ner_best)
+    ner_final = _finetune_ner(a, corpus, vectors, ner_best, ft_config)
     times["finetune"] = time.time() - t
 
     t = time.time()

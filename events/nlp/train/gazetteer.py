@@ -21,9 +21,6 @@ HERE = Path(__file__).resolve().parent
 PIPELINE = ["lagebild_gazetteer", "ner", "lagebild_gazetteer_clear"]
 # Few distinct values (B-/I- times label sets): a small table.
 ROWS = 500
-# Share of the training sentences' names left unmarked (gazetteer.gazetteer_dropout): without
-# it the model leaned on the marks and found fewer unknown people (README: what was tried).
-DROPOUT = TRAINING_DROPOUT
 
 
 def write_names(path: Path) -> int:
@@ -34,8 +31,10 @@ def write_names(path: Path) -> int:
     return len(lines)
 
 
-def write_configs(build: Path, dropout: float = DROPOUT) -> tuple[Path, Path]:
-    """config.cfg and config_ft.cfg with the gazetteer, under `build`/gazetteer/."""
+def write_configs(build: Path, dropout: float = TRAINING_DROPOUT) -> tuple[Path, Path]:
+    """config.cfg and config_ft.cfg with the gazetteer, under `build`/gazetteer/. `dropout`:
+    the share of a training sentence's names left unmarked; without it the model leaned on the
+    marks and found fewer unknown people (README: what was tried)."""
     out = build / "gazetteer"
     names = out / "kb_names.tsv"
     write_names(names)
