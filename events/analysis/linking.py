@@ -135,6 +135,15 @@ def _first_name(word: str, first_names: frozenset[str]) -> bool:
     return word in first_names or word in _word_list("first_names.txt")
 
 
+def _given_name(word: str, first_names: frozenset[str]) -> bool:
+    """A first name in the wider sense: the knowledge base's and corpora's (_first_name) or one
+    that parents in Berlin gave (given_names.txt, 15,000 names of many languages: "Gisela",
+    "Damien", "Arda"). Only the filing of new people uses it; the rules that split and cut
+    names keep the narrower lists, which hold no rare names that are also words."""
+    head = word.split("-", 1)[0]  # "Marie-Luise"
+    return _first_name(word, first_names) or head in _word_list("given_names.txt")
+
+
 def _common_noun(token) -> bool:
     """A capitalised word German uses as a common noun ("Regierung", "Torwart"), also when
     written in capitals ("SEGREGATION")."""
@@ -362,7 +371,8 @@ def link_doc(doc, kb: KnowledgeBase, day: date | None = None) -> list[MentionDat
     _link_partial_names(doc, kb, has_pos, sentence_of, taken, mentions)
     _partials_of_unknown_people(mentions)
     _names_after_type_words(doc, kb, sentence_of, taken, mentions)
-    _mark_unknown(doc, mentions)
+    _parts_of_longer_unknown_names(doc, mentions, kb.first_names())
+    _mark_unknown(doc, mentions, kb.first_names())
     if not political(doc_text(doc)):
         _file_no_new_entities(mentions)
     mentions.sort(key=lambda m: m.start)
@@ -1344,20 +1354,22 @@ def _partial_of_unknown(mention: MentionData, unknown_people: list[MentionData])
     return True
 
 
-def _mark_unknown(doc, mentions: list[MentionData]) -> None:
-    """An unlinked name of a kind the knowledge base holds becomes a provisional entity. An
-    organisation or place named once, without an organisation's word, is held back instead:
-    such one-off names were a third of the review queue's junk ("Offene Feldschlacht",
-    "Wallet", "Latinos"); it is filed where it speaks (file_speakers) and joins a provisional
-    entity an earlier article filed (events.services.analysis)."""
-    named = Counter(normalize(m.text) for m in mentions if m.entity_id is None)
+def _mark_unknown(doc, mentions: list[MentionData], first_names: frozenset[str]) -> None:
+    """An unlinked name of a kind the knowledge base holds becomes a provisional entity. A
+    name the article gives once with nothing that says what it is is held back instead (see
+    _one_off): such one-off names were a third of the review queue's junk ("Offene
+    Feldschlacht", "Wallet", "Latinos", "User Getz"); it is filed where it speaks
+    (file_speakers) and joins a provisional entity an earlier article filed
+    (events.services.analysis)."""
+    # A short form that joined a longer name (a surname after the full name) names it again.
+    named = Counter(normalize(m.provisional_name or m.text) for m in mentions if m.entity_id is None)
     for mention in mentions:
         if mention.entity_id is None and not mention.note:
             if mention.label == "PER" and len(mention.text.split()) == 1 and not mention.provisional_name:
                 # A surname (or a nickname) alone names nobody we could tell apart: "Grosso",
                 # "Mutti". The person named in full elsewhere in the article has been found above.
                 mention.note = "a single name, no full name in the article"
-            elif mention.label in KIND_FOR_LABEL and _one_off(doc, mention, named):
+            elif mention.label in KIND_FOR_LABEL and _one_off(doc, mention, named, first_names):
                 mention.note = "an unknown name named once: held until it speaks or is known"
                 mention.held_kind = _new_kind(mention)
             elif mention.label in KIND_FOR_LABEL:
@@ -1381,16 +1393,26 @@ def _new_kind(mention: MentionData) -> str:
     return KIND_FOR_LABEL[mention.label]
 
 
-def _one_off(doc, mention: MentionData, named: Counter) -> bool:
-    """An organisation or place the article names once with nothing that says what it is: no
-    organisation's word in it or before it ("Institut", "die Partei XYP", "Terrorgruppe …"),
-    no preposition of place before a place ("in Wels")."""
-    if mention.label not in ("ORG", "LOC") or named[normalize(mention.text)] > 1:
-        return False
-    if any(word.casefold().endswith(ORGANISATION_WORDS) for word in mention.text.split()):
+def _one_off(doc, mention: MentionData, named: Counter, first_names: frozenset[str]) -> bool:
+    """A name the article gives once with nothing that says what it is: an organisation with
+    no organisation's word in it or before it ("Institut", "die Partei XYP", "Terrorgruppe
+    …"), a place with no preposition of place before it ("in Wels"), a person whose first word
+    is no first name we know and who has no role word before them ("Anwalt …")."""
+    if named[normalize(mention.text)] > 1:
         return False
     span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
     before = doc[span.start - 1] if span is not None and span.start > 0 else None
+    if mention.label == "PER":
+        # Junk among new people is mostly words run into a name ("User Getz", "Feng Shui",
+        # "Gefährliche Giftwolke"); a name opening with a known first name rarely is.
+        words = mention.text.split()
+        return not _given_name(words[0], first_names) and not (
+            before is not None and _title_word(before, "PER")
+        )
+    if mention.label not in ("ORG", "LOC"):
+        return False
+    if any(word.casefold().endswith(ORGANISATION_WORDS) for word in mention.text.split()):
+        return False
     if before is None:
         return True
     if mention.label == "ORG":
@@ -1474,6 +1496,44 @@ def _trimmed(doc, ent, kb: KnowledgeBase):
             if found:
                 return part, found, inflected
     return ent, [], False
+
+
+def _parts_of_longer_unknown_names(doc, mentions: list[MentionData], first_names: frozenset[str]) -> None:
+    """A name of two or more words that begins or ends another unknown name of the article
+    joins it: "Rotary Club" after "Rotary Club Liechtenstein-Eschnerberg", "Duncan Smith"
+    after "Iain Duncan Smith" are that club and that man, not new entities of their own. Not
+    where the longer name only adds words that are no name ("Übergangscoach Uwe Schubert",
+    "Jon Prosser Renderings", "Dr. Thomas Schulte"): there the shorter one is the name."""
+    unknown = [m for m in mentions if m.entity_id is None and m.label in KIND_FOR_LABEL and not m.note]
+    for mention in unknown:
+        words = mention.text.split()
+        if len(words) < 2:
+            continue
+        longer = {m.text: m for m in unknown if _adds_name_words(doc, m, words, first_names)}
+        if len(longer) == 1:
+            owner = next(iter(longer.values()))
+            mention.provisional_name = owner.text
+            mention.new_entity_kind, mention.kind = _new_kind(owner), "partial"
+            mention.note = f"part of the longer name {owner.text}, not in the knowledge base"
+
+
+def _adds_name_words(doc, longer: MentionData, words: list[str], first_names: frozenset[str]) -> bool:
+    """Whether `longer` is `words` with more name words before (first names: "Iain") or after
+    them (capitalised words the tagger and the noun list take for no common noun:
+    "Liechtenstein-Eschnerberg", not "Renderings")."""
+    whole, n = longer.text.split(), len(words)
+    if len(whole) <= n:
+        return False
+    if whole[:n] == words:
+        span = doc.char_span(longer.start, longer.end, alignment_mode="expand")
+        extra = [t for t in span if not t.is_space][n:] if span is not None else []
+        return bool(extra) and all(
+            t.text[:1].isupper() and t.pos_ != "NOUN" and not _ends_in_common_noun(t.text.rsplit("-", 1)[-1])
+            for t in extra
+        )
+    if whole[-n:] == words:
+        return all(_given_name(w, first_names) for w in whole[:-n])
+    return False
 
 
 def _partials_of_unknown_people(mentions: list[MentionData]) -> None:

@@ -269,3 +269,46 @@ def test_a_places_body_is_no_new_name(nlp, kb, name, label):
     text = f"Die Lage ist ernst. Am Montag reagierte die {name} auf die Vorwürfe, die {name} schwieg."
     mentions = link_doc(parse(nlp, text, [(name, label), (name, label)]), kb)
     assert name not in [n for n, _kind in unknown(mentions)]
+
+
+def test_a_person_named_once_without_a_known_first_name_is_held(nlp, kb):
+    """Words run into a name ("User Getz", "Feng Shui") were most of the junk among new
+    people: a one-off person is filed when the name opens with a known first name or follows
+    a role word, or when the article names them again."""
+    text = "Die Regierung prüft die Pläne. Im Forum schrieb Kravno Dolnik dazu nichts."
+    mentions = link_doc(parse(nlp, text, [("Kravno Dolnik", "PER")]), kb)
+    assert filed(mentions) == [] and held(mentions) == ["Kravno Dolnik"]
+    text = "Die Regierung prüft die Pläne. Im Forum schrieb Bärbel Getz dazu nichts."
+    assert filed(link_doc(parse(nlp, text, [("Bärbel Getz", "PER")]), kb)) == ["Bärbel Getz"]
+    text = "Die Regierung prüft die Pläne. Das bestätigte Anwalt Kravno Dolnik am Montag."
+    assert filed(link_doc(parse(nlp, text, [("Kravno Dolnik", "PER")]), kb)) == ["Kravno Dolnik"]
+    text = "Die Regierung prüft die Pläne von Kravno Dolnik. Dolnik selbst schwieg."
+    mentions = link_doc(parse(nlp, text, [("Kravno Dolnik", "PER"), ("Dolnik", "PER")]), kb)
+    assert unknown(mentions) == [("Kravno Dolnik", "person")] * 2 and held(mentions) == []
+
+
+def test_a_held_person_who_speaks_is_filed(nlp, kb):
+    from events.analysis.pipeline import analyze_doc
+
+    text = "Die Regierung prüft den Plan. Die Lage sei ernst, erklärte Kravno Dolnik am Montag."
+    result = analyze_doc(parse(nlp, text, [("Kravno Dolnik", "PER")]), kb)
+    assert [m.text for m in result.mentions if m.new_entity_kind] == ["Kravno Dolnik"]
+
+
+def test_a_name_that_begins_or_ends_a_longer_unknown_name_joins_it(nlp, kb):
+    text = (
+        "Die Regierung dankte dem Rotary Club Liechtenstein-Eschnerberg in Vaduz. "
+        "Der Rotary Club spendete 500 Franken."
+    )
+    ents = [("Rotary Club Liechtenstein-Eschnerberg", "ORG"), ("Rotary Club", "ORG")]
+    assert (
+        unknown(link_doc(parse(nlp, text, ents), kb))
+        == [("Rotary Club Liechtenstein-Eschnerberg", "organization")] * 2
+    )
+    text = "Die Regierung hörte Bärbel Kravno Dolnik an. Kravno Dolnik sagte, sie sei zufrieden."
+    ents = [("Bärbel Kravno Dolnik", "PER"), ("Kravno Dolnik", "PER")]
+    assert unknown(link_doc(parse(nlp, text, ents), kb)) == [("Bärbel Kravno Dolnik", "person")] * 2
+    # Words before the shorter name that are no first name: the shorter one is the name.
+    text = "Die Regierung lobte Übergangscoach Uwe Schubert. Uwe Schubert sagte, er sei zufrieden."
+    ents = [("Übergangscoach Uwe Schubert", "PER"), ("Uwe Schubert", "PER")]
+    assert ("Uwe Schubert", "person") in unknown(link_doc(parse(nlp, text, ents), kb))
