@@ -152,7 +152,11 @@ def _common_noun(token) -> bool:
         text = text.capitalize()
     if "-" in text:
         text = text.rsplit("-", 1)[1].capitalize()  # "Hamas-Trainingslager": the last part counts
-    return text in _word_list("common_nouns.txt")
+    nouns = _word_list("common_nouns.txt")
+    if text in nouns:
+        return True
+    # The lists hold a role's masculine form: "Spezialistin", "Expertinnen" are nouns too.
+    return any(text.endswith(end) and text[: -len(end)] in nouns for end in ("in", "innen"))
 
 
 # Endings of nouns that name organisations: "Berliner Zeitung", "Wiener Stadtwerke".
@@ -208,6 +212,15 @@ def _ends_in_common_noun(word: str) -> bool:
     return word in nouns or any(word[i:].capitalize() in nouns for i in range(1, len(word) - 3))
 
 
+def _generic_body(token) -> bool:
+    """A compound that names a kind of body, not one body: "Gesundheitsamt", "Parlamentsklub",
+    "Brexit-Lobbygruppe" (the tagger's common noun, longer than the organisation's word it
+    ends in). "Adani-Gruppe" and "Volksbank" (a proper noun to the tagger) are names."""
+    last = token.text.rsplit("-", 1)[-1].casefold()
+    ending = next((w for w in ORGANISATION_WORDS if last.endswith(w)), None)
+    return ending is not None and len(last) > len(ending) + 3 and token.pos_ == "NOUN" and not token.is_upper
+
+
 def _compound_of_nouns(token) -> bool:
     """A long word ending in a common noun, not in an organisation's own word."""
     text = token.text
@@ -244,8 +257,14 @@ def _ordinary_words(span, label: str, first_names: frozenset[str]) -> bool:
         if _first_name(words[0].text, first_names):
             return False
         return any(_common_noun(t) for t in words if t.text[:1].isupper())
-    if label in ("LOC", "ORG") and len(words) == 1 and _compound_of_nouns(words[0]):
-        return True  # "Krisenzeiten", "Reformstau", "Wirtschaftsservice"
+    if (
+        label in ("LOC", "ORG")
+        and len(words) == 1
+        and (_compound_of_nouns(words[0]) or _generic_body(words[0]))
+    ):
+        return True  # "Krisenzeiten", "Reformstau", "Wirtschaftsservice", "Gesundheitsamt"
+    if label == "ORG" and len(words) == 2 and words[0].text.endswith("s") and _generic_body(words[1]):
+        return True  # "Hundstorfers Sozialministerium": someone's body of that kind
     if (
         label in ("ORG", "LOC")
         and len(words) >= 2

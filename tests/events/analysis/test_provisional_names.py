@@ -312,3 +312,20 @@ def test_a_name_that_begins_or_ends_a_longer_unknown_name_joins_it(nlp, kb):
     text = "Die Regierung lobte Übergangscoach Uwe Schubert. Uwe Schubert sagte, er sei zufrieden."
     ents = [("Übergangscoach Uwe Schubert", "PER"), ("Uwe Schubert", "PER")]
     assert ("Uwe Schubert", "person") in unknown(link_doc(parse(nlp, text, ents), kb))
+
+
+def test_a_compound_naming_a_kind_of_body_is_no_name(nlp, kb):
+    text = "Das Gesundheitsamt war schon da, der Parlamentsklub tagte. Auch Müllers Sozialministerium prüft."
+    ents = [("Gesundheitsamt", "ORG"), ("Parlamentsklub", "ORG"), ("Müllers Sozialministerium", "ORG")]
+    assert unknown(link_doc(parse(nlp, text, ents), kb)) == []
+    # A name before the organisation's word, or a proper noun to the tagger, is a name.
+    from events.analysis.linking import _generic_body
+
+    doc = nlp("Die Adani-Gruppe investiert, der Chef der Wiener Volksbank sagte es.")
+    assert not any(_generic_body(t) for t in doc)
+
+
+def test_a_female_role_word_before_a_surname_is_no_name(nlp, kb):
+    text = "Die Regierung prüft die Zahlen. Laut Zahlungsverkehr-Spezialistin Neumüller sinkt der Anteil."
+    mentions = link_doc(parse(nlp, text, [("Zahlungsverkehr-Spezialistin Neumüller", "PER")]), kb)
+    assert all("Spezialistin" not in name for name, _kind in unknown(mentions))
