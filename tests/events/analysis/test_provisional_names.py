@@ -318,7 +318,7 @@ def test_a_compound_naming_a_kind_of_body_is_no_name(nlp, kb):
     text = "Das Gesundheitsamt war schon da, der Parlamentsklub tagte. Auch Müllers Sozialministerium prüft."
     ents = [("Gesundheitsamt", "ORG"), ("Parlamentsklub", "ORG"), ("Müllers Sozialministerium", "ORG")]
     assert unknown(link_doc(parse(nlp, text, ents), kb)) == []
-    # A name before the organisation's word, or a proper noun to the tagger, is a name.
+    # A name before the organisation's word, a bank or a paper is a name.
     from events.analysis.linking import _generic_body
 
     doc = nlp("Die Adani-Gruppe investiert, der Chef der Wiener Volksbank sagte es.")
