@@ -214,14 +214,14 @@ def _ends_in_common_noun(word: str) -> bool:
 
 def _generic_body(token) -> bool:
     """A compound that names a kind of body, not one body: "Gesundheitsamt", "Parlamentsklub",
-    "Brexit-Lobbygruppe": the organisation's word after a common noun, which the tagger says
+    "Extremistenmiliz": the organisation's word after a common noun, which the tagger says
     or the noun list and the endings of German nouns show (the tagger calls such compounds
     proper nouns as often as not). "Adani-Gruppe" and "Shomrat" are names, and so are banks and
     papers, whose names are often one such word ("Raiffeisenbank", "Bauernzeitung")."""
-    last = token.text.rsplit("-", 1)[-1]
+    last = token.text
     ending = next((w for w in ORGANISATION_WORDS if last.casefold().endswith(w)), None)
     if ending is None or ending in ("bank", "zeitung") or not last.isalpha() or token.is_upper:
-        return False
+        return False  # also a word with a hyphen: "Sigmund-Freud-Privatuniversität" is a name
     head = last[: -len(ending)]
     if len(head) < 4:
         return False
