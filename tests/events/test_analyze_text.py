@@ -67,3 +67,12 @@ def test_inflected_forms_share_one_provisional_entity():
     # A short name is not taken for the nominative of a longer one.
     jens = provisional_entity("Jens", "person")
     assert provisional_entity("Jen", "person") != jens
+
+
+def test_a_name_held_back_is_reported_as_unknown_and_not_filed(kb, tmp_path):
+    """A person named once without a known first name waits (no provisional entity yet): the
+    output still calls the name unknown and provisional, and says the portal files nothing."""
+    entities = run(tmp_path, "Die Regierung prüft den Plan. Im Forum schrieb Nuradi Akbarow dazu nichts.")
+    dolnik = next(e for e in entities if "Akbarow" in e["text"])
+    assert (dolnik["entity_id"], dolnik["provisional"], dolnik["filed"]) == (None, True, False)
+    assert dolnik["name"] == dolnik["text"] and dolnik["kind"] == "person"

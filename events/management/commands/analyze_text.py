@@ -23,15 +23,19 @@ def entity_record(mention, kb, filed=None) -> dict:
     """One entity of the output. `filed(name, kind)` says where the portal would file an
     unknown name: (the existing provisional entity or None, the name it carries)."""
     info = kb.entities.get(mention.entity_id) if mention.entity_id else None
-    if info is None and mention.new_entity_kind:
-        # Not in the knowledge base: the portal would store it as a provisional entity.
+    kind = mention.new_entity_kind or mention.held_kind
+    if info is None and kind:
+        # Not in the knowledge base: the portal would store it as a provisional entity, or,
+        # for a name held back (named once), only under one an earlier article filed.
         surface = mention.provisional_name or mention.text
-        existing, name = filed(surface, mention.new_entity_kind) if filed else (None, surface)
+        existing, name = filed(surface, kind) if filed else (None, surface)
         record = {
             "entity_id": existing.pk if existing else None,
             "name": name,
-            "kind": existing.kind if existing else mention.new_entity_kind,
+            "kind": existing.kind if existing else kind,
             "provisional": existing.provisional if existing else True,
+            # Beyond the contract: False when the portal would keep the name as a mention only.
+            "filed": bool(existing) or bool(mention.new_entity_kind),
         }
     else:
         record = {
