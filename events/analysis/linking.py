@@ -411,7 +411,7 @@ def link_doc(doc, kb: KnowledgeBase, day: date | None = None) -> list[MentionDat
     _link_partial_names(doc, kb, has_pos, sentence_of, taken, mentions)
     _partials_of_unknown_people(mentions)
     _names_after_type_words(doc, kb, sentence_of, taken, mentions)
-    _parts_of_longer_unknown_names(doc, mentions, kb.first_names())
+    _parts_of_longer_unknown_names(doc, mentions, kb, kb.first_names())
     _mark_unknown(doc, mentions, kb.first_names())
     if not political(doc_text(doc)):
         _file_no_new_entities(mentions)
@@ -1538,22 +1538,41 @@ def _trimmed(doc, ent, kb: KnowledgeBase):
     return ent, [], False
 
 
-def _parts_of_longer_unknown_names(doc, mentions: list[MentionData], first_names: frozenset[str]) -> None:
-    """A name of two or more words that begins or ends another unknown name of the article
-    joins it: "Rotary Club" after "Rotary Club Liechtenstein-Eschnerberg", "Duncan Smith"
-    after "Iain Duncan Smith" are that club and that man, not new entities of their own. Not
-    where the longer name only adds words that are no name ("Übergangscoach Uwe Schubert",
-    "Jon Prosser Renderings", "Dr. Thomas Schulte"): there the shorter one is the name."""
+def _parts_of_longer_unknown_names(
+    doc, mentions: list[MentionData], kb: KnowledgeBase, first_names: frozenset[str]
+) -> None:
+    """A name of two or more words that begins or ends a longer name of the article joins it:
+    "Rotary Club" after "Rotary Club Liechtenstein-Eschnerberg", "Duncan Smith" after "Iain
+    Duncan Smith", "Abd Rabbo" after "Abd Rabbo Mansur Hadi" (whom the knowledge base knows)
+    are that club and those men, not new entities of their own. Not where the longer name
+    only adds words that are no name ("Übergangscoach Uwe Schubert", "Jon Prosser
+    Renderings", "Dr. Thomas Schulte"): there the shorter one is the name."""
     unknown = [m for m in mentions if m.entity_id is None and m.label in KIND_FOR_LABEL and not m.note]
+    known = [
+        m
+        for m in mentions
+        if m.entity_id is not None and m.kind == "name" and m.entity_id in kb.entities
+        and not kb.info(m.entity_id).provisional
+    ]  # fmt: skip
     for mention in unknown:
         words = mention.text.split()
         if len(words) < 2:
             continue
-        longer = {m.text: m for m in unknown if _adds_name_words(doc, m, words, first_names)}
-        if len(longer) == 1:
-            owner = next(iter(longer.values()))
+        longer = {
+            (m.entity_id, m.text if m.entity_id is None else ""): m
+            for m in unknown + known
+            if _adds_name_words(doc, m, words, first_names)
+        }
+        if len(longer) != 1:
+            continue
+        owner = next(iter(longer.values()))
+        mention.kind = "partial"
+        if owner.entity_id is not None:
+            mention.entity_id, mention.confidence = owner.entity_id, owner.confidence
+            mention.note = f"part of the longer name {owner.text}"
+        else:
             mention.provisional_name = owner.text
-            mention.new_entity_kind, mention.kind = _new_kind(owner), "partial"
+            mention.new_entity_kind = _new_kind(owner)
             mention.note = f"part of the longer name {owner.text}, not in the knowledge base"
 
 
@@ -1567,9 +1586,19 @@ def _adds_name_words(doc, longer: MentionData, words: list[str], first_names: fr
     if whole[:n] == words:
         span = doc.char_span(longer.start, longer.end, alignment_mode="expand")
         extra = [t for t in span if not t.is_space][n:] if span is not None else []
-        return bool(extra) and all(
-            t.text[:1].isupper() and t.pos_ != "NOUN" and not _ends_in_common_noun(t.text.rsplit("-", 1)[-1])
-            for t in extra
+        # name particles may stand inside: "Sultan Turki bin Said", "José Eduardo dos Santos"
+        return (
+            bool(extra)
+            and extra[-1].lower_ not in NAME_PARTICLES
+            and all(
+                t.lower_ in NAME_PARTICLES
+                or (
+                    t.text[:1].isupper()
+                    and t.pos_ != "NOUN"
+                    and not _ends_in_common_noun(t.text.rsplit("-", 1)[-1])
+                )
+                for t in extra
+            )
         )
     if whole[-n:] == words:
         return all(_given_name(w, first_names) for w in whole[:-n])
@@ -1580,10 +1609,23 @@ def _partials_of_unknown_people(mentions: list[MentionData]) -> None:
     """ "Ricarda Lang ... Lang sagte": the short name joins the unknown full name."""
     full = [m for m in mentions if m.entity_id is None and m.label == "PER" and len(m.text.split()) > 1]
     for mention in mentions:
-        if mention.entity_id is not None or mention.label != "PER" or len(mention.text.split()) != 1:
+        if (
+            mention.entity_id is not None
+            or mention.label not in KIND_FOR_LABEL
+            or len(mention.text.split()) != 1
+        ):
             continue
         words = set(name_variants(mention.text))
-        owners = {m.text for m in full if words & {w.casefold() for w in m.text.split()} and m is not mention}
+        if mention.label == "PER":
+            owners = {
+                m.text for m in full if words & {w.casefold() for w in m.text.split()} and m is not mention
+            }
+        else:
+            # A surname the NER took for a place or an organisation ("Bichl" after "Norbert
+            # Bichl", "Zschäpes" after "Beate Zschäpe"): only a full name's last word counts.
+            owners = {
+                m.text for m in full if m.start < mention.start and m.text.split()[-1].casefold() in words
+            }
         if len(owners) == 1:
             mention.provisional_name = owners.pop()
             mention.new_entity_kind, mention.kind = "person", "partial"

@@ -331,3 +331,19 @@ def test_a_female_role_word_before_a_surname_is_no_name(nlp, kb):
     text = "Die Regierung prüft die Zahlen. Laut Zahlungsverkehr-Spezialistin Neumüller sinkt der Anteil."
     mentions = link_doc(parse(nlp, text, [("Zahlungsverkehr-Spezialistin Neumüller", "PER")]), kb)
     assert all("Spezialistin" not in name for name, _kind in unknown(mentions))
+
+
+def test_a_surname_taken_for_a_place_joins_the_unknown_person(nlp, kb):
+    text = "Die Regierung hörte Norbert Kravnik an. In Kravniks Bericht steht mehr, Kravnik schwieg."
+    ents = [("Norbert Kravnik", "PER"), ("Kravniks", "LOC"), ("Kravnik", "ORG")]
+    assert unknown(link_doc(parse(nlp, text, ents), kb)) == [("Norbert Kravnik", "person")] * 3
+
+
+def test_part_of_a_known_or_unknown_longer_name_is_that_name(nlp, kb):
+    text = "Die Regierung empfing José Eduardo dos Kravnos. José Eduardo dankte."
+    ents = [("José Eduardo dos Kravnos", "PER"), ("José Eduardo", "PER")]
+    assert unknown(link_doc(parse(nlp, text, ents), kb)) == [("José Eduardo dos Kravnos", "person")] * 2
+    text = "Jemens Präsident Abd Rabbo Mansur Hadi floh. Abd Rabbo wurde in Riad empfangen."
+    mentions = link_doc(parse(nlp, text, [("Abd Rabbo Mansur Hadi", "PER"), ("Abd Rabbo", "PER")]), kb)
+    linked = {m.text: m.entity_id for m in mentions if m.text.startswith("Abd")}
+    assert linked["Abd Rabbo"] is not None and linked["Abd Rabbo"] == linked["Abd Rabbo Mansur Hadi"]
