@@ -347,3 +347,10 @@ def test_part_of_a_known_or_unknown_longer_name_is_that_name(nlp, kb):
     mentions = link_doc(parse(nlp, text, [("Abd Rabbo Mansur Hadi", "PER"), ("Abd Rabbo", "PER")]), kb)
     linked = {m.text: m.entity_id for m in mentions if m.text.startswith("Abd")}
     assert linked["Abd Rabbo"] is not None and linked["Abd Rabbo"] == linked["Abd Rabbo Mansur Hadi"]
+
+
+def test_coaches_councillors_and_professors_are_roles_not_names(nlp, kb):
+    text = "Die Regierung lobte Coach Brian Kravnik. Das sagte Finanzlandesrat Gustav Kravnik."
+    ents = [("Coach Brian Kravnik", "PER"), ("Finanzlandesrat Gustav Kravnik", "PER")]
+    names = {name for name, _kind in unknown(link_doc(parse(nlp, text, ents), kb))}
+    assert names == {"Brian Kravnik", "Gustav Kravnik"}
