@@ -1727,7 +1727,18 @@ def _ranked(pool: list[int], kb: KnowledgeBase, named: Counter, countries: Count
         # of ("der Nationalrat" in Austrian news that mentions Switzerland), the country it
         # names more often wins. Places keep their order by size.
         weight = countries[info.country] if info.country and info.kind not in ("place", "country") else 0
-        return (named[entity_id], in_country, not info.provisional, town_of_region, weight, population(info))
+        # A country beats its same-named capital and region ("in Luxemburg", "Singapur"),
+        # unless the article already took the name for the town.
+        country = info.kind == "country"
+        return (
+            named[entity_id],
+            country,
+            in_country,
+            not info.provisional,
+            town_of_region,
+            weight,
+            population(info),
+        )
 
     return sorted(pool, key=score, reverse=True)
 
@@ -1784,10 +1795,7 @@ def _decide(
     if normalize(mention.text) in TIME_WORDS:
         mention.note = "a word of time, not a place"
         return
-    # A name written in our own data ("Hamas") beats an odd alternate name GeoNames lists
-    # for some town.
-    curated = [c for c in candidates if c.alias_kind != "exonym"]
-    candidates = curated or candidates
+    candidates, curated = _preferred_candidates(mention, candidates, kb)
     entity_ids = list(dict.fromkeys(c.entity_id for c in candidates if c.entity_id in kb.entities))
     if not entity_ids:
         return
@@ -1837,6 +1845,25 @@ def _decide(
     mention.entity_id, mention.confidence, mention.note = best, round(confidence, 2), note
     if mention.label == "MISC" and not fitting:
         mention.label = kb.info(best).label
+
+
+def _preferred_candidates(
+    mention: MentionData, candidates: list[Candidate], kb: KnowledgeBase
+) -> tuple[list[Candidate], list[Candidate]]:
+    """The candidates worth ranking, and those of them named in our own data."""
+    # The entity whose own name the mention is, word for word, beats those the lookup's
+    # normalisation also finds: "Den Haag" is The Hague, not Haag in Lower Austria, although
+    # the looked-up form drops the article.
+    # (Names of two or more words only: one word, "SVP", "Zug", is many entities' own name.)
+    if len(mention.text.split()) > 1:
+        exact = [
+            c for c in candidates if c.entity_id in kb.entities and kb.info(c.entity_id).name == mention.text
+        ]
+        candidates = exact or candidates
+    # A name written in our own data ("Hamas") beats an odd alternate name GeoNames lists
+    # for some town.
+    curated = [c for c in candidates if c.alias_kind != "exonym"]
+    return curated or candidates, curated
 
 
 def _plain_name(kb: KnowledgeBase, text: str, entity_id: int) -> bool:
