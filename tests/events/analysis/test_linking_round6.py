@@ -8,8 +8,8 @@ base is small and built here, with the competing entity that made the old result
 import pytest
 
 from events.analysis.kb import EntityInfo, build_index
-from events.analysis.linking import link_doc
 from tests.events.analysis.spans import parse
+from tests.events.analysis.test_linking_round4 import links
 
 LU, LU_CITY, LU_CANTON, THE_HAGUE, HAAG_AT = 1, 2, 3, 4, 5
 
@@ -32,10 +32,6 @@ def kb():
         (HAAG_AT, "Haag", "name", None, None, False),
     ]
     return build_index(infos, aliases)
-
-
-def links(kb, doc) -> dict[str, int | None]:
-    return {m.text: m.entity_id for m in link_doc(doc, kb)}
 
 
 def test_a_country_beats_its_same_named_capital_and_region(nlp, kb):
