@@ -218,11 +218,11 @@ def _generic_body(token) -> bool:
     or the noun list and the endings of German nouns show (the tagger calls such compounds
     proper nouns as often as not). "Adani-Gruppe" and "Shomrat" are names, and so are banks and
     papers, whose names are often one such word ("Raiffeisenbank", "Bauernzeitung")."""
-    last = token.text
-    ending = next((w for w in ORGANISATION_WORDS if last.casefold().endswith(w)), None)
-    if ending is None or ending in ("bank", "zeitung") or not last.isalpha() or token.is_upper:
+    word = token.text
+    ending = next((w for w in ORGANISATION_WORDS if word.casefold().endswith(w)), None)
+    if ending is None or ending in ("bank", "zeitung") or not word.isalpha() or token.is_upper:
         return False  # also a word with a hyphen: "Sigmund-Freud-Privatuniversität" is a name
-    head = last[: -len(ending)]
+    head = word[: -len(ending)]
     if len(head) < 4:
         return False
     # The tagger alone only for a longer first part: "Shomrat" is a kibbutz, not a council.
@@ -236,7 +236,7 @@ def _noun_head(head: str) -> bool:
     """The first part of a compound is a common noun: "Gesundheits", "Parlaments", "Lobby"."""
     nouns = _word_list("common_nouns.txt")
     for link in ("", "s", "es", "n", "en"):
-        stem = head.removesuffix(link) if link else head
+        stem = head.removesuffix(link)
         if stem and (stem.capitalize() in nouns or stem.casefold().endswith(NOUN_ENDINGS)):
             return True
     return False
@@ -1554,13 +1554,14 @@ def _parts_of_longer_unknown_names(
         if m.entity_id is not None and m.kind == "name" and m.entity_id in kb.entities
         and not kb.info(m.entity_id).provisional
     ]  # fmt: skip
+    owners = unknown + known
     for mention in unknown:
         words = mention.text.split()
         if len(words) < 2:
             continue
         longer = {
             (m.entity_id, m.text if m.entity_id is None else ""): m
-            for m in unknown + known
+            for m in owners
             if _adds_name_words(doc, m, words, first_names)
         }
         if len(longer) != 1:

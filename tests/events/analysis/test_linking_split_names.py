@@ -1,5 +1,6 @@
-"""Spans model 0.3.0 gets wrong on the reference case, answered in linking: two people the NER
-joins over a passive's "von", and a line in another script taken for a place."""
+"""Spans the gazetteer candidate model got wrong on the reference case, answered in linking
+because any model can make them: two people the NER joins over a passive's "von", and a line
+in another script taken for a place."""
 
 import pytest
 
